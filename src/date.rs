@@ -1,0 +1,220 @@
+//! Dates of FORMAT.md section 5: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, proleptic Gregorian.
+//!
+//! A partial date stands for its whole year or month, so a date is an interval of days and
+//! "before" means "ends before the other starts". Two overlapping dates are neither.
+
+use std::cmp::Ordering;
+use std::fmt;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Date {
+    pub year: i32,
+    pub month: Option<u8>,
+    pub day: Option<u8>,
+}
+
+/// Why a date string is not a date.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DateError {
+    /// Not of the forms `YYYY`, `YYYY-MM`, `YYYY-MM-DD`.
+    Form,
+    /// Of the right form, but there is no such month or day.
+    NoSuchDay(String),
+}
+
+impl DateError {
+    pub fn message(&self, text: &str) -> String {
+        match self {
+            DateError::Form => format!(
+                "`{text}` is not a date; write YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2022-04-02"
+            ),
+            DateError::NoSuchDay(why) => format!("`{text}` is not a real date: {why}"),
+        }
+    }
+}
+
+pub fn is_leap_year(year: i32) -> bool {
+    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+}
+
+pub fn days_in_month(year: i32, month: u8) -> u8 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if is_leap_year(year) => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+const MONTHS: [&str; 12] = [
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+];
+const WEEKDAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+
+impl Date {
+    pub fn parse(text: &str) -> Result<Date, DateError> {
+        let parts: Vec<&str> = text.split('-').collect();
+        let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+        let ok_form = match parts.as_slice() {
+            [y] => digits(y, 4),
+            [y, m] => digits(y, 4) && digits(m, 2),
+            [y, m, d] => digits(y, 4) && digits(m, 2) && digits(d, 2),
+            _ => false,
+        };
+        if !ok_form {
+            return Err(DateError::Form);
+        }
+        // The form check above guarantees ASCII digits of bounded length, so these parse.
+        let year: i32 = parts[0].parse().map_err(|_| DateError::Form)?;
+        let month = match parts.get(1) {
+            Some(m) => {
+                let m: u8 = m.parse().map_err(|_| DateError::Form)?;
+                if !(1..=12).contains(&m) {
+                    return Err(DateError::NoSuchDay(format!("there is no month {m:02}")));
+                }
+                Some(m)
+            }
+            None => None,
+        };
+        let day = match (parts.get(2), month) {
+            (Some(d), Some(m)) => {
+                let d: u8 = d.parse().map_err(|_| DateError::Form)?;
+                let last = days_in_month(year, m);
+                if d == 0 || d > last {
+                    return Err(DateError::NoSuchDay(format!(
+                        "{} {year} has {last} days",
+                        MONTHS[usize::from(m) - 1]
+                    )));
+                }
+                Some(d)
+            }
+            _ => None,
+        };
+        Ok(Date { year, month, day })
+    }
+
+    /// First day of the interval, as days since 0000-03-01 (any fixed epoch works for comparison).
+    pub fn first_day(self) -> i64 {
+        days_from_civil(self.year, self.month.unwrap_or(1), self.day.unwrap_or(1))
+    }
+
+    /// Last day of the interval.
+    pub fn last_day(self) -> i64 {
+        match (self.month, self.day) {
+            (Some(m), Some(d)) => days_from_civil(self.year, m, d),
+            (Some(m), None) => days_from_civil(self.year, m, days_in_month(self.year, m)),
+            _ => days_from_civil(self.year, 12, 31),
+        }
+    }
+
+    /// `Less` when self ends before other starts, `Greater` when it starts after other ends,
+    /// `None` when the two intervals overlap (neither before nor after).
+    pub fn compare(self, other: Date) -> Option<Ordering> {
+        if self.last_day() < other.first_day() {
+            Some(Ordering::Less)
+        } else if self.first_day() > other.last_day() {
+            Some(Ordering::Greater)
+        } else if self == other && self.day.is_some() {
+            Some(Ordering::Equal)
+        } else {
+            None
+        }
+    }
+
+    pub fn is_before(self, other: Date) -> bool {
+        self.compare(other) == Some(Ordering::Less)
+    }
+
+    pub fn is_after(self, other: Date) -> bool {
+        self.compare(other) == Some(Ordering::Greater)
+    }
+
+    /// Weekday name of a full date.
+    pub fn weekday(self) -> Option<&'static str> {
+        self.day?;
+        // days_from_civil(1970,1,1) is a Thursday (index 3).
+        let days = self.first_day() - days_from_civil(1970, 1, 1);
+        Some(WEEKDAYS[(days + 3).rem_euclid(7) as usize])
+    }
+
+    /// Whether the interval contains the other (a role from 2018-05 holds on 2018-05-24).
+    pub fn overlaps(self, other: Date) -> bool {
+        self.compare(other).is_none_or(|o| o == Ordering::Equal)
+    }
+
+    /// "2 April 2022", "April 2022", "2022".
+    pub fn human(self) -> String {
+        match (self.month, self.day) {
+            (Some(m), Some(d)) => format!("{d} {} {}", MONTHS[usize::from(m) - 1], self.year),
+            (Some(m), None) => format!("{} {}", MONTHS[usize::from(m) - 1], self.year),
+            _ => self.year.to_string(),
+        }
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}", self.year)?;
+        if let Some(m) = self.month {
+            write!(f, "-{m:02}")?;
+        }
+        if let Some(d) = self.day {
+            write!(f, "-{d:02}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Days since a fixed epoch for a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(year: i32, month: u8, day: u8) -> i64 {
+    let (m, d) = (i64::from(month), i64::from(day));
+    let y = i64::from(year) - i64::from(m <= 2);
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Date {
+        Date::parse(s).unwrap()
+    }
+
+    #[test]
+    fn forms_and_impossible_days() {
+        assert_eq!(d("2022-04-02").to_string(), "2022-04-02");
+        assert_eq!(d("2022").to_string(), "2022");
+        assert_eq!(Date::parse("2022-4-2"), Err(DateError::Form));
+        assert_eq!(Date::parse("April 2"), Err(DateError::Form));
+        assert!(matches!(Date::parse("2022-02-30"), Err(DateError::NoSuchDay(_))));
+        assert!(matches!(Date::parse("2022-13"), Err(DateError::NoSuchDay(_))));
+        assert!(Date::parse("2024-02-29").is_ok());
+        assert!(Date::parse("1900-02-29").is_err());
+        assert!(Date::parse("2000-02-29").is_ok());
+    }
+
+    #[test]
+    fn partial_dates_compare_as_intervals() {
+        assert!(d("2022-03").is_before(d("2022-04-02")));
+        assert!(!d("2022-03").is_before(d("2022-03-14")));
+        assert!(!d("2022-03").is_after(d("2022-03-14")));
+        assert!(d("2022-04-03").is_after(d("2022-04-02")));
+        assert!(!d("2022-04-02").is_after(d("2022-04-02")));
+        assert!(d("2014").is_before(d("2015-01-01")));
+    }
+
+    #[test]
+    fn weekdays() {
+        assert_eq!(d("2022-04-02").weekday(), Some("Saturday"));
+        assert_eq!(d("2022-02-24").weekday(), Some("Thursday"));
+        assert_eq!(d("2018-06-06").weekday(), Some("Wednesday"));
+        assert_eq!(d("2022-04").weekday(), None);
+    }
+}

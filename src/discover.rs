@@ -1,0 +1,99 @@
+//! Which files of a corpus are documents: the `articles` and `entities` globs of
+//! annals.toml, relative to the root. Symbolic links that lead out of the root are
+//! not followed, and link loops are cut.
+
+use crate::config::Config;
+use crate::document::DocumentKind;
+use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    /// Relative to the root, with `/` separators.
+    pub relative: String,
+    pub kind: DocumentKind,
+}
+
+/// The document globs of a configuration, compiled.
+pub struct DocumentGlobs {
+    articles: GlobSet,
+    entities: GlobSet,
+}
+
+fn glob_set(patterns: &[String], what: &str) -> Result<GlobSet, String> {
+    let mut builder = GlobSetBuilder::new();
+    for p in patterns {
+        // `*` stays within one folder; `**` crosses folders.
+        let glob: Glob = GlobBuilder::new(p)
+            .literal_separator(true)
+            .build()
+            .map_err(|e| format!("annals.toml: `{p}` in [corpus] {what} is not a valid glob: {e}"))?;
+        builder.add(glob);
+    }
+    builder.build().map_err(|e| format!("annals.toml: [corpus] {what}: {e}"))
+}
+
+impl DocumentGlobs {
+    pub fn new(config: &Config) -> Result<Self, String> {
+        Ok(DocumentGlobs {
+            articles: glob_set(&config.articles, "articles")?,
+            entities: glob_set(&config.entities, "entities")?,
+        })
+    }
+
+    /// What a file at `relative` (with `/` separators) is, if it is a document.
+    pub fn kind(&self, relative: &str) -> Option<DocumentKind> {
+        if self.articles.is_match(relative) {
+            Some(DocumentKind::Article)
+        } else if self.entities.is_match(relative) {
+            Some(DocumentKind::Entity)
+        } else {
+            None
+        }
+    }
+}
+
+/// A document's id: its file name without `.md`.
+pub fn document_id(relative: &str) -> String {
+    let name = relative.rsplit('/').next().unwrap_or(relative);
+    name.strip_suffix(".md").unwrap_or(name).to_string()
+}
+
+pub fn relative_path(root: &Path, path: &Path) -> Option<String> {
+    let rel = path.strip_prefix(root).ok()?;
+    let parts: Vec<&str> = rel.components().filter_map(|c| c.as_os_str().to_str()).collect();
+    (parts.len() == rel.components().count()).then(|| parts.join("/"))
+}
+
+/// Every document file under `root`, sorted by relative path.
+pub fn corpus_files(root: &Path, globs: &DocumentGlobs) -> Vec<SourceFile> {
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let walker = WalkDir::new(root).follow_links(true).sort_by_file_name().into_iter().filter_entry(|entry| {
+        if entry.depth() == 0 {
+            return true;
+        }
+        let hidden = entry.file_name().to_str().is_some_and(|n| n.starts_with('.'));
+        if hidden && entry.file_type().is_dir() {
+            return false; // .git and friends: never documents, often large.
+        }
+        if entry.path_is_symlink() {
+            // Followed only while it stays inside the corpus.
+            return entry.path().canonicalize().is_ok_and(|target| target.starts_with(&canonical_root));
+        }
+        true
+    });
+    let mut files = Vec::new();
+    // Errors here are loops and unreadable folders: they hold no document we could read.
+    for entry in walker.flatten() {
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Some(relative) = relative_path(root, entry.path()) else { continue };
+        if let Some(kind) = globs.kind(&relative) {
+            files.push(SourceFile { path: entry.path().to_path_buf(), relative, kind });
+        }
+    }
+    files
+}

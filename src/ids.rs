@@ -1,0 +1,97 @@
+//! Ids and references (FORMAT.md sections 1 and 4).
+
+use crate::text::TextRange;
+
+/// Document ids, claim ids and entity ids: `[A-Za-z0-9_-]+`.
+pub fn is_valid_id(id: &str) -> bool {
+    !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// One word of a space-separated attribute value, with its byte range.
+pub fn words(value: &str, range: TextRange) -> impl Iterator<Item = (&str, TextRange)> {
+    // Values with escapes are unescaped, so offsets into `value` only match the source when the
+    // lengths agree; otherwise every word gets the whole value's range.
+    let exact = value.len() == range.len();
+    let base = range.start as usize;
+    value.split_whitespace().map(move |word| {
+        let offset = word.as_ptr() as usize - value.as_ptr() as usize;
+        let r = if exact { TextRange::new(base + offset, base + offset + word.len()) } else { range };
+        (word, r)
+    })
+}
+
+/// A claim reference, `ID` or `DOC:ID`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ClaimRef {
+    /// `None` for a claim of the same document.
+    pub document: Option<String>,
+    pub claim: String,
+    /// The whole reference.
+    pub range: TextRange,
+}
+
+/// Why a reference is not of the allowed form.
+pub fn parse_claim_ref(text: &str, range: TextRange) -> Result<ClaimRef, String> {
+    let (document, claim) = match text.split_once(':') {
+        Some((d, c)) => (Some(d), c),
+        None => (None, text),
+    };
+    if let Some(d) = document {
+        if !is_valid_id(d) {
+            return Err(format!(
+                "`{text}` is not a claim reference: the document id `{d}` may hold only letters, digits, `-` and `_` (write `ID` or `DOC:ID`)"
+            ));
+        }
+    }
+    if !is_valid_id(claim) {
+        return Err(format!(
+            "`{text}` is not a claim reference: the claim id `{claim}` may hold only letters, digits, `-` and `_` (write `ID` or `DOC:ID`)"
+        ));
+    }
+    Ok(ClaimRef { document: document.map(str::to_string), claim: claim.to_string(), range })
+}
+
+/// An address in `source=` rather than a corpus reference: `scheme://…` or `mailto:…`.
+pub fn is_address(text: &str) -> bool {
+    if text.starts_with("mailto:") {
+        return true;
+    }
+    match text.find("://") {
+        Some(n) if n > 0 => {
+            let scheme = &text[..n];
+            scheme.as_bytes()[0].is_ascii_alphabetic()
+                && scheme.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn claim_references() {
+        let r = parse_claim_ref("doc-1:claim_2", TextRange::new(10, 23)).unwrap();
+        assert_eq!(r.document.as_deref(), Some("doc-1"));
+        assert_eq!(r.claim, "claim_2");
+        assert!(parse_claim_ref("a:b:c", TextRange::default()).is_err());
+        assert!(parse_claim_ref(":x", TextRange::default()).is_err());
+        assert!(parse_claim_ref("x!", TextRange::default()).is_err());
+    }
+
+    #[test]
+    fn words_keep_their_ranges() {
+        let value = "nasa  nelson";
+        let got: Vec<_> = words(value, TextRange::new(100, 112)).map(|(w, r)| (w, r.start)).collect();
+        assert_eq!(got, [("nasa", 100), ("nelson", 106)]);
+    }
+
+    #[test]
+    fn addresses() {
+        assert!(is_address("https://example.org/a"));
+        assert!(is_address("mailto:desk@example.org"));
+        assert!(!is_address("doc:claim"));
+        assert!(!is_address("://x"));
+    }
+}

@@ -1,0 +1,22 @@
+//! annals: a checker and language server for annotated news corpora.
+//!
+//! The analysis core (everything but `check`, `cli` and later `lsp`) works on byte
+//! offsets and knows nothing of terminals or LSP. See ARCHITECTURE.md.
+
+pub mod check;
+pub mod config;
+pub mod corpus;
+pub mod date;
+pub mod discover;
+pub mod document;
+pub mod finding;
+pub mod ids;
+pub mod index;
+pub mod rules;
+pub mod suggest;
+pub mod syntax;
+pub mod text;
+
+pub use corpus::Corpus;
+pub use document::Document;
+pub use finding::{Finding, RuleCode, Severity};

@@ -1,0 +1,74 @@
+//! The `annals` command: `check` for terminals and CI (and, later, `lsp` for editors).
+
+use annals::check::{self, FailOn, Format};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "annals", version, about = "Checker and language server for annotated news corpora")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check a corpus and report every finding.
+    ///
+    /// Exit status: 0 when no finding reaches --fail-on, 1 when one does, 2 when the
+    /// check could not run (no corpus found, an unreadable annals.toml).
+    Check {
+        /// The corpus root, or any folder or file inside it (annals.toml is found upward).
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// The least severity that makes the exit status 1.
+        #[arg(long, value_enum, default_value_t = FailOn::Error)]
+        fail_on: FailOn,
+        /// Colour in human output: auto colours only a terminal, and never with NO_COLOR set.
+        #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+        color: ColorChoice,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check { path, format, fail_on, color } => {
+            let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+            let color = match color {
+                ColorChoice::Always => true,
+                ColorChoice::Never => false,
+                ColorChoice::Auto => !no_color && std::io::stdout().is_terminal(),
+            };
+            let options = check::Options { path, format, fail_on, color };
+            match check::run(&options) {
+                Ok(outcome) => {
+                    for note in &outcome.notes {
+                        eprintln!("annals: warning: {note}");
+                    }
+                    let mut stdout = std::io::stdout().lock();
+                    // A closed pipe (`annals check | head`) is not an error worth a message.
+                    let _ = stdout.write_all(outcome.stdout.as_bytes());
+                    let _ = stdout.flush();
+                    ExitCode::from(outcome.exit_code as u8)
+                }
+                Err(e) => {
+                    eprintln!("annals: error: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+    }
+}

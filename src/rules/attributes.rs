@@ -1,0 +1,29 @@
+//! unknown-attribute: keys on mentions and claims that the format does not define.
+
+use super::Context;
+use crate::document::ATTRIBUTE_KEYS;
+use crate::finding::{Finding, RuleCode};
+use crate::suggest;
+
+pub fn check(cx: &Context, out: &mut Vec<Finding>) {
+    for span in &cx.doc.syntax.spans {
+        if span.get("e").is_none() && !span.has_class("claim") {
+            continue; // Plain Pandoc spans are not ours to judge.
+        }
+        for attribute in span.key_values() {
+            if ATTRIBUTE_KEYS.contains(&attribute.key.as_str()) {
+                continue;
+            }
+            let near = suggest::closest(&attribute.key, ATTRIBUTE_KEYS, 1);
+            let message = match near.first() {
+                Some(key) => format!("unknown attribute `{}=`; did you mean `{key}=`?", attribute.key),
+                None => format!(
+                    "unknown attribute `{}=`: mentions and claims take {}",
+                    attribute.key,
+                    ATTRIBUTE_KEYS.map(|k| format!("`{k}=`")).join(", ")
+                ),
+            };
+            out.push(Finding::new(RuleCode::UnknownAttribute, attribute.key_range, message).with_suggestion(near.into_iter().next()));
+        }
+    }
+}

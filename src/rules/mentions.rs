@@ -1,0 +1,83 @@
+//! Mentions: names left unannotated in prose, and entities nothing references.
+
+use super::Context;
+use crate::document::DocumentKind;
+use crate::finding::{Finding, RuleCode};
+use crate::text::TextRange;
+use std::collections::HashMap;
+
+pub fn check(cx: &Context, out: &mut Vec<Finding>) {
+    unannotated(cx, out);
+    unused(cx, out);
+}
+
+/// Whether `range` lies inside one of `sorted` (sorted by start, pairwise disjoint).
+fn inside(sorted: &[TextRange], range: TextRange) -> bool {
+    let k = sorted.partition_point(|r| r.start <= range.start);
+    k > 0 && sorted[k - 1].contains_range(range)
+}
+
+fn unannotated(cx: &Context, out: &mut Vec<Finding>) {
+    let doc = cx.doc;
+    // Not prose: code, comments and attribute blocks.
+    let mut excluded: Vec<TextRange> = doc.syntax.masked.clone();
+    excluded.extend(doc.syntax.spans.iter().map(|s| s.attributes_range));
+    excluded.sort();
+    // Each entity's mention texts in this document. Mentions of one entity may nest, so keep all.
+    let mut mentioned: HashMap<&str, Vec<TextRange>> = HashMap::new();
+    for m in &doc.mentions {
+        mentioned.entry(m.entity.value.as_str()).or_default().push(doc.span(m.span).text_range);
+    }
+    for ranges in mentioned.values_mut() {
+        ranges.sort();
+    }
+    let body = TextRange::new(doc.syntax.body_start, doc.text.len());
+    for found in cx.index.names.find(&doc.text, body) {
+        if inside(&excluded, found.range) {
+            continue;
+        }
+        for entity in found.entities {
+            if doc.kind == DocumentKind::Entity && *entity == doc.id {
+                continue; // An entity's own page names it freely.
+            }
+            let covered = mentioned.get(entity.as_str()).is_some_and(|ranges| {
+                // Mentions of one entity are disjoint in practice; walk back over any that start before.
+                let k = ranges.partition_point(|r| r.start <= found.range.start);
+                ranges[..k].iter().rev().take(4).any(|r| r.contains_range(found.range))
+            });
+            if covered {
+                continue;
+            }
+            let text = &doc.text[found.range.range()];
+            out.push(
+                Finding::new(
+                    RuleCode::UnannotatedMention,
+                    found.range,
+                    format!("`{text}` names the entity `{entity}` but is not annotated: write `[{text}]{{e={entity}}}`"),
+                )
+                .with_suggestion(Some(format!("[{text}]{{e={entity}}}"))),
+            );
+        }
+    }
+}
+
+fn unused(cx: &Context, out: &mut Vec<Finding>) {
+    let doc = cx.doc;
+    if doc.kind != DocumentKind::Entity || cx.index.entity(cx.documents, &doc.id) != Some(cx.slot) {
+        return;
+    }
+    let referenced = cx
+        .index
+        .entity_references
+        .get(&doc.id)
+        .is_some_and(|refs| refs.iter().any(|(at, _)| at.document != cx.slot));
+    if referenced {
+        return;
+    }
+    let range = doc.entity.as_ref().and_then(|e| e.name.as_ref()).map_or_else(|| doc.head_range(), |n| n.range);
+    out.push(Finding::new(
+        RuleCode::UnusedEntity,
+        range,
+        format!("nothing in the corpus references the entity `{}`: mention it (`[…]{{e={}}}`) somewhere, or remove the file", doc.id, doc.id),
+    ));
+}

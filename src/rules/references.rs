@@ -1,0 +1,113 @@
+//! References: entity references that name an entity, claim and corpus references
+//! that resolve, relations that do not name their own claim, replies not dated
+//! before what they answer.
+
+use super::Context;
+use crate::document::{DocumentKind, RelationKind, Source};
+use crate::finding::{Finding, RuleCode};
+use crate::ids::ClaimRef;
+use crate::index::ClaimKey;
+use crate::suggest;
+
+pub fn check(cx: &Context, out: &mut Vec<Finding>) {
+    entity_references(cx, out);
+    for (k, claim) in cx.doc.claims.iter().enumerate() {
+        let key = ClaimKey { document: cx.slot, claim: k as u32 };
+        for relation in &claim.relations {
+            let Some(target) = resolve(cx, &relation.target, out) else { continue };
+            if target == key {
+                out.push(Finding::new(
+                    RuleCode::SelfReference,
+                    relation.target.range,
+                    format!("this claim's `{}=` names the claim itself: point it at the other statement", relation.kind.key()),
+                ));
+                continue;
+            }
+            if relation.kind == RelationKind::RepliesTo {
+                let original = &cx.documents[target.document as usize].claims[target.claim as usize];
+                if let (Some(reply), Some(first)) = (claim.date, original.date) {
+                    if reply.is_before(first) {
+                        out.push(Finding::new(
+                            RuleCode::ReplyBeforeOriginal,
+                            relation.target.range,
+                            format!(
+                                "this claim ({reply}) is dated before the claim it replies to ({first}): a reply cannot precede its original; check both date= values or the replies-to= target"
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+        if let Some(Source::Document { document, claim }) = &claim.source {
+            match claim {
+                Some(reference) => {
+                    resolve(cx, reference, out);
+                }
+                None if cx.index.document(&document.value).is_none() => {
+                    out.push(missing_document(cx, &document.value, document.range));
+                }
+                None => {}
+            }
+        }
+    }
+}
+
+fn entity_references(cx: &Context, out: &mut Vec<Finding>) {
+    for r in &cx.doc.entity_refs {
+        if cx.index.entity(cx.documents, &r.id).is_some() {
+            continue;
+        }
+        let near = suggest::closest(&r.id, cx.index.entity_ids.iter().map(String::as_str), 3);
+        let article = cx
+            .index
+            .document(&r.id)
+            .filter(|&s| cx.documents[s as usize].kind == DocumentKind::Article);
+        let message = match article {
+            Some(_) => format!("`{}` is an article, not an entity: an entity reference names a file under the entities folder{}", r.id, suggest::did_you_mean(&near)),
+            None if near.is_empty() => format!("no entity `{}` in the corpus: create `entities/{}.md` (kind, name) or use an existing id", r.id, r.id),
+            None => format!("no entity `{}` in the corpus{}", r.id, suggest::did_you_mean(&near)),
+        };
+        out.push(Finding::new(RuleCode::UnknownEntity, r.range, message).with_suggestion(near.into_iter().next()));
+    }
+}
+
+fn missing_document(cx: &Context, id: &str, range: crate::text::TextRange) -> Finding {
+    let near = suggest::closest(id, cx.index.documents.keys().map(String::as_str), 3);
+    Finding::new(RuleCode::BrokenReference, range, format!("no document `{id}` in the corpus{}", suggest::did_you_mean(&near)))
+        .with_suggestion(near.into_iter().next())
+}
+
+/// The claim a reference names, or a broken-reference finding saying what is missing.
+fn resolve(cx: &Context, reference: &ClaimRef, out: &mut Vec<Finding>) -> Option<ClaimKey> {
+    if let Some(key) = cx.index.resolve_claim(cx.documents, cx.slot, reference) {
+        return Some(key);
+    }
+    let slot = match &reference.document {
+        Some(id) => match cx.index.document(id) {
+            Some(slot) => slot,
+            None => {
+                let mut finding = missing_document(cx, id, reference.range);
+                finding.suggestion = finding.suggestion.map(|d| format!("{d}:{}", reference.claim));
+                out.push(finding);
+                return None;
+            }
+        },
+        None => cx.slot,
+    };
+    let target = &cx.documents[slot as usize];
+    let candidates = target.claims.iter().filter_map(|c| c.id.as_ref().map(|i| i.value.as_str()));
+    let near = suggest::closest(&reference.claim, candidates, 3);
+    let place = match &reference.document {
+        Some(id) => format!("`{id}` has no claim `#{}`", reference.claim),
+        None => format!("this document has no claim `#{}` (for a claim of another document write `DOC:{}`)", reference.claim, reference.claim),
+    };
+    let suggestion = near.first().map(|c| match &reference.document {
+        Some(d) => format!("{d}:{c}"),
+        None => c.clone(),
+    });
+    out.push(
+        Finding::new(RuleCode::BrokenReference, reference.range, format!("{place}{}", suggest::did_you_mean(&near)))
+            .with_suggestion(suggestion),
+    );
+    None
+}

@@ -1,0 +1,405 @@
+//! The inline pass: finds annotations (Pandoc bracketed spans `[text]{attributes}`)
+//! in the paragraphs of a body, skipping code spans and HTML comments.
+//!
+//! One left-to-right pass per paragraph with an explicit stack of open `[`, so
+//! deep nesting costs heap, not call stack. Errors are collected and the pass
+//! goes on after each one.
+
+use super::blocks::{Blocks, Paragraph};
+use crate::text::TextRange;
+
+/// One `#id`, `.class` or `key=value` inside `{…}`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Attribute {
+    pub kind: AttributeKind,
+    /// The key for `key=value`; empty for ids and classes.
+    pub key: String,
+    pub key_range: TextRange,
+    /// The id (without `#`), the class (without `.`) or the value, unquoted and unescaped.
+    pub value: String,
+    /// The value's range, inside the quotes when quoted.
+    pub value_range: TextRange,
+    /// The whole token.
+    pub range: TextRange,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AttributeKind {
+    Id,
+    Class,
+    KeyValue,
+}
+
+/// A bracketed span.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Span {
+    /// From `[` to `}` inclusive.
+    pub range: TextRange,
+    /// Between the brackets.
+    pub text_range: TextRange,
+    /// From `{` to `}` inclusive.
+    pub attributes_range: TextRange,
+    pub attributes: Vec<Attribute>,
+    /// Index of the innermost span that contains this one.
+    pub parent: Option<u32>,
+}
+
+impl Span {
+    pub fn id(&self) -> Option<&Attribute> {
+        self.attributes.iter().find(|a| a.kind == AttributeKind::Id)
+    }
+    pub fn has_class(&self, class: &str) -> bool {
+        self.attributes.iter().any(|a| a.kind == AttributeKind::Class && a.value == class)
+    }
+    pub fn get(&self, key: &str) -> Option<&Attribute> {
+        self.attributes.iter().find(|a| a.kind == AttributeKind::KeyValue && a.key == key)
+    }
+    pub fn key_values(&self) -> impl Iterator<Item = &Attribute> {
+        self.attributes.iter().filter(|a| a.kind == AttributeKind::KeyValue)
+    }
+}
+
+/// A syntax error: its range and a message that says how to fix it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub range: TextRange,
+    pub message: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Inline {
+    /// Spans in order of their `[`.
+    pub spans: Vec<Span>,
+    /// Code spans and HTML comments.
+    pub masked: Vec<TextRange>,
+    pub errors: Vec<SyntaxError>,
+}
+
+fn is_key_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b':' | b'.')
+}
+
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
+}
+
+/// What went wrong inside `{…}`, so that the caller can recover.
+enum AttributesEnd {
+    /// Closed by `}` at this offset; tokens that failed are reported but the span stands.
+    Closed(usize),
+    /// Not closed inside the paragraph.
+    Unclosed,
+}
+
+struct Scanner<'t> {
+    text: &'t str,
+    bytes: &'t [u8],
+    out: Inline,
+}
+
+impl<'t> Scanner<'t> {
+    fn error(&mut self, start: usize, end: usize, message: String) {
+        self.out.errors.push(SyntaxError { range: TextRange::new(start, end), message });
+    }
+
+    /// Offset just past the closing run of exactly `n` backticks, if one exists before `limit`.
+    fn code_span_end(&self, from: usize, n: usize, limit: usize) -> Option<usize> {
+        let mut i = from;
+        while i < limit {
+            if self.bytes[i] == b'`' {
+                let run = self.bytes[i..limit].iter().take_while(|b| **b == b'`').count();
+                if run == n {
+                    return Some(i + run);
+                }
+                i += run;
+            } else {
+                i += 1;
+            }
+        }
+        None
+    }
+
+    /// Parses the attribute block whose `{` is at `open`, up to `limit` (the paragraph's end).
+    fn attributes(&mut self, open: usize, limit: usize) -> (AttributesEnd, Vec<Attribute>) {
+        let bytes = self.bytes;
+        let mut attributes: Vec<Attribute> = Vec::new();
+        let mut i = open + 1;
+        loop {
+            while i < limit && is_space(bytes[i]) {
+                i += 1;
+            }
+            if i >= limit {
+                self.error(
+                    open,
+                    open + 1,
+                    "this `{` is never closed: end the attribute list with `}` (an annotation cannot cross a blank line)"
+                        .into(),
+                );
+                return (AttributesEnd::Unclosed, attributes);
+            }
+            let start = i;
+            match bytes[i] {
+                b'}' => return (AttributesEnd::Closed(i), attributes),
+                b'#' | b'.' => {
+                    let kind = if bytes[i] == b'#' { AttributeKind::Id } else { AttributeKind::Class };
+                    i += 1;
+                    while i < limit && !is_space(bytes[i]) && bytes[i] != b'}' {
+                        i += 1;
+                    }
+                    let token = &self.text[start..i];
+                    if i == start + 1 {
+                        let what = if kind == AttributeKind::Id { "an id after `#`" } else { "a class after `.`" };
+                        self.error(start, i, format!("malformed attribute `{token}`: write {what}, e.g. `#rogozin-tweet` or `.claim`"));
+                        continue;
+                    }
+                    if kind == AttributeKind::Id && attributes.iter().any(|a| a.kind == AttributeKind::Id) {
+                        self.error(start, i, format!("a span has one id; remove `{token}` or the other `#…`"));
+                        continue;
+                    }
+                    attributes.push(Attribute {
+                        kind,
+                        key: String::new(),
+                        key_range: TextRange::new(start, start + 1),
+                        value: self.text[start + 1..i].to_string(),
+                        value_range: TextRange::new(start + 1, i),
+                        range: TextRange::new(start, i),
+                    });
+                }
+                _ => {
+                    while i < limit && is_key_byte(bytes[i]) {
+                        i += 1;
+                    }
+                    let key_end = i;
+                    if key_end == start || key_end >= limit || bytes[key_end] != b'=' {
+                        // Not `key=`: skip the token (at least its first byte, which is neither
+                        // white space nor `}`) and say what was expected.
+                        let spaced = key_end > start
+                            && bytes[key_end..limit].iter().find(|b| !is_space(**b)) == Some(&b'=');
+                        if spaced {
+                            // `e = rogozin`: take the whole `key = value` as one bad token.
+                            while i < limit && bytes[i] != b'=' {
+                                i += 1;
+                            }
+                            i += 1;
+                            while i < limit && is_space(bytes[i]) {
+                                i += 1;
+                            }
+                        }
+                        while i < limit && !is_space(bytes[i]) && bytes[i] != b'}' {
+                            i += 1;
+                        }
+                        let token = &self.text[start..i];
+                        let hint = if spaced { " (write it without spaces around `=`)" } else { "" };
+                        self.error(start, i, format!(
+                            "malformed attribute `{token}`: expected `#id`, `.class` or `key=value`{hint}"
+                        ));
+                        continue;
+                    }
+                    i += 1; // `=`
+                    let value_start;
+                    let value_end;
+                    let value;
+                    if i < limit && bytes[i] == b'"' {
+                        value_start = i + 1;
+                        let mut j = value_start;
+                        let mut unescaped = String::new();
+                        let mut closed = false;
+                        while j < limit {
+                            match bytes[j] {
+                                b'\\' if matches!(bytes.get(j + 1), Some(b'"' | b'\\')) && j + 1 < limit => {
+                                    unescaped.push(bytes[j + 1] as char);
+                                    j += 2;
+                                }
+                                b'"' => {
+                                    closed = true;
+                                    break;
+                                }
+                                _ => {
+                                    // Copy one whole character.
+                                    let ch_len = self.text[j..].chars().next().map_or(1, char::len_utf8);
+                                    unescaped.push_str(&self.text[j..j + ch_len]);
+                                    j += ch_len;
+                                }
+                            }
+                        }
+                        if !closed {
+                            self.error(start, j.min(limit), format!(
+                                "unterminated quote in `{}=`: close the value with `\"` (write `\\\"` for a quote inside it)",
+                                &self.text[start..key_end]
+                            ));
+                            return (AttributesEnd::Unclosed, attributes);
+                        }
+                        value_end = j;
+                        value = unescaped;
+                        i = j + 1;
+                    } else {
+                        value_start = i;
+                        while i < limit && !is_space(bytes[i]) && bytes[i] != b'}' {
+                            i += 1;
+                        }
+                        value_end = i;
+                        value = self.text[value_start..value_end].to_string();
+                        if value.is_empty() {
+                            let key = &self.text[start..key_end];
+                            self.error(start, i, format!("`{key}=` has no value: write `{key}=value`, or remove it"));
+                            continue;
+                        }
+                    }
+                    let key = self.text[start..key_end].to_string();
+                    if attributes.iter().any(|a| a.kind == AttributeKind::KeyValue && a.key == key) {
+                        self.error(start, i, format!("`{key}=` is given twice in one span; keep one (several ids go in quotes: `{key}=\"a b\"`)"));
+                        continue;
+                    }
+                    attributes.push(Attribute {
+                        kind: AttributeKind::KeyValue,
+                        key,
+                        key_range: TextRange::new(start, key_end),
+                        value,
+                        value_range: TextRange::new(value_start, value_end),
+                        range: TextRange::new(start, i),
+                    });
+                }
+            }
+        }
+    }
+
+    /// Whether an unclosed `[` looks like the start of an annotation: an attribute block follows it
+    /// in its paragraph. Plain prose brackets ("[sic") are not reported.
+    fn looks_like_annotation(&self, from: usize, limit: usize) -> bool {
+        let tail = &self.bytes[from..limit];
+        tail.iter().enumerate().any(|(k, b)| {
+            *b == b'{' && {
+                let after = &tail[k + 1..];
+                let after = &after[after.iter().take_while(|b| **b == b' ').count()..];
+                match after.first() {
+                    Some(b'.' | b'#') => true,
+                    Some(b) if b.is_ascii_alphabetic() => {
+                        let key = after.iter().take_while(|b| is_key_byte(**b)).count();
+                        after.get(key) == Some(&b'=')
+                    }
+                    _ => false,
+                }
+            }
+        })
+    }
+
+    /// Scans one paragraph. `in_comment` carries an HTML comment that crosses paragraphs;
+    /// returns the offset where scanning should resume (past a comment that ran on).
+    fn paragraph(&mut self, p: Paragraph, carried_open: &mut Option<usize>) -> usize {
+        let (start, limit) = (p.range.start as usize, p.range.end as usize);
+        let bytes = self.bytes;
+        let mut stack: Vec<usize> = Vec::new();
+        let mut i = start;
+        while i < limit {
+            match bytes[i] {
+                b'\\' if i + 1 < limit && bytes[i + 1].is_ascii_punctuation() => i += 2,
+                b'`' => {
+                    let n = bytes[i..limit].iter().take_while(|b| **b == b'`').count();
+                    match self.code_span_end(i + n, n, limit) {
+                        Some(end) => {
+                            self.out.masked.push(TextRange::new(i, end));
+                            i = end;
+                        }
+                        None => i += n,
+                    }
+                }
+                b'<' if bytes[i..].starts_with(b"<!--") => {
+                    let end = find(bytes, i + 4, b"-->").map_or(bytes.len(), |j| j + 3);
+                    self.out.masked.push(TextRange::new(i, end));
+                    if end > limit {
+                        // The comment runs past this paragraph; brackets left open here stay unclosed.
+                        self.unclosed(&stack, limit, carried_open);
+                        return end;
+                    }
+                    i = end;
+                }
+                b'[' => {
+                    stack.push(i);
+                    i += 1;
+                }
+                b']' => {
+                    let opened = stack.pop();
+                    if bytes.get(i + 1) != Some(&b'{') || i + 1 >= limit {
+                        i += 1;
+                        continue;
+                    }
+                    let brace = i + 1;
+                    let (end, attributes) = self.attributes(brace, limit);
+                    match (opened, end) {
+                        (Some(open), AttributesEnd::Closed(close)) => {
+                            self.out.spans.push(Span {
+                                range: TextRange::new(open, close + 1),
+                                text_range: TextRange::new(open + 1, i),
+                                attributes_range: TextRange::new(brace, close + 1),
+                                attributes,
+                                parent: None,
+                            });
+                            i = close + 1;
+                        }
+                        (None, closed) => {
+                            let message = match carried_open.take() {
+                                Some(_) => "this `]{` closes a `[` from an earlier paragraph: an annotation cannot cross a blank line; join the paragraphs or close the span before the blank line",
+                                None => "this `]{` has no opening `[`: add `[` before the annotated text",
+                            };
+                            self.error(i, brace + 1, message.into());
+                            i = match closed {
+                                AttributesEnd::Closed(close) => close + 1,
+                                AttributesEnd::Unclosed => brace + 1,
+                            };
+                        }
+                        (Some(_), AttributesEnd::Unclosed) => i = brace + 1,
+                    }
+                }
+                _ => i += 1,
+            }
+        }
+        self.unclosed(&stack, limit, carried_open);
+        limit
+    }
+
+    fn unclosed(&mut self, stack: &[usize], limit: usize, carried_open: &mut Option<usize>) {
+        *carried_open = stack.last().copied();
+        for &open in stack {
+            if self.looks_like_annotation(open, limit) {
+                self.error(open, open + 1, "this `[` is never closed: add `]` right before the `{` of its attributes".into());
+            }
+        }
+    }
+}
+
+fn find(haystack: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    haystack.get(from..)?.windows(needle.len()).position(|w| w == needle).map(|p| p + from)
+}
+
+/// Finds every annotation in the paragraphs of `blocks`.
+pub fn scan(text: &str, blocks: &Blocks) -> Inline {
+    let mut scanner = Scanner { text, bytes: text.as_bytes(), out: Inline::default() };
+    let mut resume = 0;
+    let mut carried_open = None;
+    for p in &blocks.paragraphs {
+        if (p.range.end as usize) <= resume {
+            continue; // Inside an HTML comment that began in an earlier paragraph.
+        }
+        let p = Paragraph { range: TextRange::new((p.range.start as usize).max(resume), p.range.end as usize) };
+        resume = scanner.paragraph(p, &mut carried_open);
+    }
+    let mut out = scanner.out;
+    assign_parents(&mut out.spans);
+    out
+}
+
+/// Spans never overlap, so after sorting by start (outer first) one sweep with a stack finds each parent.
+fn assign_parents(spans: &mut [Span]) {
+    spans.sort_by(|a, b| a.range.start.cmp(&b.range.start).then(b.range.end.cmp(&a.range.end)));
+    let mut stack: Vec<usize> = Vec::new();
+    for k in 0..spans.len() {
+        while let Some(&top) = stack.last() {
+            if spans[top].range.contains_range(spans[k].range) {
+                break;
+            }
+            stack.pop();
+        }
+        spans[k].parent = stack.last().map(|&p| p as u32);
+        stack.push(k);
+    }
+}
