@@ -1,0 +1,118 @@
+//! Test support: a fixture mini-language for small corpora.
+//!
+//! ```text
+//! //- bad/articles/a.md
+//! ---
+//! title: A
+//! ---
+//! //- expect
+//! bad/articles/a.md 3:1-3:4 missing-field
+//! ```
+//!
+//! `//- PATH` starts a file; `//- expect` starts the expected findings, one per line:
+//! the file (relative to the fixture root), start line:column, end line:column (1-based,
+//! columns in Unicode scalar values, end exclusive) and the code. A corpus folder without
+//! an annals.toml gets a default one.
+
+#![allow(dead_code)]
+
+use annals::Corpus;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub struct Fixture {
+    pub files: BTreeMap<String, String>,
+    pub expect: Vec<String>,
+}
+
+pub fn parse_fixture(text: &str) -> Fixture {
+    let mut files = BTreeMap::new();
+    let mut expect = Vec::new();
+    let mut current: Option<String> = None;
+    let mut body = String::new();
+    let mut in_expect = false;
+    let mut flush = |current: &mut Option<String>, body: &mut String, files: &mut BTreeMap<String, String>| {
+        if let Some(path) = current.take() {
+            files.insert(path, std::mem::take(body));
+        }
+        body.clear();
+    };
+    for line in text.split_inclusive('\n') {
+        if let Some(header) = line.strip_prefix("//- ") {
+            flush(&mut current, &mut body, &mut files);
+            let header = header.trim();
+            in_expect = header == "expect";
+            if !in_expect {
+                current = Some(header.to_string());
+            }
+        } else if in_expect {
+            if !line.trim().is_empty() {
+                expect.push(line.trim().to_string());
+            }
+        } else if current.is_some() {
+            body.push_str(line);
+        }
+    }
+    flush(&mut current, &mut body, &mut files);
+    Fixture { files, expect }
+}
+
+/// Writes the fixture's files under a new temporary folder.
+pub fn materialize(fixture: &Fixture) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    for (path, text) in &fixture.files {
+        let full = dir.path().join(path);
+        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+        std::fs::write(&full, text).unwrap();
+    }
+    // Each top-level folder is a corpus; give it an annals.toml when the fixture has none.
+    let roots: Vec<&str> = fixture.files.keys().filter_map(|p| p.split('/').next()).collect();
+    for root in roots {
+        let toml = dir.path().join(root).join("annals.toml");
+        if !toml.exists() {
+            std::fs::write(toml, "[corpus]\nname = \"fixture\"\n").unwrap();
+        }
+    }
+    dir
+}
+
+/// Every finding of the corpus at `root`, as `prefix/FILE L:C-L:C code` lines, sorted.
+pub fn findings(root: &Path, prefix: &str) -> Vec<String> {
+    let corpus = Corpus::load(root).unwrap_or_else(|e| panic!("fixture corpus {} does not load: {e}", root.display()));
+    let mut out = Vec::new();
+    for df in corpus.findings() {
+        let doc = df.document;
+        for f in df.findings {
+            let s = doc.lines.line_column(&doc.text, f.range.start as usize);
+            let e = doc.lines.line_column(&doc.text, f.range.end as usize);
+            out.push(format!(
+                "{prefix}/{} {}:{}-{}:{} {}",
+                doc.path,
+                s.line + 1,
+                s.column + 1,
+                e.line + 1,
+                e.column + 1,
+                f.code
+            ));
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Findings with their messages, for failure output.
+pub fn findings_with_messages(root: &Path) -> Vec<String> {
+    let corpus = Corpus::load(root).expect("corpus loads");
+    corpus
+        .findings()
+        .into_iter()
+        .flat_map(|df| {
+            let path = df.document.path.clone();
+            df.findings.into_iter().map(move |f| format!("{path}: {} {}", f.code, f.message))
+        })
+        .collect()
+}
+
+pub fn repo_path(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
