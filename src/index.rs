@@ -43,6 +43,8 @@ pub struct CorpusIndex {
     pub claim_references: HashMap<ClaimKey, Vec<Link>>,
     /// Document slot → claims whose `source=` names it (alone or as `DOC:ID`).
     pub source_references: HashMap<u32, Vec<(ClaimKey, TextRange)>>,
+    /// Claim id → every claim with that id, in any document (for "did you mean `DOC:ID`").
+    pub claims_by_id: HashMap<String, Vec<ClaimKey>>,
     /// Entity ids, sorted: the candidates of "did you mean".
     pub entity_ids: Vec<String>,
     pub names: NameMatcher,
@@ -65,6 +67,9 @@ impl CorpusIndex {
             }
             for (k, claim) in doc.claims.iter().enumerate() {
                 let from = ClaimKey { document: slot, claim: k as u32 };
+                if let Some(id) = &claim.id {
+                    index.claims_by_id.entry(id.value.clone()).or_default().push(from);
+                }
                 for relation in &claim.relations {
                     if let Some(target) = index.resolve_claim(documents, slot, &relation.target) {
                         index.claim_references.entry(target).or_default().push(Link {

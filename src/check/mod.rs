@@ -87,12 +87,16 @@ impl Report<'_> {
     }
 }
 
-/// `path` relative to `base` when it lies below it, else as given.
+/// `path` as seen from `base`: relative when it lies below `base` or is one of its
+/// ancestors (`..`), else as given.
 pub fn display_path(path: &Path, base: &Path) -> String {
     let shown = match path.strip_prefix(base) {
         Ok(rel) if rel.as_os_str().is_empty() => PathBuf::from("."),
         Ok(rel) => rel.to_path_buf(),
-        Err(_) => path.to_path_buf(),
+        Err(_) => match base.strip_prefix(path) {
+            Ok(up) => up.components().map(|_| "..").collect::<PathBuf>(),
+            Err(_) => path.to_path_buf(),
+        },
     };
     shown.to_string_lossy().replace('\\', "/")
 }

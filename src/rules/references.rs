@@ -96,7 +96,18 @@ fn resolve(cx: &Context, reference: &ClaimRef, out: &mut Vec<Finding>) -> Option
     };
     let target = &cx.documents[slot as usize];
     let candidates = target.claims.iter().filter_map(|c| c.id.as_ref().map(|i| i.value.as_str()));
-    let near = suggest::closest(&reference.claim, candidates, 3);
+    let mut near = suggest::closest(&reference.claim, candidates, 3);
+    if reference.document.is_none() {
+        // The same id in other documents: the author probably meant `DOC:ID`.
+        let elsewhere = cx.index.claims_by_id.get(&reference.claim).into_iter().flatten();
+        let qualified: Vec<String> = elsewhere
+            .filter(|k| k.document != cx.slot)
+            .map(|k| format!("{}:{}", cx.documents[k.document as usize].id, reference.claim))
+            .take(3)
+            .collect();
+        near.splice(0..0, qualified);
+        near.truncate(3);
+    }
     let place = match &reference.document {
         Some(id) => format!("`{id}` has no claim `#{}`", reference.claim),
         None => format!("this document has no claim `#{}` (for a claim of another document write `DOC:{}`)", reference.claim, reference.claim),
@@ -105,6 +116,11 @@ fn resolve(cx: &Context, reference: &ClaimRef, out: &mut Vec<Finding>) -> Option
         Some(d) => format!("{d}:{c}"),
         None => c.clone(),
     });
+    let place = if reference.document.is_none() && near.first().is_some_and(|n| n.contains(':')) {
+        format!("this document has no claim `#{}`", reference.claim)
+    } else {
+        place
+    };
     out.push(
         Finding::new(RuleCode::BrokenReference, reference.range, format!("{place}{}", suggest::did_you_mean(&near)))
             .with_suggestion(suggestion),

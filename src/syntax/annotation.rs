@@ -121,6 +121,18 @@ impl<'t> Scanner<'t> {
 
     /// Parses the attribute block whose `{` is at `open`, up to `limit` (the paragraph's end).
     fn attributes(&mut self, open: usize, limit: usize) -> (AttributesEnd, Vec<Attribute>) {
+        let errors_before = self.out.errors.len();
+        let (end, attributes) = self.attribute_tokens(open, limit);
+        if matches!(end, AttributesEnd::Unclosed) {
+            // One mistake, one error: the tokens of a block that never closes are not judged one by one.
+            let last = self.out.errors.pop();
+            self.out.errors.truncate(errors_before);
+            self.out.errors.extend(last);
+        }
+        (end, attributes)
+    }
+
+    fn attribute_tokens(&mut self, open: usize, limit: usize) -> (AttributesEnd, Vec<Attribute>) {
         let bytes = self.bytes;
         let mut attributes: Vec<Attribute> = Vec::new();
         let mut i = open + 1;

@@ -173,7 +173,16 @@ fn parse_yaml(text: &str, content: TextRange) -> Result<Yaml, YamlError> {
 
 fn convert(node: &MarkedYaml<'_>, text: &str, offsets: &CharOffsets) -> Yaml {
     let start = offsets.byte(node.span.start.index());
-    let end = offsets.byte(node.span.end.index()).max(start);
+    let mut end = offsets.byte(node.span.end.index()).max(start);
+    // A flow collection's span stops at its closing bracket; take the bracket in.
+    let closer = match text.as_bytes().get(start) {
+        Some(b'{') => Some(b'}'),
+        Some(b'[') => Some(b']'),
+        _ => None,
+    };
+    if closer.is_some() && text.as_bytes().get(end) == closer.as_ref() {
+        end += 1;
+    }
     let mut range = TextRange::new(start, end);
     let value = match &node.data {
         YamlData::Value(scalar) => match scalar {
