@@ -4,12 +4,13 @@
 
 use crate::config::{self, Config, ConfigError};
 use crate::discover::{self, DocumentGlobs, SourceFile};
-use crate::document::Document;
+use crate::document::{Document, DocumentKind};
 use crate::finding::{Finding, RuleCode};
 use crate::index::CorpusIndex;
 use crate::rules;
 use crate::text::{LineIndex, TextRange};
 use rayon::prelude::*;
+use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -19,6 +20,33 @@ pub struct Corpus {
     pub config: Config,
     pub documents: Vec<Document>,
     pub index: CorpusIndex,
+    /// Relative path → slot.
+    paths: HashMap<String, u32>,
+}
+
+/// The documents whose findings may have changed after an edit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Affected {
+    Some(BTreeSet<u32>),
+    /// Every document: entity names changed, or slots moved.
+    All,
+}
+
+impl Affected {
+    pub fn contains(&self, slot: u32) -> bool {
+        match self {
+            Affected::Some(set) => set.contains(&slot),
+            Affected::All => true,
+        }
+    }
+
+    pub fn merge(&mut self, other: Affected) {
+        match (&mut *self, other) {
+            (Affected::All, _) => {}
+            (_, Affected::All) => *self = Affected::All,
+            (Affected::Some(a), Affected::Some(b)) => a.extend(b),
+        }
+    }
 }
 
 /// Why a corpus could not be analysed at all (check's exit status 2).
@@ -74,7 +102,82 @@ impl Corpus {
 
     pub fn from_documents(root: PathBuf, config: Config, documents: Vec<Document>) -> Corpus {
         let index = CorpusIndex::build(&documents);
-        Corpus { root, config, documents, index }
+        let paths = documents.iter().enumerate().map(|(k, d)| (d.path.clone(), k as u32)).collect();
+        Corpus { root, config, documents, index, paths }
+    }
+
+    /// The slot of the document at `relative` (to the root, `/`-separated).
+    pub fn slot(&self, relative: &str) -> Option<u32> {
+        self.paths.get(relative).copied()
+    }
+
+    /// Documents whose findings depend on `doc` (at `slot`): those whose references name it,
+    /// the entities it references (unused-entity), and those sharing its id (duplicate-id).
+    fn neighbours(&self, slot: u32, doc: &Document, out: &mut BTreeSet<u32>) {
+        out.insert(slot);
+        if let Some(referrers) = self.index.referrers.get(&doc.id) {
+            out.extend(referrers.keys());
+        }
+        if let Some(by_slot) = self.index.entity_references.get(&doc.id) {
+            out.extend(by_slot.keys());
+        }
+        for r in &doc.entity_refs {
+            out.extend(self.index.entity(&self.documents, &r.id));
+        }
+        if let Some(same_id) = self.index.documents.get(&doc.id) {
+            out.extend(same_id);
+        }
+    }
+
+    /// Replaces (or adds) the document at `relative` with `text`. Costs one document's parse
+    /// and index entries, unless entity names change (then every document is affected).
+    pub fn set_document_text(&mut self, relative: &str, kind: DocumentKind, text: String) -> Affected {
+        let id = discover::document_id(relative);
+        let new = Document::new(id, relative.to_string(), kind, text);
+        self.replace_document(new)
+    }
+
+    /// Puts a read document in place of the one at its path (or adds it).
+    pub fn replace_document(&mut self, new: Document) -> Affected {
+        let mut affected = BTreeSet::new();
+        let Some(slot) = self.slot(&new.path) else {
+            let slot = self.documents.len() as u32;
+            self.paths.insert(new.path.clone(), slot);
+            self.index.add_document(slot, &new);
+            let is_entity = new.kind == DocumentKind::Entity;
+            self.documents.push(new);
+            if is_entity {
+                self.index.refresh_entities(&self.documents);
+                return Affected::All;
+            }
+            self.neighbours(slot, &self.documents[slot as usize], &mut affected);
+            return Affected::Some(affected);
+        };
+        let names_changed = index_names(&self.documents[slot as usize]) != index_names(&new) || self.documents[slot as usize].kind != new.kind;
+        self.neighbours(slot, &self.documents[slot as usize], &mut affected);
+        let old = std::mem::replace(&mut self.documents[slot as usize], new);
+        self.index.remove_document(slot, &old);
+        self.index.add_document(slot, &self.documents[slot as usize]);
+        if names_changed {
+            self.index.refresh_entities(&self.documents);
+            return Affected::All;
+        }
+        self.neighbours(slot, &self.documents[slot as usize], &mut affected);
+        Affected::Some(affected)
+    }
+
+    /// Removes the document at `relative`. Slots move, so everything is affected.
+    pub fn remove_document(&mut self, relative: &str) -> Affected {
+        let Some(slot) = self.slot(relative) else { return Affected::Some(BTreeSet::new()) };
+        self.documents.remove(slot as usize);
+        self.index = CorpusIndex::build(&self.documents);
+        self.paths = self.documents.iter().enumerate().map(|(k, d)| (d.path.clone(), k as u32)).collect();
+        Affected::All
+    }
+
+    /// What a file at `relative` is in this corpus, if it is a document.
+    pub fn kind_of(&self, relative: &str) -> Option<DocumentKind> {
+        DocumentGlobs::new(&self.config).ok()?.kind(relative)
     }
 
     pub fn findings_of(&self, slot: u32) -> Vec<Finding> {
@@ -88,6 +191,10 @@ impl Corpus {
             .map(|slot| DocumentFindings { document: &self.documents[slot as usize], findings: self.findings_of(slot) })
             .collect()
     }
+}
+
+fn index_names(doc: &Document) -> Vec<String> {
+    crate::index::entity_names(doc).into_iter().map(str::to_string).collect()
 }
 
 /// Reads one file into a document; an unreadable or non-UTF-8 file becomes a document with one finding.

@@ -1,14 +1,16 @@
 //! The corpus index: documents by id, and every reference in both directions.
 //!
-//! Built in one pass over the documents' own reference lists, so its cost is
-//! linear in the corpus. Queries (rules now, hover and references later) read it
-//! instead of scanning documents.
+//! Each document's contributions are filed under its slot, so that an edit
+//! removes and re-adds one document's entries (`remove_document`, `add_document`)
+//! instead of rebuilding the index. Claim and corpus references are keyed by the
+//! ids they are written with, so a reference that resolves to nothing today is
+//! found again when its target appears.
 
 use crate::document::{Document, DocumentKind, EntityRefSite, RelationKind, Source};
 use crate::ids::ClaimRef;
 use crate::text::TextRange;
 use aho_corasick::{AhoCorasick, MatchKind};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// A place in the corpus: a document slot and a byte range in it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -24,27 +26,41 @@ pub struct ClaimKey {
     pub claim: u32,
 }
 
-/// A relation from one claim to another, as written in the `from` claim.
+/// A relation written in a claim of some document (the map key holds which document).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Link {
-    pub from: ClaimKey,
+    /// The claim that holds the relation, in the referring document.
+    pub claim: u32,
     pub kind: RelationKind,
-    /// The reference's range in `from`'s document.
+    /// The reference's range in the referring document.
     pub range: TextRange,
 }
+
+/// A `source=DOC` or `source=DOC:ID` in a claim of some document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SourceLink {
+    pub claim: u32,
+    pub range: TextRange,
+    pub target_claim: Option<String>,
+}
+
+/// Per referring document slot, what it contributes.
+type BySlot<T> = BTreeMap<u32, Vec<T>>;
 
 #[derive(Debug, Default)]
 pub struct CorpusIndex {
     /// Document id → document slots; more than one is a duplicate id.
     pub documents: HashMap<String, Vec<u32>>,
-    /// Entity id → every reference to it (document, range, where it stands).
-    pub entity_references: HashMap<String, Vec<(Location, EntityRefSite)>>,
-    /// Claim → every relation that points at it.
-    pub claim_references: HashMap<ClaimKey, Vec<Link>>,
-    /// Document slot → claims whose `source=` names it (alone or as `DOC:ID`).
-    pub source_references: HashMap<u32, Vec<(ClaimKey, TextRange)>>,
-    /// Claim id → every claim with that id, in any document (for "did you mean `DOC:ID`").
-    pub claims_by_id: HashMap<String, Vec<ClaimKey>>,
+    /// Entity id → referring document → (range, where it stands).
+    pub entity_references: HashMap<String, BySlot<(TextRange, EntityRefSite)>>,
+    /// (document id, claim id) as written, resolved → referring document → relations.
+    pub claim_references: HashMap<(String, String), BySlot<Link>>,
+    /// Document id → referring document → its `source=` references.
+    pub source_references: HashMap<String, BySlot<SourceLink>>,
+    /// Document id → the documents whose claims or sources name it (claim or corpus references).
+    pub referrers: HashMap<String, BTreeMap<u32, u32>>,
+    /// Claim id → the documents holding a claim with that id.
+    pub claims_by_id: HashMap<String, BTreeSet<u32>>,
     /// Entity ids, sorted: the candidates of "did you mean".
     pub entity_ids: Vec<String>,
     pub names: NameMatcher,
@@ -54,52 +70,93 @@ impl CorpusIndex {
     pub fn build(documents: &[Document]) -> CorpusIndex {
         let mut index = CorpusIndex::default();
         for (slot, doc) in documents.iter().enumerate() {
-            index.documents.entry(doc.id.clone()).or_default().push(slot as u32);
+            index.add_document(slot as u32, doc);
         }
-        for (slot, doc) in documents.iter().enumerate() {
-            let slot = slot as u32;
-            for r in &doc.entity_refs {
-                index
-                    .entity_references
-                    .entry(r.id.clone())
-                    .or_default()
-                    .push((Location { document: slot, range: r.range }, r.site));
-            }
-            for (k, claim) in doc.claims.iter().enumerate() {
-                let from = ClaimKey { document: slot, claim: k as u32 };
-                if let Some(id) = &claim.id {
-                    index.claims_by_id.entry(id.value.clone()).or_default().push(from);
-                }
-                for relation in &claim.relations {
-                    if let Some(target) = index.resolve_claim(documents, slot, &relation.target) {
-                        index.claim_references.entry(target).or_default().push(Link {
-                            from,
-                            kind: relation.kind,
-                            range: relation.target.range,
-                        });
-                    }
-                }
-                if let Some(Source::Document { document, .. }) = &claim.source {
-                    if let Some(target) = index.document(&document.value) {
-                        index.source_references.entry(target).or_default().push((from, document.range));
-                    }
-                }
-            }
-        }
-        index.entity_ids = documents
-            .iter()
-            .filter(|d| d.kind == DocumentKind::Entity)
-            .map(|d| d.id.clone())
-            .collect();
-        index.entity_ids.sort();
-        index.entity_ids.dedup();
-        index.names = NameMatcher::new(documents);
+        index.refresh_entities(documents);
         index
+    }
+
+    /// Files one document's references. Call `refresh_entities` after the set of entities
+    /// or their names changed.
+    pub fn add_document(&mut self, slot: u32, doc: &Document) {
+        self.documents.entry(doc.id.clone()).or_default().push(slot);
+        for r in &doc.entity_refs {
+            self.entity_references.entry(r.id.clone()).or_default().entry(slot).or_default().push((r.range, r.site));
+        }
+        for (k, claim) in doc.claims.iter().enumerate() {
+            if let Some(id) = &claim.id {
+                self.claims_by_id.entry(id.value.clone()).or_default().insert(slot);
+            }
+            for relation in &claim.relations {
+                let target_doc = relation.target.document.clone().unwrap_or_else(|| doc.id.clone());
+                *self.referrers.entry(target_doc.clone()).or_default().entry(slot).or_default() += 1;
+                let link = Link { claim: k as u32, kind: relation.kind, range: relation.target.range };
+                self.claim_references
+                    .entry((target_doc, relation.target.claim.clone()))
+                    .or_default()
+                    .entry(slot)
+                    .or_default()
+                    .push(link);
+            }
+            if let Some(Source::Document { document, claim: target }) = &claim.source {
+                *self.referrers.entry(document.value.clone()).or_default().entry(slot).or_default() += 1;
+                let link = SourceLink { claim: k as u32, range: document.range, target_claim: target.as_ref().map(|c| c.claim.clone()) };
+                self.source_references.entry(document.value.clone()).or_default().entry(slot).or_default().push(link);
+            }
+        }
+    }
+
+    /// Removes what `add_document(slot, doc)` filed. `doc` must be the document as it was added.
+    pub fn remove_document(&mut self, slot: u32, doc: &Document) {
+        fn drop_slot<K: std::hash::Hash + Eq, T>(map: &mut HashMap<K, BTreeMap<u32, T>>, key: &K, slot: u32) {
+            if let Some(by_slot) = map.get_mut(key) {
+                by_slot.remove(&slot);
+                if by_slot.is_empty() {
+                    map.remove(key);
+                }
+            }
+        }
+        if let Some(slots) = self.documents.get_mut(&doc.id) {
+            slots.retain(|s| *s != slot);
+            if slots.is_empty() {
+                self.documents.remove(&doc.id);
+            }
+        }
+        for r in &doc.entity_refs {
+            drop_slot(&mut self.entity_references, &r.id, slot);
+        }
+        for claim in &doc.claims {
+            if let Some(id) = &claim.id {
+                if let Some(set) = self.claims_by_id.get_mut(&id.value) {
+                    set.remove(&slot);
+                    if set.is_empty() {
+                        self.claims_by_id.remove(&id.value);
+                    }
+                }
+            }
+            for relation in &claim.relations {
+                let target_doc = relation.target.document.clone().unwrap_or_else(|| doc.id.clone());
+                drop_slot(&mut self.claim_references, &(target_doc.clone(), relation.target.claim.clone()), slot);
+                drop_slot(&mut self.referrers, &target_doc, slot);
+            }
+            if let Some(Source::Document { document, .. }) = &claim.source {
+                drop_slot(&mut self.source_references, &document.value, slot);
+                drop_slot(&mut self.referrers, &document.value, slot);
+            }
+        }
+    }
+
+    /// Recomputes what depends on the set of entities: their ids and the name matcher.
+    pub fn refresh_entities(&mut self, documents: &[Document]) {
+        self.entity_ids = documents.iter().filter(|d| d.kind == DocumentKind::Entity).map(|d| d.id.clone()).collect();
+        self.entity_ids.sort();
+        self.entity_ids.dedup();
+        self.names = NameMatcher::new(documents);
     }
 
     /// The slot of the document with this id (the first, when the id is duplicated).
     pub fn document(&self, id: &str) -> Option<u32> {
-        self.documents.get(id).and_then(|slots| slots.first().copied())
+        self.documents.get(id).and_then(|slots| slots.iter().min().copied())
     }
 
     /// The slot of the entity document with this id.
@@ -108,7 +165,8 @@ impl CorpusIndex {
             .get(id)?
             .iter()
             .copied()
-            .find(|&slot| documents[slot as usize].kind == DocumentKind::Entity)
+            .filter(|&slot| documents.get(slot as usize).is_some_and(|d| d.kind == DocumentKind::Entity))
+            .min()
     }
 
     /// The claim a reference written in document `from` names.
@@ -119,6 +177,30 @@ impl CorpusIndex {
         };
         let (claim, _) = documents.get(slot as usize)?.claim_by_id(&reference.claim)?;
         Some(ClaimKey { document: slot, claim })
+    }
+
+    /// Every reference to an entity: (document slot, range, site).
+    pub fn references_to_entity(&self, id: &str) -> impl Iterator<Item = (u32, TextRange, EntityRefSite)> + '_ {
+        self.entity_references
+            .get(id)
+            .into_iter()
+            .flat_map(|by_slot| by_slot.iter().flat_map(|(slot, refs)| refs.iter().map(move |(r, s)| (*slot, *r, *s))))
+    }
+
+    /// Every relation that names claim `claim_id` of document `doc_id`: (referring slot, link).
+    pub fn references_to_claim(&self, doc_id: &str, claim_id: &str) -> impl Iterator<Item = (u32, Link)> + '_ {
+        self.claim_references
+            .get(&(doc_id.to_string(), claim_id.to_string()))
+            .into_iter()
+            .flat_map(|by_slot| by_slot.iter().flat_map(|(slot, links)| links.iter().map(move |l| (*slot, *l))))
+    }
+
+    /// Every `source=` that names document `doc_id`: (referring slot, link).
+    pub fn sources_naming(&self, doc_id: &str) -> impl Iterator<Item = (u32, &SourceLink)> + '_ {
+        self.source_references
+            .get(doc_id)
+            .into_iter()
+            .flat_map(|by_slot| by_slot.iter().flat_map(|(slot, links)| links.iter().map(move |l| (*slot, l))))
     }
 }
 
@@ -137,17 +219,17 @@ pub struct NameMatch<'m> {
     pub entities: &'m [String],
 }
 
+/// The names and aliases of an entity document, as the matcher files them.
+pub fn entity_names(doc: &Document) -> Vec<&str> {
+    let Some(entity) = &doc.entity else { return Vec::new() };
+    entity.name.iter().chain(&entity.aliases).map(|n| n.value.trim()).filter(|n| !n.is_empty()).collect()
+}
+
 impl NameMatcher {
     fn new(documents: &[Document]) -> NameMatcher {
         let mut by_name: HashMap<&str, Vec<String>> = HashMap::new();
         for doc in documents {
-            let Some(entity) = &doc.entity else { continue };
-            let names = entity.name.iter().chain(&entity.aliases);
-            for name in names {
-                let name = name.value.trim();
-                if name.is_empty() {
-                    continue;
-                }
+            for name in entity_names(doc) {
                 let owners = by_name.entry(name).or_default();
                 if !owners.contains(&doc.id) {
                     owners.push(doc.id.clone());

@@ -66,11 +66,7 @@ fn unused(cx: &Context, out: &mut Vec<Finding>) {
     if doc.kind != DocumentKind::Entity || cx.index.entity(cx.documents, &doc.id) != Some(cx.slot) {
         return;
     }
-    let referenced = cx
-        .index
-        .entity_references
-        .get(&doc.id)
-        .is_some_and(|refs| refs.iter().any(|(at, _)| at.document != cx.slot));
+    let referenced = cx.index.entity_references.get(&doc.id).is_some_and(|by_slot| by_slot.keys().any(|&s| s != cx.slot));
     if referenced {
         return;
     }

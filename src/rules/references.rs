@@ -101,8 +101,8 @@ fn resolve(cx: &Context, reference: &ClaimRef, out: &mut Vec<Finding>) -> Option
         // The same id in other documents: the author probably meant `DOC:ID`.
         let elsewhere = cx.index.claims_by_id.get(&reference.claim).into_iter().flatten();
         let qualified: Vec<String> = elsewhere
-            .filter(|k| k.document != cx.slot)
-            .map(|k| format!("{}:{}", cx.documents[k.document as usize].id, reference.claim))
+            .filter(|&&slot| slot != cx.slot)
+            .map(|&slot| format!("{}:{}", cx.documents[slot as usize].id, reference.claim))
             .take(3)
             .collect();
         near.splice(0..0, qualified);

@@ -31,7 +31,7 @@ pub fn parse_fixture(text: &str) -> Fixture {
     let mut current: Option<String> = None;
     let mut body = String::new();
     let mut in_expect = false;
-    let mut flush = |current: &mut Option<String>, body: &mut String, files: &mut BTreeMap<String, String>| {
+    let flush = |current: &mut Option<String>, body: &mut String, files: &mut BTreeMap<String, String>| {
         if let Some(path) = current.take() {
             files.insert(path, std::mem::take(body));
         }

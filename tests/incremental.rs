@@ -1,0 +1,69 @@
+//! Editing one document through `Corpus::set_document_text` gives the same findings
+//! as analysing the edited corpus from scratch, and `Affected` names every document
+//! whose findings changed.
+
+mod support;
+
+use annals::corpus::Corpus;
+use annals::document::Document;
+use annals::Finding;
+
+fn all_findings(corpus: &Corpus) -> Vec<(String, Vec<Finding>)> {
+    let mut out: Vec<_> = corpus.findings().into_iter().map(|df| (df.document.path.clone(), df.findings)).collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+fn from_scratch(corpus: &Corpus) -> Corpus {
+    let docs = corpus
+        .documents
+        .iter()
+        .map(|d| Document::new(d.id.clone(), d.path.clone(), d.kind, d.text.clone()))
+        .collect();
+    Corpus::from_documents(corpus.root.clone(), corpus.config.clone(), docs)
+}
+
+#[test]
+fn edits_match_a_fresh_analysis_and_affected_is_complete() {
+    let mut corpus = Corpus::load(&support::repo_path("corpus")).unwrap();
+    let article = "articles/2022-02-25-rogozin-deorbit-tweetstorm.md";
+    let entity = "entities/musk.md";
+    let text_of = |c: &Corpus, p: &str| c.documents[c.slot(p).unwrap() as usize].text.clone();
+    let edits: Vec<(&str, Box<dyn Fn(&str) -> String>)> = vec![
+        // Break a claim id that other documents reply to and repeat.
+        (article, Box::new(|t: &str| t.replacen("#deorbit ", "#deorbit-x ", 1))),
+        // Put it back.
+        (article, Box::new(|t: &str| t.replacen("#deorbit-x ", "#deorbit ", 1))),
+        // An unknown entity, then a date after publication.
+        (article, Box::new(|t: &str| t.replacen("e=rogozin}", "e=rogozn}", 1))),
+        (article, Box::new(|t: &str| t.replacen("date=2022-02-24", "date=2022-03-24", 1))),
+        // Entity names change: unannotated mentions everywhere may change.
+        (entity, Box::new(|t: &str| t.replacen("aliases: [", "aliases: [Roscosmos chief, ", 1))),
+        // An entity loses its only mentions' document? Make an article stop mentioning Musk.
+        ("articles/2022-04-02-russia-ends-iss-cooperation.md", Box::new(|t: &str| t.replace("e=musk", "e=spacex").replace("by=musk", "by=spacex"))),
+        // A syntax error that swallows annotations.
+        (article, Box::new(|t: &str| t.replacen("]{.claim", "{.claim", 1))),
+        // A new article that references a claim.
+        ("articles/2030-01-01-new.md", Box::new(|_: &str| "---\ntitle: New\npublished: 2030-01-01\n---\n[\"x\"]{.claim #n by=rogozin date=2030 replies-to=2022-02-25-rogozin-deorbit-tweetstorm:deorbit}\n".into())),
+    ];
+    for (step, (path, edit)) in edits.into_iter().enumerate() {
+        let before = all_findings(&corpus);
+        let old = if corpus.slot(path).is_some() { text_of(&corpus, path) } else { String::new() };
+        let kind = corpus.kind_of(path).unwrap();
+        let affected = corpus.set_document_text(path, kind, edit(&old));
+        let after = all_findings(&corpus);
+        assert_eq!(after, all_findings(&from_scratch(&corpus)), "step {step}: incremental differs from a fresh analysis");
+        let before: std::collections::HashMap<String, Vec<Finding>> = before.into_iter().collect();
+        for (doc, findings) in &after {
+            let unchanged = before.get(doc) == Some(findings);
+            if !unchanged {
+                let slot = corpus.slot(doc).unwrap();
+                assert!(affected.contains(slot), "step {step}: {doc} changed its findings but was not reported affected");
+            }
+        }
+    }
+    // Removing a document moves slots: everything is affected, and the index still matches.
+    let affected = corpus.remove_document("articles/2030-01-01-new.md");
+    assert_eq!(affected, annals::corpus::Affected::All);
+    assert_eq!(all_findings(&corpus), all_findings(&from_scratch(&corpus)));
+}
