@@ -1,4 +1,4 @@
-//! The `annals` command: `check` for terminals and CI (and, later, `lsp` for editors).
+//! The `annals` command: `check` for terminals and CI, `lsp` for editors.
 
 use annals::check::{self, FailOn, Format};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -40,11 +40,20 @@ enum Command {
         #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
         color: ColorChoice,
     },
+    /// Run the language server on standard input and output (for editors).
+    ///
+    /// Exit status: 0 after shutdown and exit, 1 when exit comes without shutdown.
+    Lsp {
+        /// Accepted for clients that pass it; stdio is the only transport.
+        #[arg(long)]
+        stdio: bool,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Lsp { stdio: _ } => ExitCode::from(annals::lsp::run_stdio() as u8),
         Command::Check { path, format, fail_on, color } => {
             let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
             let color = match color {

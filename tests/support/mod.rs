@@ -116,3 +116,4 @@ pub fn findings_with_messages(root: &Path) -> Vec<String> {
 pub fn repo_path(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
 }
+pub mod lsp;

@@ -1,0 +1,44 @@
+//! `annals lsp`: the editor face. Speaks LSP over stdio with tower-lsp-server and
+//! answers from the same analysis core as `annals check`.
+
+pub mod convert;
+pub mod diagnostics;
+pub mod server;
+pub mod state;
+
+pub use server::{Options, Server};
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use tower_lsp_server::{ClientSocket, LspService};
+
+/// A server and its client socket, for stdio or for tests, and the flag that says
+/// whether `shutdown` was received (exit status 0) before `exit`.
+pub fn service(options: Options) -> (LspService<Server>, ClientSocket, Arc<AtomicBool>) {
+    let shut_down = Arc::new(AtomicBool::new(false));
+    let flag = shut_down.clone();
+    let test_hooks = options.test_hooks;
+    let mut builder = LspService::build(move |client| Server::new(client, options, flag));
+    if test_hooks {
+        builder = builder.custom_method("annals/crash", Server::crash);
+    }
+    let (service, socket) = builder.finish();
+    (service, socket, shut_down)
+}
+
+/// Serves LSP on stdin/stdout until `exit`. Returns the exit status: 0 after
+/// `shutdown`, 1 when `exit` came without it (or the input closed).
+pub fn run_stdio() -> i32 {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("annals: error: cannot start the runtime: {e}");
+            return 1;
+        }
+    };
+    runtime.block_on(async {
+        let (service, socket, shut_down) = service(Options::default());
+        tower_lsp_server::Server::new(tokio::io::stdin(), tokio::io::stdout(), socket).serve(service).await;
+        if shut_down.load(Ordering::SeqCst) { 0 } else { 1 }
+    })
+}

@@ -1,0 +1,567 @@
+//! The LSP handlers. Each one converts positions at the edge, asks the core, and
+//! converts back; each runs behind a panic guard, so a bug answers one request with
+//! an internal error and the server goes on.
+
+use super::convert::{self, Encoding};
+use super::diagnostics;
+use super::state::{OpenDocument, Workspace, path_of};
+use crate::config;
+use crate::corpus::{Affected, Corpus};
+use crate::ide;
+use ropey::Rope;
+use std::collections::HashMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
+use std::time::Duration;
+use tokio::sync::{Notify, watch};
+use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::ls_types::notification::Progress;
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::{Client, LanguageServer};
+
+/// How long the server waits for the client's answer to a request of its own.
+const CLIENT_REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a request waits for the initial indexing before answering from what there is.
+const READY_TIMEOUT: Duration = Duration::from_secs(60);
+
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Registers `annals/crash`, a request that panics, so tests can prove the guard.
+    pub test_hooks: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum DiagnosticMode {
+    Push,
+    Pull,
+}
+
+/// What the client told us in `initialize`.
+#[derive(Debug)]
+struct Session {
+    mode: DiagnosticMode,
+    delay: Duration,
+    progress: bool,
+    watch_dynamic: bool,
+    diagnostic_refresh: bool,
+    folders: Vec<PathBuf>,
+}
+
+struct Shared {
+    shut_down: Arc<AtomicBool>,
+    /// Wakes the diagnostics task after a change.
+    kick: Notify,
+    ready: watch::Sender<bool>,
+    session: OnceLock<Session>,
+}
+
+pub struct Server {
+    client: Client,
+    state: Arc<Mutex<Workspace>>,
+    shared: Arc<Shared>,
+    #[allow(dead_code)]
+    options: Options,
+}
+
+fn lock(state: &Mutex<Workspace>) -> MutexGuard<'_, Workspace> {
+    // A panic caught by the guard never poisons (it is caught while the lock is held);
+    // should one slip through, the state is still the best we have.
+    state.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Waits for a client's answer, at most `CLIENT_REQUEST_TIMEOUT`.
+async fn bounded<T>(fut: impl std::future::Future<Output = Result<T>>) -> Option<T> {
+    tokio::time::timeout(CLIENT_REQUEST_TIMEOUT, fut).await.ok()?.ok()
+}
+
+impl Server {
+    pub fn new(client: Client, options: Options, shut_down: Arc<AtomicBool>) -> Self {
+        let (ready, _) = watch::channel(false);
+        Server {
+            client,
+            state: Arc::new(Mutex::new(Workspace::default())),
+            shared: Arc::new(Shared { shut_down, kick: Notify::new(), ready, session: OnceLock::new() }),
+            options,
+        }
+    }
+
+    /// Runs `f` on the state under the lock, turning a panic into an internal-error reply.
+    fn guard<T>(&self, what: &str, f: impl FnOnce(&mut Workspace) -> T) -> Result<T> {
+        let mut ws = lock(&self.state);
+        catch_unwind(AssertUnwindSafe(|| f(&mut ws))).map_err(|panic| {
+            let detail = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            let mut error = Error::internal_error();
+            error.message = format!("annals: internal error in {what}: {detail}").into();
+            error
+        })
+    }
+
+    /// Waits until the initial indexing is done (bounded), so that the first requests see the corpus.
+    async fn wait_ready(&self) {
+        let mut ready = self.shared.ready.subscribe();
+        let _ = tokio::time::timeout(READY_TIMEOUT, ready.wait_for(|r| *r)).await;
+    }
+
+    fn is_ready(&self) -> bool {
+        *self.shared.ready.borrow()
+    }
+
+    /// The test hook behind `annals/crash`.
+    pub async fn crash(&self) -> Result<()> {
+        self.guard("annals/crash", |_| panic!("annals/crash was asked to panic"))
+    }
+
+    /// Runs `f` with the document at `uri`, its corpus, and the offset of `pos`.
+    fn at<T>(
+        &self,
+        what: &str,
+        uri: &Uri,
+        pos: Position,
+        f: impl FnOnce(&Workspace, usize, u32, usize) -> Option<T>,
+    ) -> Result<Option<T>> {
+        self.guard(what, |ws| {
+            let (k, slot) = ws.locate(uri)?;
+            let doc = &ws.corpora[k].corpus.documents[slot as usize];
+            let offset = convert::offset(&doc.text, &doc.lines, pos, ws.encoding());
+            f(ws, k, slot, offset)
+        })
+    }
+}
+
+/// Turns a location in some corpus into an LSP location.
+fn location(ws: &Workspace, k: usize, slot: u32, range: crate::text::TextRange) -> Option<Location> {
+    let c = &ws.corpora[k];
+    let doc = c.corpus.documents.get(slot as usize)?;
+    Some(Location { uri: c.uri(slot)?, range: convert::range(&doc.text, &doc.lines, range, ws.encoding()) })
+}
+
+/// The corpus roots of a workspace folder: annals.toml upward from it, else below it.
+fn corpus_roots(folder: &Path) -> Vec<PathBuf> {
+    if let Some(root) = config::find_root(folder) {
+        return vec![root];
+    }
+    let mut roots: Vec<PathBuf> = walkdir::WalkDir::new(folder)
+        .max_depth(4)
+        .into_iter()
+        .filter_entry(|e| {
+            let name = e.file_name().to_string_lossy();
+            e.depth() == 0 || !(name.starts_with('.') || name == "target" || name == "node_modules")
+        })
+        .flatten()
+        .filter(|e| e.file_type().is_file() && e.file_name() == config::CONFIG_FILE)
+        .filter_map(|e| e.path().parent().map(Path::to_path_buf))
+        .collect();
+    roots.sort();
+    roots
+}
+
+impl Server {
+    /// Indexes the workspace's corpora in the background, reporting `$/progress`.
+    fn start_indexing(&self) {
+        let client = self.client.clone();
+        let state = self.state.clone();
+        let shared = self.shared.clone();
+        tokio::spawn(async move {
+            let Some(session) = shared.session.get() else { return };
+            let token = NumberOrString::String("annals/indexing".into());
+            let progress = session.progress && bounded(client.create_work_done_progress(token.clone())).await.is_some();
+            if progress {
+                let begin = WorkDoneProgressBegin { title: "annals: indexing the corpus".into(), ..Default::default() };
+                client
+                    .send_notification::<Progress>(ProgressParams { token: token.clone(), value: ProgressParamsValue::WorkDone(WorkDoneProgress::Begin(begin)) })
+                    .await;
+            }
+            let folders = session.folders.clone();
+            let loaded = tokio::task::spawn_blocking(move || {
+                let roots: Vec<PathBuf> = folders.iter().flat_map(|f| corpus_roots(f)).collect();
+                roots.into_iter().map(|r| (r.clone(), Corpus::load(&r))).collect::<Vec<_>>()
+            })
+            .await
+            .unwrap_or_default();
+            let mut messages = Vec::new();
+            let mut documents = 0;
+            {
+                let mut ws = lock(&state);
+                for (root, result) in loaded {
+                    match result {
+                        Ok(corpus) => {
+                            documents += corpus.documents.len();
+                            ws.add_corpus(corpus);
+                        }
+                        Err(e) => messages.push(format!("annals: cannot load the corpus at {}: {e}", root.display())),
+                    }
+                }
+            }
+            for m in messages {
+                client.show_message(MessageType::WARNING, m).await;
+            }
+            if progress {
+                let end = WorkDoneProgressEnd { message: Some(format!("{documents} documents")) };
+                client.send_notification::<Progress>(ProgressParams { token, value: ProgressParamsValue::WorkDone(WorkDoneProgress::End(end)) }).await;
+            }
+            shared.ready.send_replace(true);
+            shared.kick.notify_one();
+        });
+    }
+
+    /// Publishes diagnostics after changes, debounced; in pull mode asks the client to pull again.
+    fn start_diagnostics(&self) {
+        let client = self.client.clone();
+        let state = self.state.clone();
+        let shared = self.shared.clone();
+        tokio::spawn(async move {
+            let Some(session) = shared.session.get() else { return };
+            loop {
+                shared.kick.notified().await;
+                if !session.delay.is_zero() {
+                    tokio::time::sleep(session.delay).await;
+                }
+                if session.mode == DiagnosticMode::Pull {
+                    if session.diagnostic_refresh {
+                        bounded(client.workspace_diagnostic_refresh()).await;
+                    }
+                    continue;
+                }
+                let batch = catch_unwind(AssertUnwindSafe(|| publications(&mut lock(&state)))).unwrap_or_default();
+                for (uri, path, version, diagnostics) in batch {
+                    // Drop results for a version the editor has moved past; a newer run follows.
+                    let current = lock(&state).version(&path);
+                    if version.is_some() && current != version {
+                        continue;
+                    }
+                    client.publish_diagnostics(uri, diagnostics, version).await;
+                }
+            }
+        });
+    }
+
+    async fn register_watchers(&self) {
+        let Some(session) = self.shared.session.get() else { return };
+        if !session.watch_dynamic {
+            return;
+        }
+        let watchers = ["**/*.md", "**/annals.toml"]
+            .map(|g| FileSystemWatcher { glob_pattern: GlobPattern::String(g.into()), kind: None })
+            .to_vec();
+        let options = DidChangeWatchedFilesRegistrationOptions { watchers };
+        let registration = Registration {
+            id: "annals-watched-files".into(),
+            method: "workspace/didChangeWatchedFiles".into(),
+            register_options: serde_json::to_value(options).ok(),
+        };
+        bounded(self.client.register_capability(vec![registration])).await;
+    }
+}
+
+type Publication = (Uri, PathBuf, Option<i32>, Vec<Diagnostic>);
+
+/// The diagnostics to push: every stale document's findings, and empty lists for
+/// documents that had findings and have none now.
+fn publications(ws: &mut Workspace) -> Vec<Publication> {
+    ws.refresh();
+    let encoding = ws.encoding();
+    let mut out = Vec::new();
+    let open_versions: HashMap<PathBuf, i32> = ws.open.iter().map(|(p, d)| (p.clone(), d.version)).collect();
+    for c in &mut ws.corpora {
+        let stale = std::mem::replace(&mut c.stale, Affected::Some(Default::default()));
+        let slots: Vec<u32> = match &stale {
+            Affected::All => (0..c.corpus.documents.len() as u32).collect(),
+            Affected::Some(set) => set.iter().copied().filter(|s| (*s as usize) < c.corpus.documents.len()).collect(),
+        };
+        use rayon::prelude::*;
+        let corpus = &c.corpus;
+        let computed: Vec<(u32, Vec<Diagnostic>)> = slots
+            .par_iter()
+            .map(|&slot| {
+                let doc = &corpus.documents[slot as usize];
+                (slot, corpus.findings_of(slot).iter().map(|f| diagnostics::to_lsp(doc, f, encoding)).collect())
+            })
+            .collect();
+        let mut now_published = if matches!(stale, Affected::All) { Default::default() } else { c.published.clone() };
+        for (slot, list) in computed {
+            let doc = &c.corpus.documents[slot as usize];
+            let path = c.root.join(&doc.path);
+            let had = c.published.contains(&doc.path);
+            if list.is_empty() {
+                now_published.remove(&doc.path);
+                if !had && !open_versions.contains_key(&path) {
+                    continue; // Nothing shown before, nothing to show now.
+                }
+            } else {
+                now_published.insert(doc.path.clone());
+            }
+            let Some(uri) = c.uri(slot) else { continue };
+            out.push((uri, path.clone(), open_versions.get(&path).copied(), list));
+        }
+        // Documents that vanished (removed files) get an empty list.
+        if matches!(stale, Affected::All) {
+            for gone in c.published.difference(&now_published) {
+                if c.corpus.slot(gone).is_none() {
+                    if let Some(uri) = Uri::from_file_path(c.root.join(gone)) {
+                        out.push((uri, c.root.join(gone), None, Vec::new()));
+                    }
+                }
+            }
+        }
+        c.published = now_published;
+    }
+    out
+}
+
+impl LanguageServer for Server {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let caps = &params.capabilities;
+        let utf8 = caps
+            .general
+            .as_ref()
+            .and_then(|g| g.position_encodings.as_ref())
+            .is_some_and(|encs| encs.contains(&PositionEncodingKind::UTF8));
+        let encoding = if utf8 { Encoding::Utf8 } else { Encoding::Utf16 };
+        let options = params.initialization_options.clone().unwrap_or_default();
+        let pull_supported = caps.text_document.as_ref().and_then(|t| t.diagnostic.as_ref()).is_some();
+        let mode = match options.get("diagnostics").and_then(|v| v.as_str()) {
+            Some("push") => DiagnosticMode::Push,
+            Some("pull") if pull_supported => DiagnosticMode::Pull,
+            _ if pull_supported => DiagnosticMode::Pull,
+            _ => DiagnosticMode::Push,
+        };
+        let delay = Duration::from_millis(options.get("diagnosticsDelay").and_then(|v| v.as_u64()).unwrap_or(30));
+        let mut folders: Vec<PathBuf> = params
+            .workspace_folders
+            .iter()
+            .flatten()
+            .filter_map(|f| path_of(&f.uri))
+            .collect();
+        #[allow(deprecated)]
+        if folders.is_empty() {
+            folders.extend(params.root_uri.as_ref().and_then(path_of));
+        }
+        let session = Session {
+            mode,
+            delay,
+            progress: caps.window.as_ref().and_then(|w| w.work_done_progress).unwrap_or(false),
+            watch_dynamic: caps
+                .workspace
+                .as_ref()
+                .and_then(|w| w.did_change_watched_files.as_ref())
+                .and_then(|d| d.dynamic_registration)
+                .unwrap_or(false),
+            diagnostic_refresh: caps
+                .workspace
+                .as_ref()
+                .and_then(|w| w.diagnostics.as_ref())
+                .and_then(|d| d.refresh_support)
+                .unwrap_or(false),
+            folders,
+        };
+        let _ = self.shared.session.set(session);
+        lock(&self.state).encoding = Some(encoding);
+
+        let capabilities = ServerCapabilities {
+            position_encoding: Some(if utf8 { PositionEncodingKind::UTF8 } else { PositionEncodingKind::UTF16 }),
+            text_document_sync: Some(TextDocumentSyncCapability::Options(TextDocumentSyncOptions {
+                open_close: Some(true),
+                change: Some(TextDocumentSyncKind::INCREMENTAL),
+                ..Default::default()
+            })),
+            hover_provider: Some(HoverProviderCapability::Simple(true)),
+            definition_provider: Some(OneOf::Left(true)),
+            references_provider: Some(OneOf::Left(true)),
+            diagnostic_provider: (mode == DiagnosticMode::Pull).then(|| {
+                DiagnosticServerCapabilities::Options(DiagnosticOptions {
+                    identifier: Some("annals".into()),
+                    inter_file_dependencies: true,
+                    workspace_diagnostics: true,
+                    work_done_progress_options: Default::default(),
+                })
+            }),
+            workspace: Some(WorkspaceServerCapabilities {
+                workspace_folders: Some(WorkspaceFoldersServerCapabilities { supported: Some(true), change_notifications: None }),
+                file_operations: None,
+            }),
+            ..Default::default()
+        };
+        Ok(InitializeResult {
+            capabilities,
+            server_info: Some(ServerInfo { name: "annals".into(), version: Some(env!("CARGO_PKG_VERSION").into()) }),
+            offset_encoding: None,
+        })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        self.start_diagnostics();
+        self.start_indexing();
+        self.register_watchers().await;
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        self.shared.shut_down.store(true, Ordering::SeqCst);
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let doc = params.text_document;
+        let Some(path) = path_of(&doc.uri) else { return };
+        let ready = self.is_ready();
+        {
+            let mut ws = lock(&self.state);
+            ws.open.insert(path.clone(), OpenDocument { rope: Rope::from_str(&doc.text), version: doc.version });
+            if ready && ws.corpus_of(&path).is_none() {
+                // A file of a corpus outside the workspace folders: find its corpus and load it.
+                ws.discover_for(&path);
+            }
+            ws.touch(&path);
+        }
+        self.shared.kick.notify_one();
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        let Some(path) = path_of(&params.text_document.uri) else { return };
+        {
+            let mut ws = lock(&self.state);
+            let encoding = ws.encoding();
+            let Some(open) = ws.open.get_mut(&path) else { return };
+            for change in &params.content_changes {
+                convert::apply_change(&mut open.rope, change.range, &change.text, encoding);
+            }
+            open.version = params.text_document.version;
+            ws.touch(&path);
+        }
+        self.shared.kick.notify_one();
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let Some(path) = path_of(&params.text_document.uri) else { return };
+        {
+            let mut ws = lock(&self.state);
+            ws.open.remove(&path);
+            // From now on the file on disk is the document.
+            ws.touch(&path);
+        }
+        self.shared.kick.notify_one();
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        {
+            let mut ws = lock(&self.state);
+            for change in params.changes {
+                let Some(path) = path_of(&change.uri) else { continue };
+                if path.file_name().is_some_and(|n| n == config::CONFIG_FILE) {
+                    let Some(root) = path.parent() else { continue };
+                    // A changed configuration: reload the corpus with it (or drop it, if the file is gone).
+                    match Corpus::load(root) {
+                        Ok(corpus) => {
+                            ws.add_corpus(corpus);
+                        }
+                        Err(_) => ws.corpora.retain(|c| c.root != root),
+                    }
+                } else if !ws.open.contains_key(&path) {
+                    ws.touch(&path);
+                }
+            }
+        }
+        self.shared.kick.notify_one();
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        self.wait_ready().await;
+        let p = params.text_document_position_params;
+        self.at("hover", &p.text_document.uri, p.position, |ws, k, slot, offset| {
+            let corpus = &ws.corpora[k].corpus;
+            let h = ide::hover::hover(corpus, slot, offset)?;
+            let doc = &corpus.documents[slot as usize];
+            Some(Hover {
+                contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: h.markdown }),
+                range: Some(convert::range(&doc.text, &doc.lines, h.range, ws.encoding())),
+            })
+        })
+    }
+
+    async fn goto_definition(&self, params: GotoDefinitionParams) -> Result<Option<GotoDefinitionResponse>> {
+        self.wait_ready().await;
+        let p = params.text_document_position_params;
+        self.at("definition", &p.text_document.uri, p.position, |ws, k, slot, offset| {
+            let target = ide::definition::definition(&ws.corpora[k].corpus, slot, offset)?;
+            location(ws, k, target.document, target.focus_range).map(GotoDefinitionResponse::Scalar)
+        })
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        self.wait_ready().await;
+        let p = params.text_document_position;
+        let include = params.context.include_declaration;
+        self.at("references", &p.text_document.uri, p.position, |ws, k, slot, offset| {
+            let found = ide::references::references(&ws.corpora[k].corpus, slot, offset, include);
+            Some(found.into_iter().filter_map(|l| location(ws, k, l.document, l.range)).collect())
+        })
+    }
+
+    async fn diagnostic(&self, params: DocumentDiagnosticParams) -> Result<DocumentDiagnosticReportResult> {
+        self.wait_ready().await;
+        let uri = params.text_document.uri;
+        let previous = params.previous_result_id;
+        let report = self.guard("diagnostic", |ws| {
+            let encoding = ws.encoding();
+            let Some((k, slot)) = ws.locate(&uri) else {
+                return DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport::default());
+            };
+            let corpus = &ws.corpora[k].corpus;
+            let findings = corpus.findings_of(slot);
+            let id = diagnostics::result_id(&findings);
+            if previous.as_deref() == Some(id.as_str()) {
+                return DocumentDiagnosticReport::Unchanged(RelatedUnchangedDocumentDiagnosticReport {
+                    related_documents: None,
+                    unchanged_document_diagnostic_report: UnchangedDocumentDiagnosticReport { result_id: id },
+                });
+            }
+            let doc = &corpus.documents[slot as usize];
+            DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
+                related_documents: None,
+                full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                    result_id: Some(id),
+                    items: findings.iter().map(|f| diagnostics::to_lsp(doc, f, encoding)).collect(),
+                },
+            })
+        })?;
+        Ok(DocumentDiagnosticReportResult::Report(report))
+    }
+
+    async fn workspace_diagnostic(&self, params: WorkspaceDiagnosticParams) -> Result<WorkspaceDiagnosticReportResult> {
+        self.wait_ready().await;
+        let previous: HashMap<Uri, String> = params.previous_result_ids.into_iter().map(|p| (p.uri, p.value)).collect();
+        let items = self.guard("workspace/diagnostic", |ws| {
+            ws.refresh();
+            let encoding = ws.encoding();
+            let mut items = Vec::new();
+            for c in &ws.corpora {
+                for df in c.corpus.findings() {
+                    let Some(uri) = Uri::from_file_path(c.root.join(&df.document.path)) else { continue };
+                    let id = diagnostics::result_id(&df.findings);
+                    let version = ws.version(&c.root.join(&df.document.path)).map(i64::from);
+                    if previous.get(&uri) == Some(&id) {
+                        items.push(WorkspaceDocumentDiagnosticReport::Unchanged(WorkspaceUnchangedDocumentDiagnosticReport {
+                            uri,
+                            version,
+                            unchanged_document_diagnostic_report: UnchangedDocumentDiagnosticReport { result_id: id },
+                        }));
+                    } else {
+                        let list = df.findings.iter().map(|f| diagnostics::to_lsp(df.document, f, encoding)).collect();
+                        items.push(WorkspaceDocumentDiagnosticReport::Full(WorkspaceFullDocumentDiagnosticReport {
+                            uri,
+                            version,
+                            full_document_diagnostic_report: FullDocumentDiagnosticReport { result_id: Some(id), items: list },
+                        }));
+                    }
+                }
+            }
+            items
+        })?;
+        Ok(WorkspaceDiagnosticReportResult::Report(WorkspaceDiagnosticReport { items }))
+    }
+}
