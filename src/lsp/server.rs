@@ -102,6 +102,19 @@ impl Server {
         })
     }
 
+    /// Applies a notification's change to the state under the lock. A panic here would end
+    /// the serve loop, so it is caught, logged, and the notification is dropped.
+    fn apply(&self, what: &str, f: impl FnOnce(&mut Workspace)) {
+        if self.guard(what, f).is_err() {
+            let client = self.client.clone();
+            let what = what.to_string();
+            tokio::spawn(async move {
+                client.log_message(MessageType::ERROR, format!("annals: internal error while applying {what}; the notification was dropped")).await;
+            });
+        }
+        self.shared.kick.notify_one();
+    }
+
     /// Waits until the initial indexing is done (bounded), so that the first requests see the corpus.
     async fn wait_ready(&self) {
         let mut ready = self.shared.ready.subscribe();
@@ -409,22 +422,19 @@ impl LanguageServer for Server {
         let doc = params.text_document;
         let Some(path) = path_of(&doc.uri) else { return };
         let ready = self.is_ready();
-        {
-            let mut ws = lock(&self.state);
+        self.apply("didOpen", |ws| {
             ws.open.insert(path.clone(), OpenDocument { rope: Rope::from_str(&doc.text), version: doc.version });
             if ready && ws.corpus_of(&path).is_none() {
                 // A file of a corpus outside the workspace folders: find its corpus and load it.
                 ws.discover_for(&path);
             }
             ws.touch(&path);
-        }
-        self.shared.kick.notify_one();
+        });
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
         let Some(path) = path_of(&params.text_document.uri) else { return };
-        {
-            let mut ws = lock(&self.state);
+        self.apply("didChange", |ws| {
             let encoding = ws.encoding();
             let Some(open) = ws.open.get_mut(&path) else { return };
             for change in &params.content_changes {
@@ -432,24 +442,20 @@ impl LanguageServer for Server {
             }
             open.version = params.text_document.version;
             ws.touch(&path);
-        }
-        self.shared.kick.notify_one();
+        });
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let Some(path) = path_of(&params.text_document.uri) else { return };
-        {
-            let mut ws = lock(&self.state);
+        self.apply("didClose", |ws| {
             ws.open.remove(&path);
             // From now on the file on disk is the document.
             ws.touch(&path);
-        }
-        self.shared.kick.notify_one();
+        });
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
-        {
-            let mut ws = lock(&self.state);
+        self.apply("didChangeWatchedFiles", |ws| {
             for change in params.changes {
                 let Some(path) = path_of(&change.uri) else { continue };
                 if path.file_name().is_some_and(|n| n == config::CONFIG_FILE) {
@@ -465,8 +471,7 @@ impl LanguageServer for Server {
                     ws.touch(&path);
                 }
             }
-        }
-        self.shared.kick.notify_one();
+        });
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
