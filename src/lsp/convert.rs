@@ -149,7 +149,7 @@ mod tests {
         assert_eq!(rope.to_string(), "a-b\r\nёж\rx");
         apply_change(&mut rope, Some(Range::new(Position::new(2, 0), Position::new(2, 9))), "y", Encoding::Utf8);
         assert_eq!(rope.to_string(), "a-b\r\nёж\ry");
-        apply_change(&mut rope, Some(Range::new(Position::new(1, 1), Position::new(1, 99))), "!", Encoding::Utf8);
+        apply_change(&mut rope, Some(Range::new(Position::new(1, 2), Position::new(1, 99))), "!", Encoding::Utf8);
         assert_eq!(rope.to_string(), "a-b\r\nё!\ry", "a character past the line's end stops before the line break");
         apply_change(&mut rope, Some(Range::new(Position::new(7, 0), Position::new(8, 0))), "+", Encoding::Utf16);
         assert_eq!(rope.to_string(), "a-b\r\nё!\ry+");
