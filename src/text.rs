@@ -114,6 +114,29 @@ impl LineIndex {
     }
 }
 
+/// The lines of `text` from byte `start` on, as (line start, content end, next line start):
+/// the content excludes its `\n`, `\r\n` or lone `\r`.
+pub fn lines_from(text: &str, start: usize) -> impl Iterator<Item = (usize, usize, usize)> + '_ {
+    let bytes = text.as_bytes();
+    let mut pos = start;
+    std::iter::from_fn(move || {
+        if pos >= bytes.len() {
+            return None;
+        }
+        let line_start = pos;
+        let mut end = pos;
+        while end < bytes.len() && bytes[end] != b'\n' && bytes[end] != b'\r' {
+            end += 1;
+        }
+        let mut next = end;
+        if next < bytes.len() {
+            next += if bytes[next] == b'\r' && bytes.get(next + 1) == Some(&b'\n') { 2 } else { 1 };
+        }
+        pos = next;
+        Some((line_start, end, next))
+    })
+}
+
 /// The largest char boundary at or before `offset`.
 pub fn floor_char_boundary(text: &str, offset: usize) -> usize {
     let mut offset = offset.min(text.len());

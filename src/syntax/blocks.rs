@@ -1,7 +1,7 @@
 //! The block pass: splits a Markdown body into paragraphs of text lines and
 //! masks fenced and indented code blocks, where nothing is an annotation.
 
-use crate::text::TextRange;
+use crate::text::{TextRange, lines_from};
 
 /// A run of consecutive text lines (no blank line, no code block line in between).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -19,29 +19,6 @@ pub struct Blocks {
 struct Fence {
     marker: u8,
     len: usize,
-}
-
-/// Lines of `text[start..]`, each with its byte range excluding the line break.
-fn lines(text: &str, start: usize) -> impl Iterator<Item = (usize, usize, usize)> + '_ {
-    // Yields (line start, content end, next line start).
-    let bytes = text.as_bytes();
-    let mut pos = start;
-    std::iter::from_fn(move || {
-        if pos >= bytes.len() {
-            return None;
-        }
-        let line_start = pos;
-        let mut end = pos;
-        while end < bytes.len() && bytes[end] != b'\n' && bytes[end] != b'\r' {
-            end += 1;
-        }
-        let mut next = end;
-        if next < bytes.len() {
-            next += if bytes[next] == b'\r' && bytes.get(next + 1) == Some(&b'\n') { 2 } else { 1 };
-        }
-        pos = next;
-        Some((line_start, end, next))
-    })
 }
 
 pub fn is_blank(line: &[u8]) -> bool {
@@ -124,7 +101,7 @@ pub fn scan(text: &str, start: usize) -> Blocks {
         }
     };
 
-    for (line_start, end, next) in lines(text, start) {
+    for (line_start, end, _) in lines_from(text, start) {
         let line = &bytes[line_start..end];
         if let Some((open, from)) = &fence {
             if closes(open, line) {
@@ -163,7 +140,6 @@ pub fn scan(text: &str, start: usize) -> Blocks {
             Some((_, e)) => *e = end,
             None => paragraph = Some((line_start, end)),
         }
-        let _ = next;
     }
     close_paragraph(&mut blocks, &mut paragraph);
     close_indented(&mut blocks, &mut indented);

@@ -1,7 +1,7 @@
 //! Front matter: the YAML block between a first line `---` and the next line `---`,
 //! parsed by saphyr into a small tree whose every node carries a byte range.
 
-use crate::text::TextRange;
+use crate::text::{TextRange, lines_from};
 use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
 
 /// A YAML node with its byte range in the document.
@@ -87,7 +87,7 @@ fn is_delimiter(line: &str) -> bool {
 /// Splits the head of `text` at `start` (after any byte-order mark). Returns the head and the
 /// offset where the body starts.
 pub fn split(text: &str, start: usize) -> (Head, usize) {
-    let mut lines = LineIter { text, pos: start };
+    let mut lines = lines_from(text, start);
     let Some((first_start, first_end, after_first)) = lines.next() else {
         return (Head::Missing, start);
     };
@@ -104,32 +104,6 @@ pub fn split(text: &str, start: usize) -> (Head, usize) {
         }
     }
     (Head::Unclosed { first_line }, after_first)
-}
-
-struct LineIter<'t> {
-    text: &'t str,
-    pos: usize,
-}
-
-impl Iterator for LineIter<'_> {
-    type Item = (usize, usize, usize);
-    fn next(&mut self) -> Option<Self::Item> {
-        let bytes = self.text.as_bytes();
-        if self.pos >= bytes.len() {
-            return None;
-        }
-        let start = self.pos;
-        let mut end = start;
-        while end < bytes.len() && bytes[end] != b'\n' && bytes[end] != b'\r' {
-            end += 1;
-        }
-        let mut next = end;
-        if next < bytes.len() {
-            next += if bytes[next] == b'\r' && bytes.get(next + 1) == Some(&b'\n') { 2 } else { 1 };
-        }
-        self.pos = next;
-        Some((start, end, next))
-    }
 }
 
 /// Maps saphyr's character indices (relative to the YAML content) to byte offsets in the document.
