@@ -82,7 +82,9 @@ impl Config {
         })?;
         let mut config = Config::default();
         for key in raw.other.keys() {
-            config.warnings.push(format!("unknown table or key `{key}` is ignored (annals.toml knows [corpus] and [rules])"));
+            config.warnings.push(format!(
+                "unknown table or key `{key}` is ignored (annals.toml knows [corpus] and [rules])"
+            ));
         }
         if let Some(corpus) = raw.corpus {
             config.name = corpus.name;
@@ -102,7 +104,9 @@ impl Config {
             let Some(rule) = RuleCode::from_code(&code) else {
                 let known = RuleCode::ALL.iter().map(|r| r.as_str());
                 let hint = crate::suggest::did_you_mean(&crate::suggest::closest(&code, known, 1));
-                config.warnings.push(format!("unknown rule `{code}` in [rules] is ignored{hint}"));
+                config
+                    .warnings
+                    .push(format!("unknown rule `{code}` in [rules] is ignored{hint}"));
                 continue;
             };
             let severity = match value.get_ref().as_str() {
@@ -113,7 +117,9 @@ impl Config {
                 "off" => None,
                 other => {
                     return Err(ConfigError {
-                        message: format!("`{other}` is not a severity for `{code}`: use error, warning, info, hint or off"),
+                        message: format!(
+                            "`{other}` is not a severity for `{code}`: use error, warning, info, hint or off"
+                        ),
                         position: Some(position(text, value.span().start)),
                     });
                 }
@@ -132,7 +138,10 @@ impl Config {
 /// The folder holding `annals.toml`, searched upward from `start` (a file or a folder).
 pub fn find_root(start: &Path) -> Option<PathBuf> {
     let start = if start.is_file() { start.parent()? } else { start };
-    start.ancestors().find(|dir| dir.join(CONFIG_FILE).is_file()).map(Path::to_path_buf)
+    start
+        .ancestors()
+        .find(|dir| dir.join(CONFIG_FILE).is_file())
+        .map(Path::to_path_buf)
 }
 
 #[cfg(test)]
@@ -151,7 +160,11 @@ mod tests {
         assert_eq!(config.severity(RuleCode::UnannotatedMention), None);
         assert_eq!(config.severity(RuleCode::SyntaxError), Some(Severity::Error));
         assert_eq!(config.warnings.len(), 2, "{:?}", config.warnings);
-        assert!(config.warnings[1].contains("did you mean `undated-claim`"), "{:?}", config.warnings);
+        assert!(
+            config.warnings[1].contains("did you mean `undated-claim`"),
+            "{:?}",
+            config.warnings
+        );
     }
 
     #[test]

@@ -92,7 +92,8 @@ impl Corpus {
     /// Loads the corpus whose `annals.toml` is in `root`. Files are read and parsed once, in parallel.
     pub fn load(root: &Path) -> Result<Corpus, LoadError> {
         let config_path = root.join(config::CONFIG_FILE);
-        let text = std::fs::read_to_string(&config_path).map_err(|e| LoadError::ConfigUnreadable(config_path.clone(), e))?;
+        let text =
+            std::fs::read_to_string(&config_path).map_err(|e| LoadError::ConfigUnreadable(config_path.clone(), e))?;
         let config = Config::parse(&text).map_err(|e| LoadError::Config(config_path.clone(), e))?;
         let globs = DocumentGlobs::new(&config).map_err(LoadError::Globs)?;
         let files = discover::corpus_files(root, &globs);
@@ -102,8 +103,18 @@ impl Corpus {
 
     pub fn from_documents(root: PathBuf, config: Config, documents: Vec<Document>) -> Corpus {
         let index = CorpusIndex::build(&documents);
-        let paths = documents.iter().enumerate().map(|(k, d)| (d.path.clone(), k as u32)).collect();
-        Corpus { root, config, documents, index, paths }
+        let paths = documents
+            .iter()
+            .enumerate()
+            .map(|(k, d)| (d.path.clone(), k as u32))
+            .collect();
+        Corpus {
+            root,
+            config,
+            documents,
+            index,
+            paths,
+        }
     }
 
     /// The slot of the document at `relative` (to the root, `/`-separated).
@@ -153,7 +164,8 @@ impl Corpus {
             self.neighbours(slot, &self.documents[slot as usize], &mut affected);
             return Affected::Some(affected);
         };
-        let names_changed = index_names(&self.documents[slot as usize]) != index_names(&new) || self.documents[slot as usize].kind != new.kind;
+        let names_changed = index_names(&self.documents[slot as usize]) != index_names(&new)
+            || self.documents[slot as usize].kind != new.kind;
         self.neighbours(slot, &self.documents[slot as usize], &mut affected);
         let old = std::mem::replace(&mut self.documents[slot as usize], new);
         self.index.remove_document(slot, &old);
@@ -168,10 +180,17 @@ impl Corpus {
 
     /// Removes the document at `relative`. Slots move, so everything is affected.
     pub fn remove_document(&mut self, relative: &str) -> Affected {
-        let Some(slot) = self.slot(relative) else { return Affected::Some(BTreeSet::new()) };
+        let Some(slot) = self.slot(relative) else {
+            return Affected::Some(BTreeSet::new());
+        };
         self.documents.remove(slot as usize);
         self.index = CorpusIndex::build(&self.documents);
-        self.paths = self.documents.iter().enumerate().map(|(k, d)| (d.path.clone(), k as u32)).collect();
+        self.paths = self
+            .documents
+            .iter()
+            .enumerate()
+            .map(|(k, d)| (d.path.clone(), k as u32))
+            .collect();
         Affected::All
     }
 
@@ -188,13 +207,19 @@ impl Corpus {
     pub fn findings(&self) -> Vec<DocumentFindings<'_>> {
         (0..self.documents.len() as u32)
             .into_par_iter()
-            .map(|slot| DocumentFindings { document: &self.documents[slot as usize], findings: self.findings_of(slot) })
+            .map(|slot| DocumentFindings {
+                document: &self.documents[slot as usize],
+                findings: self.findings_of(slot),
+            })
             .collect()
     }
 }
 
 fn index_names(doc: &Document) -> Vec<String> {
-    crate::index::entity_names(doc).into_iter().map(str::to_string).collect()
+    crate::index::entity_names(doc)
+        .into_iter()
+        .map(str::to_string)
+        .collect()
 }
 
 /// Reads one file into a document; an unreadable or non-UTF-8 file becomes a document with one finding.
@@ -224,7 +249,11 @@ pub fn read_document(file: &SourceFile) -> Document {
             }
         },
         Err(e) => {
-            let finding = Finding::new(RuleCode::SyntaxError, TextRange::empty(0), format!("cannot read this file: {e}"));
+            let finding = Finding::new(
+                RuleCode::SyntaxError,
+                TextRange::empty(0),
+                format!("cannot read this file: {e}"),
+            );
             Document::unreadable(id, path, file.kind, String::new(), finding)
         }
     }

@@ -25,9 +25,7 @@ pub enum DateError {
 impl DateError {
     pub fn message(&self, text: &str) -> String {
         match self {
-            DateError::Form => format!(
-                "`{text}` is not a date; write YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2022-04-02"
-            ),
+            DateError::Form => format!("`{text}` is not a date; write YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2022-04-02"),
             DateError::NoSuchDay(why) => format!("`{text}` is not a real date: {why}"),
         }
     }
@@ -48,10 +46,28 @@ pub fn days_in_month(year: i32, month: u8) -> u8 {
 }
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
-const WEEKDAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+const WEEKDAYS: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
 
 impl Date {
     pub fn parse(text: &str) -> Result<Date, DateError> {

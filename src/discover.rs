@@ -32,7 +32,9 @@ fn glob_set(patterns: &[String], what: &str) -> Result<GlobSet, String> {
             .map_err(|e| format!("annals.toml: `{p}` in [corpus] {what} is not a valid glob: {e}"))?;
         builder.add(glob);
     }
-    builder.build().map_err(|e| format!("annals.toml: [corpus] {what}: {e}"))
+    builder
+        .build()
+        .map_err(|e| format!("annals.toml: [corpus] {what}: {e}"))
 }
 
 impl DocumentGlobs {
@@ -70,29 +72,42 @@ pub fn relative_path(root: &Path, path: &Path) -> Option<String> {
 /// Every document file under `root`, sorted by relative path.
 pub fn corpus_files(root: &Path, globs: &DocumentGlobs) -> Vec<SourceFile> {
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    let walker = WalkDir::new(root).follow_links(true).sort_by_file_name().into_iter().filter_entry(|entry| {
-        if entry.depth() == 0 {
-            return true;
-        }
-        let hidden = entry.file_name().to_str().is_some_and(|n| n.starts_with('.'));
-        if hidden && entry.file_type().is_dir() {
-            return false; // .git and friends: never documents, often large.
-        }
-        if entry.path_is_symlink() {
-            // Followed only while it stays inside the corpus.
-            return entry.path().canonicalize().is_ok_and(|target| target.starts_with(&canonical_root));
-        }
-        true
-    });
+    let walker = WalkDir::new(root)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| {
+            if entry.depth() == 0 {
+                return true;
+            }
+            let hidden = entry.file_name().to_str().is_some_and(|n| n.starts_with('.'));
+            if hidden && entry.file_type().is_dir() {
+                return false; // .git and friends: never documents, often large.
+            }
+            if entry.path_is_symlink() {
+                // Followed only while it stays inside the corpus.
+                return entry
+                    .path()
+                    .canonicalize()
+                    .is_ok_and(|target| target.starts_with(&canonical_root));
+            }
+            true
+        });
     let mut files = Vec::new();
     // Errors here are loops and unreadable folders: they hold no document we could read.
     for entry in walker.flatten() {
         if !entry.file_type().is_file() {
             continue;
         }
-        let Some(relative) = relative_path(root, entry.path()) else { continue };
+        let Some(relative) = relative_path(root, entry.path()) else {
+            continue;
+        };
         if let Some(kind) = globs.kind(&relative) {
-            files.push(SourceFile { path: entry.path().to_path_buf(), relative, kind });
+            files.push(SourceFile {
+                path: entry.path().to_path_buf(),
+                relative,
+                kind,
+            });
         }
     }
     files

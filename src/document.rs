@@ -40,8 +40,17 @@ impl<T> Located<T> {
     }
 }
 
-pub const ENTITY_KINDS: [&str; 9] =
-    ["person", "agency", "organization", "company", "outlet", "government", "country", "place", "craft"];
+pub const ENTITY_KINDS: [&str; 9] = [
+    "person",
+    "agency",
+    "organization",
+    "company",
+    "outlet",
+    "government",
+    "country",
+    "place",
+    "craft",
+];
 
 #[derive(Clone, Debug, Default)]
 pub struct ArticleMeta {
@@ -92,8 +101,12 @@ pub enum RelationKind {
 }
 
 impl RelationKind {
-    pub const ALL: [RelationKind; 4] =
-        [RelationKind::RepliesTo, RelationKind::Repeats, RelationKind::Contradicts, RelationKind::Supports];
+    pub const ALL: [RelationKind; 4] = [
+        RelationKind::RepliesTo,
+        RelationKind::Repeats,
+        RelationKind::Contradicts,
+        RelationKind::Supports,
+    ];
     pub fn key(self) -> &'static str {
         match self {
             RelationKind::RepliesTo => "replies-to",
@@ -114,7 +127,10 @@ pub struct Relation {
 pub enum Source {
     Address(Located<String>),
     /// `DOC` or `DOC:ID`.
-    Document { document: Located<String>, claim: Option<ClaimRef> },
+    Document {
+        document: Located<String>,
+        claim: Option<ClaimRef>,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -159,8 +175,17 @@ pub struct EntityRef {
 }
 
 /// Known attribute keys on mentions and claims (FORMAT.md section 3).
-pub const ATTRIBUTE_KEYS: [&str; 9] =
-    ["e", "by", "date", "via", "source", "replies-to", "repeats", "contradicts", "supports"];
+pub const ATTRIBUTE_KEYS: [&str; 9] = [
+    "e",
+    "by",
+    "date",
+    "via",
+    "source",
+    "replies-to",
+    "repeats",
+    "contradicts",
+    "supports",
+];
 
 #[derive(Debug)]
 pub struct Document {
@@ -226,11 +251,16 @@ impl Document {
             entity_refs: Vec::new(),
             problems: Vec::new(),
         };
-        let mut lower = Lowering { problems: Vec::new(), entity_refs: Vec::new() };
+        let mut lower = Lowering {
+            problems: Vec::new(),
+            entity_refs: Vec::new(),
+        };
         lower.head(&mut doc);
         lower.spans(&mut doc);
         for e in &doc.syntax.errors {
-            lower.problems.push(Finding::new(RuleCode::SyntaxError, e.range, e.message.clone()));
+            lower
+                .problems
+                .push(Finding::new(RuleCode::SyntaxError, e.range, e.message.clone()));
         }
         doc.problems = lower.problems;
         doc.entity_refs = lower.entity_refs;
@@ -273,7 +303,9 @@ impl Lowering {
                 let message = if doc.text.trim().is_empty() {
                     format!("this {what} is empty: start it with front matter, e.g. {example}")
                 } else {
-                    format!("this {what} has no front matter: start it with a `---` line, YAML keys, and a closing `---` line, e.g. {example}")
+                    format!(
+                        "this {what} has no front matter: start it with a `---` line, YAML keys, and a closing `---` line, e.g. {example}"
+                    )
                 };
                 self.problem(RuleCode::InvalidFrontMatter, doc.head_range(), message);
                 return;
@@ -303,12 +335,18 @@ impl Lowering {
                 self.problem(
                     RuleCode::InvalidFrontMatter,
                     yaml.range,
-                    format!("front matter must be a mapping of `key: value` lines, not {}", yaml.type_name()),
+                    format!(
+                        "front matter must be a mapping of `key: value` lines, not {}",
+                        yaml.type_name()
+                    ),
                 );
                 return;
             }
         };
-        let fields = Fields { entries, first_line: fm.first_line };
+        let fields = Fields {
+            entries,
+            first_line: fm.first_line,
+        };
         match doc.kind {
             DocumentKind::Article => doc.article = Some(self.article(&fields)),
             DocumentKind::Entity => doc.entity = Some(self.entity(&fields)),
@@ -320,18 +358,35 @@ impl Lowering {
         let published = match f.get("published") {
             Some(v) => self.date(v, "published"),
             None => {
-                self.missing(f, "published", "the article's publication date, e.g. `published: 2022-04-02`");
+                self.missing(
+                    f,
+                    "published",
+                    "the article's publication date, e.g. `published: 2022-04-02`",
+                );
                 None
             }
         };
-        let outlet = f.get("outlet").and_then(|v| self.entity_ref(v, "outlet", EntityRefSite::Outlet));
+        let outlet = f
+            .get("outlet")
+            .and_then(|v| self.entity_ref(v, "outlet", EntityRefSite::Outlet));
         let authors = f
             .get("authors")
-            .map(|v| self.list(v, "authors", |this, item| this.entity_ref(item, "authors", EntityRefSite::Author)))
+            .map(|v| {
+                self.list(v, "authors", |this, item| {
+                    this.entity_ref(item, "authors", EntityRefSite::Author)
+                })
+            })
             .unwrap_or_default();
         let url = f.get("url").and_then(|v| self.string(v, "url"));
         let lang = f.get("lang").and_then(|v| self.string(v, "lang"));
-        ArticleMeta { title, published, outlet, authors, url, lang }
+        ArticleMeta {
+            title,
+            published,
+            outlet,
+            authors,
+            url,
+            lang,
+        }
     }
 
     fn entity(&mut self, f: &Fields) -> EntityMeta {
@@ -341,11 +396,18 @@ impl Lowering {
                     Some(k)
                 } else {
                     let near = crate::suggest::closest(&k.value, ENTITY_KINDS.iter().copied(), 1);
-                    let hint = near.first().map(|n| format!(" (did you mean `{n}`?)")).unwrap_or_default();
+                    let hint = near
+                        .first()
+                        .map(|n| format!(" (did you mean `{n}`?)"))
+                        .unwrap_or_default();
                     self.problem(
                         RuleCode::InvalidFrontMatter,
                         k.range,
-                        format!("`{}` is not an entity kind{hint}; use one of {}", k.value, ENTITY_KINDS.join(", ")),
+                        format!(
+                            "`{}` is not an entity kind{hint}; use one of {}",
+                            k.value,
+                            ENTITY_KINDS.join(", ")
+                        ),
                     );
                     None
                 }
@@ -356,17 +418,25 @@ impl Lowering {
             }
         };
         let name = self.required_string(f, "name", "the entity's canonical display name");
-        let aliases = f.get("aliases").map(|v| self.list(v, "aliases", |this, item| this.string(item, "aliases"))).unwrap_or_default();
+        let aliases = f
+            .get("aliases")
+            .map(|v| self.list(v, "aliases", |this, item| this.string(item, "aliases")))
+            .unwrap_or_default();
         let description = f.get("description").and_then(|v| self.string(v, "description"));
         let country = f.get("country").and_then(|v| self.string(v, "country"));
-        let parent = f.get("parent").and_then(|v| self.entity_ref(v, "parent", EntityRefSite::Parent));
+        let parent = f
+            .get("parent")
+            .and_then(|v| self.entity_ref(v, "parent", EntityRefSite::Parent));
         let wikidata = f.get("wikidata").and_then(|v| self.string(v, "wikidata")).filter(|w| {
             let ok = w.value.len() > 1 && w.value.starts_with('Q') && w.value[1..].bytes().all(|b| b.is_ascii_digit());
             if !ok {
                 self.problem(
                     RuleCode::InvalidFrontMatter,
                     w.range,
-                    format!("`{}` is not a Wikidata id: write `Q` followed by digits, e.g. `wikidata: Q7747`", w.value),
+                    format!(
+                        "`{}` is not a Wikidata id: write `Q` followed by digits, e.g. `wikidata: Q7747`",
+                        w.value
+                    ),
                 );
             }
             ok
@@ -385,15 +455,31 @@ impl Lowering {
                 _ => self.wrong_type(v, "roles", "a list of `{title, org, from, to}` mappings"),
             }
         }
-        EntityMeta { kind, name, aliases, description, country, parent, wikidata, roles }
+        EntityMeta {
+            kind,
+            name,
+            aliases,
+            description,
+            country,
+            parent,
+            wikidata,
+            roles,
+        }
     }
 
     fn role(&mut self, item: &Yaml, index: u32) -> Option<Role> {
         let YamlValue::Mapping(entries) = &item.value else {
-            self.wrong_type(item, "roles", "a mapping such as `{title: Director General, org: roscosmos, from: 2018-05}`");
+            self.wrong_type(
+                item,
+                "roles",
+                "a mapping such as `{title: Director General, org: roscosmos, from: 2018-05}`",
+            );
             return None;
         };
-        let fields = Fields { entries, first_line: item.range };
+        let fields = Fields {
+            entries,
+            first_line: item.range,
+        };
         let title = match fields.get("title") {
             Some(v) => self.string(v, "title"),
             None => {
@@ -405,19 +491,30 @@ impl Lowering {
                 None
             }
         };
-        let org = fields.get("org").and_then(|v| self.entity_ref(v, "org", EntityRefSite::RoleOrg(index)));
+        let org = fields
+            .get("org")
+            .and_then(|v| self.entity_ref(v, "org", EntityRefSite::RoleOrg(index)));
         let from = fields.get("from").and_then(|v| self.date(v, "from"));
         let to = fields.get("to").and_then(|v| self.date(v, "to"));
-        if let (Some(f), Some(t)) = (&from, &to) {
-            if t.value.is_before(f.value) {
-                self.problem(
-                    RuleCode::InvalidDate,
-                    t.range,
-                    format!("this role ends ({}) before it starts ({}): swap or correct the dates", t.value, f.value),
-                );
-            }
+        if let (Some(f), Some(t)) = (&from, &to)
+            && t.value.is_before(f.value)
+        {
+            self.problem(
+                RuleCode::InvalidDate,
+                t.range,
+                format!(
+                    "this role ends ({}) before it starts ({}): swap or correct the dates",
+                    t.value, f.value
+                ),
+            );
         }
-        Some(Role { title, org, from, to, range: item.range })
+        Some(Role {
+            title,
+            org,
+            from,
+            to,
+            range: item.range,
+        })
     }
 
     fn missing(&mut self, f: &Fields, key: &str, what: &str) {
@@ -439,7 +536,11 @@ impl Lowering {
     fn required_string(&mut self, f: &Fields, key: &str, what: &str) -> Option<Located<String>> {
         match f.get(key) {
             Some(v) if v.value == YamlValue::Null => {
-                self.problem(RuleCode::MissingField, v.range, format!("`{key}` is empty: give {what}"));
+                self.problem(
+                    RuleCode::MissingField,
+                    v.range,
+                    format!("`{key}` is empty: give {what}"),
+                );
                 None
             }
             Some(v) => self.string(v, key),
@@ -466,7 +567,11 @@ impl Lowering {
         match Date::parse(&text.value) {
             Ok(d) => Some(Located::new(d, text.range)),
             Err(e) => {
-                self.problem(RuleCode::InvalidDate, text.range, format!("`{key}`: {}", e.message(&text.value)));
+                self.problem(
+                    RuleCode::InvalidDate,
+                    text.range,
+                    format!("`{key}`: {}", e.message(&text.value)),
+                );
                 None
             }
         }
@@ -489,7 +594,11 @@ impl Lowering {
             self.problem(RuleCode::InvalidId, id.range, invalid_entity_id(&id.value));
             return None;
         }
-        self.entity_refs.push(EntityRef { id: id.value.clone(), range: id.range, site });
+        self.entity_refs.push(EntityRef {
+            id: id.value.clone(),
+            range: id.range,
+            site,
+        });
         Some(id)
     }
 
@@ -546,7 +655,10 @@ impl Lowering {
                 self.problem(
                     RuleCode::InvalidId,
                     a.range,
-                    format!("`#{}` is not a valid claim id: use only letters, digits, `-` and `_`", a.value),
+                    format!(
+                        "`#{}` is not a valid claim id: use only letters, digits, `-` and `_`",
+                        a.value
+                    ),
                 );
                 None
             }
@@ -555,14 +667,22 @@ impl Lowering {
         if let Some(a) = span.get("by") {
             for (word, range) in ids::words(&a.value, a.value_range) {
                 if ids::is_valid_id(word) {
-                    self.entity_refs.push(EntityRef { id: word.to_string(), range, site: EntityRefSite::Speaker(index) });
+                    self.entity_refs.push(EntityRef {
+                        id: word.to_string(),
+                        range,
+                        site: EntityRefSite::Speaker(index),
+                    });
                     by.push(Located::new(word.to_string(), range));
                 } else {
                     self.problem(RuleCode::InvalidId, range, invalid_entity_id(word));
                 }
             }
             if a.value.trim().is_empty() {
-                self.problem(RuleCode::InvalidId, a.range, "`by=` names no one: give an entity id, or several in quotes".into());
+                self.problem(
+                    RuleCode::InvalidId,
+                    a.range,
+                    "`by=` names no one: give an entity id, or several in quotes".into(),
+                );
             }
         }
         let (date_range, date) = match span.get("date") {
@@ -617,12 +737,24 @@ impl Lowering {
                 }
             }
         }
-        Claim { span: k, id, by, date_range, date, via, source, relations, parent }
+        Claim {
+            span: k,
+            id,
+            by,
+            date_range,
+            date,
+            via,
+            source,
+            relations,
+            parent,
+        }
     }
 }
 
 fn invalid_entity_id(id: &str) -> String {
-    format!("`{id}` is not a valid entity id: an entity id is its file name without `.md`, made of letters, digits, `-` and `_`")
+    format!(
+        "`{id}` is not a valid entity id: an entity id is its file name without `.md`, made of letters, digits, `-` and `_`"
+    )
 }
 
 /// The top-level mapping of a front matter, or a role's mapping.
@@ -634,6 +766,9 @@ struct Fields<'y> {
 
 impl Fields<'_> {
     fn get(&self, key: &str) -> Option<&Yaml> {
-        self.entries.iter().find(|(k, _)| k.as_text() == Some(key)).map(|(_, v)| v)
+        self.entries
+            .iter()
+            .find(|(k, _)| k.as_text() == Some(key))
+            .map(|(_, v)| v)
     }
 }

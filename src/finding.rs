@@ -119,7 +119,13 @@ pub struct Finding {
 
 impl Finding {
     pub fn new(code: RuleCode, range: TextRange, message: impl Into<String>) -> Self {
-        Finding { code, severity: code.default_severity(), range, message: message.into(), suggestion: None }
+        Finding {
+            code,
+            severity: code.default_severity(),
+            range,
+            message: message.into(),
+            suggestion: None,
+        }
     }
 
     pub fn with_suggestion(mut self, replacement: Option<String>) -> Self {

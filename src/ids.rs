@@ -15,7 +15,11 @@ pub fn words(value: &str, range: TextRange) -> impl Iterator<Item = (&str, TextR
     let base = range.start as usize;
     value.split_whitespace().map(move |word| {
         let offset = word.as_ptr() as usize - value.as_ptr() as usize;
-        let r = if exact { TextRange::new(base + offset, base + offset + word.len()) } else { range };
+        let r = if exact {
+            TextRange::new(base + offset, base + offset + word.len())
+        } else {
+            range
+        };
         (word, r)
     })
 }
@@ -36,19 +40,23 @@ pub fn parse_claim_ref(text: &str, range: TextRange) -> Result<ClaimRef, String>
         Some((d, c)) => (Some(d), c),
         None => (None, text),
     };
-    if let Some(d) = document {
-        if !is_valid_id(d) {
-            return Err(format!(
-                "`{text}` is not a claim reference: the document id `{d}` may hold only letters, digits, `-` and `_` (write `ID` or `DOC:ID`)"
-            ));
-        }
+    if let Some(d) = document
+        && !is_valid_id(d)
+    {
+        return Err(format!(
+            "`{text}` is not a claim reference: the document id `{d}` may hold only letters, digits, `-` and `_` (write `ID` or `DOC:ID`)"
+        ));
     }
     if !is_valid_id(claim) {
         return Err(format!(
             "`{text}` is not a claim reference: the claim id `{claim}` may hold only letters, digits, `-` and `_` (write `ID` or `DOC:ID`)"
         ));
     }
-    Ok(ClaimRef { document: document.map(str::to_string), claim: claim.to_string(), range })
+    Ok(ClaimRef {
+        document: document.map(str::to_string),
+        claim: claim.to_string(),
+        range,
+    })
 }
 
 /// An address in `source=` rather than a corpus reference: `scheme://…` or `mailto:…`.
@@ -60,7 +68,9 @@ pub fn is_address(text: &str) -> bool {
         Some(n) if n > 0 => {
             let scheme = &text[..n];
             scheme.as_bytes()[0].is_ascii_alphabetic()
-                && scheme.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
+                && scheme
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
         }
         _ => false,
     }
@@ -83,7 +93,9 @@ mod tests {
     #[test]
     fn words_keep_their_ranges() {
         let value = "nasa  nelson";
-        let got: Vec<_> = words(value, TextRange::new(100, 112)).map(|(w, r)| (w, r.start)).collect();
+        let got: Vec<_> = words(value, TextRange::new(100, 112))
+            .map(|(w, r)| (w, r.start))
+            .collect();
         assert_eq!(got, [("nasa", 100), ("nelson", 106)]);
     }
 

@@ -81,7 +81,12 @@ impl CorpusIndex {
     pub fn add_document(&mut self, slot: u32, doc: &Document) {
         self.documents.entry(doc.id.clone()).or_default().push(slot);
         for r in &doc.entity_refs {
-            self.entity_references.entry(r.id.clone()).or_default().entry(slot).or_default().push((r.range, r.site));
+            self.entity_references
+                .entry(r.id.clone())
+                .or_default()
+                .entry(slot)
+                .or_default()
+                .push((r.range, r.site));
         }
         for (k, claim) in doc.claims.iter().enumerate() {
             if let Some(id) = &claim.id {
@@ -89,8 +94,17 @@ impl CorpusIndex {
             }
             for relation in &claim.relations {
                 let target_doc = relation.target.document.clone().unwrap_or_else(|| doc.id.clone());
-                *self.referrers.entry(target_doc.clone()).or_default().entry(slot).or_default() += 1;
-                let link = Link { claim: k as u32, kind: relation.kind, range: relation.target.range };
+                *self
+                    .referrers
+                    .entry(target_doc.clone())
+                    .or_default()
+                    .entry(slot)
+                    .or_default() += 1;
+                let link = Link {
+                    claim: k as u32,
+                    kind: relation.kind,
+                    range: relation.target.range,
+                };
                 self.claim_references
                     .entry((target_doc, relation.target.claim.clone()))
                     .or_default()
@@ -98,10 +112,28 @@ impl CorpusIndex {
                     .or_default()
                     .push(link);
             }
-            if let Some(Source::Document { document, claim: target }) = &claim.source {
-                *self.referrers.entry(document.value.clone()).or_default().entry(slot).or_default() += 1;
-                let link = SourceLink { claim: k as u32, range: document.range, target_claim: target.as_ref().map(|c| c.claim.clone()) };
-                self.source_references.entry(document.value.clone()).or_default().entry(slot).or_default().push(link);
+            if let Some(Source::Document {
+                document,
+                claim: target,
+            }) = &claim.source
+            {
+                *self
+                    .referrers
+                    .entry(document.value.clone())
+                    .or_default()
+                    .entry(slot)
+                    .or_default() += 1;
+                let link = SourceLink {
+                    claim: k as u32,
+                    range: document.range,
+                    target_claim: target.as_ref().map(|c| c.claim.clone()),
+                };
+                self.source_references
+                    .entry(document.value.clone())
+                    .or_default()
+                    .entry(slot)
+                    .or_default()
+                    .push(link);
             }
         }
     }
@@ -126,17 +158,21 @@ impl CorpusIndex {
             drop_slot(&mut self.entity_references, &r.id, slot);
         }
         for claim in &doc.claims {
-            if let Some(id) = &claim.id {
-                if let Some(set) = self.claims_by_id.get_mut(&id.value) {
-                    set.remove(&slot);
-                    if set.is_empty() {
-                        self.claims_by_id.remove(&id.value);
-                    }
+            if let Some(id) = &claim.id
+                && let Some(set) = self.claims_by_id.get_mut(&id.value)
+            {
+                set.remove(&slot);
+                if set.is_empty() {
+                    self.claims_by_id.remove(&id.value);
                 }
             }
             for relation in &claim.relations {
                 let target_doc = relation.target.document.clone().unwrap_or_else(|| doc.id.clone());
-                drop_slot(&mut self.claim_references, &(target_doc.clone(), relation.target.claim.clone()), slot);
+                drop_slot(
+                    &mut self.claim_references,
+                    &(target_doc.clone(), relation.target.claim.clone()),
+                    slot,
+                );
                 drop_slot(&mut self.referrers, &target_doc, slot);
             }
             if let Some(Source::Document { document, .. }) = &claim.source {
@@ -148,7 +184,11 @@ impl CorpusIndex {
 
     /// Recomputes what depends on the set of entities: their ids and the name matcher.
     pub fn refresh_entities(&mut self, documents: &[Document]) {
-        self.entity_ids = documents.iter().filter(|d| d.kind == DocumentKind::Entity).map(|d| d.id.clone()).collect();
+        self.entity_ids = documents
+            .iter()
+            .filter(|d| d.kind == DocumentKind::Entity)
+            .map(|d| d.id.clone())
+            .collect();
         self.entity_ids.sort();
         self.entity_ids.dedup();
         self.names = NameMatcher::new(documents);
@@ -165,7 +205,11 @@ impl CorpusIndex {
             .get(id)?
             .iter()
             .copied()
-            .filter(|&slot| documents.get(slot as usize).is_some_and(|d| d.kind == DocumentKind::Entity))
+            .filter(|&slot| {
+                documents
+                    .get(slot as usize)
+                    .is_some_and(|d| d.kind == DocumentKind::Entity)
+            })
             .min()
     }
 
@@ -181,10 +225,11 @@ impl CorpusIndex {
 
     /// Every reference to an entity: (document slot, range, site).
     pub fn references_to_entity(&self, id: &str) -> impl Iterator<Item = (u32, TextRange, EntityRefSite)> + '_ {
-        self.entity_references
-            .get(id)
-            .into_iter()
-            .flat_map(|by_slot| by_slot.iter().flat_map(|(slot, refs)| refs.iter().map(move |(r, s)| (*slot, *r, *s))))
+        self.entity_references.get(id).into_iter().flat_map(|by_slot| {
+            by_slot
+                .iter()
+                .flat_map(|(slot, refs)| refs.iter().map(move |(r, s)| (*slot, *r, *s)))
+        })
     }
 
     /// Every relation that names claim `claim_id` of document `doc_id`: (referring slot, link).
@@ -192,15 +237,20 @@ impl CorpusIndex {
         self.claim_references
             .get(&(doc_id.to_string(), claim_id.to_string()))
             .into_iter()
-            .flat_map(|by_slot| by_slot.iter().flat_map(|(slot, links)| links.iter().map(move |l| (*slot, *l))))
+            .flat_map(|by_slot| {
+                by_slot
+                    .iter()
+                    .flat_map(|(slot, links)| links.iter().map(move |l| (*slot, *l)))
+            })
     }
 
     /// Every `source=` that names document `doc_id`: (referring slot, link).
     pub fn sources_naming(&self, doc_id: &str) -> impl Iterator<Item = (u32, &SourceLink)> + '_ {
-        self.source_references
-            .get(doc_id)
-            .into_iter()
-            .flat_map(|by_slot| by_slot.iter().flat_map(|(slot, links)| links.iter().map(move |l| (*slot, l))))
+        self.source_references.get(doc_id).into_iter().flat_map(|by_slot| {
+            by_slot
+                .iter()
+                .flat_map(|(slot, links)| links.iter().map(move |l| (*slot, l)))
+        })
     }
 }
 
@@ -222,7 +272,13 @@ pub struct NameMatch<'m> {
 /// The names and aliases of an entity document, as the matcher files them.
 pub fn entity_names(doc: &Document) -> Vec<&str> {
     let Some(entity) = &doc.entity else { return Vec::new() };
-    entity.name.iter().chain(&entity.aliases).map(|n| n.value.trim()).filter(|n| !n.is_empty()).collect()
+    entity
+        .name
+        .iter()
+        .chain(&entity.aliases)
+        .map(|n| n.value.trim())
+        .filter(|n| !n.is_empty())
+        .collect()
 }
 
 impl NameMatcher {
@@ -239,15 +295,25 @@ impl NameMatcher {
         let mut entries: Vec<(&str, Vec<String>)> = by_name.into_iter().collect();
         entries.sort();
         let patterns: Vec<&str> = entries.iter().map(|(n, _)| *n).collect();
-        let automaton = AhoCorasick::builder().match_kind(MatchKind::Standard).build(&patterns).ok();
-        NameMatcher { automaton, owners: entries.into_iter().map(|(_, o)| o).collect() }
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .build(&patterns)
+            .ok();
+        NameMatcher {
+            automaton,
+            owners: entries.into_iter().map(|(_, o)| o).collect(),
+        }
     }
 
     /// Whole-word occurrences of any name in `text[range]`, overlapping ones included
     /// ("International Space Station" and "Space Station" both count).
     pub fn find<'m>(&'m self, text: &str, range: TextRange) -> Vec<NameMatch<'m>> {
-        let Some(automaton) = &self.automaton else { return Vec::new() };
-        let Some(haystack) = text.get(range.range()) else { return Vec::new() };
+        let Some(automaton) = &self.automaton else {
+            return Vec::new();
+        };
+        let Some(haystack) = text.get(range.range()) else {
+            return Vec::new();
+        };
         let base = range.start as usize;
         automaton
             .find_overlapping_iter(haystack)
@@ -265,7 +331,9 @@ fn is_word_char(c: char) -> bool {
 }
 
 fn is_whole_word(text: &str, start: usize, end: usize) -> bool {
-    let (Some(before), Some(after)) = (text.get(..start), text.get(end..)) else { return false };
+    let (Some(before), Some(after)) = (text.get(..start), text.get(end..)) else {
+        return false;
+    };
     let first_inner = text[start..end].chars().next();
     let last_inner = text[start..end].chars().next_back();
     // A boundary is needed only where the name itself starts or ends with a word character ("U.S." ends with ".").

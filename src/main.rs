@@ -7,7 +7,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "annals", version, about = "Checker and language server for annotated news corpora")]
+#[command(
+    name = "annals",
+    version,
+    about = "Checker and language server for annotated news corpora"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -54,14 +58,24 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Lsp { stdio: _ } => ExitCode::from(annals::lsp::run_stdio() as u8),
-        Command::Check { path, format, fail_on, color } => {
+        Command::Check {
+            path,
+            format,
+            fail_on,
+            color,
+        } => {
             let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
             let color = match color {
                 ColorChoice::Always => true,
                 ColorChoice::Never => false,
                 ColorChoice::Auto => !no_color && std::io::stdout().is_terminal(),
             };
-            let options = check::Options { path, format, fail_on, color };
+            let options = check::Options {
+                path,
+                format,
+                fail_on,
+                color,
+            };
             match check::run(&options) {
                 Ok(outcome) => {
                     for note in &outcome.notes {

@@ -17,7 +17,10 @@ impl TextRange {
         // Files are bounded far below 4 GiB (see the size limit), so this never saturates in practice;
         // saturating keeps us panic-free if it ever did.
         let clamp = |v: usize| u32::try_from(v).unwrap_or(u32::MAX);
-        TextRange { start: clamp(start), end: clamp(end.max(start)) }
+        TextRange {
+            start: clamp(start),
+            end: clamp(end.max(start)),
+        }
     }
     pub fn empty(at: usize) -> Self {
         Self::new(at, at)
@@ -74,7 +77,10 @@ impl LineIndex {
             }
             i += 1;
         }
-        LineIndex { starts, len: text.len() }
+        LineIndex {
+            starts,
+            len: text.len(),
+        }
     }
 
     pub fn line_count(&self) -> usize {
@@ -130,7 +136,11 @@ pub fn lines_from(text: &str, start: usize) -> impl Iterator<Item = (usize, usiz
         }
         let mut next = end;
         if next < bytes.len() {
-            next += if bytes[next] == b'\r' && bytes.get(next + 1) == Some(&b'\n') { 2 } else { 1 };
+            next += if bytes[next] == b'\r' && bytes.get(next + 1) == Some(&b'\n') {
+                2
+            } else {
+                1
+            };
         }
         pos = next;
         Some((line_start, end, next))

@@ -38,11 +38,19 @@ fn write(root: &Path, files: &[(&str, &str)]) {
 }
 
 const ENTITY: &str = "---\nkind: person\nname: Dmitry Rogozin\naliases: [Rogozin]\n---\n";
-const ARTICLE: &str = "---\ntitle: T\npublished: 2022-04-02\n---\n[Rogozin]{e=rogozin} said [\"x\"]{.claim by=rogozin date=2022-04-02}\n";
+const ARTICLE: &str =
+    "---\ntitle: T\npublished: 2022-04-02\n---\n[Rogozin]{e=rogozin} said [\"x\"]{.claim by=rogozin date=2022-04-02}\n";
 
 fn clean_corpus() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), &[("annals.toml", "[corpus]\n"), ("entities/rogozin.md", ENTITY), ("articles/a.md", ARTICLE)]);
+    write(
+        dir.path(),
+        &[
+            ("annals.toml", "[corpus]\n"),
+            ("entities/rogozin.md", ENTITY),
+            ("articles/a.md", ARTICLE),
+        ],
+    );
     dir
 }
 
@@ -50,7 +58,10 @@ fn clean_corpus() -> tempfile::TempDir {
 fn human_snapshot() {
     let out = annals(&fixtures(), &["check", "check"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(!stdout(&out).contains('\x1b'), "no colour when stdout is not a terminal");
+    assert!(
+        !stdout(&out).contains('\x1b'),
+        "no colour when stdout is not a terminal"
+    );
     expect_file!["snapshots/check.human.txt"].assert_eq(&stdout(&out));
 }
 
@@ -67,7 +78,12 @@ fn json_snapshot_and_contract() {
     assert_eq!(v["documents"], 4);
     let diagnostics = v["diagnostics"].as_array().unwrap();
     let keys = |d: &serde_json::Value| {
-        (d["file"].as_str().unwrap().to_string(), d["line"].as_u64().unwrap(), d["column"].as_u64().unwrap(), d["code"].as_str().unwrap().to_string())
+        (
+            d["file"].as_str().unwrap().to_string(),
+            d["line"].as_u64().unwrap(),
+            d["column"].as_u64().unwrap(),
+            d["code"].as_str().unwrap().to_string(),
+        )
     };
     let mut sorted = diagnostics.clone();
     sorted.sort_by_key(keys);
@@ -78,18 +94,40 @@ fn json_snapshot_and_contract() {
         assert!(!d["file"].as_str().unwrap().contains('\\'));
     }
     let summary = &v["summary"];
-    assert_eq!((summary["error"].as_u64(), summary["warning"].as_u64(), summary["info"].as_u64(), summary["hint"].as_u64()), (Some(2), Some(1), Some(1), Some(1)));
+    assert_eq!(
+        (
+            summary["error"].as_u64(),
+            summary["warning"].as_u64(),
+            summary["info"].as_u64(),
+            summary["hint"].as_u64()
+        ),
+        (Some(2), Some(1), Some(1), Some(1))
+    );
 }
 
 #[test]
 fn json_columns_count_unicode_scalar_values() {
     let dir = clean_corpus();
-    write(dir.path(), &[("articles/b.md", "---\ntitle: T\npublished: 2022-04-02\n---\nРогозин: [Rogozin]{e=rogozn}\n")]);
+    write(
+        dir.path(),
+        &[(
+            "articles/b.md",
+            "---\ntitle: T\npublished: 2022-04-02\n---\nРогозин: [Rogozin]{e=rogozn}\n",
+        )],
+    );
     let out = annals(dir.path(), &["check", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
-    let d = v["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "unknown-entity").unwrap();
+    let d = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "unknown-entity")
+        .unwrap();
     // "Рогозин: [Rogozin]{e=" is 21 scalar values (and 28 bytes) before the id.
-    assert_eq!((d["line"].as_u64(), d["column"].as_u64(), d["end_column"].as_u64()), (Some(5), Some(22), Some(28)));
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64(), d["end_column"].as_u64()),
+        (Some(5), Some(22), Some(28))
+    );
 }
 
 #[test]
@@ -116,7 +154,10 @@ fn github_snapshot() {
     let out = annals(&fixtures(), &["check", "check", "--format", "github"]);
     expect_file!["snapshots/check.github.txt"].assert_eq(&stdout(&out));
     for line in stdout(&out).lines() {
-        assert!(line.starts_with("::error ") || line.starts_with("::warning ") || line.starts_with("::notice "), "{line}");
+        assert!(
+            line.starts_with("::error ") || line.starts_with("::warning ") || line.starts_with("::notice "),
+            "{line}"
+        );
     }
 }
 
@@ -125,17 +166,36 @@ fn exit_codes_follow_fail_on() {
     let dir = clean_corpus();
     let out = annals(dir.path(), &["check"]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
-    assert!(stdout(&out).contains("2 documents checked: no findings"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("2 documents checked: no findings"),
+        "{}",
+        stdout(&out)
+    );
 
     // A warning only: fails with --fail-on warning, not with the default.
-    write(dir.path(), &[("articles/a.md", &ARTICLE.replace(" date=2022-04-02", ""))]);
+    write(
+        dir.path(),
+        &[("articles/a.md", &ARTICLE.replace(" date=2022-04-02", ""))],
+    );
     assert_eq!(annals(dir.path(), &["check"]).status.code(), Some(0));
-    assert_eq!(annals(dir.path(), &["check", "--fail-on", "warning"]).status.code(), Some(1));
-    assert_eq!(annals(dir.path(), &["check", "--fail-on", "error"]).status.code(), Some(0));
+    assert_eq!(
+        annals(dir.path(), &["check", "--fail-on", "warning"]).status.code(),
+        Some(1)
+    );
+    assert_eq!(
+        annals(dir.path(), &["check", "--fail-on", "error"]).status.code(),
+        Some(0)
+    );
 
-    write(dir.path(), &[("articles/a.md", &ARTICLE.replace("e=rogozin", "e=nobody"))]);
+    write(
+        dir.path(),
+        &[("articles/a.md", &ARTICLE.replace("e=rogozin", "e=nobody"))],
+    );
     assert_eq!(annals(dir.path(), &["check"]).status.code(), Some(1));
-    assert_eq!(annals(dir.path(), &["check", "--fail-on", "never"]).status.code(), Some(0));
+    assert_eq!(
+        annals(dir.path(), &["check", "--fail-on", "never"]).status.code(),
+        Some(0)
+    );
 }
 
 #[test]
@@ -149,7 +209,10 @@ fn exit_2_without_a_corpus_or_with_a_bad_config() {
     let out = annals(dir.path(), &["check", "does-not-exist"]);
     assert_eq!(out.status.code(), Some(2));
 
-    write(dir.path(), &[("annals.toml", "[corpus]\nname = \"x\"\narticles = [\"a/**/*.md\"\n")]);
+    write(
+        dir.path(),
+        &[("annals.toml", "[corpus]\nname = \"x\"\narticles = [\"a/**/*.md\"\n")],
+    );
     let out = annals(dir.path(), &["check"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("annals.toml: line 3, column"), "{}", stderr(&out));
@@ -157,17 +220,30 @@ fn exit_2_without_a_corpus_or_with_a_bad_config() {
     write(dir.path(), &[("annals.toml", "[rules]\nundated-claim = \"loud\"\n")]);
     let out = annals(dir.path(), &["check"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("line 2, column 17") && stderr(&out).contains("`loud` is not a severity"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("line 2, column 17") && stderr(&out).contains("`loud` is not a severity"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
 fn unknown_config_keys_warn_but_check_runs() {
     let dir = clean_corpus();
-    write(dir.path(), &[("annals.toml", "[corpus]\ncolour = \"blue\"\n[rules]\nundated-claims = \"off\"\n")]);
+    write(
+        dir.path(),
+        &[(
+            "annals.toml",
+            "[corpus]\ncolour = \"blue\"\n[rules]\nundated-claims = \"off\"\n",
+        )],
+    );
     let out = annals(dir.path(), &["check"]);
     assert_eq!(out.status.code(), Some(0));
     let err = stderr(&out);
-    assert!(err.contains("corpus.colour") && err.contains("did you mean `undated-claim`"), "{err}");
+    assert!(
+        err.contains("corpus.colour") && err.contains("did you mean `undated-claim`"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -178,16 +254,37 @@ fn path_discovery_from_a_subfolder_and_a_file() {
     let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(v["root"], "..");
     assert_eq!(v["documents"], 2);
-    let files: Vec<&str> = v["diagnostics"].as_array().unwrap().iter().map(|d| d["file"].as_str().unwrap()).collect();
+    let files: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["file"].as_str().unwrap())
+        .collect();
     assert_eq!(files, ["entities/nasa.md"]);
     assert_eq!(out.status.code(), Some(0), "the entities hold no error");
 
     // A file PATH: the whole corpus is analysed (the unknown-entity needs the entities), that file shown.
-    let out = annals(&fixtures(), &["check", "check/articles/2022-04-02-tweets.md", "--format", "json"]);
+    let out = annals(
+        &fixtures(),
+        &["check", "check/articles/2022-04-02-tweets.md", "--format", "json"],
+    );
     let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(v["documents"], 1);
-    let codes: Vec<&str> = v["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap()).collect();
-    assert_eq!(codes, ["unannotated-mention", "unknown-entity", "claim-after-publication", "broken-reference"]);
+    let codes: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            "unannotated-mention",
+            "unknown-entity",
+            "claim-after-publication",
+            "broken-reference"
+        ]
+    );
     assert_eq!(out.status.code(), Some(1));
 
     // A file that is not a document says so on stderr.
@@ -215,13 +312,23 @@ fn colour_only_when_asked_or_on_a_terminal() {
 fn bad_files_are_findings_and_the_rest_is_still_checked() {
     let dir = clean_corpus();
     let root = dir.path();
-    std::fs::write(root.join("articles/latin1.md"), b"---\ntitle: caf\xe9\npublished: 2022-04-02\n---\n").unwrap();
+    std::fs::write(
+        root.join("articles/latin1.md"),
+        b"---\ntitle: caf\xe9\npublished: 2022-04-02\n---\n",
+    )
+    .unwrap();
     write(
         root,
         &[
             ("articles/empty.md", ""),
-            ("articles/crlf.md", "---\r\ntitle: T\r\npublished: 2022-04-02\r\n---\r\n[Rogozin]{e=rogozn}\r\n"),
-            ("articles/bom.md", "\u{feff}---\ntitle: T\npublished: 2022-04-02\n---\n[Rogozin]{e=rogozin}\n"),
+            (
+                "articles/crlf.md",
+                "---\r\ntitle: T\r\npublished: 2022-04-02\r\n---\r\n[Rogozin]{e=rogozn}\r\n",
+            ),
+            (
+                "articles/bom.md",
+                "\u{feff}---\ntitle: T\npublished: 2022-04-02\n---\n[Rogozin]{e=rogozin}\n",
+            ),
             ("articles/unclosed.md", "---\ntitle: T\n[Rogozin]{e=rogozin}\n"),
         ],
     );
@@ -232,7 +339,15 @@ fn bad_files_are_findings_and_the_rest_is_still_checked() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|d| format!("{} {}:{} {}", d["file"].as_str().unwrap(), d["line"], d["column"], d["code"].as_str().unwrap()))
+        .map(|d| {
+            format!(
+                "{} {}:{} {}",
+                d["file"].as_str().unwrap(),
+                d["line"],
+                d["column"],
+                d["code"].as_str().unwrap()
+            )
+        })
         .collect();
     assert_eq!(
         found,
@@ -244,7 +359,12 @@ fn bad_files_are_findings_and_the_rest_is_still_checked() {
             "articles/unclosed.md 1:1 invalid-front-matter",
         ]
     );
-    let latin1 = v["diagnostics"].as_array().unwrap().iter().find(|d| d["file"] == "articles/latin1.md").unwrap();
+    let latin1 = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["file"] == "articles/latin1.md")
+        .unwrap();
     assert!(latin1["message"].as_str().unwrap().contains("not UTF-8"));
 }
 
@@ -253,7 +373,10 @@ fn check_never_writes() {
     let dir = clean_corpus();
     write(dir.path(), &[("articles/b.md", "[broken{e=x}\n")]);
     let listing = |root: &Path| -> Vec<(String, Vec<u8>)> {
-        let mut all: Vec<(String, Vec<u8>)> = walk(root).into_iter().map(|p| (p.display().to_string(), std::fs::read(&p).unwrap())).collect();
+        let mut all: Vec<(String, Vec<u8>)> = walk(root)
+            .into_iter()
+            .map(|p| (p.display().to_string(), std::fs::read(&p).unwrap()))
+            .collect();
         all.sort();
         all
     };
@@ -268,7 +391,11 @@ fn walk(root: &Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
     for entry in std::fs::read_dir(root).unwrap() {
         let path = entry.unwrap().path();
-        if path.is_dir() { out.extend(walk(&path)) } else { out.push(path) }
+        if path.is_dir() {
+            out.extend(walk(&path))
+        } else {
+            out.push(path)
+        }
     }
     out
 }

@@ -4,12 +4,16 @@
 
 mod support;
 
+use annals::Finding;
 use annals::corpus::Corpus;
 use annals::document::Document;
-use annals::Finding;
 
 fn all_findings(corpus: &Corpus) -> Vec<(String, Vec<Finding>)> {
-    let mut out: Vec<_> = corpus.findings().into_iter().map(|df| (df.document.path.clone(), df.findings)).collect();
+    let mut out: Vec<_> = corpus
+        .findings()
+        .into_iter()
+        .map(|df| (df.document.path.clone(), df.findings))
+        .collect();
     out.sort_by(|a, b| a.0.cmp(&b.0));
     out
 }
@@ -23,42 +27,70 @@ fn from_scratch(corpus: &Corpus) -> Corpus {
     Corpus::from_documents(corpus.root.clone(), corpus.config.clone(), docs)
 }
 
+/// A document and how to change its text.
+type Edit = (&'static str, Box<dyn Fn(&str) -> String>);
+
 #[test]
 fn edits_match_a_fresh_analysis_and_affected_is_complete() {
     let mut corpus = Corpus::load(&support::repo_path("corpus")).unwrap();
     let article = "articles/2022-02-25-rogozin-deorbit-tweetstorm.md";
     let entity = "entities/musk.md";
     let text_of = |c: &Corpus, p: &str| c.documents[c.slot(p).unwrap() as usize].text.clone();
-    let edits: Vec<(&str, Box<dyn Fn(&str) -> String>)> = vec![
+    let edits: Vec<Edit> = vec![
         // Break a claim id that other documents reply to and repeat.
         (article, Box::new(|t: &str| t.replacen("#deorbit ", "#deorbit-x ", 1))),
         // Put it back.
         (article, Box::new(|t: &str| t.replacen("#deorbit-x ", "#deorbit ", 1))),
         // An unknown entity, then a date after publication.
         (article, Box::new(|t: &str| t.replacen("e=rogozin}", "e=rogozn}", 1))),
-        (article, Box::new(|t: &str| t.replacen("date=2022-02-24", "date=2022-03-24", 1))),
+        (
+            article,
+            Box::new(|t: &str| t.replacen("date=2022-02-24", "date=2022-03-24", 1)),
+        ),
         // Entity names change: unannotated mentions everywhere may change.
-        (entity, Box::new(|t: &str| t.replacen("aliases: [", "aliases: [Roscosmos chief, ", 1))),
+        (
+            entity,
+            Box::new(|t: &str| t.replacen("aliases: [", "aliases: [Roscosmos chief, ", 1)),
+        ),
         // An entity loses its only mentions' document? Make an article stop mentioning Musk.
-        ("articles/2022-04-02-russia-ends-iss-cooperation.md", Box::new(|t: &str| t.replace("e=musk", "e=spacex").replace("by=musk", "by=spacex"))),
+        (
+            "articles/2022-04-02-russia-ends-iss-cooperation.md",
+            Box::new(|t: &str| t.replace("e=musk", "e=spacex").replace("by=musk", "by=spacex")),
+        ),
         // A syntax error that swallows annotations.
         (article, Box::new(|t: &str| t.replacen("]{.claim", "{.claim", 1))),
         // A new article that references a claim.
-        ("articles/2030-01-01-new.md", Box::new(|_: &str| "---\ntitle: New\npublished: 2030-01-01\n---\n[\"x\"]{.claim #n by=rogozin date=2030 replies-to=2022-02-25-rogozin-deorbit-tweetstorm:deorbit}\n".into())),
+        (
+            "articles/2030-01-01-new.md",
+            Box::new(|_: &str| {
+                "---\ntitle: New\npublished: 2030-01-01\n---\n[\"x\"]{.claim #n by=rogozin date=2030 replies-to=2022-02-25-rogozin-deorbit-tweetstorm:deorbit}\n".into()
+            }),
+        ),
     ];
     for (step, (path, edit)) in edits.into_iter().enumerate() {
         let before = all_findings(&corpus);
-        let old = if corpus.slot(path).is_some() { text_of(&corpus, path) } else { String::new() };
+        let old = if corpus.slot(path).is_some() {
+            text_of(&corpus, path)
+        } else {
+            String::new()
+        };
         let kind = corpus.kind_of(path).unwrap();
         let affected = corpus.set_document_text(path, kind, edit(&old));
         let after = all_findings(&corpus);
-        assert_eq!(after, all_findings(&from_scratch(&corpus)), "step {step}: incremental differs from a fresh analysis");
+        assert_eq!(
+            after,
+            all_findings(&from_scratch(&corpus)),
+            "step {step}: incremental differs from a fresh analysis"
+        );
         let before: std::collections::HashMap<String, Vec<Finding>> = before.into_iter().collect();
         for (doc, findings) in &after {
             let unchanged = before.get(doc) == Some(findings);
             if !unchanged {
                 let slot = corpus.slot(doc).unwrap();
-                assert!(affected.contains(slot), "step {step}: {doc} changed its findings but was not reported affected");
+                assert!(
+                    affected.contains(slot),
+                    "step {step}: {doc} changed its findings but was not reported affected"
+                );
             }
         }
     }

@@ -27,7 +27,10 @@ fn with_cursor(text: &str, needle: &str, delta: usize) -> String {
 }
 
 fn hover_text(v: &Option<Value>) -> String {
-    v.as_ref().and_then(|v| v["contents"]["value"].as_str()).unwrap_or_default().to_string()
+    v.as_ref()
+        .and_then(|v| v["contents"]["value"].as_str())
+        .unwrap_or_default()
+        .to_string()
 }
 
 #[tokio::test]
@@ -37,13 +40,25 @@ async fn diagnostics_reach_opened_and_unopened_documents() {
     let mut s = TestServer::start(&corpus(&a, &b, ROGOZIN)).await;
     s.open("articles/2022-02-25-a.md").await;
     let opened = s.diagnostics("articles/2022-02-25-a.md").await;
-    assert_eq!(opened.iter().map(|d| d.1.as_str()).collect::<Vec<_>>(), ["unannotated-mention", "unknown-entity"]);
+    assert_eq!(
+        opened.iter().map(|d| d.1.as_str()).collect::<Vec<_>>(),
+        ["unannotated-mention", "unknown-entity"]
+    );
     // The broken reference in a file never opened is published too.
     let closed = s.diagnostics("articles/2022-04-02-b.md").await;
-    assert_eq!(closed.iter().map(|d| d.1.as_str()).collect::<Vec<_>>(), ["broken-reference"]);
+    assert_eq!(
+        closed.iter().map(|d| d.1.as_str()).collect::<Vec<_>>(),
+        ["broken-reference"]
+    );
     let file = &s.files["articles/2022-04-02-b.md"].text;
     let at = file.find("2022-02-25-a:deorbitt").unwrap();
-    assert_eq!(closed[0].0, s.lsp_range(file, annals::text::TextRange::new(at, at + "2022-02-25-a:deorbitt".len())));
+    assert_eq!(
+        closed[0].0,
+        s.lsp_range(
+            file,
+            annals::text::TextRange::new(at, at + "2022-02-25-a:deorbitt".len())
+        )
+    );
 }
 
 #[tokio::test]
@@ -54,7 +69,13 @@ async fn an_edit_republishes_the_document_and_its_referrers() {
     // Renaming the claim that b repeats breaks b's reference: b (closed) gets a new list.
     let text = s.files["articles/2022-02-25-a.md"].text.clone();
     let at = text.find("#deorbit").unwrap() + 1;
-    s.change("articles/2022-02-25-a.md", &text, annals::text::TextRange::new(at, at + "deorbit".len()), "gone").await;
+    s.change(
+        "articles/2022-02-25-a.md",
+        &text,
+        annals::text::TextRange::new(at, at + "deorbit".len()),
+        "gone",
+    )
+    .await;
     let b = s.diagnostics("articles/2022-04-02-b.md").await;
     assert_eq!(b.iter().map(|d| d.1.as_str()).collect::<Vec<_>>(), ["broken-reference"]);
 }
@@ -62,22 +83,54 @@ async fn an_edit_republishes_the_document_and_its_referrers() {
 #[tokio::test]
 async fn pull_diagnostics_with_result_ids() {
     let a = A.replace("e=nasa}", "e=nasaa}");
-    let mut s = TestServer::start_with(&corpus(&a, B, ROGOZIN), Setup { pull: true, ..Setup::default() }).await;
+    let mut s = TestServer::start_with(
+        &corpus(&a, B, ROGOZIN),
+        Setup {
+            pull: true,
+            ..Setup::default()
+        },
+    )
+    .await;
     let uri = s.uri_of("articles/2022-02-25-a.md");
-    let report = s.request("textDocument/diagnostic", json!({ "textDocument": { "uri": uri } })).await.unwrap();
+    let report = s
+        .request("textDocument/diagnostic", json!({ "textDocument": { "uri": uri } }))
+        .await
+        .unwrap();
     assert_eq!(report["kind"], "full");
-    let codes: Vec<&str> = report["items"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap()).collect();
+    let codes: Vec<&str> = report["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
     assert!(codes.contains(&"unknown-entity"), "{codes:?}");
     let id = report["resultId"].as_str().unwrap().to_string();
-    let again = s.request("textDocument/diagnostic", json!({ "textDocument": { "uri": uri }, "previousResultId": id })).await.unwrap();
+    let again = s
+        .request(
+            "textDocument/diagnostic",
+            json!({ "textDocument": { "uri": uri }, "previousResultId": id }),
+        )
+        .await
+        .unwrap();
     assert_eq!(again["kind"], "unchanged");
 
-    let all = s.request("workspace/diagnostic", json!({ "previousResultIds": [{ "uri": uri, "value": id }] })).await.unwrap();
+    let all = s
+        .request(
+            "workspace/diagnostic",
+            json!({ "previousResultIds": [{ "uri": uri, "value": id }] }),
+        )
+        .await
+        .unwrap();
     let items = all["items"].as_array().unwrap();
     assert_eq!(items.len(), 5, "every document of the corpus");
     let a_item = items.iter().find(|i| i["uri"] == uri.as_str()).unwrap();
     assert_eq!(a_item["kind"], "unchanged");
-    assert!(items.iter().filter(|i| i["uri"] != uri.as_str()).all(|i| i["kind"] == "full"));
+    assert!(
+        items
+            .iter()
+            .filter(|i| i["uri"] != uri.as_str())
+            .all(|i| i["kind"] == "full")
+    );
 }
 
 #[tokio::test]
@@ -88,43 +141,82 @@ async fn hover_on_a_mention_shows_the_entity_card_with_the_role_of_that_date() {
     let text = hover_text(&s.request("textDocument/hover", params).await);
     assert!(text.contains("**Dmitry Rogozin** · person · `rogozin`"), "{text}");
     // The mention is not inside a claim: the article's date (2022-02-25) matters.
-    assert!(text.contains("**On 25 February 2022:** Director General, Roscosmos (2018-05 – 2022-07)"), "{text}");
-    assert!(text.contains("Deputy Prime Minister of Russia (2011-12 – 2018-05)"), "{text}");
+    assert!(
+        text.contains("**On 25 February 2022:** Director General, Roscosmos (2018-05 – 2022-07)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Deputy Prime Minister of Russia (2011-12 – 2018-05)"),
+        "{text}"
+    );
     assert!(text.contains("Also: Rogozin"), "{text}");
-    assert!(text.contains("[Wikidata Q315563](https://www.wikidata.org/wiki/Q315563)"), "{text}");
+    assert!(
+        text.contains("[Wikidata Q315563](https://www.wikidata.org/wiki/Q315563)"),
+        "{text}"
+    );
     assert!(text.contains("2 mentions · 2 claims in the corpus"), "{text}");
 }
 
 #[tokio::test]
 async fn hover_on_a_speaker_uses_the_claims_date_and_front_matter_references_work() {
     let rogozin_2015 = "---\ntitle: Old\npublished: 2022-04-02\n---\n[\"Tanks don't need visas\"]{.claim #tanks by=rog$0ozin date=2015}\n";
-    let fixture = format!("//- articles/old.md\n{rogozin_2015}{}", corpus(A, &with_cursor(B, "outlet: nasa", 9), ROGOZIN));
+    let fixture = format!(
+        "//- articles/old.md\n{rogozin_2015}{}",
+        corpus(A, &with_cursor(B, "outlet: nasa", 9), ROGOZIN)
+    );
     let mut s = TestServer::start(&fixture).await;
     let text = hover_text(&s.request("textDocument/hover", s.at_cursor("articles/old.md")).await);
     assert!(text.contains("**On 2015:** Deputy Prime Minister of Russia"), "{text}");
-    let text = hover_text(&s.request("textDocument/hover", s.at_cursor("articles/2022-04-02-b.md")).await);
-    assert!(text.contains("**NASA** · agency") && text.contains("The US space agency."), "{text}");
+    let text = hover_text(
+        &s.request("textDocument/hover", s.at_cursor("articles/2022-04-02-b.md"))
+            .await,
+    );
+    assert!(
+        text.contains("**NASA** · agency") && text.contains("The US space agency."),
+        "{text}"
+    );
 }
 
 #[tokio::test]
 async fn hover_on_a_claim_reference_shows_the_claim_and_its_links_both_ways() {
     let b = with_cursor(B, "2022-02-25-a:deorbit", 15);
     let mut s = TestServer::start(&corpus(A, &b, ROGOZIN)).await;
-    let text = hover_text(&s.request("textDocument/hover", s.at_cursor("articles/2022-04-02-b.md")).await);
+    let text = hover_text(
+        &s.request("textDocument/hover", s.at_cursor("articles/2022-04-02-b.md"))
+            .await,
+    );
     assert!(text.contains("**Claim** `#deorbit` in *Deorbit*"), "{text}");
     assert!(text.contains("> \"who will save the ISS\""), "{text}");
-    assert!(text.contains("**By** Dmitry Rogozin (Director General, Roscosmos)"), "{text}");
-    assert!(text.contains("**Date** Thursday, 24 February 2022 · **via** twitter"), "{text}");
-    assert!(text.contains("**Replied to by** “we continue working” — NASA, 2022-02-24 `2022-02-25-a:nasa`"), "{text}");
-    assert!(text.contains("**Repeated by** “save the ISS” — Dmitry Rogozin, 2022-04-02 `2022-04-02-b:again`"), "{text}");
+    assert!(
+        text.contains("**By** Dmitry Rogozin (Director General, Roscosmos)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("**Date** Thursday, 24 February 2022 · **via** twitter"),
+        "{text}"
+    );
+    assert!(
+        text.contains("**Replied to by** “we continue working” — NASA, 2022-02-24 `2022-02-25-a:nasa`"),
+        "{text}"
+    );
+    assert!(
+        text.contains("**Repeated by** “save the ISS” — Dmitry Rogozin, 2022-04-02 `2022-04-02-b:again`"),
+        "{text}"
+    );
 }
 
 #[tokio::test]
 async fn hover_on_a_date_gives_the_weekday_and_the_distance_from_publication() {
     let a = with_cursor(A, "date=2022-02-24 via", 8);
     let mut s = TestServer::start(&corpus(&a, B, ROGOZIN)).await;
-    let text = hover_text(&s.request("textDocument/hover", s.at_cursor("articles/2022-02-25-a.md")).await);
-    assert_eq!(text, "**Thursday, 24 February 2022**\n\n1 day before publication (2022-02-25)");
+    let text = hover_text(
+        &s.request("textDocument/hover", s.at_cursor("articles/2022-02-25-a.md"))
+            .await,
+    );
+    assert_eq!(
+        text,
+        "**Thursday, 24 February 2022**\n\n1 day before publication (2022-02-25)"
+    );
 }
 
 #[tokio::test]
@@ -133,29 +225,52 @@ async fn definition_across_documents() {
     let rogozin = ROGOZIN.replace("name: Dmitry Rogozin", "name: ⟦Dmitry Rogozin⟧");
     let b = with_cursor(B, "e=rogozin}", 4);
     let mut s = TestServer::start(&corpus(A, &b, &rogozin)).await;
-    let found = s.request("textDocument/definition", s.at_cursor("articles/2022-04-02-b.md")).await.unwrap();
+    let found = s
+        .request("textDocument/definition", s.at_cursor("articles/2022-04-02-b.md"))
+        .await
+        .unwrap();
     assert_eq!(s.locations(&found), s.marked_locations());
 
     // Claim reference → the claim's id in the other document.
     let a = A.replace("#deorbit", "#⟦deorbit⟧");
     let b = with_cursor(B, "a:deorbit", 4);
     let mut s = TestServer::start(&corpus(&a, &b, ROGOZIN)).await;
-    let found = s.request("textDocument/definition", s.at_cursor("articles/2022-04-02-b.md")).await.unwrap();
+    let found = s
+        .request("textDocument/definition", s.at_cursor("articles/2022-04-02-b.md"))
+        .await
+        .unwrap();
     assert_eq!(s.locations(&found), s.marked_locations());
 
     // source=DOC → that document's title.
     let a = A.replace("title: Deorbit", "title: ⟦Deorbit⟧");
     let b = B.replace("via=twitter}", "via=twitter source=2022-02-25-$0a}");
-    let b = if b.contains("$0") { b } else { B.replace("date=2022-04-02 repeats", "date=2022-04-02 source=2022-02-25-$0a repeats") };
+    let b = if b.contains("$0") {
+        b
+    } else {
+        B.replace(
+            "date=2022-04-02 repeats",
+            "date=2022-04-02 source=2022-02-25-$0a repeats",
+        )
+    };
     let mut s = TestServer::start(&corpus(&a, &b, ROGOZIN)).await;
-    let found = s.request("textDocument/definition", s.at_cursor("articles/2022-04-02-b.md")).await.unwrap();
+    let found = s
+        .request("textDocument/definition", s.at_cursor("articles/2022-04-02-b.md"))
+        .await
+        .unwrap();
     assert_eq!(s.locations(&found), s.marked_locations());
 }
 
 #[tokio::test]
 async fn references_to_an_entity_in_opened_and_unopened_files() {
-    let a = A.replace("e=rogozin}", "e=⟦rogozin⟧}").replace("by=rogozin", "by=⟦rogozin⟧");
-    let b = with_cursor(&B.replace("e=rogozin}", "e=⟦rogozin⟧}").replace("by=rogozin", "by=⟦rogozin⟧"), "⟦rogozin⟧}", 5);
+    let a = A
+        .replace("e=rogozin}", "e=⟦rogozin⟧}")
+        .replace("by=rogozin", "by=⟦rogozin⟧");
+    let b = with_cursor(
+        &B.replace("e=rogozin}", "e=⟦rogozin⟧}")
+            .replace("by=rogozin", "by=⟦rogozin⟧"),
+        "⟦rogozin⟧}",
+        5,
+    );
     let rogozin = ROGOZIN.replace("name: Dmitry Rogozin", "name: ⟦Dmitry Rogozin⟧");
     let mut s = TestServer::start(&corpus(&a, &b, &rogozin)).await;
     s.open("articles/2022-04-02-b.md").await;
@@ -170,7 +285,12 @@ async fn references_to_an_entity_in_opened_and_unopened_files() {
 
 #[tokio::test]
 async fn references_to_a_claim_with_its_declaration() {
-    let a = with_cursor(&A.replace("#deorbit", "#⟦deorbit⟧").replace("replies-to=deorbit", "replies-to=⟦deorbit⟧"), "⟦deorbit⟧ by", 3);
+    let a = with_cursor(
+        &A.replace("#deorbit", "#⟦deorbit⟧")
+            .replace("replies-to=deorbit", "replies-to=⟦deorbit⟧"),
+        "⟦deorbit⟧ by",
+        3,
+    );
     let b = B.replace("repeats=2022-02-25-a:deorbit", "repeats=⟦2022-02-25-a:deorbit⟧");
     let mut s = TestServer::start(&corpus(&a, &b, ROGOZIN)).await;
     let mut params = s.at_cursor("articles/2022-02-25-a.md");
@@ -195,7 +315,8 @@ async fn a_thousand_changes_then_a_request_sees_the_final_text() {
     for ch in typed.chars() {
         let at = text.len() - 1; // before the final newline
         let ch = ch.to_string();
-        s.change("articles/t.md", &text, annals::text::TextRange::new(at, at), &ch).await;
+        s.change("articles/t.md", &text, annals::text::TextRange::new(at, at), &ch)
+            .await;
         text.insert_str(at, &ch);
     }
     let hover_at = text.find("e=nasa").unwrap() + 3;
@@ -206,7 +327,10 @@ async fn a_thousand_changes_then_a_request_sees_the_final_text() {
     assert!(shown.starts_with("**NASA**"), "{shown}");
     // The id's range as the server sees it matches the client's text exactly.
     let id = text.find("e=nasa").unwrap() + 2;
-    assert_eq!(answer.unwrap()["range"], s.lsp_range(&text, annals::text::TextRange::new(id, id + 4)));
+    assert_eq!(
+        answer.unwrap()["range"],
+        s.lsp_range(&text, annals::text::TextRange::new(id, id + 4))
+    );
 }
 
 #[tokio::test]
@@ -216,7 +340,10 @@ async fn a_panic_in_a_handler_is_an_internal_error_and_the_server_goes_on() {
     let error = s.request_raw("annals/crash", Value::Null).await.unwrap_err();
     assert_eq!(error["code"], -32603);
     assert!(error["message"].as_str().unwrap().contains("internal error"), "{error}");
-    let text = hover_text(&s.request("textDocument/hover", s.at_cursor("articles/2022-02-25-a.md")).await);
+    let text = hover_text(
+        &s.request("textDocument/hover", s.at_cursor("articles/2022-02-25-a.md"))
+            .await,
+    );
     assert!(text.contains("Dmitry Rogozin"), "the server still serves: {text}");
 }
 
@@ -229,29 +356,52 @@ async fn positions_out_of_range_are_clamped_and_unknown_documents_answer_nothing
         assert!(s.request_raw("textDocument/hover", params.clone()).await.is_ok());
         assert!(s.request_raw("textDocument/definition", params).await.is_ok());
     }
-    let nowhere = json!({ "textDocument": { "uri": "file:///nowhere/x.md" }, "position": { "line": 0, "character": 0 } });
+    let nowhere =
+        json!({ "textDocument": { "uri": "file:///nowhere/x.md" }, "position": { "line": 0, "character": 0 } });
     assert_eq!(s.request("textDocument/hover", nowhere).await, Some(Value::Null));
 }
 
 #[tokio::test]
 async fn utf8_is_negotiated_when_offered() {
     let a = A.replace("[Rogozin]{e=rogozin} tweeted", "Ёж [Rogozin]{e=rogo$0zin} tweeted");
-    let mut s = TestServer::start_with(&corpus(&a, B, ROGOZIN), Setup { utf8: true, ..Setup::default() }).await;
+    let mut s = TestServer::start_with(
+        &corpus(&a, B, ROGOZIN),
+        Setup {
+            utf8: true,
+            ..Setup::default()
+        },
+    )
+    .await;
     let params = s.at_cursor("articles/2022-02-25-a.md");
     let found = s.request("textDocument/hover", params).await.unwrap();
     let text = &s.files["articles/2022-02-25-a.md"].text;
     let at = text.find("e=rogozin").unwrap() + 2;
-    assert_eq!(found["range"], s.lsp_range(text, annals::text::TextRange::new(at, at + 7)));
+    assert_eq!(
+        found["range"],
+        s.lsp_range(text, annals::text::TextRange::new(at, at + 7))
+    );
     // "Ёж " is 5 bytes: the utf-8 column of `rogozin` is 5 + "[Rogozin]{e=".len().
     assert_eq!(found["range"]["start"]["character"], 5 + 12);
 }
 
 #[tokio::test]
 async fn progress_is_reported_while_indexing() {
-    let mut s = TestServer::start_with(&corpus(A, B, ROGOZIN), Setup { progress: true, ..Setup::default() }).await;
+    let mut s = TestServer::start_with(
+        &corpus(A, B, ROGOZIN),
+        Setup {
+            progress: true,
+            ..Setup::default()
+        },
+    )
+    .await;
     let kinds: Vec<String> = {
         let mut kinds = Vec::new();
-        while let Some(kind) = s.wait_for(10, |m| (m["method"] == "$/progress").then(|| m["params"]["value"]["kind"].as_str().unwrap().to_string())).await {
+        while let Some(kind) = s
+            .wait_for(10, |m| {
+                (m["method"] == "$/progress").then(|| m["params"]["value"]["kind"].as_str().unwrap().to_string())
+            })
+            .await
+        {
             let end = kind == "end";
             kinds.push(kind);
             if end {
@@ -266,28 +416,60 @@ async fn progress_is_reported_while_indexing() {
 #[tokio::test]
 async fn watched_files_and_configuration_changes_apply() {
     let a = A.replace("e=nasa}", "e=nasaa}");
-    let mut s = TestServer::start_with(&corpus(&a, B, ROGOZIN), Setup { watch: true, ..Setup::default() }).await;
-    let registered = s.wait_for(10, |m| (m["method"] == "client/registerCapability").then(|| m["params"].clone())).await.unwrap();
-    let globs: Vec<&str> = registered["registrations"][0]["registerOptions"]["watchers"].as_array().unwrap().iter().map(|w| w["globPattern"].as_str().unwrap()).collect();
+    let mut s = TestServer::start_with(
+        &corpus(&a, B, ROGOZIN),
+        Setup {
+            watch: true,
+            ..Setup::default()
+        },
+    )
+    .await;
+    let registered = s
+        .wait_for(10, |m| {
+            (m["method"] == "client/registerCapability").then(|| m["params"].clone())
+        })
+        .await
+        .unwrap();
+    let globs: Vec<&str> = registered["registrations"][0]["registerOptions"]["watchers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["globPattern"].as_str().unwrap())
+        .collect();
     assert_eq!(globs, ["**/*.md", "**/annals.toml"]);
     assert_eq!(s.diagnostics("articles/2022-02-25-a.md").await.len(), 2);
 
     // Fixed on disk by another tool (the file is not open): the change comes in as an event.
     std::fs::write(s.path("articles/2022-02-25-a.md"), A).unwrap();
     let uri = s.uri_of("articles/2022-02-25-a.md");
-    s.notify("workspace/didChangeWatchedFiles", json!({ "changes": [{ "uri": uri, "type": 2 }] })).await;
+    s.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": uri, "type": 2 }] }),
+    )
+    .await;
     assert!(s.diagnostics("articles/2022-02-25-a.md").await.is_empty());
 
     // A configuration that turns undated claims into errors reloads the corpus.
-    std::fs::write(s.path("articles/2022-02-25-a.md"), A.replace(" date=2022-02-24 via", " via")).unwrap();
+    std::fs::write(
+        s.path("articles/2022-02-25-a.md"),
+        A.replace(" date=2022-02-24 via", " via"),
+    )
+    .unwrap();
     std::fs::write(s.path("annals.toml"), "[corpus]\n[rules]\nundated-claim = \"error\"\n").unwrap();
     let toml = s.uri_of("annals.toml");
-    s.notify("workspace/didChangeWatchedFiles", json!({ "changes": [{ "uri": toml, "type": 2 }] })).await;
+    s.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": toml, "type": 2 }] }),
+    )
+    .await;
     let uri2 = uri.clone();
     let severity = s
         .wait_for(10, |m| {
             let d = &m["params"]["diagnostics"];
-            (m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri2.as_str() && d.as_array().is_some_and(|a| !a.is_empty())).then(|| d[0]["severity"].clone())
+            (m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == uri2.as_str()
+                && d.as_array().is_some_and(|a| !a.is_empty()))
+            .then(|| d[0]["severity"].clone())
         })
         .await;
     assert_eq!(severity, Some(json!(1)), "undated-claim is an error now");

@@ -57,7 +57,12 @@ impl Client {
                 }
             }
         });
-        Client { child, stdin, messages, next_id: 0 }
+        Client {
+            child,
+            stdin,
+            messages,
+            next_id: 0,
+        }
     }
 
     fn send(&mut self, value: &Value) {
@@ -80,7 +85,10 @@ impl Client {
 
     fn wait<T>(&mut self, mut pick: impl FnMut(&Value) -> Option<T>) -> T {
         loop {
-            let m = self.messages.recv_timeout(Duration::from_secs(20)).expect("the server answers within 20 s");
+            let m = self
+                .messages
+                .recv_timeout(Duration::from_secs(20))
+                .expect("the server answers within 20 s");
             if m.get("method").is_some() && m.get("id").is_some() {
                 // A server-to-client request: answer it.
                 let id = m["id"].clone();
@@ -118,27 +126,52 @@ fn a_whole_session_over_stdio() {
     assert_eq!(init["result"]["capabilities"]["positionEncoding"], "utf-16");
     assert_eq!(init["result"]["serverInfo"]["name"], "annals");
     c.notify("initialized", json!({}));
-    c.notify("textDocument/didOpen", json!({ "textDocument": { "uri": uri, "languageId": "markdown", "version": 1, "text": text } }));
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": uri, "languageId": "markdown", "version": 1, "text": text } }),
+    );
 
     // The seed article holds one deliberate unsourced claim.
-    let diagnostics = c.wait(|m| (m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri.as_str()).then(|| m["params"]["diagnostics"].clone()));
-    let codes: Vec<&str> = diagnostics.as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap()).collect();
+    let diagnostics = c.wait(|m| {
+        (m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri.as_str())
+            .then(|| m["params"]["diagnostics"].clone())
+    });
+    let codes: Vec<&str> = diagnostics
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
     assert_eq!(codes, ["unsourced-claim"]);
 
     let lines = annals::text::LineIndex::new(&text);
     let pos = |needle: &str, delta: usize| {
-        let p = annals::lsp::convert::position(&text, &lines, text.find(needle).unwrap() + delta, annals::lsp::convert::Encoding::Utf16);
+        let p = annals::lsp::convert::position(
+            &text,
+            &lines,
+            text.find(needle).unwrap() + delta,
+            annals::lsp::convert::Encoding::Utf16,
+        );
         serde_json::to_value(p).unwrap()
     };
     // Hover on the speaker of the 2 April tweet: Rogozin, head of Roscosmos on that date.
-    let hover = c.request("textDocument/hover", json!({ "textDocument": { "uri": uri }, "position": pos("#sanctions-purpose by=rogozin", 23) }));
+    let hover = c.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": uri }, "position": pos("#sanctions-purpose by=rogozin", 23) }),
+    );
     let shown = hover["result"]["contents"]["value"].as_str().unwrap();
-    assert!(shown.contains("**Dmitry Rogozin**") && shown.contains("**On 2 April 2022:** Director General, Roscosmos"), "{shown}");
+    assert!(
+        shown.contains("**Dmitry Rogozin**") && shown.contains("**On 2 April 2022:** Director General, Roscosmos"),
+        "{shown}"
+    );
 
     // Definition of a cross-document claim reference lands in the article that made the first report.
     let definition = c.request("textDocument/definition", json!({ "textDocument": { "uri": uri }, "position": pos("2022-04-02-russia-ends-iss-cooperation:no-cooperation", 45) }));
     let target = definition["result"]["uri"].as_str().unwrap();
-    assert!(target.ends_with("2022-04-02-russia-ends-iss-cooperation.md"), "{target}");
+    assert!(
+        target.ends_with("2022-04-02-russia-ends-iss-cooperation.md"),
+        "{target}"
+    );
 
     // References to Rogozin span the corpus, in files never opened.
     let refs = c.request("textDocument/references", json!({ "textDocument": { "uri": uri }, "position": pos("by=rogozin", 4), "context": { "includeDeclaration": true } }));
@@ -157,7 +190,10 @@ fn a_whole_session_over_stdio() {
 fn exit_without_shutdown_is_status_1_and_requests_before_initialize_are_refused() {
     let root = support::repo_path("corpus");
     let mut c = Client::spawn(&root);
-    let early = c.request("textDocument/hover", json!({ "textDocument": { "uri": "file:///x.md" }, "position": { "line": 0, "character": 0 } }));
+    let early = c.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": "file:///x.md" }, "position": { "line": 0, "character": 0 } }),
+    );
     assert_eq!(early["error"]["code"], -32002, "ServerNotInitialized: {early}");
     c.request("initialize", json!({ "processId": null, "capabilities": {} }));
     let unknown = c.request("annals/noSuchMethod", json!({}));

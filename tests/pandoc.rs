@@ -19,28 +19,46 @@ fn pandoc_html(markdown: &str) -> String {
     use std::io::Write;
     child.stdin.take().unwrap().write_all(markdown.as_bytes()).unwrap();
     let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "pandoc failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "pandoc failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 
 fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// Asserts that pandoc renders every mention and claim of `path` as a span with its attributes.
 fn referee(path: &Path) -> (usize, usize) {
     let text = std::fs::read_to_string(path).unwrap();
     let doc = Document::new("d".into(), "articles/d.md".into(), DocumentKind::Article, text.clone());
-    assert!(doc.syntax.errors.is_empty(), "{}: {:?}", path.display(), doc.syntax.errors);
+    assert!(
+        doc.syntax.errors.is_empty(),
+        "{}: {:?}",
+        path.display(),
+        doc.syntax.errors
+    );
     let html = pandoc_html(&text);
     let name = path.display();
 
     // Outside code (where `]{` is literal text by design), nothing may be left unparsed.
-    let prose: String = html.split("<code>").map(|part| part.split_once("</code>").map_or(part, |(_, after)| after)).collect();
+    let prose: String = html
+        .split("<code>")
+        .map(|part| part.split_once("</code>").map_or(part, |(_, after)| after))
+        .collect();
     assert!(!prose.contains("]{"), "{name}: pandoc left a `]{{` unparsed:\n{html}");
     assert!(html.contains("<code>[code]{e=x}</code>") || !text.contains("`[code]{e=x}`"));
     let mention_spans = html.matches("<span").filter(|_| true).count();
-    let with_e = html.match_indices("<span").filter(|(i, _)| html[*i..].split('>').next().unwrap().contains("data-e=")).count();
+    let with_e = html
+        .match_indices("<span")
+        .filter(|(i, _)| html[*i..].split('>').next().unwrap().contains("data-e="))
+        .count();
     let claims = html
         .match_indices("<span")
         .filter(|(i, _)| {
@@ -48,8 +66,16 @@ fn referee(path: &Path) -> (usize, usize) {
             tag.contains("class=\"claim") || tag.contains(" claim\"") || tag.contains(" claim ")
         })
         .count();
-    assert_eq!(with_e, doc.mentions.len(), "{name}: mentions rendered as spans with data-e");
-    assert_eq!(claims, doc.claims.len(), "{name}: claims rendered as spans with class claim");
+    assert_eq!(
+        with_e,
+        doc.mentions.len(),
+        "{name}: mentions rendered as spans with data-e"
+    );
+    assert_eq!(
+        claims,
+        doc.claims.len(),
+        "{name}: claims rendered as spans with class claim"
+    );
     assert!(mention_spans >= with_e + claims);
 
     for span in &doc.syntax.spans {

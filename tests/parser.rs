@@ -10,7 +10,10 @@ fn article(body: &str) -> String {
 
 fn span_texts(text: &str) -> Vec<String> {
     let tree = syntax::parse(text);
-    tree.spans.iter().map(|s| text[s.text_range.range()].to_string()).collect()
+    tree.spans
+        .iter()
+        .map(|s| text[s.text_range.range()].to_string())
+        .collect()
 }
 
 #[test]
@@ -21,7 +24,11 @@ fn ten_thousand_nested_brackets_neither_overflow_nor_go_quadratic() {
     let tree = syntax::parse(&text);
     assert_eq!(tree.spans.len(), 10_000);
     // The innermost span's parent chain is 9,999 long and every parent encloses its child.
-    let inner = tree.spans.iter().position(|s| &text[s.text_range.range()] == "core").unwrap();
+    let inner = tree
+        .spans
+        .iter()
+        .position(|s| &text[s.text_range.range()] == "core")
+        .unwrap();
     let mut depth = 0;
     let mut k = inner;
     while let Some(p) = tree.spans[k].parent {
@@ -60,7 +67,17 @@ fn crlf_lone_cr_and_byte_order_mark() {
     let text = "\u{feff}---\r\ntitle: T\r\npublished: 2022-04-02\r\n---\r\n[a\r\nb]{e=x\r\n  #m}\r\n\r\n[c]{e=y}\rnext";
     let doc = Document::new("d".into(), "articles/d.md".into(), DocumentKind::Article, text.into());
     assert!(doc.problems.is_empty(), "{:?}", doc.problems);
-    assert_eq!(doc.article.as_ref().unwrap().published.as_ref().unwrap().value.to_string(), "2022-04-02");
+    assert_eq!(
+        doc.article
+            .as_ref()
+            .unwrap()
+            .published
+            .as_ref()
+            .unwrap()
+            .value
+            .to_string(),
+        "2022-04-02"
+    );
     assert_eq!(span_texts(text), ["a\r\nb", "c"]);
     // The lone CR ends a line for positions too.
     let at = doc.lines.line_column(text, text.find("next").unwrap());
@@ -74,7 +91,16 @@ fn attributes_quotes_escapes_and_ranges() {
     assert!(tree.errors.is_empty(), "{:?}", tree.errors);
     let span = &tree.spans[0];
     let kinds: Vec<_> = span.attributes.iter().map(|a| a.kind).collect();
-    assert_eq!(kinds, [AttributeKind::Class, AttributeKind::Id, AttributeKind::KeyValue, AttributeKind::KeyValue, AttributeKind::KeyValue]);
+    assert_eq!(
+        kinds,
+        [
+            AttributeKind::Class,
+            AttributeKind::Id,
+            AttributeKind::KeyValue,
+            AttributeKind::KeyValue,
+            AttributeKind::KeyValue
+        ]
+    );
     assert_eq!(span.id().unwrap().value, "id-1");
     assert_eq!(&text[span.id().unwrap().value_range.range()], "id-1");
     let by = span.get("by").unwrap();
@@ -82,7 +108,10 @@ fn attributes_quotes_escapes_and_ranges() {
     assert_eq!(&text[by.value_range.range()], "nasa  nelson");
     assert_eq!(span.get("note").unwrap().value, "say \"hi\" \\ }");
     assert_eq!(&text[span.get("date").unwrap().key_range.range()], "date");
-    assert_eq!(&text[span.attributes_range.range()], &text[text.find('{').unwrap()..text.rfind('}').unwrap() + 1]);
+    assert_eq!(
+        &text[span.attributes_range.range()],
+        &text[text.find('{').unwrap()..text.rfind('}').unwrap() + 1]
+    );
 }
 
 #[test]
@@ -93,9 +122,18 @@ fn recovery_after_each_kind_of_error() {
     assert_eq!(span_texts(&text).last().map(String::as_str), Some("ok"));
     let messages: Vec<&str> = tree.errors.iter().map(|e| e.message.as_str()).collect();
     assert_eq!(tree.errors.len(), 6, "{messages:#?}");
-    assert!(messages.iter().any(|m| m.contains("from an earlier paragraph")), "{messages:#?}");
-    assert!(messages.iter().any(|m| m.contains("malformed attribute `=y`")), "{messages:#?}");
-    assert!(messages.iter().any(|m| m.contains("unterminated quote")), "{messages:#?}");
+    assert!(
+        messages.iter().any(|m| m.contains("from an earlier paragraph")),
+        "{messages:#?}"
+    );
+    assert!(
+        messages.iter().any(|m| m.contains("malformed attribute `=y`")),
+        "{messages:#?}"
+    );
+    assert!(
+        messages.iter().any(|m| m.contains("unterminated quote")),
+        "{messages:#?}"
+    );
     assert!(messages.iter().any(|m| m.contains("never closed")), "{messages:#?}");
     assert!(messages.iter().any(|m| m.contains("no opening `[`")), "{messages:#?}");
     assert!(messages.iter().all(|m| !m.is_empty()));
@@ -103,7 +141,9 @@ fn recovery_after_each_kind_of_error() {
 
 #[test]
 fn nested_claims_and_mentions_lower_with_their_claim() {
-    let text = article("[[Rogozin]{e=rogozin} said [\"x\"]{.claim #inner by=rogozin date=2022}]{.claim #outer by=nasa date=2022}\n");
+    let text = article(
+        "[[Rogozin]{e=rogozin} said [\"x\"]{.claim #inner by=rogozin date=2022}]{.claim #outer by=nasa date=2022}\n",
+    );
     let doc = Document::new("a".into(), "articles/a.md".into(), DocumentKind::Article, text);
     assert!(doc.problems.is_empty(), "{:?}", doc.problems);
     assert_eq!(doc.claims.len(), 2);
@@ -116,7 +156,10 @@ fn nested_claims_and_mentions_lower_with_their_claim() {
 #[test]
 fn arbitrary_bytes_never_panic() {
     // A cheap deterministic sweep; the property tests of the reliability work go further.
-    let alphabet: &[&str] = &["[", "]", "{", "}", "\"", "\\", "`", "<!--", "-->", "\n", "\n\n", "---\n", "e=", ".claim", "#", " ", "ё", "\r", "="];
+    let alphabet: &[&str] = &[
+        "[", "]", "{", "}", "\"", "\\", "`", "<!--", "-->", "\n", "\n\n", "---\n", "e=", ".claim", "#", " ", "ё", "\r",
+        "=",
+    ];
     let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
     for _ in 0..3_000 {
         let mut text = String::new();
@@ -128,7 +171,10 @@ fn arbitrary_bytes_never_panic() {
         }
         let doc = Document::new("f".into(), "articles/f.md".into(), DocumentKind::Article, text.clone());
         for f in &doc.problems {
-            assert!(f.range.end as usize <= text.len() && text.is_char_boundary(f.range.start as usize), "{text:?}: {f:?}");
+            assert!(
+                f.range.end as usize <= text.len() && text.is_char_boundary(f.range.start as usize),
+                "{text:?}: {f:?}"
+            );
         }
     }
 }

@@ -19,10 +19,19 @@ fn check_rule(code: RuleCode) {
     let bad = findings(&dir.path().join("bad"), "bad");
     let mut expected = fixture.expect.clone();
     expected.sort();
-    assert_eq!(bad, expected, "{code}: findings of the bad corpus\n{:#?}", findings_with_messages(&dir.path().join("bad")));
+    assert_eq!(
+        bad,
+        expected,
+        "{code}: findings of the bad corpus\n{:#?}",
+        findings_with_messages(&dir.path().join("bad"))
+    );
 
     let clean = findings(&dir.path().join("clean"), "clean");
-    assert!(clean.is_empty(), "{code}: the clean twin has findings:\n{:#?}", findings_with_messages(&dir.path().join("clean")));
+    assert!(
+        clean.is_empty(),
+        "{code}: the clean twin has findings:\n{:#?}",
+        findings_with_messages(&dir.path().join("clean"))
+    );
 }
 
 macro_rules! rule_tests {

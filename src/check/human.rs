@@ -26,7 +26,11 @@ fn excerpt<'d>(d: &Diagnostic<'d>) -> (&'d str, usize, std::ops::Range<usize>) {
 }
 
 fn plural(n: usize, word: &str) -> String {
-    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }
 
 pub fn render(report: &Report, color: bool) -> String {
@@ -34,12 +38,15 @@ pub fn render(report: &Report, color: bool) -> String {
     let mut out = String::new();
     for d in &report.diagnostics {
         let (source, line_start, span) = excerpt(d);
-        let group = level(d.severity).primary_title(d.message.as_str()).id(d.code.as_str()).element(
-            Snippet::source(source)
-                .line_start(line_start)
-                .path(d.display_path.as_str())
-                .annotation(AnnotationKind::Primary.span(span)),
-        );
+        let group = level(d.severity)
+            .primary_title(d.message.as_str())
+            .id(d.code.as_str())
+            .element(
+                Snippet::source(source)
+                    .line_start(line_start)
+                    .path(d.display_path.as_str())
+                    .annotation(AnnotationKind::Primary.span(span)),
+            );
         out.push_str(&renderer.render(&[group]));
         out.push_str("\n\n");
     }
@@ -53,7 +60,11 @@ pub fn render(report: &Report, color: bool) -> String {
         "{}: {} checked: {}\n",
         report.root,
         plural(report.documents, "document"),
-        if report.diagnostics.is_empty() { "no findings".to_string() } else { counts.join(", ") }
+        if report.diagnostics.is_empty() {
+            "no findings".to_string()
+        } else {
+            counts.join(", ")
+        }
     ));
     out
 }

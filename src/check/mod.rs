@@ -139,7 +139,11 @@ pub fn report<'c>(corpus: &'c Corpus, scope: &Path, cwd: &Path) -> Report<'c> {
     diagnostics.sort_by(|a, b| {
         (a.file.as_str(), a.line, a.column, a.code.as_str()).cmp(&(b.file.as_str(), b.line, b.column, b.code.as_str()))
     });
-    Report { root: display_path(&corpus.root, cwd), documents, diagnostics }
+    Report {
+        root: display_path(&corpus.root, cwd),
+        documents,
+        diagnostics,
+    }
 }
 
 pub struct Options {
@@ -166,7 +170,12 @@ pub fn run(options: &Options) -> Result<Outcome, LoadError> {
         return Err(LoadError::NoCorpus(options.path.clone()));
     }
     let corpus = Corpus::discover(&scope)?;
-    let mut notes: Vec<String> = corpus.config.warnings.iter().map(|w| format!("annals.toml: {w}")).collect();
+    let mut notes: Vec<String> = corpus
+        .config
+        .warnings
+        .iter()
+        .map(|w| format!("annals.toml: {w}"))
+        .collect();
     let report = report(&corpus, &scope, &cwd);
     if report.documents == 0 && scope != corpus.root {
         notes.push(format!(
@@ -181,5 +190,9 @@ pub fn run(options: &Options) -> Result<Outcome, LoadError> {
         Format::Sarif => sarif::render(&report),
         Format::Github => github::render(&report),
     };
-    Ok(Outcome { stdout, notes, exit_code: report.exit_code(options.fail_on) })
+    Ok(Outcome {
+        stdout,
+        notes,
+        exit_code: report.exit_code(options.fail_on),
+    })
 }

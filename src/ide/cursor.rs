@@ -11,12 +11,21 @@ use crate::text::TextRange;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Item {
     /// An entity, named by a reference, a mention's text, or its own page's `name`.
-    Entity { id: String },
+    Entity {
+        id: String,
+    },
     /// A claim: a reference to one (resolved or not), its `#id`, or its text.
-    Claim { target: Option<ClaimKey>, reference: Option<ClaimRef> },
+    Claim {
+        target: Option<ClaimKey>,
+        reference: Option<ClaimRef>,
+    },
     /// A whole document, named by `source=DOC`.
-    Document { id: String },
-    Date { date: Date },
+    Document {
+        id: String,
+    },
+    Date {
+        date: Date,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -43,7 +52,13 @@ pub fn claim_date(doc: &Document, mut index: Option<u32>) -> Option<Date> {
 pub fn at(corpus: &Corpus, slot: u32, offset: usize) -> Option<Found> {
     let doc = corpus.documents.get(slot as usize)?;
     let published = doc.published();
-    let found = |item, range, context: Option<Date>| Some(Found { item, range, context_date: context.or(published) });
+    let found = |item, range, context: Option<Date>| {
+        Some(Found {
+            item,
+            range,
+            context_date: context.or(published),
+        })
+    };
 
     for r in &doc.entity_refs {
         if r.range.touches(offset) {
@@ -60,31 +75,65 @@ pub fn at(corpus: &Corpus, slot: u32, offset: usize) -> Option<Found> {
         for relation in &claim.relations {
             if relation.target.range.touches(offset) {
                 let target = corpus.index.resolve_claim(&corpus.documents, slot, &relation.target);
-                return found(Item::Claim { target, reference: Some(relation.target.clone()) }, relation.target.range, context);
+                return found(
+                    Item::Claim {
+                        target,
+                        reference: Some(relation.target.clone()),
+                    },
+                    relation.target.range,
+                    context,
+                );
             }
         }
-        if let Some(Source::Document { document, claim: target_claim }) = &claim.source {
+        if let Some(Source::Document {
+            document,
+            claim: target_claim,
+        }) = &claim.source
+        {
             let whole = target_claim.as_ref().map_or(document.range, |c| c.range);
             if whole.touches(offset) {
                 return match target_claim {
                     Some(reference) => {
                         let target = corpus.index.resolve_claim(&corpus.documents, slot, reference);
-                        found(Item::Claim { target, reference: Some(reference.clone()) }, whole, context)
+                        found(
+                            Item::Claim {
+                                target,
+                                reference: Some(reference.clone()),
+                            },
+                            whole,
+                            context,
+                        )
                     }
-                    None => found(Item::Document { id: document.value.clone() }, document.range, context),
+                    None => found(
+                        Item::Document {
+                            id: document.value.clone(),
+                        },
+                        document.range,
+                        context,
+                    ),
                 };
             }
         }
-        if let Some(id) = &claim.id {
-            if id.range.touches(offset) {
-                let key = ClaimKey { document: slot, claim: k as u32 };
-                return found(Item::Claim { target: Some(key), reference: None }, id.range, context);
-            }
+        if let Some(id) = &claim.id
+            && id.range.touches(offset)
+        {
+            let key = ClaimKey {
+                document: slot,
+                claim: k as u32,
+            };
+            return found(
+                Item::Claim {
+                    target: Some(key),
+                    reference: None,
+                },
+                id.range,
+                context,
+            );
         }
-        if let (Some(date), Some(range)) = (claim.date, claim.date_range) {
-            if range.touches(offset) {
-                return found(Item::Date { date }, range, None);
-            }
+        if let (Some(date), Some(range)) = (claim.date, claim.date_range)
+            && range.touches(offset)
+        {
+            return found(Item::Date { date }, range, None);
         }
     }
     if let Some(found_date) = front_matter_date(doc, offset) {
@@ -102,16 +151,36 @@ pub fn at(corpus: &Corpus, slot: u32, offset: usize) -> Option<Found> {
     if let Some(span) = innermost {
         if let Some(m) = doc.mentions.iter().find(|m| m.span == span) {
             let range = doc.span(span).text_range;
-            return found(Item::Entity { id: m.entity.value.clone() }, range, claim_date(doc, m.claim));
+            return found(
+                Item::Entity {
+                    id: m.entity.value.clone(),
+                },
+                range,
+                claim_date(doc, m.claim),
+            );
         }
         if let Some(k) = doc.claims.iter().position(|c| c.span == span) {
-            let key = ClaimKey { document: slot, claim: k as u32 };
-            return found(Item::Claim { target: Some(key), reference: None }, doc.span(span).text_range, claim_date(doc, Some(k as u32)));
+            let key = ClaimKey {
+                document: slot,
+                claim: k as u32,
+            };
+            return found(
+                Item::Claim {
+                    target: Some(key),
+                    reference: None,
+                },
+                doc.span(span).text_range,
+                claim_date(doc, Some(k as u32)),
+            );
         }
     }
     // An entity's own name on its page stands for the entity.
     let name = doc.entity.as_ref()?.name.as_ref()?;
-    name.range.touches(offset).then(|| Found { item: Item::Entity { id: doc.id.clone() }, range: name.range, context_date: None })
+    name.range.touches(offset).then(|| Found {
+        item: Item::Entity { id: doc.id.clone() },
+        range: name.range,
+        context_date: None,
+    })
 }
 
 fn front_matter_date(doc: &Document, offset: usize) -> Option<Found> {
@@ -125,8 +194,9 @@ fn front_matter_date(doc: &Document, offset: usize) -> Option<Found> {
         }
     }
     let published = doc.published();
-    dates
-        .into_iter()
-        .find(|d| d.range.touches(offset))
-        .map(|d| Found { item: Item::Date { date: d.value }, range: d.range, context_date: published })
+    dates.into_iter().find(|d| d.range.touches(offset)).map(|d| Found {
+        item: Item::Date { date: d.value },
+        range: d.range,
+        context_date: published,
+    })
 }

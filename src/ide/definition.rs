@@ -15,7 +15,11 @@ pub fn definition(corpus: &Corpus, slot: u32, offset: usize) -> Option<Navigatio
             let claim = &doc.claims[key.claim as usize];
             let span = doc.span(claim.span);
             let focus = claim.id.as_ref().map_or(span.text_range, |i| i.range);
-            Some(NavigationTarget { document: key.document, full_range: span.range, focus_range: focus })
+            Some(NavigationTarget {
+                document: key.document,
+                full_range: span.range,
+                focus_range: focus,
+            })
         }
         Item::Claim { target: None, .. } | Item::Date { .. } => None,
         Item::Document { id } => document_target(corpus, corpus.index.document(&id)?),
@@ -26,13 +30,29 @@ pub fn definition(corpus: &Corpus, slot: u32, offset: usize) -> Option<Navigatio
 pub fn entity_target(corpus: &Corpus, id: &str) -> Option<NavigationTarget> {
     let slot = corpus.index.entity(&corpus.documents, id)?;
     let doc = &corpus.documents[slot as usize];
-    let focus = doc.entity.as_ref().and_then(|e| e.name.as_ref()).map_or_else(|| doc.head_range(), |n| n.range);
-    Some(NavigationTarget { document: slot, full_range: TextRange::new(0, doc.text.len()), focus_range: focus })
+    let focus = doc
+        .entity
+        .as_ref()
+        .and_then(|e| e.name.as_ref())
+        .map_or_else(|| doc.head_range(), |n| n.range);
+    Some(NavigationTarget {
+        document: slot,
+        full_range: TextRange::new(0, doc.text.len()),
+        focus_range: focus,
+    })
 }
 
 /// A document, focused on its first line.
 pub fn document_target(corpus: &Corpus, slot: u32) -> Option<NavigationTarget> {
     let doc = corpus.documents.get(slot as usize)?;
-    let focus = doc.article.as_ref().and_then(|a| a.title.as_ref()).map_or_else(|| doc.head_range(), |t| t.range);
-    Some(NavigationTarget { document: slot, full_range: TextRange::new(0, doc.text.len()), focus_range: focus })
+    let focus = doc
+        .article
+        .as_ref()
+        .and_then(|a| a.title.as_ref())
+        .map_or_else(|| doc.head_range(), |t| t.range);
+    Some(NavigationTarget {
+        document: slot,
+        full_range: TextRange::new(0, doc.text.len()),
+        focus_range: focus,
+    })
 }

@@ -21,7 +21,10 @@ pub fn hover(corpus: &Corpus, slot: u32, offset: usize) -> Option<Hover> {
     let markdown = match &found.item {
         Item::Entity { id } => entity_card(corpus, id, found.context_date),
         Item::Claim { target: Some(key), .. } => claim_card(corpus, *key),
-        Item::Claim { target: None, reference } => {
+        Item::Claim {
+            target: None,
+            reference,
+        } => {
             let r = reference.as_ref()?;
             let written = match &r.document {
                 Some(d) => format!("{d}:{}", r.claim),
@@ -32,7 +35,10 @@ pub fn hover(corpus: &Corpus, slot: u32, offset: usize) -> Option<Hover> {
         Item::Document { id } => document_card(corpus, id),
         Item::Date { date } => date_card(*date, corpus.documents.get(slot as usize)?.published()),
     };
-    Some(Hover { range: found.range, markdown })
+    Some(Hover {
+        range: found.range,
+        markdown,
+    })
 }
 
 /// An entity's display name, or its id when it has no document.
@@ -40,7 +46,14 @@ pub fn entity_name(corpus: &Corpus, id: &str) -> String {
     corpus
         .index
         .entity(&corpus.documents, id)
-        .and_then(|s| corpus.documents[s as usize].entity.as_ref()?.name.as_ref().map(|n| n.value.clone()))
+        .and_then(|s| {
+            corpus.documents[s as usize]
+                .entity
+                .as_ref()?
+                .name
+                .as_ref()
+                .map(|n| n.value.clone())
+        })
         .unwrap_or_else(|| id.to_string())
 }
 
@@ -55,14 +68,22 @@ fn span_of_dates(role: &Role) -> String {
 
 fn role_line(corpus: &Corpus, role: &Role) -> String {
     let title = role.title.as_ref().map_or("(untitled role)", |t| t.value.as_str());
-    let org = role.org.as_ref().map(|o| format!(", {}", entity_name(corpus, &o.value))).unwrap_or_default();
+    let org = role
+        .org
+        .as_ref()
+        .map(|o| format!(", {}", entity_name(corpus, &o.value)))
+        .unwrap_or_default();
     format!("{title}{org} ({})", span_of_dates(role))
 }
 
 /// The roles an entity held on `date`, as "title, org".
 pub fn roles_on(corpus: &Corpus, id: &str, date: Date) -> Vec<String> {
-    let Some(slot) = corpus.index.entity(&corpus.documents, id) else { return Vec::new() };
-    let Some(entity) = &corpus.documents[slot as usize].entity else { return Vec::new() };
+    let Some(slot) = corpus.index.entity(&corpus.documents, id) else {
+        return Vec::new();
+    };
+    let Some(entity) = &corpus.documents[slot as usize].entity else {
+        return Vec::new();
+    };
     entity
         .roles
         .iter()
@@ -82,7 +103,9 @@ fn entity_card(corpus: &Corpus, id: &str, date: Option<Date>) -> String {
         return format!("No entity `{id}` in the corpus.");
     };
     let doc = &corpus.documents[slot as usize];
-    let Some(entity) = &doc.entity else { return format!("`{id}`") };
+    let Some(entity) = &doc.entity else {
+        return format!("`{id}`");
+    };
     let mut md = String::new();
     let name = entity.name.as_ref().map_or(id, |n| n.value.as_str());
     let kind = entity.kind.as_ref().map_or("entity", |k| k.value.as_str());
@@ -94,7 +117,9 @@ fn entity_card(corpus: &Corpus, id: &str, date: Option<Date>) -> String {
         let _ = write!(md, "\nPart of {}.\n", entity_name(corpus, &parent.value));
     }
     if !entity.roles.is_empty() {
-        let held: Vec<&Role> = date.map(|d| entity.roles.iter().filter(|r| r.held_on(d)).collect()).unwrap_or_default();
+        let held: Vec<&Role> = date
+            .map(|d| entity.roles.iter().filter(|r| r.held_on(d)).collect())
+            .unwrap_or_default();
         if let Some(d) = date {
             if held.is_empty() {
                 let _ = write!(md, "\n**On {}:** no recorded role.\n", d.human());
@@ -103,9 +128,18 @@ fn entity_card(corpus: &Corpus, id: &str, date: Option<Date>) -> String {
                 let _ = write!(md, "\n**On {}:** {}\n", d.human(), lines.join("; "));
             }
         }
-        let others: Vec<String> = entity.roles.iter().filter(|r| !held.iter().any(|h| std::ptr::eq(*h, *r))).map(|r| format!("- {}", role_line(corpus, r))).collect();
+        let others: Vec<String> = entity
+            .roles
+            .iter()
+            .filter(|r| !held.iter().any(|h| std::ptr::eq(*h, *r)))
+            .map(|r| format!("- {}", role_line(corpus, r)))
+            .collect();
         if !others.is_empty() {
-            let heading = if held.is_empty() && date.is_none() { "Roles" } else { "Other roles" };
+            let heading = if held.is_empty() && date.is_none() {
+                "Roles"
+            } else {
+                "Other roles"
+            };
             let _ = write!(md, "\n{heading}:\n{}\n", others.join("\n"));
         }
     }
@@ -124,12 +158,21 @@ fn entity_card(corpus: &Corpus, id: &str, date: Option<Date>) -> String {
             _ => {}
         }
     }
-    let _ = write!(md, "\n{} · {} in the corpus", plural(mentions, "mention"), plural(claims, "claim"));
+    let _ = write!(
+        md,
+        "\n{} · {} in the corpus",
+        plural(mentions, "mention"),
+        plural(claims, "claim")
+    );
     md
 }
 
 fn plural(n: usize, word: &str) -> String {
-    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }
 
 /// A claim's quoted text, its speaker and date, for lists of linked claims.
@@ -138,10 +181,21 @@ fn claim_line(corpus: &Corpus, key: ClaimKey) -> String {
     let claim = &doc.claims[key.claim as usize];
     let text = truncate(&plain_text(doc, doc.span(claim.span).text_range), 160);
     let by: Vec<String> = claim.by.iter().map(|b| entity_name(corpus, &b.value)).collect();
-    let by = if by.is_empty() { String::new() } else { format!(" — {}", by.join(", ")) };
+    let by = if by.is_empty() {
+        String::new()
+    } else {
+        format!(" — {}", by.join(", "))
+    };
     let date = claim.date.map(|d| format!(", {d}")).unwrap_or_default();
-    let id = claim.id.as_ref().map(|i| format!(" `{}:{}`", doc.id, i.value)).unwrap_or_default();
-    format!("“{}”{by}{date}{id}", text.trim_matches(|c| c == '"' || c == '“' || c == '”'))
+    let id = claim
+        .id
+        .as_ref()
+        .map(|i| format!(" `{}:{}`", doc.id, i.value))
+        .unwrap_or_default();
+    format!(
+        "“{}”{by}{date}{id}",
+        text.trim_matches(|c| c == '"' || c == '“' || c == '”')
+    )
 }
 
 fn relation_label(kind: RelationKind, incoming: bool) -> &'static str {
@@ -161,8 +215,16 @@ fn claim_card(corpus: &Corpus, key: ClaimKey) -> String {
     let doc: &Document = &corpus.documents[key.document as usize];
     let claim: &Claim = &doc.claims[key.claim as usize];
     let mut md = String::new();
-    let title = doc.article.as_ref().and_then(|a| a.title.as_ref()).map_or(doc.id.as_str(), |t| t.value.as_str());
-    let id = claim.id.as_ref().map(|i| format!(" `#{}`", i.value)).unwrap_or_default();
+    let title = doc
+        .article
+        .as_ref()
+        .and_then(|a| a.title.as_ref())
+        .map_or(doc.id.as_str(), |t| t.value.as_str());
+    let id = claim
+        .id
+        .as_ref()
+        .map(|i| format!(" `#{}`", i.value))
+        .unwrap_or_default();
     let _ = writeln!(md, "**Claim**{id} in *{title}*");
     let text = truncate(&plain_text(doc, doc.span(claim.span).text_range), 400);
     let _ = write!(md, "\n> {text}\n");
@@ -174,7 +236,11 @@ fn claim_card(corpus: &Corpus, key: ClaimKey) -> String {
             .map(|b| {
                 let name = entity_name(corpus, &b.value);
                 let roles = date.map(|d| roles_on(corpus, &b.value, d)).unwrap_or_default();
-                if roles.is_empty() { name } else { format!("{name} ({})", roles.join("; ")) }
+                if roles.is_empty() {
+                    name
+                } else {
+                    format!("{name} ({})", roles.join("; "))
+                }
             })
             .collect();
         let _ = write!(md, "\n**By** {}\n", speakers.join(", "));
@@ -192,7 +258,10 @@ fn claim_card(corpus: &Corpus, key: ClaimKey) -> String {
     match &claim.source {
         Some(Source::Address(a)) => facts.push(format!("**source** <{}>", a.value)),
         Some(Source::Document { document, claim: c }) => {
-            let target = c.as_ref().map(|c| format!("{}:{}", document.value, c.claim)).unwrap_or_else(|| document.value.clone());
+            let target = c
+                .as_ref()
+                .map(|c| format!("{}:{}", document.value, c.claim))
+                .unwrap_or_else(|| document.value.clone());
             facts.push(format!("**source** `{target}`"));
         }
         None => {}
@@ -200,7 +269,10 @@ fn claim_card(corpus: &Corpus, key: ClaimKey) -> String {
     let _ = write!(md, "\n{}\n", facts.join(" · "));
     for relation in &claim.relations {
         let label = relation_label(relation.kind, false);
-        match corpus.index.resolve_claim(&corpus.documents, key.document, &relation.target) {
+        match corpus
+            .index
+            .resolve_claim(&corpus.documents, key.document, &relation.target)
+        {
             Some(target) => {
                 let _ = write!(md, "\n**{label}** {}\n", claim_line(corpus, target));
             }
@@ -210,11 +282,20 @@ fn claim_card(corpus: &Corpus, key: ClaimKey) -> String {
         }
     }
     if let Some(id) = &claim.id {
-        let mut incoming: Vec<(u32, crate::index::Link)> = corpus.index.references_to_claim(&doc.id, &id.value).collect();
+        let mut incoming: Vec<(u32, crate::index::Link)> =
+            corpus.index.references_to_claim(&doc.id, &id.value).collect();
         incoming.sort_by_key(|(slot, link)| (relation_label(link.kind, true), *slot, link.claim));
         for (slot, link) in incoming {
-            let from = ClaimKey { document: slot, claim: link.claim };
-            let _ = write!(md, "\n**{}** {}\n", relation_label(link.kind, true), claim_line(corpus, from));
+            let from = ClaimKey {
+                document: slot,
+                claim: link.claim,
+            };
+            let _ = write!(
+                md,
+                "\n**{}** {}\n",
+                relation_label(link.kind, true),
+                claim_line(corpus, from)
+            );
         }
     }
     md
@@ -258,7 +339,9 @@ fn distance(days: i64) -> String {
 }
 
 fn document_card(corpus: &Corpus, id: &str) -> String {
-    let Some(slot) = corpus.index.document(id) else { return format!("No document `{id}` in the corpus.") };
+    let Some(slot) = corpus.index.document(id) else {
+        return format!("No document `{id}` in the corpus.");
+    };
     let doc = &corpus.documents[slot as usize];
     match &doc.article {
         Some(a) => {

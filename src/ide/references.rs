@@ -7,39 +7,73 @@ use crate::corpus::Corpus;
 use crate::index::Location;
 
 pub fn references(corpus: &Corpus, slot: u32, offset: usize, include_declaration: bool) -> Vec<Location> {
-    let Some(found) = cursor::at(corpus, slot, offset) else { return Vec::new() };
+    let Some(found) = cursor::at(corpus, slot, offset) else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     match found.item {
         Item::Entity { id } => {
-            if include_declaration {
-                if let Some(t) = definition::entity_target(corpus, &id) {
-                    out.push(Location { document: t.document, range: t.focus_range });
-                }
+            if include_declaration && let Some(t) = definition::entity_target(corpus, &id) {
+                out.push(Location {
+                    document: t.document,
+                    range: t.focus_range,
+                });
             }
-            out.extend(corpus.index.references_to_entity(&id).map(|(document, range, _)| Location { document, range }));
+            out.extend(
+                corpus
+                    .index
+                    .references_to_entity(&id)
+                    .map(|(document, range, _)| Location { document, range }),
+            );
         }
         Item::Claim { target: Some(key), .. } => {
             let doc = &corpus.documents[key.document as usize];
             let claim = &doc.claims[key.claim as usize];
             if let Some(id) = &claim.id {
                 if include_declaration {
-                    out.push(Location { document: key.document, range: id.range });
+                    out.push(Location {
+                        document: key.document,
+                        range: id.range,
+                    });
                 }
-                out.extend(corpus.index.references_to_claim(&doc.id, &id.value).map(|(document, link)| Location { document, range: link.range }));
+                out.extend(
+                    corpus
+                        .index
+                        .references_to_claim(&doc.id, &id.value)
+                        .map(|(document, link)| Location {
+                            document,
+                            range: link.range,
+                        }),
+                );
                 out.extend(
                     corpus
                         .index
                         .sources_naming(&doc.id)
                         .filter(|(_, link)| link.target_claim.as_deref() == Some(id.value.as_str()))
-                        .map(|(document, link)| Location { document, range: link.range }),
+                        .map(|(document, link)| Location {
+                            document,
+                            range: link.range,
+                        }),
                 );
             }
         }
         Item::Document { id } => {
-            if let (true, Some(target)) = (include_declaration, corpus.index.document(&id).and_then(|s| definition::document_target(corpus, s))) {
-                out.push(Location { document: target.document, range: target.focus_range });
+            if let (true, Some(target)) = (
+                include_declaration,
+                corpus
+                    .index
+                    .document(&id)
+                    .and_then(|s| definition::document_target(corpus, s)),
+            ) {
+                out.push(Location {
+                    document: target.document,
+                    range: target.focus_range,
+                });
             }
-            out.extend(corpus.index.sources_naming(&id).map(|(document, link)| Location { document, range: link.range }));
+            out.extend(corpus.index.sources_naming(&id).map(|(document, link)| Location {
+                document,
+                range: link.range,
+            }));
         }
         Item::Claim { target: None, .. } | Item::Date { .. } => {}
     }

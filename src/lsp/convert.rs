@@ -54,7 +54,10 @@ pub fn position(text: &str, lines: &LineIndex, offset: usize, encoding: Encoding
 }
 
 pub fn range(text: &str, lines: &LineIndex, range: TextRange, encoding: Encoding) -> Range {
-    Range::new(position(text, lines, range.start as usize, encoding), position(text, lines, range.end as usize, encoding))
+    Range::new(
+        position(text, lines, range.start as usize, encoding),
+        position(text, lines, range.end as usize, encoding),
+    )
 }
 
 pub fn text_range(text: &str, lines: &LineIndex, range: Range, encoding: Encoding) -> TextRange {
@@ -145,13 +148,37 @@ mod tests {
     #[test]
     fn rope_edits_match_string_edits() {
         let mut rope = Rope::from_str("a😀b\r\nёж\rx");
-        apply_change(&mut rope, Some(Range::new(Position::new(0, 1), Position::new(0, 3))), "-", Encoding::Utf16);
+        apply_change(
+            &mut rope,
+            Some(Range::new(Position::new(0, 1), Position::new(0, 3))),
+            "-",
+            Encoding::Utf16,
+        );
         assert_eq!(rope.to_string(), "a-b\r\nёж\rx");
-        apply_change(&mut rope, Some(Range::new(Position::new(2, 0), Position::new(2, 9))), "y", Encoding::Utf8);
+        apply_change(
+            &mut rope,
+            Some(Range::new(Position::new(2, 0), Position::new(2, 9))),
+            "y",
+            Encoding::Utf8,
+        );
         assert_eq!(rope.to_string(), "a-b\r\nёж\ry");
-        apply_change(&mut rope, Some(Range::new(Position::new(1, 2), Position::new(1, 99))), "!", Encoding::Utf8);
-        assert_eq!(rope.to_string(), "a-b\r\nё!\ry", "a character past the line's end stops before the line break");
-        apply_change(&mut rope, Some(Range::new(Position::new(7, 0), Position::new(8, 0))), "+", Encoding::Utf16);
+        apply_change(
+            &mut rope,
+            Some(Range::new(Position::new(1, 2), Position::new(1, 99))),
+            "!",
+            Encoding::Utf8,
+        );
+        assert_eq!(
+            rope.to_string(),
+            "a-b\r\nё!\ry",
+            "a character past the line's end stops before the line break"
+        );
+        apply_change(
+            &mut rope,
+            Some(Range::new(Position::new(7, 0), Position::new(8, 0))),
+            "+",
+            Encoding::Utf16,
+        );
         assert_eq!(rope.to_string(), "a-b\r\nё!\ry+");
     }
 }

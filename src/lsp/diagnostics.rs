@@ -21,7 +21,10 @@ pub fn to_lsp(doc: &Document, finding: &Finding, encoding: Encoding) -> Diagnost
         source: Some("annals".into()),
         message: finding.message.clone(),
         // The suggested replacement travels with the diagnostic, for quick fixes.
-        data: finding.suggestion.as_ref().map(|s| serde_json::json!({ "replacement": s })),
+        data: finding
+            .suggestion
+            .as_ref()
+            .map(|s| serde_json::json!({ "replacement": s })),
         ..Diagnostic::default()
     }
 }

@@ -29,7 +29,11 @@ pub fn service(options: Options) -> (LspService<Server>, ClientSocket, Arc<Atomi
 /// Serves LSP on stdin/stdout until `exit`. Returns the exit status: 0 after
 /// `shutdown`, 1 when `exit` came without it (or the input closed).
 pub fn run_stdio() -> i32 {
-    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("annals: error: cannot start the runtime: {e}");
@@ -38,7 +42,9 @@ pub fn run_stdio() -> i32 {
     };
     runtime.block_on(async {
         let (service, socket, shut_down) = service(Options::default());
-        tower_lsp_server::Server::new(tokio::io::stdin(), tokio::io::stdout(), socket).serve(service).await;
+        tower_lsp_server::Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+            .serve(service)
+            .await;
         if shut_down.load(Ordering::SeqCst) { 0 } else { 1 }
     })
 }

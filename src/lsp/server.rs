@@ -82,7 +82,12 @@ impl Server {
         Server {
             client,
             state: Arc::new(Mutex::new(Workspace::default())),
-            shared: Arc::new(Shared { shut_down, kick: Notify::new(), ready, session: OnceLock::new() }),
+            shared: Arc::new(Shared {
+                shut_down,
+                kick: Notify::new(),
+                ready,
+                session: OnceLock::new(),
+            }),
             options,
         }
     }
@@ -109,7 +114,12 @@ impl Server {
             let client = self.client.clone();
             let what = what.to_string();
             tokio::spawn(async move {
-                client.log_message(MessageType::ERROR, format!("annals: internal error while applying {what}; the notification was dropped")).await;
+                client
+                    .log_message(
+                        MessageType::ERROR,
+                        format!("annals: internal error while applying {what}; the notification was dropped"),
+                    )
+                    .await;
             });
         }
         self.shared.kick.notify_one();
@@ -151,7 +161,10 @@ impl Server {
 fn location(ws: &Workspace, k: usize, slot: u32, range: crate::text::TextRange) -> Option<Location> {
     let c = &ws.corpora[k];
     let doc = c.corpus.documents.get(slot as usize)?;
-    Some(Location { uri: c.uri(slot)?, range: convert::range(&doc.text, &doc.lines, range, ws.encoding()) })
+    Some(Location {
+        uri: c.uri(slot)?,
+        range: convert::range(&doc.text, &doc.lines, range, ws.encoding()),
+    })
 }
 
 /// The corpus roots of a workspace folder: annals.toml upward from it, else below it.
@@ -185,15 +198,24 @@ impl Server {
             let token = NumberOrString::String("annals/indexing".into());
             let progress = session.progress && bounded(client.create_work_done_progress(token.clone())).await.is_some();
             if progress {
-                let begin = WorkDoneProgressBegin { title: "annals: indexing the corpus".into(), ..Default::default() };
+                let begin = WorkDoneProgressBegin {
+                    title: "annals: indexing the corpus".into(),
+                    ..Default::default()
+                };
                 client
-                    .send_notification::<Progress>(ProgressParams { token: token.clone(), value: ProgressParamsValue::WorkDone(WorkDoneProgress::Begin(begin)) })
+                    .send_notification::<Progress>(ProgressParams {
+                        token: token.clone(),
+                        value: ProgressParamsValue::WorkDone(WorkDoneProgress::Begin(begin)),
+                    })
                     .await;
             }
             let folders = session.folders.clone();
             let loaded = tokio::task::spawn_blocking(move || {
                 let roots: Vec<PathBuf> = folders.iter().flat_map(|f| corpus_roots(f)).collect();
-                roots.into_iter().map(|r| (r.clone(), Corpus::load(&r))).collect::<Vec<_>>()
+                roots
+                    .into_iter()
+                    .map(|r| (r.clone(), Corpus::load(&r)))
+                    .collect::<Vec<_>>()
             })
             .await
             .unwrap_or_default();
@@ -215,8 +237,15 @@ impl Server {
                 client.show_message(MessageType::WARNING, m).await;
             }
             if progress {
-                let end = WorkDoneProgressEnd { message: Some(format!("{documents} documents")) };
-                client.send_notification::<Progress>(ProgressParams { token, value: ProgressParamsValue::WorkDone(WorkDoneProgress::End(end)) }).await;
+                let end = WorkDoneProgressEnd {
+                    message: Some(format!("{documents} documents")),
+                };
+                client
+                    .send_notification::<Progress>(ProgressParams {
+                        token,
+                        value: ProgressParamsValue::WorkDone(WorkDoneProgress::End(end)),
+                    })
+                    .await;
             }
             shared.ready.send_replace(true);
             shared.kick.notify_one();
@@ -255,12 +284,17 @@ impl Server {
     }
 
     async fn register_watchers(&self) {
-        let Some(session) = self.shared.session.get() else { return };
+        let Some(session) = self.shared.session.get() else {
+            return;
+        };
         if !session.watch_dynamic {
             return;
         }
         let watchers = ["**/*.md", "**/annals.toml"]
-            .map(|g| FileSystemWatcher { glob_pattern: GlobPattern::String(g.into()), kind: None })
+            .map(|g| FileSystemWatcher {
+                glob_pattern: GlobPattern::String(g.into()),
+                kind: None,
+            })
             .to_vec();
         let options = DidChangeWatchedFilesRegistrationOptions { watchers };
         let registration = Registration {
@@ -285,7 +319,11 @@ fn publications(ws: &mut Workspace) -> Vec<Publication> {
         let stale = std::mem::replace(&mut c.stale, Affected::Some(Default::default()));
         let slots: Vec<u32> = match &stale {
             Affected::All => (0..c.corpus.documents.len() as u32).collect(),
-            Affected::Some(set) => set.iter().copied().filter(|s| (*s as usize) < c.corpus.documents.len()).collect(),
+            Affected::Some(set) => set
+                .iter()
+                .copied()
+                .filter(|s| (*s as usize) < c.corpus.documents.len())
+                .collect(),
         };
         use rayon::prelude::*;
         let corpus = &c.corpus;
@@ -293,10 +331,21 @@ fn publications(ws: &mut Workspace) -> Vec<Publication> {
             .par_iter()
             .map(|&slot| {
                 let doc = &corpus.documents[slot as usize];
-                (slot, corpus.findings_of(slot).iter().map(|f| diagnostics::to_lsp(doc, f, encoding)).collect())
+                (
+                    slot,
+                    corpus
+                        .findings_of(slot)
+                        .iter()
+                        .map(|f| diagnostics::to_lsp(doc, f, encoding))
+                        .collect(),
+                )
             })
             .collect();
-        let mut now_published = if matches!(stale, Affected::All) { Default::default() } else { c.published.clone() };
+        let mut now_published = if matches!(stale, Affected::All) {
+            Default::default()
+        } else {
+            c.published.clone()
+        };
         for (slot, list) in computed {
             let doc = &c.corpus.documents[slot as usize];
             let path = c.root.join(&doc.path);
@@ -315,10 +364,10 @@ fn publications(ws: &mut Workspace) -> Vec<Publication> {
         // Documents that vanished (removed files) get an empty list.
         if matches!(stale, Affected::All) {
             for gone in c.published.difference(&now_published) {
-                if c.corpus.slot(gone).is_none() {
-                    if let Some(uri) = Uri::from_file_path(c.root.join(gone)) {
-                        out.push((uri, c.root.join(gone), None, Vec::new()));
-                    }
+                if c.corpus.slot(gone).is_none()
+                    && let Some(uri) = Uri::from_file_path(c.root.join(gone))
+                {
+                    out.push((uri, c.root.join(gone), None, Vec::new()));
                 }
             }
         }
@@ -337,7 +386,11 @@ impl LanguageServer for Server {
             .is_some_and(|encs| encs.contains(&PositionEncodingKind::UTF8));
         let encoding = if utf8 { Encoding::Utf8 } else { Encoding::Utf16 };
         let options = params.initialization_options.clone().unwrap_or_default();
-        let pull_supported = caps.text_document.as_ref().and_then(|t| t.diagnostic.as_ref()).is_some();
+        let pull_supported = caps
+            .text_document
+            .as_ref()
+            .and_then(|t| t.diagnostic.as_ref())
+            .is_some();
         let mode = match options.get("diagnostics").and_then(|v| v.as_str()) {
             Some("push") => DiagnosticMode::Push,
             Some("pull") if pull_supported => DiagnosticMode::Pull,
@@ -377,7 +430,11 @@ impl LanguageServer for Server {
         lock(&self.state).encoding = Some(encoding);
 
         let capabilities = ServerCapabilities {
-            position_encoding: Some(if utf8 { PositionEncodingKind::UTF8 } else { PositionEncodingKind::UTF16 }),
+            position_encoding: Some(if utf8 {
+                PositionEncodingKind::UTF8
+            } else {
+                PositionEncodingKind::UTF16
+            }),
             text_document_sync: Some(TextDocumentSyncCapability::Options(TextDocumentSyncOptions {
                 open_close: Some(true),
                 change: Some(TextDocumentSyncKind::INCREMENTAL),
@@ -395,14 +452,20 @@ impl LanguageServer for Server {
                 })
             }),
             workspace: Some(WorkspaceServerCapabilities {
-                workspace_folders: Some(WorkspaceFoldersServerCapabilities { supported: Some(true), change_notifications: None }),
+                workspace_folders: Some(WorkspaceFoldersServerCapabilities {
+                    supported: Some(true),
+                    change_notifications: None,
+                }),
                 file_operations: None,
             }),
             ..Default::default()
         };
         Ok(InitializeResult {
             capabilities,
-            server_info: Some(ServerInfo { name: "annals".into(), version: Some(env!("CARGO_PKG_VERSION").into()) }),
+            server_info: Some(ServerInfo {
+                name: "annals".into(),
+                version: Some(env!("CARGO_PKG_VERSION").into()),
+            }),
             offset_encoding: None,
         })
     }
@@ -423,7 +486,13 @@ impl LanguageServer for Server {
         let Some(path) = path_of(&doc.uri) else { return };
         let ready = self.is_ready();
         self.apply("didOpen", |ws| {
-            ws.open.insert(path.clone(), OpenDocument { rope: Rope::from_str(&doc.text), version: doc.version });
+            ws.open.insert(
+                path.clone(),
+                OpenDocument {
+                    rope: Rope::from_str(&doc.text),
+                    version: doc.version,
+                },
+            );
             if ready && ws.corpus_of(&path).is_none() {
                 // A file of a corpus outside the workspace folders: find its corpus and load it.
                 ws.discover_for(&path);
@@ -433,7 +502,9 @@ impl LanguageServer for Server {
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
-        let Some(path) = path_of(&params.text_document.uri) else { return };
+        let Some(path) = path_of(&params.text_document.uri) else {
+            return;
+        };
         self.apply("didChange", |ws| {
             let encoding = ws.encoding();
             let Some(open) = ws.open.get_mut(&path) else { return };
@@ -446,7 +517,9 @@ impl LanguageServer for Server {
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
-        let Some(path) = path_of(&params.text_document.uri) else { return };
+        let Some(path) = path_of(&params.text_document.uri) else {
+            return;
+        };
         self.apply("didClose", |ws| {
             ws.open.remove(&path);
             // From now on the file on disk is the document.
@@ -482,7 +555,10 @@ impl LanguageServer for Server {
             let h = ide::hover::hover(corpus, slot, offset)?;
             let doc = &corpus.documents[slot as usize];
             Some(Hover {
-                contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: h.markdown }),
+                contents: HoverContents::Markup(MarkupContent {
+                    kind: MarkupKind::Markdown,
+                    value: h.markdown,
+                }),
                 range: Some(convert::range(&doc.text, &doc.lines, h.range, ws.encoding())),
             })
         })
@@ -503,7 +579,12 @@ impl LanguageServer for Server {
         let include = params.context.include_declaration;
         self.at("references", &p.text_document.uri, p.position, |ws, k, slot, offset| {
             let found = ide::references::references(&ws.corpora[k].corpus, slot, offset, include);
-            Some(found.into_iter().filter_map(|l| location(ws, k, l.document, l.range)).collect())
+            Some(
+                found
+                    .into_iter()
+                    .filter_map(|l| location(ws, k, l.document, l.range))
+                    .collect(),
+            )
         })
     }
 
@@ -539,34 +620,55 @@ impl LanguageServer for Server {
 
     async fn workspace_diagnostic(&self, params: WorkspaceDiagnosticParams) -> Result<WorkspaceDiagnosticReportResult> {
         self.wait_ready().await;
-        let previous: HashMap<Uri, String> = params.previous_result_ids.into_iter().map(|p| (p.uri, p.value)).collect();
+        let previous: HashMap<Uri, String> = params
+            .previous_result_ids
+            .into_iter()
+            .map(|p| (p.uri, p.value))
+            .collect();
         let items = self.guard("workspace/diagnostic", |ws| {
             ws.refresh();
             let encoding = ws.encoding();
             let mut items = Vec::new();
             for c in &ws.corpora {
                 for df in c.corpus.findings() {
-                    let Some(uri) = Uri::from_file_path(c.root.join(&df.document.path)) else { continue };
+                    let Some(uri) = Uri::from_file_path(c.root.join(&df.document.path)) else {
+                        continue;
+                    };
                     let id = diagnostics::result_id(&df.findings);
                     let version = ws.version(&c.root.join(&df.document.path)).map(i64::from);
                     if previous.get(&uri) == Some(&id) {
-                        items.push(WorkspaceDocumentDiagnosticReport::Unchanged(WorkspaceUnchangedDocumentDiagnosticReport {
-                            uri,
-                            version,
-                            unchanged_document_diagnostic_report: UnchangedDocumentDiagnosticReport { result_id: id },
-                        }));
+                        items.push(WorkspaceDocumentDiagnosticReport::Unchanged(
+                            WorkspaceUnchangedDocumentDiagnosticReport {
+                                uri,
+                                version,
+                                unchanged_document_diagnostic_report: UnchangedDocumentDiagnosticReport {
+                                    result_id: id,
+                                },
+                            },
+                        ));
                     } else {
-                        let list = df.findings.iter().map(|f| diagnostics::to_lsp(df.document, f, encoding)).collect();
-                        items.push(WorkspaceDocumentDiagnosticReport::Full(WorkspaceFullDocumentDiagnosticReport {
-                            uri,
-                            version,
-                            full_document_diagnostic_report: FullDocumentDiagnosticReport { result_id: Some(id), items: list },
-                        }));
+                        let list = df
+                            .findings
+                            .iter()
+                            .map(|f| diagnostics::to_lsp(df.document, f, encoding))
+                            .collect();
+                        items.push(WorkspaceDocumentDiagnosticReport::Full(
+                            WorkspaceFullDocumentDiagnosticReport {
+                                uri,
+                                version,
+                                full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                                    result_id: Some(id),
+                                    items: list,
+                                },
+                            },
+                        ));
                     }
                 }
             }
             items
         })?;
-        Ok(WorkspaceDiagnosticReportResult::Report(WorkspaceDiagnosticReport { items }))
+        Ok(WorkspaceDiagnosticReportResult::Report(WorkspaceDiagnosticReport {
+            items,
+        }))
     }
 }

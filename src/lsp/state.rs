@@ -91,10 +91,10 @@ impl Workspace {
     pub fn touch(&mut self, path: &Path) {
         if let Some(k) = self.corpus_of(path) {
             let c = &mut self.corpora[k];
-            if let Some(rel) = c.relative(path) {
-                if c.kind(&rel).is_some() {
-                    c.dirty.insert(rel);
-                }
+            if let Some(rel) = c.relative(path)
+                && c.kind(&rel).is_some()
+            {
+                c.dirty.insert(rel);
             }
         }
     }
@@ -110,14 +110,20 @@ impl Workspace {
                 let Some(kind) = c.kind(&rel) else { continue };
                 let text: Option<Result<String, ()>> = match self.open.get(&abs) {
                     Some(open) => Some(Ok(open.rope.to_string())),
-                    None => std::fs::read(&abs).ok().map(|bytes| String::from_utf8(bytes).map_err(|_| ())),
+                    None => std::fs::read(&abs)
+                        .ok()
+                        .map(|bytes| String::from_utf8(bytes).map_err(|_| ())),
                 };
                 let c = &mut self.corpora[k];
                 let affected = match text {
                     Some(Ok(text)) => c.corpus.set_document_text(&rel, kind, text),
                     Some(Err(())) | None if abs.exists() => {
                         // Unreadable or not UTF-8 on disk: read it the way check does.
-                        let file = discover::SourceFile { path: abs.clone(), relative: rel.clone(), kind };
+                        let file = discover::SourceFile {
+                            path: abs.clone(),
+                            relative: rel.clone(),
+                            kind,
+                        };
                         c.corpus.replace_document(crate::corpus::read_document(&file))
                     }
                     _ => c.corpus.remove_document(&rel),

@@ -23,7 +23,10 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                     ATTRIBUTE_KEYS.map(|k| format!("`{k}=`")).join(", ")
                 ),
             };
-            out.push(Finding::new(RuleCode::UnknownAttribute, attribute.key_range, message).with_suggestion(near.into_iter().next()));
+            out.push(
+                Finding::new(RuleCode::UnknownAttribute, attribute.key_range, message)
+                    .with_suggestion(near.into_iter().next()),
+            );
         }
     }
 }

@@ -40,16 +40,16 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                 "claim has neither by= nor source=: say who made the statement (`by=ENTITY`) or where it can be checked (`source=\"https://…\"` or `source=DOC`)",
             ));
         }
-        if let (Some(date), Some(published), Some(range)) = (claim.date, published, claim.date_range) {
-            if date.is_after(published) {
-                out.push(Finding::new(
+        if let (Some(date), Some(published), Some(range)) = (claim.date, published, claim.date_range)
+            && date.is_after(published)
+        {
+            out.push(Finding::new(
                     RuleCode::ClaimAfterPublication,
                     range,
                     format!(
                         "claim is dated {date}, after the article was published ({published}): a statement cannot be reported before it is made; check date= or the article's published date"
                     ),
                 ));
-            }
         }
     }
 }

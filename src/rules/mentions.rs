@@ -26,7 +26,10 @@ fn unannotated(cx: &Context, out: &mut Vec<Finding>) {
     // Each entity's mention texts in this document. Mentions of one entity may nest, so keep all.
     let mut mentioned: HashMap<&str, Vec<TextRange>> = HashMap::new();
     for m in &doc.mentions {
-        mentioned.entry(m.entity.value.as_str()).or_default().push(doc.span(m.span).text_range);
+        mentioned
+            .entry(m.entity.value.as_str())
+            .or_default()
+            .push(doc.span(m.span).text_range);
     }
     for ranges in mentioned.values_mut() {
         ranges.sort();
@@ -53,7 +56,9 @@ fn unannotated(cx: &Context, out: &mut Vec<Finding>) {
                 Finding::new(
                     RuleCode::UnannotatedMention,
                     found.range,
-                    format!("`{text}` names the entity `{entity}` but is not annotated: write `[{text}]{{e={entity}}}`"),
+                    format!(
+                        "`{text}` names the entity `{entity}` but is not annotated: write `[{text}]{{e={entity}}}`"
+                    ),
                 )
                 .with_suggestion(Some(format!("[{text}]{{e={entity}}}"))),
             );
@@ -66,11 +71,19 @@ fn unused(cx: &Context, out: &mut Vec<Finding>) {
     if doc.kind != DocumentKind::Entity || cx.index.entity(cx.documents, &doc.id) != Some(cx.slot) {
         return;
     }
-    let referenced = cx.index.entity_references.get(&doc.id).is_some_and(|by_slot| by_slot.keys().any(|&s| s != cx.slot));
+    let referenced = cx
+        .index
+        .entity_references
+        .get(&doc.id)
+        .is_some_and(|by_slot| by_slot.keys().any(|&s| s != cx.slot));
     if referenced {
         return;
     }
-    let range = doc.entity.as_ref().and_then(|e| e.name.as_ref()).map_or_else(|| doc.head_range(), |n| n.range);
+    let range = doc
+        .entity
+        .as_ref()
+        .and_then(|e| e.name.as_ref())
+        .map_or_else(|| doc.head_range(), |n| n.range);
     out.push(Finding::new(
         RuleCode::UnusedEntity,
         range,

@@ -26,8 +26,15 @@ pub struct Context<'c> {
 /// Every finding of document `slot`, with the configured severities, rules that are off
 /// left out, sorted by position and code.
 pub fn document_findings(documents: &[Document], index: &CorpusIndex, config: &Config, slot: u32) -> Vec<Finding> {
-    let Some(doc) = documents.get(slot as usize) else { return Vec::new() };
-    let cx = Context { documents, index, slot, doc };
+    let Some(doc) = documents.get(slot as usize) else {
+        return Vec::new();
+    };
+    let cx = Context {
+        documents,
+        index,
+        slot,
+        doc,
+    };
     let mut out = doc.problems.clone();
     documents::check(&cx, &mut out);
     attributes::check(&cx, &mut out);
@@ -41,6 +48,12 @@ pub fn document_findings(documents: &[Document], index: &CorpusIndex, config: &C
         }
         None => false,
     });
-    out.sort_by(|a, b| a.range.start.cmp(&b.range.start).then(a.code.cmp(&b.code)).then(a.range.end.cmp(&b.range.end)));
+    out.sort_by(|a, b| {
+        a.range
+            .start
+            .cmp(&b.range.start)
+            .then(a.code.cmp(&b.code))
+            .then(a.range.end.cmp(&b.range.end))
+    });
     out
 }

@@ -12,29 +12,37 @@ use crate::suggest;
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     entity_references(cx, out);
     for (k, claim) in cx.doc.claims.iter().enumerate() {
-        let key = ClaimKey { document: cx.slot, claim: k as u32 };
+        let key = ClaimKey {
+            document: cx.slot,
+            claim: k as u32,
+        };
         for relation in &claim.relations {
-            let Some(target) = resolve(cx, &relation.target, out) else { continue };
+            let Some(target) = resolve(cx, &relation.target, out) else {
+                continue;
+            };
             if target == key {
                 out.push(Finding::new(
                     RuleCode::SelfReference,
                     relation.target.range,
-                    format!("this claim's `{}=` names the claim itself: point it at the other statement", relation.kind.key()),
+                    format!(
+                        "this claim's `{}=` names the claim itself: point it at the other statement",
+                        relation.kind.key()
+                    ),
                 ));
                 continue;
             }
             if relation.kind == RelationKind::RepliesTo {
                 let original = &cx.documents[target.document as usize].claims[target.claim as usize];
-                if let (Some(reply), Some(first)) = (claim.date, original.date) {
-                    if reply.is_before(first) {
-                        out.push(Finding::new(
+                if let (Some(reply), Some(first)) = (claim.date, original.date)
+                    && reply.is_before(first)
+                {
+                    out.push(Finding::new(
                             RuleCode::ReplyBeforeOriginal,
                             relation.target.range,
                             format!(
                                 "this claim ({reply}) is dated before the claim it replies to ({first}): a reply cannot precede its original; check both date= values or the replies-to= target"
                             ),
                         ));
-                    }
                 }
             }
         }
@@ -63,8 +71,15 @@ fn entity_references(cx: &Context, out: &mut Vec<Finding>) {
             .document(&r.id)
             .filter(|&s| cx.documents[s as usize].kind == DocumentKind::Article);
         let message = match article {
-            Some(_) => format!("`{}` is an article, not an entity: an entity reference names a file under the entities folder{}", r.id, suggest::did_you_mean(&near)),
-            None if near.is_empty() => format!("no entity `{}` in the corpus: create `entities/{}.md` (kind, name) or use an existing id", r.id, r.id),
+            Some(_) => format!(
+                "`{}` is an article, not an entity: an entity reference names a file under the entities folder{}",
+                r.id,
+                suggest::did_you_mean(&near)
+            ),
+            None if near.is_empty() => format!(
+                "no entity `{}` in the corpus: create `entities/{}.md` (kind, name) or use an existing id",
+                r.id, r.id
+            ),
             None => format!("no entity `{}` in the corpus{}", r.id, suggest::did_you_mean(&near)),
         };
         out.push(Finding::new(RuleCode::UnknownEntity, r.range, message).with_suggestion(near.into_iter().next()));
@@ -73,8 +88,12 @@ fn entity_references(cx: &Context, out: &mut Vec<Finding>) {
 
 fn missing_document(cx: &Context, id: &str, range: crate::text::TextRange) -> Finding {
     let near = suggest::closest(id, cx.index.documents.keys().map(String::as_str), 3);
-    Finding::new(RuleCode::BrokenReference, range, format!("no document `{id}` in the corpus{}", suggest::did_you_mean(&near)))
-        .with_suggestion(near.into_iter().next())
+    Finding::new(
+        RuleCode::BrokenReference,
+        range,
+        format!("no document `{id}` in the corpus{}", suggest::did_you_mean(&near)),
+    )
+    .with_suggestion(near.into_iter().next())
 }
 
 /// The claim a reference names, or a broken-reference finding saying what is missing.
@@ -95,7 +114,10 @@ fn resolve(cx: &Context, reference: &ClaimRef, out: &mut Vec<Finding>) -> Option
         None => cx.slot,
     };
     let target = &cx.documents[slot as usize];
-    let candidates = target.claims.iter().filter_map(|c| c.id.as_ref().map(|i| i.value.as_str()));
+    let candidates = target
+        .claims
+        .iter()
+        .filter_map(|c| c.id.as_ref().map(|i| i.value.as_str()));
     let mut near = suggest::closest(&reference.claim, candidates, 3);
     if reference.document.is_none() {
         // The same id in other documents: the author probably meant `DOC:ID`.
@@ -110,7 +132,10 @@ fn resolve(cx: &Context, reference: &ClaimRef, out: &mut Vec<Finding>) -> Option
     }
     let place = match &reference.document {
         Some(id) => format!("`{id}` has no claim `#{}`", reference.claim),
-        None => format!("this document has no claim `#{}` (for a claim of another document write `DOC:{}`)", reference.claim, reference.claim),
+        None => format!(
+            "this document has no claim `#{}` (for a claim of another document write `DOC:{}`)",
+            reference.claim, reference.claim
+        ),
     };
     let suggestion = near.first().map(|c| match &reference.document {
         Some(d) => format!("{d}:{c}"),
@@ -122,8 +147,12 @@ fn resolve(cx: &Context, reference: &ClaimRef, out: &mut Vec<Finding>) -> Option
         place
     };
     out.push(
-        Finding::new(RuleCode::BrokenReference, reference.range, format!("{place}{}", suggest::did_you_mean(&near)))
-            .with_suggestion(suggestion),
+        Finding::new(
+            RuleCode::BrokenReference,
+            reference.range,
+            format!("{place}{}", suggest::did_you_mean(&near)),
+        )
+        .with_suggestion(suggestion),
     );
     None
 }

@@ -49,10 +49,14 @@ impl Span {
         self.attributes.iter().find(|a| a.kind == AttributeKind::Id)
     }
     pub fn has_class(&self, class: &str) -> bool {
-        self.attributes.iter().any(|a| a.kind == AttributeKind::Class && a.value == class)
+        self.attributes
+            .iter()
+            .any(|a| a.kind == AttributeKind::Class && a.value == class)
     }
     pub fn get(&self, key: &str) -> Option<&Attribute> {
-        self.attributes.iter().find(|a| a.kind == AttributeKind::KeyValue && a.key == key)
+        self.attributes
+            .iter()
+            .find(|a| a.kind == AttributeKind::KeyValue && a.key == key)
     }
     pub fn key_values(&self) -> impl Iterator<Item = &Attribute> {
         self.attributes.iter().filter(|a| a.kind == AttributeKind::KeyValue)
@@ -99,7 +103,10 @@ struct Scanner<'t> {
 
 impl<'t> Scanner<'t> {
     fn error(&mut self, start: usize, end: usize, message: String) {
-        self.out.errors.push(SyntaxError { range: TextRange::new(start, end), message });
+        self.out.errors.push(SyntaxError {
+            range: TextRange::new(start, end),
+            message,
+        });
     }
 
     /// Offset just past the closing run of exactly `n` backticks, if one exists before `limit`.
@@ -153,19 +160,35 @@ impl<'t> Scanner<'t> {
             match bytes[i] {
                 b'}' => return (AttributesEnd::Closed(i), attributes),
                 b'#' | b'.' => {
-                    let kind = if bytes[i] == b'#' { AttributeKind::Id } else { AttributeKind::Class };
+                    let kind = if bytes[i] == b'#' {
+                        AttributeKind::Id
+                    } else {
+                        AttributeKind::Class
+                    };
                     i += 1;
                     while i < limit && !is_space(bytes[i]) && bytes[i] != b'}' {
                         i += 1;
                     }
                     let token = &self.text[start..i];
                     if i == start + 1 {
-                        let what = if kind == AttributeKind::Id { "an id after `#`" } else { "a class after `.`" };
-                        self.error(start, i, format!("malformed attribute `{token}`: write {what}, e.g. `#rogozin-tweet` or `.claim`"));
+                        let what = if kind == AttributeKind::Id {
+                            "an id after `#`"
+                        } else {
+                            "a class after `.`"
+                        };
+                        self.error(
+                            start,
+                            i,
+                            format!("malformed attribute `{token}`: write {what}, e.g. `#rogozin-tweet` or `.claim`"),
+                        );
                         continue;
                     }
                     if kind == AttributeKind::Id && attributes.iter().any(|a| a.kind == AttributeKind::Id) {
-                        self.error(start, i, format!("a span has one id; remove `{token}` or the other `#…`"));
+                        self.error(
+                            start,
+                            i,
+                            format!("a span has one id; remove `{token}` or the other `#…`"),
+                        );
                         continue;
                     }
                     attributes.push(Attribute {
@@ -185,8 +208,8 @@ impl<'t> Scanner<'t> {
                     if key_end == start || key_end >= limit || bytes[key_end] != b'=' {
                         // Not `key=`: skip the token (at least its first byte, which is neither
                         // white space nor `}`) and say what was expected.
-                        let spaced = key_end > start
-                            && bytes[key_end..limit].iter().find(|b| !is_space(**b)) == Some(&b'=');
+                        let spaced =
+                            key_end > start && bytes[key_end..limit].iter().find(|b| !is_space(**b)) == Some(&b'=');
                         if spaced {
                             // `e = rogozin`: take the whole `key = value` as one bad token.
                             while i < limit && bytes[i] != b'=' {
@@ -201,10 +224,16 @@ impl<'t> Scanner<'t> {
                             i += 1;
                         }
                         let token = &self.text[start..i];
-                        let hint = if spaced { " (write it without spaces around `=`)" } else { "" };
-                        self.error(start, i, format!(
-                            "malformed attribute `{token}`: expected `#id`, `.class` or `key=value`{hint}"
-                        ));
+                        let hint = if spaced {
+                            " (write it without spaces around `=`)"
+                        } else {
+                            ""
+                        };
+                        self.error(
+                            start,
+                            i,
+                            format!("malformed attribute `{token}`: expected `#id`, `.class` or `key=value`{hint}"),
+                        );
                         continue;
                     }
                     i += 1; // `=`
@@ -253,12 +282,19 @@ impl<'t> Scanner<'t> {
                         value = self.text[value_start..value_end].to_string();
                         if value.is_empty() {
                             let key = &self.text[start..key_end];
-                            self.error(start, i, format!("`{key}=` has no value: write `{key}=value`, or remove it"));
+                            self.error(
+                                start,
+                                i,
+                                format!("`{key}=` has no value: write `{key}=value`, or remove it"),
+                            );
                             continue;
                         }
                     }
                     let key = self.text[start..key_end].to_string();
-                    if attributes.iter().any(|a| a.kind == AttributeKind::KeyValue && a.key == key) {
+                    if attributes
+                        .iter()
+                        .any(|a| a.kind == AttributeKind::KeyValue && a.key == key)
+                    {
                         self.error(start, i, format!("`{key}=` is given twice in one span; keep one (several ids go in quotes: `{key}=\"a b\"`)"));
                         continue;
                     }
@@ -350,7 +386,9 @@ impl<'t> Scanner<'t> {
                         }
                         (None, closed) => {
                             let message = match carried_open.take() {
-                                Some(_) => "this `]{` closes a `[` from an earlier paragraph: an annotation cannot cross a blank line; join the paragraphs or close the span before the blank line",
+                                Some(_) => {
+                                    "this `]{` closes a `[` from an earlier paragraph: an annotation cannot cross a blank line; join the paragraphs or close the span before the blank line"
+                                }
                                 None => "this `]{` has no opening `[`: add `[` before the annotated text",
                             };
                             self.error(i, brace + 1, message.into());
@@ -373,26 +411,40 @@ impl<'t> Scanner<'t> {
         *carried_open = stack.last().copied();
         for &open in stack {
             if self.looks_like_annotation(open, limit) {
-                self.error(open, open + 1, "this `[` is never closed: add `]` right before the `{` of its attributes".into());
+                self.error(
+                    open,
+                    open + 1,
+                    "this `[` is never closed: add `]` right before the `{` of its attributes".into(),
+                );
             }
         }
     }
 }
 
 fn find(haystack: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    haystack.get(from..)?.windows(needle.len()).position(|w| w == needle).map(|p| p + from)
+    haystack
+        .get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|p| p + from)
 }
 
 /// Finds every annotation in the paragraphs of `blocks`.
 pub fn scan(text: &str, blocks: &Blocks) -> Inline {
-    let mut scanner = Scanner { text, bytes: text.as_bytes(), out: Inline::default() };
+    let mut scanner = Scanner {
+        text,
+        bytes: text.as_bytes(),
+        out: Inline::default(),
+    };
     let mut resume = 0;
     let mut carried_open = None;
     for p in &blocks.paragraphs {
         if (p.range.end as usize) <= resume {
             continue; // Inside an HTML comment that began in an earlier paragraph.
         }
-        let p = Paragraph { range: TextRange::new((p.range.start as usize).max(resume), p.range.end as usize) };
+        let p = Paragraph {
+            range: TextRange::new((p.range.start as usize).max(resume), p.range.end as usize),
+        };
         resume = scanner.paragraph(p, &mut carried_open);
     }
     let mut out = scanner.out;

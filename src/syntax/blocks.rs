@@ -92,7 +92,9 @@ pub fn scan(text: &str, start: usize) -> Blocks {
 
     let close_paragraph = |blocks: &mut Blocks, p: &mut Option<(usize, usize)>| {
         if let Some((s, e)) = p.take() {
-            blocks.paragraphs.push(Paragraph { range: TextRange::new(s, e) });
+            blocks.paragraphs.push(Paragraph {
+                range: TextRange::new(s, e),
+            });
         }
     };
     let close_indented = |blocks: &mut Blocks, c: &mut Option<(usize, usize)>| {
@@ -162,7 +164,10 @@ mod tests {
     fn paragraphs_split_at_blank_lines_and_fences() {
         let text = "one\ntwo\n\n```\n[x]{e=a}\n```\nthree\n   \nfour";
         let blocks = scan(text, 0);
-        assert_eq!(slices(text, blocks.paragraphs.iter().map(|p| p.range)), ["one\ntwo", "three", "four"]);
+        assert_eq!(
+            slices(text, blocks.paragraphs.iter().map(|p| p.range)),
+            ["one\ntwo", "three", "four"]
+        );
         assert_eq!(slices(text, blocks.code.clone()), ["```\n[x]{e=a}\n```"]);
     }
 

@@ -15,7 +15,10 @@ pub struct Yaml {
 pub enum YamlValue {
     Null,
     /// Any scalar, as text: `2022` and `2022-04-02` alike are dates written in YAML.
-    Scalar { text: String, is_string: bool },
+    Scalar {
+        text: String,
+        is_string: bool,
+    },
     Sequence(Vec<Yaml>),
     Mapping(Vec<(Yaml, Yaml)>),
     /// Aliases, tags and values YAML itself rejects.
@@ -75,7 +78,9 @@ pub struct YamlError {
 pub enum Head {
     FrontMatter(FrontMatter),
     /// The first line is `---` but no later line is.
-    Unclosed { first_line: TextRange },
+    Unclosed {
+        first_line: TextRange,
+    },
     /// The document does not start with `---`.
     Missing,
 }
@@ -100,7 +105,15 @@ pub fn split(text: &str, start: usize) -> (Head, usize) {
             let content = TextRange::new(after_first, line_start);
             let yaml = parse_yaml(text, content);
             let range = TextRange::new(first_start, line_end);
-            return (Head::FrontMatter(FrontMatter { first_line, range, content, yaml }), next);
+            return (
+                Head::FrontMatter(FrontMatter {
+                    first_line,
+                    range,
+                    content,
+                    yaml,
+                }),
+                next,
+            );
         }
     }
     (Head::Unclosed { first_line }, after_first)
@@ -131,7 +144,9 @@ fn parse_yaml(text: &str, content: TextRange) -> Result<Yaml, YamlError> {
         Err(e) => {
             let at = offsets.byte(e.marker().index());
             // Underline to the end of the offending line: enough to see it, never past the block.
-            let line_end = text[at..content.end as usize].find(['\n', '\r']).map_or(content.end as usize, |n| at + n);
+            let line_end = text[at..content.end as usize]
+                .find(['\n', '\r'])
+                .map_or(content.end as usize, |n| at + n);
             return Err(YamlError {
                 range: TextRange::new(at, line_end.max(at)),
                 message: format!("front matter is not valid YAML: {}", e.info()),
@@ -141,7 +156,10 @@ fn parse_yaml(text: &str, content: TextRange) -> Result<Yaml, YamlError> {
     match docs.into_iter().next() {
         Some(doc) => Ok(convert(&doc, text, &offsets)),
         // An empty block is an empty mapping's worth of nothing: report as missing fields, not as bad YAML.
-        None => Ok(Yaml { range: content, value: YamlValue::Null }),
+        None => Ok(Yaml {
+            range: content,
+            value: YamlValue::Null,
+        }),
     }
 }
 
@@ -161,22 +179,37 @@ fn convert(node: &MarkedYaml<'_>, text: &str, offsets: &CharOffsets) -> Yaml {
     let value = match &node.data {
         YamlData::Value(scalar) => match scalar {
             Scalar::Null => YamlValue::Null,
-            Scalar::String(s) => YamlValue::Scalar { text: s.to_string(), is_string: true },
+            Scalar::String(s) => YamlValue::Scalar {
+                text: s.to_string(),
+                is_string: true,
+            },
             Scalar::Boolean(_) | Scalar::Integer(_) | Scalar::FloatingPoint(_) => {
                 // The source text, not the number: `2022` stays "2022", `0042` stays "0042".
                 let raw = text.get(range.range()).unwrap_or("").trim().to_string();
-                YamlValue::Scalar { text: raw, is_string: false }
+                YamlValue::Scalar {
+                    text: raw,
+                    is_string: false,
+                }
             }
         },
-        YamlData::Representation(raw, _, _) => YamlValue::Scalar { text: raw.to_string(), is_string: true },
+        YamlData::Representation(raw, _, _) => YamlValue::Scalar {
+            text: raw.to_string(),
+            is_string: true,
+        },
         YamlData::Sequence(items) => YamlValue::Sequence(items.iter().map(|n| convert(n, text, offsets)).collect()),
         YamlData::Mapping(map) => YamlValue::Mapping(
-            map.iter().map(|(k, v)| (convert(k, text, offsets), convert(v, text, offsets))).collect(),
+            map.iter()
+                .map(|(k, v)| (convert(k, text, offsets), convert(v, text, offsets)))
+                .collect(),
         ),
         YamlData::Tagged(_, inner) => convert(inner, text, offsets).value,
         YamlData::Alias(_) | YamlData::BadValue => YamlValue::Other,
     };
-    if let YamlValue::Scalar { text: s, is_string: true } = &value {
+    if let YamlValue::Scalar {
+        text: s,
+        is_string: true,
+    } = &value
+    {
         // A quoted scalar's span includes its quotes; narrow to the content when it matches.
         let raw = text.get(range.range()).unwrap_or("");
         if raw.len() >= 2 && (raw.starts_with('"') || raw.starts_with('\'')) && raw[1..raw.len() - 1] == **s {
@@ -199,7 +232,9 @@ mod tests {
         let text = "---\ntitle: \"Hello\"\npublished: 2022\nroles:\n  - {title: X, from: 2011-12}\n---\nbody";
         let (head, body) = split(text, 0);
         assert_eq!(&text[body..], "body");
-        let Head::FrontMatter(fm) = head else { panic!("{head:?}") };
+        let Head::FrontMatter(fm) = head else {
+            panic!("{head:?}")
+        };
         let yaml = fm.yaml.unwrap();
         let title = yaml.get("title").unwrap();
         assert_eq!(&text[title.range.range()], "Hello");
@@ -207,7 +242,9 @@ mod tests {
         assert_eq!(published.as_text(), Some("2022"));
         assert_eq!(&text[published.range.range()], "2022");
         let roles = yaml.get("roles").unwrap();
-        let YamlValue::Sequence(roles) = &roles.value else { panic!() };
+        let YamlValue::Sequence(roles) = &roles.value else {
+            panic!()
+        };
         let from = roles[0].get("from").unwrap();
         assert_eq!(&text[from.range.range()], "2011-12");
     }

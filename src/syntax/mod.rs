@@ -32,5 +32,11 @@ pub fn parse(text: &str) -> SyntaxTree {
     let mut masked = blocks.code;
     masked.extend(inline.masked);
     masked.sort();
-    SyntaxTree { head, body_start, spans: inline.spans, masked, errors: inline.errors }
+    SyntaxTree {
+        head,
+        body_start,
+        spans: inline.spans,
+        masked,
+        errors: inline.errors,
+    }
 }

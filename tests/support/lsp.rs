@@ -15,9 +15,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use tokio::sync::mpsc;
+use tower_lsp_server::LspService;
 use tower_lsp_server::jsonrpc::{Request, Response};
 use tower_lsp_server::ls_types::Uri;
-use tower_lsp_server::LspService;
 
 pub struct FixtureFile {
     pub text: String,
@@ -78,7 +78,13 @@ pub struct Setup {
 
 impl Default for Setup {
     fn default() -> Self {
-        Setup { utf8: false, pull: false, progress: false, watch: false, initialization_options: json!({ "diagnosticsDelay": 0 }) }
+        Setup {
+            utf8: false,
+            pull: false,
+            progress: false,
+            watch: false,
+            initialization_options: json!({ "diagnosticsDelay": 0 }),
+        }
     }
 }
 
@@ -113,7 +119,15 @@ impl TestServer {
                 }
             }
         });
-        let mut server = TestServer { service, incoming, next_id: 0, dir, files, utf8: setup.utf8, versions: BTreeMap::new() };
+        let mut server = TestServer {
+            service,
+            incoming,
+            next_id: 0,
+            dir,
+            files,
+            utf8: setup.utf8,
+            versions: BTreeMap::new(),
+        };
         let root = server.uri_of("");
         let mut capabilities = json!({
             "textDocument": { "hover": { "contentFormat": ["markdown"] } },
@@ -150,7 +164,11 @@ impl TestServer {
     }
 
     pub fn uri_of(&self, rel: &str) -> String {
-        let path = if rel.is_empty() { self.dir.path().to_path_buf() } else { self.path(rel) };
+        let path = if rel.is_empty() {
+            self.dir.path().to_path_buf()
+        } else {
+            self.path(rel)
+        };
         Uri::from_file_path(&path).unwrap().to_string()
     }
 
@@ -158,18 +176,26 @@ impl TestServer {
     pub fn rel_of(&self, uri: &str) -> String {
         let uri: Uri = uri.parse().unwrap();
         let path = uri.to_file_path().unwrap().into_owned();
-        path.strip_prefix(self.dir.path()).unwrap().to_string_lossy().replace('\\', "/")
+        path.strip_prefix(self.dir.path())
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/")
     }
 
     async fn call(&mut self, request: Request) -> Option<Response> {
-        futures::future::poll_fn(|cx| tower::Service::poll_ready(&mut self.service, cx)).await.unwrap();
+        futures::future::poll_fn(|cx| tower::Service::poll_ready(&mut self.service, cx))
+            .await
+            .unwrap();
         tower::Service::call(&mut self.service, request).await.unwrap()
     }
 
     /// Sends a request; `Ok(result)` or `Err(error object)`.
     pub async fn request_raw(&mut self, method: &str, params: Value) -> Result<Value, Value> {
         self.next_id += 1;
-        let request = Request::build(method.to_string()).params(params).id(self.next_id).finish();
+        let request = Request::build(method.to_string())
+            .params(params)
+            .id(self.next_id)
+            .finish();
         let response = self.call(request).await.expect("a request gets a response");
         let value = serde_json::to_value(&response).unwrap();
         match value.get("error") {
@@ -191,10 +217,18 @@ impl TestServer {
     }
 
     pub async fn open(&mut self, rel: &str) {
-        let text = self.files.get(rel).map(|f| f.text.clone()).unwrap_or_else(|| std::fs::read_to_string(self.path(rel)).unwrap());
+        let text = self
+            .files
+            .get(rel)
+            .map(|f| f.text.clone())
+            .unwrap_or_else(|| std::fs::read_to_string(self.path(rel)).unwrap());
         self.versions.insert(rel.to_string(), 1);
         let uri = self.uri_of(rel);
-        self.notify("textDocument/didOpen", json!({ "textDocument": { "uri": uri, "languageId": "markdown", "version": 1, "text": text } })).await;
+        self.notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": { "uri": uri, "languageId": "markdown", "version": 1, "text": text } }),
+        )
+        .await;
     }
 
     /// Replaces a range (byte offsets in the current text) with new text.
@@ -212,7 +246,11 @@ impl TestServer {
     }
 
     pub fn position(&self, text: &str, offset: usize) -> Value {
-        let enc = if self.utf8 { lsp::convert::Encoding::Utf8 } else { lsp::convert::Encoding::Utf16 };
+        let enc = if self.utf8 {
+            lsp::convert::Encoding::Utf8
+        } else {
+            lsp::convert::Encoding::Utf16
+        };
         serde_json::to_value(lsp::convert::position(text, &LineIndex::new(text), offset, enc)).unwrap()
     }
 
@@ -242,7 +280,10 @@ impl TestServer {
     pub async fn diagnostics(&mut self, rel: &str) -> Vec<(Value, String)> {
         let uri = self.uri_of(rel);
         let found = self
-            .wait_for(10, |m| (m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri.as_str()).then(|| m["params"]["diagnostics"].clone()))
+            .wait_for(10, |m| {
+                (m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri.as_str())
+                    .then(|| m["params"]["diagnostics"].clone())
+            })
             .await
             .unwrap_or_else(|| panic!("no diagnostics published for {rel}"));
         let mut list: Vec<(Value, String)> = found
@@ -274,7 +315,10 @@ impl TestServer {
             Value::Null => Vec::new(),
             one => vec![one.clone()],
         };
-        let mut out: Vec<(String, Value)> = list.iter().map(|l| (self.rel_of(l["uri"].as_str().unwrap()), l["range"].clone())).collect();
+        let mut out: Vec<(String, Value)> = list
+            .iter()
+            .map(|l| (self.rel_of(l["uri"].as_str().unwrap()), l["range"].clone()))
+            .collect();
         out.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.to_string().cmp(&b.1.to_string())));
         out
     }

@@ -108,7 +108,9 @@ pub fn findings_with_messages(root: &Path) -> Vec<String> {
         .into_iter()
         .flat_map(|df| {
             let path = df.document.path.clone();
-            df.findings.into_iter().map(move |f| format!("{path}: {} {}", f.code, f.message))
+            df.findings
+                .into_iter()
+                .map(move |f| format!("{path}: {} {}", f.code, f.message))
         })
         .collect()
 }
