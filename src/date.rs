@@ -155,6 +155,18 @@ impl Date {
         Some(WEEKDAYS[(days + 3).rem_euclid(7) as usize])
     }
 
+    /// The full date `days` after the first day of this one (negative: before).
+    pub fn add_days(self, days: i64) -> Date {
+        let (year, month, day) = civil_from_days(self.first_day() + days);
+        Date { year, month: Some(month), day: Some(day) }
+    }
+
+    /// Index of the weekday, Monday = 0, of a full date.
+    pub fn weekday_index(self) -> Option<i64> {
+        self.day?;
+        Some((self.first_day() - days_from_civil(1970, 1, 1) + 3).rem_euclid(7))
+    }
+
     /// Whether the interval contains the other (a role from 2018-05 holds on 2018-05-24).
     pub fn overlaps(self, other: Date) -> bool {
         self.compare(other).is_none_or(|o| o == Ordering::Equal)
@@ -195,9 +207,38 @@ fn days_from_civil(year: i32, month: u8, day: u8) -> i64 {
     era * 146_097 + doe
 }
 
+/// The inverse of `days_from_civil`.
+fn civil_from_days(days: i64) -> (i32, u8, u8) {
+    let era = days.div_euclid(146_097);
+    let doe = days - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year as i32, month, day)
+}
+
+pub const MONTH_NAMES: [&str; 12] = MONTHS;
+pub const WEEKDAY_NAMES: [&str; 7] = WEEKDAYS;
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn day_arithmetic_round_trips() {
+        let start = d("2020-02-27");
+        assert_eq!(start.add_days(2).to_string(), "2020-02-29");
+        assert_eq!(start.add_days(3).to_string(), "2020-03-01");
+        assert_eq!(d("2022-01-01").add_days(-1).to_string(), "2021-12-31");
+        for k in -800..800 {
+            let x = start.add_days(k);
+            assert_eq!(x.first_day() - start.first_day(), k);
+        }
+        assert_eq!(d("2022-04-02").weekday_index(), Some(5));
+    }
 
     fn d(s: &str) -> Date {
         Date::parse(s).unwrap()

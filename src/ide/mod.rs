@@ -1,11 +1,18 @@
 //! Queries over the corpus for editors: what is at an offset, hover, definition,
 //! references. Plain functions over `&Corpus` and byte offsets; no LSP types here.
 
+pub mod completion;
+pub mod annotations_view;
+pub mod assists;
 pub mod cursor;
+pub mod dates;
 pub mod definition;
+pub mod highlight;
 pub mod hover;
 pub mod plain;
 pub mod references;
+pub mod rename;
+pub mod symbols;
 
 use crate::text::TextRange;
 
@@ -15,4 +22,21 @@ pub struct NavigationTarget {
     pub document: u32,
     pub full_range: TextRange,
     pub focus_range: TextRange,
+}
+
+/// A replacement of `range` in document `document`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TextEdit {
+    pub document: u32,
+    pub range: TextRange,
+    pub insert: String,
+}
+
+/// What an assist or a rename changes: text edits, files to create (path relative to the
+/// corpus root, with their text) and files to rename (document slot → new relative path).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SourceChange {
+    pub edits: Vec<TextEdit>,
+    pub create: Vec<(String, String)>,
+    pub rename: Vec<(u32, String)>,
 }

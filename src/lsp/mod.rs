@@ -3,6 +3,7 @@
 
 pub mod convert;
 pub mod diagnostics;
+pub mod features;
 pub mod server;
 pub mod state;
 

@@ -49,7 +49,36 @@ struct Session {
     folders: Vec<PathBuf>,
 }
 
+/// Settings the user may change while the server runs.
+#[derive(Clone, Copy, Debug)]
+struct Settings {
+    /// The entity's name after an `e=`/`by=` id.
+    entity_hints: bool,
+    /// The first words of the target claim after a claim reference.
+    claim_hints: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { entity_hints: true, claim_hints: true }
+    }
+}
+
+impl Settings {
+    /// Reads `{"inlayHints": {"entityNames": bool, "claimText": bool}}`, keeping what is absent.
+    fn update(&mut self, value: &serde_json::Value) {
+        let hints = &value["inlayHints"];
+        if let Some(b) = hints["entityNames"].as_bool() {
+            self.entity_hints = b;
+        }
+        if let Some(b) = hints["claimText"].as_bool() {
+            self.claim_hints = b;
+        }
+    }
+}
+
 struct Shared {
+    settings: Mutex<Settings>,
     shut_down: Arc<AtomicBool>,
     /// Wakes the diagnostics task after a change.
     kick: Notify,
@@ -83,6 +112,7 @@ impl Server {
             client,
             state: Arc::new(Mutex::new(Workspace::default())),
             shared: Arc::new(Shared {
+                settings: Mutex::new(Settings::default()),
                 shut_down,
                 kick: Notify::new(),
                 ready,
@@ -133,6 +163,10 @@ impl Server {
 
     fn is_ready(&self) -> bool {
         *self.shared.ready.borrow()
+    }
+
+    fn settings(&self) -> MutexGuard<'_, Settings> {
+        self.shared.settings.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The test hook behind `annals/crash`.
@@ -427,6 +461,7 @@ impl LanguageServer for Server {
             folders,
         };
         let _ = self.shared.session.set(session);
+        self.settings().update(&options);
         lock(&self.state).encoding = Some(encoding);
 
         let capabilities = ServerCapabilities {
@@ -443,6 +478,27 @@ impl LanguageServer for Server {
             hover_provider: Some(HoverProviderCapability::Simple(true)),
             definition_provider: Some(OneOf::Left(true)),
             references_provider: Some(OneOf::Left(true)),
+            completion_provider: Some(CompletionOptions {
+                trigger_characters: Some(["=", ":", "\"", " ", "{", "."].map(String::from).to_vec()),
+                ..Default::default()
+            }),
+            code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+                code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+                ..Default::default()
+            })),
+            rename_provider: Some(OneOf::Right(RenameOptions { prepare_provider: Some(true), work_done_progress_options: Default::default() })),
+            document_symbol_provider: Some(OneOf::Left(true)),
+            workspace_symbol_provider: Some(OneOf::Left(true)),
+            semantic_tokens_provider: Some(SemanticTokensServerCapabilities::SemanticTokensOptions(SemanticTokensOptions {
+                legend: super::features::legend(),
+                full: Some(SemanticTokensFullOptions::Bool(true)),
+                range: Some(true),
+                work_done_progress_options: Default::default(),
+            })),
+            inlay_hint_provider: Some(OneOf::Left(true)),
+            code_lens_provider: Some(CodeLensOptions { resolve_provider: Some(false) }),
+            folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
+            document_link_provider: Some(DocumentLinkOptions { resolve_provider: Some(false), work_done_progress_options: Default::default() }),
             diagnostic_provider: (mode == DiagnosticMode::Pull).then(|| {
                 DiagnosticServerCapabilities::Options(DiagnosticOptions {
                     identifier: Some("annals".into()),
@@ -670,5 +726,260 @@ impl LanguageServer for Server {
         Ok(WorkspaceDiagnosticReportResult::Report(WorkspaceDiagnosticReport {
             items,
         }))
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        // `{"annals": {...}}` as most clients send it, or the settings object itself.
+        let settings = params.settings.get("annals").cloned().unwrap_or(params.settings);
+        self.settings().update(&settings);
+        if let Some(session) = self.shared.session.get() {
+            let _ = session;
+            bounded(self.client.inlay_hint_refresh()).await;
+        }
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        self.wait_ready().await;
+        let p = params.text_document_position;
+        self.at("completion", &p.text_document.uri, p.position, |ws, k, slot, offset| {
+            let corpus = &ws.corpora[k].corpus;
+            let doc = &corpus.documents[slot as usize];
+            let enc = ws.encoding();
+            let items: Vec<CompletionItem> = ide::completion::completions(corpus, slot, offset)
+                .into_iter()
+                .map(|item| {
+                    use ide::completion::CompletionKind as K;
+                    let kind = match item.kind {
+                        K::Entity => CompletionItemKind::CLASS,
+                        K::Document => CompletionItemKind::FILE,
+                        K::Claim => CompletionItemKind::EVENT,
+                        K::Key => CompletionItemKind::PROPERTY,
+                        K::Class => CompletionItemKind::KEYWORD,
+                        K::Value => CompletionItemKind::VALUE,
+                        K::Date => CompletionItemKind::CONSTANT,
+                    };
+                    CompletionItem {
+                        label: item.label.clone(),
+                        kind: Some(kind),
+                        detail: item.detail,
+                        sort_text: Some(format!("{:05}", item.rank)),
+                        filter_text: Some(item.label),
+                        preselect: Some(item.rank == 0),
+                        text_edit: Some(CompletionTextEdit::Edit(TextEdit {
+                            range: convert::range(&doc.text, &doc.lines, item.range, enc),
+                            new_text: item.insert,
+                        })),
+                        command: item.retrigger.then(|| Command { title: "suggest".into(), command: "editor.action.triggerSuggest".into(), arguments: None }),
+                        ..Default::default()
+                    }
+                })
+                .collect();
+            Some(CompletionResponse::List(CompletionList { is_incomplete: false, items }))
+        })
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        self.wait_ready().await;
+        let uri = params.text_document.uri;
+        let range = params.range;
+        self.guard("codeAction", |ws| {
+            let (k, slot) = ws.locate(&uri)?;
+            let enc = ws.encoding();
+            let doc = &ws.corpora[k].corpus.documents[slot as usize];
+            let range = convert::text_range(&doc.text, &doc.lines, range, enc);
+            let assists = ide::assists::assists(&ws.corpora[k].corpus, slot, range);
+            let actions = assists
+                .into_iter()
+                .filter_map(|a| {
+                    let doc = &ws.corpora[k].corpus.documents[slot as usize];
+                    let diagnostic = diagnostics::to_lsp(doc, &a.fixes, enc);
+                    Some(CodeActionOrCommand::CodeAction(CodeAction {
+                        title: a.label,
+                        kind: Some(CodeActionKind::QUICKFIX),
+                        diagnostics: Some(vec![diagnostic]),
+                        edit: Some(super::features::workspace_edit(ws, k, a.change)?),
+                        is_preferred: Some(a.preferred),
+                        ..Default::default()
+                    }))
+                })
+                .collect();
+            Some(actions)
+        })
+    }
+
+    async fn prepare_rename(&self, params: TextDocumentPositionParams) -> Result<Option<PrepareRenameResponse>> {
+        self.wait_ready().await;
+        let result = self.guard("prepareRename", |ws| {
+            let (k, slot) = ws.locate(&params.text_document.uri).ok_or("this document is not part of a corpus")?;
+            let doc = &ws.corpora[k].corpus.documents[slot as usize];
+            let offset = convert::offset(&doc.text, &doc.lines, params.position, ws.encoding());
+            let (range, placeholder) = ide::rename::prepare(&ws.corpora[k].corpus, slot, offset)?;
+            Ok::<_, String>(PrepareRenameResponse::RangeWithPlaceholder { range: convert::range(&doc.text, &doc.lines, range, ws.encoding()), placeholder })
+        })?;
+        result.map(Some).map_err(Error::invalid_params)
+    }
+
+    async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        self.wait_ready().await;
+        let p = params.text_document_position;
+        let result = self.guard("rename", |ws| {
+            let (k, slot) = ws.locate(&p.text_document.uri).ok_or("this document is not part of a corpus")?;
+            let doc = &ws.corpora[k].corpus.documents[slot as usize];
+            let offset = convert::offset(&doc.text, &doc.lines, p.position, ws.encoding());
+            let change = ide::rename::rename(&ws.corpora[k].corpus, slot, offset, &params.new_name)?;
+            super::features::workspace_edit(ws, k, change).ok_or_else(|| "the rename could not be expressed as an edit".to_string())
+        })?;
+        result.map(Some).map_err(Error::invalid_params)
+    }
+
+    async fn document_symbol(&self, params: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {
+        self.wait_ready().await;
+        self.guard("documentSymbol", |ws| {
+            let (k, slot) = ws.locate(&params.text_document.uri)?;
+            let doc = &ws.corpora[k].corpus.documents[slot as usize];
+            let symbols = ide::symbols::document_symbols(doc);
+            Some(DocumentSymbolResponse::Nested(symbols.into_iter().map(|s| super::features::document_symbol(doc, s, ws.encoding())).collect()))
+        })
+    }
+
+    async fn symbol(&self, params: WorkspaceSymbolParams) -> Result<Option<WorkspaceSymbolResponse>> {
+        self.wait_ready().await;
+        self.guard("workspace/symbol", |ws| {
+            ws.refresh();
+            let mut found = Vec::new();
+            for (k, c) in ws.corpora.iter().enumerate() {
+                for s in ide::symbols::workspace_symbols(&c.corpus, &params.query, 256) {
+                    let Some(location) = location(ws, k, s.document, s.range) else { continue };
+                    found.push((s.score, WorkspaceSymbol {
+                        name: s.name,
+                        kind: super::features::workspace_symbol_kind(s.kind),
+                        tags: None,
+                        container_name: s.container,
+                        location: OneOf::Left(location),
+                        data: None,
+                    }));
+                }
+            }
+            found.sort_by(|a, b| b.0.cmp(&a.0));
+            Some(WorkspaceSymbolResponse::Nested(found.into_iter().map(|(_, s)| s).take(256).collect()))
+        })
+    }
+
+    async fn semantic_tokens_full(&self, params: SemanticTokensParams) -> Result<Option<SemanticTokensResult>> {
+        self.wait_ready().await;
+        self.guard("semanticTokens/full", |ws| {
+            let (k, slot) = ws.locate(&params.text_document.uri)?;
+            let doc = &ws.corpora[k].corpus.documents[slot as usize];
+            let data = super::features::encode_tokens(doc, &ide::highlight::tokens(doc), None, ws.encoding());
+            Some(SemanticTokensResult::Tokens(SemanticTokens { result_id: None, data }))
+        })
+    }
+
+    async fn semantic_tokens_range(&self, params: SemanticTokensRangeParams) -> Result<Option<SemanticTokensRangeResult>> {
+        self.wait_ready().await;
+        self.guard("semanticTokens/range", |ws| {
+            let (k, slot) = ws.locate(&params.text_document.uri)?;
+            let doc = &ws.corpora[k].corpus.documents[slot as usize];
+            let within = convert::text_range(&doc.text, &doc.lines, params.range, ws.encoding());
+            let data = super::features::encode_tokens(doc, &ide::highlight::tokens(doc), Some(within), ws.encoding());
+            Some(SemanticTokensRangeResult::Tokens(SemanticTokens { result_id: None, data }))
+        })
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        self.wait_ready().await;
+        let settings = *self.settings();
+        self.guard("inlayHint", |ws| {
+            let (k, slot) = ws.locate(&params.text_document.uri)?;
+            let corpus = &ws.corpora[k].corpus;
+            let doc = &corpus.documents[slot as usize];
+            let range = convert::text_range(&doc.text, &doc.lines, params.range, ws.encoding());
+            let hints = ide::annotations_view::inlay_hints(corpus, slot, range, settings.entity_hints, settings.claim_hints);
+            Some(
+                hints
+                    .into_iter()
+                    .map(|h| InlayHint {
+                        position: convert::position(&doc.text, &doc.lines, h.offset, ws.encoding()),
+                        label: InlayHintLabel::String(h.label),
+                        kind: Some(if h.is_entity { InlayHintKind::TYPE } else { InlayHintKind::PARAMETER }),
+                        text_edits: None,
+                        tooltip: None,
+                        padding_left: Some(false),
+                        padding_right: Some(false),
+                        data: None,
+                    })
+                    .collect(),
+            )
+        })
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        self.wait_ready().await;
+        self.guard("codeLens", |ws| {
+            let (k, slot) = ws.locate(&params.text_document.uri)?;
+            let corpus = &ws.corpora[k].corpus;
+            let doc = &corpus.documents[slot as usize];
+            let uri = ws.corpora[k].uri(slot)?;
+            let lenses = ide::annotations_view::code_lenses(corpus, slot)
+                .into_iter()
+                .map(|lens| {
+                    let range = convert::range(&doc.text, &doc.lines, lens.range, ws.encoding());
+                    let locations: Vec<Location> = lens.locations.iter().filter_map(|l| location(ws, k, l.document, l.range)).collect();
+                    CodeLens {
+                        range,
+                        // A click lists the referring places; editors map this command to their references view.
+                        command: Some(Command {
+                            title: lens.title,
+                            command: "annals.showReferences".into(),
+                            arguments: Some(vec![
+                                serde_json::to_value(&uri).unwrap_or_default(),
+                                serde_json::to_value(range.start).unwrap_or_default(),
+                                serde_json::to_value(&locations).unwrap_or_default(),
+                            ]),
+                        }),
+                        data: None,
+                    }
+                })
+                .collect();
+            Some(lenses)
+        })
+    }
+
+    async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
+        self.wait_ready().await;
+        self.guard("foldingRange", |ws| {
+            let (k, slot) = ws.locate(&params.text_document.uri)?;
+            let corpus = &ws.corpora[k].corpus;
+            let doc = &corpus.documents[slot as usize];
+            let mut ranges: Vec<FoldingRange> = ide::annotations_view::folding_ranges(corpus, slot)
+                .into_iter()
+                .map(|r| FoldingRange {
+                    start_line: doc.lines.line_of(r.start as usize) as u32,
+                    end_line: doc.lines.line_of(r.end as usize) as u32,
+                    kind: Some(FoldingRangeKind::Region),
+                    ..Default::default()
+                })
+                .collect();
+            ranges.sort_by_key(|r| (r.start_line, r.end_line));
+            ranges.dedup_by_key(|r| (r.start_line, r.end_line));
+            Some(ranges)
+        })
+    }
+
+    async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
+        self.wait_ready().await;
+        self.guard("documentLink", |ws| {
+            let (k, slot) = ws.locate(&params.text_document.uri)?;
+            let corpus = &ws.corpora[k].corpus;
+            let doc = &corpus.documents[slot as usize];
+            Some(
+                ide::annotations_view::document_links(corpus, slot)
+                    .into_iter()
+                    .filter_map(|(range, url)| {
+                        Some(DocumentLink { range: convert::range(&doc.text, &doc.lines, range, ws.encoding()), target: url.parse().ok(), tooltip: None, data: None })
+                    })
+                    .collect(),
+            )
+        })
     }
 }

@@ -1,0 +1,86 @@
+//! Semantic tokens: mention text, claim text, attribute keys, ids, references, dates and
+//! classes, as non-overlapping ranges (nested spans cut holes in their parents' text).
+
+use crate::document::Document;
+use crate::syntax::AttributeKind;
+use crate::text::TextRange;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TokenKind {
+    MentionText,
+    ClaimText,
+    AttributeKey,
+    Id,
+    EntityReference,
+    ClaimReference,
+    Date,
+    Class,
+}
+
+impl TokenKind {
+    pub const ALL: [TokenKind; 8] = [
+        TokenKind::MentionText,
+        TokenKind::ClaimText,
+        TokenKind::AttributeKey,
+        TokenKind::Id,
+        TokenKind::EntityReference,
+        TokenKind::ClaimReference,
+        TokenKind::Date,
+        TokenKind::Class,
+    ];
+}
+
+pub fn tokens(doc: &Document) -> Vec<(TextRange, TokenKind)> {
+    let mut out = Vec::new();
+    let mention_spans: std::collections::HashSet<u32> = doc.mentions.iter().map(|m| m.span).collect();
+    let claim_spans: std::collections::HashSet<u32> = doc.claims.iter().map(|c| c.span).collect();
+    for (k, span) in doc.syntax.spans.iter().enumerate() {
+        let k = k as u32;
+        let text_kind = if mention_spans.contains(&k) {
+            Some(TokenKind::MentionText)
+        } else if claim_spans.contains(&k) {
+            Some(TokenKind::ClaimText)
+        } else {
+            None
+        };
+        if let Some(kind) = text_kind {
+            // The text minus the direct children's whole spans.
+            let mut at = span.text_range.start as usize;
+            let mut children: Vec<TextRange> = doc.syntax.spans.iter().filter(|c| c.parent == Some(k)).map(|c| c.range).collect();
+            children.sort();
+            for child in children {
+                if (child.start as usize) > at {
+                    out.push((TextRange::new(at, child.start as usize), kind));
+                }
+                at = at.max(child.end as usize);
+            }
+            if at < span.text_range.end as usize {
+                out.push((TextRange::new(at, span.text_range.end as usize), kind));
+            }
+        }
+        if text_kind.is_none() {
+            continue; // Plain Pandoc spans keep the Markdown colours.
+        }
+        for a in &span.attributes {
+            match a.kind {
+                AttributeKind::Id => out.push((a.range, TokenKind::Id)),
+                AttributeKind::Class => out.push((a.range, TokenKind::Class)),
+                AttributeKind::KeyValue => {
+                    out.push((a.key_range, TokenKind::AttributeKey));
+                    let value_kind = match a.key.as_str() {
+                        "e" | "by" => Some(TokenKind::EntityReference),
+                        "date" => Some(TokenKind::Date),
+                        "replies-to" | "repeats" | "contradicts" | "supports" | "source" => Some(TokenKind::ClaimReference),
+                        _ => None,
+                    };
+                    if let Some(kind) = value_kind {
+                        out.push((a.value_range, kind));
+                    }
+                }
+            }
+        }
+    }
+    out.retain(|(r, _)| !r.is_empty());
+    out.sort();
+    out
+}
