@@ -158,7 +158,11 @@ impl Date {
     /// The full date `days` after the first day of this one (negative: before).
     pub fn add_days(self, days: i64) -> Date {
         let (year, month, day) = civil_from_days(self.first_day() + days);
-        Date { year, month: Some(month), day: Some(day) }
+        Date {
+            year,
+            month: Some(month),
+            day: Some(day),
+        }
     }
 
     /// Index of the weekday, Monday = 0, of a full date.

@@ -18,7 +18,9 @@ pub struct InlayHint {
 }
 
 pub fn inlay_hints(corpus: &Corpus, slot: u32, range: TextRange, entities: bool, claims: bool) -> Vec<InlayHint> {
-    let Some(doc) = corpus.documents.get(slot as usize) else { return Vec::new() };
+    let Some(doc) = corpus.documents.get(slot as usize) else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     if entities {
         for r in &doc.entity_refs {
@@ -27,7 +29,11 @@ pub fn inlay_hints(corpus: &Corpus, slot: u32, range: TextRange, entities: bool,
                 continue;
             }
             if corpus.index.entity(&corpus.documents, &r.id).is_some() {
-                out.push(InlayHint { offset: r.range.end as usize, label: format!(": {}", entity_name(corpus, &r.id)), is_entity: true });
+                out.push(InlayHint {
+                    offset: r.range.end as usize,
+                    label: format!(": {}", entity_name(corpus, &r.id)),
+                    is_entity: true,
+                });
             }
         }
     }
@@ -40,7 +46,11 @@ pub fn inlay_hints(corpus: &Corpus, slot: u32, range: TextRange, entities: bool,
                 if let Some(target) = corpus.index.resolve_claim(&corpus.documents, slot, &relation.target) {
                     let tdoc = &corpus.documents[target.document as usize];
                     let text = plain_text(tdoc, tdoc.span(tdoc.claims[target.claim as usize].span).text_range);
-                    out.push(InlayHint { offset: relation.target.range.end as usize, label: format!(": {}", first_words(&text, 5)), is_entity: false });
+                    out.push(InlayHint {
+                        offset: relation.target.range.end as usize,
+                        label: format!(": {}", first_words(&text, 5)),
+                        is_entity: false,
+                    });
                 }
             }
         }
@@ -62,7 +72,9 @@ fn count(n: usize, one: &str, many: &str) -> String {
 }
 
 pub fn code_lenses(corpus: &Corpus, slot: u32) -> Vec<CodeLens> {
-    let Some(doc) = corpus.documents.get(slot as usize) else { return Vec::new() };
+    let Some(doc) = corpus.documents.get(slot as usize) else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     for claim in &doc.claims {
         let Some(id) = &claim.id else { continue };
@@ -72,8 +84,14 @@ pub fn code_lenses(corpus: &Corpus, slot: u32) -> Vec<CodeLens> {
             let k = RelationKind::ALL.iter().position(|r| *r == link.kind).unwrap_or(0);
             by_kind[k] += 1;
             let from_doc = &corpus.documents[from as usize];
-            let claim_range = from_doc.claims.get(link.claim as usize).map_or(link.range, |c| from_doc.span(c.span).range);
-            locations.push(Location { document: from, range: claim_range });
+            let claim_range = from_doc
+                .claims
+                .get(link.claim as usize)
+                .map_or(link.range, |c| from_doc.span(c.span).range);
+            locations.push(Location {
+                document: from,
+                range: claim_range,
+            });
         }
         let title = format!(
             "{} · {} · {} · {}",
@@ -82,7 +100,11 @@ pub fn code_lenses(corpus: &Corpus, slot: u32) -> Vec<CodeLens> {
             count(by_kind[2], "contradiction", "contradictions"),
             count(by_kind[3], "support", "supports"),
         );
-        out.push(CodeLens { range: doc.span(claim.span).range, title, locations });
+        out.push(CodeLens {
+            range: doc.span(claim.span).range,
+            title,
+            locations,
+        });
     }
     if doc.entity.is_some() {
         let (mut mentions, mut claims) = (0, 0);
@@ -95,14 +117,24 @@ pub fn code_lenses(corpus: &Corpus, slot: u32) -> Vec<CodeLens> {
             }
             locations.push(Location { document: from, range });
         }
-        out.push(CodeLens { range: doc.head_range(), title: format!("{} · {}", count(mentions, "mention", "mentions"), count(claims, "claim", "claims")), locations });
+        out.push(CodeLens {
+            range: doc.head_range(),
+            title: format!(
+                "{} · {}",
+                count(mentions, "mention", "mentions"),
+                count(claims, "claim", "claims")
+            ),
+            locations,
+        });
     }
     out
 }
 
 /// Ranges worth folding: the front matter, and claims or attribute blocks over several lines.
 pub fn folding_ranges(corpus: &Corpus, slot: u32) -> Vec<TextRange> {
-    let Some(doc) = corpus.documents.get(slot as usize) else { return Vec::new() };
+    let Some(doc) = corpus.documents.get(slot as usize) else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     if let crate::syntax::Head::FrontMatter(fm) = &doc.syntax.head {
         out.push(fm.range);
@@ -119,19 +151,21 @@ pub fn folding_ranges(corpus: &Corpus, slot: u32) -> Vec<TextRange> {
 
 /// Addresses worth opening: `source="https://…"`, the article's `url`, an entity's Wikidata item.
 pub fn document_links(corpus: &Corpus, slot: u32) -> Vec<(TextRange, String)> {
-    let Some(doc) = corpus.documents.get(slot as usize) else { return Vec::new() };
+    let Some(doc) = corpus.documents.get(slot as usize) else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     for claim in &doc.claims {
-        if let Some(Source::Address(a)) = &claim.source {
-            if a.value.starts_with("http://") || a.value.starts_with("https://") {
-                out.push((a.range, a.value.clone()));
-            }
+        if let Some(Source::Address(a)) = &claim.source
+            && (a.value.starts_with("http://") || a.value.starts_with("https://"))
+        {
+            out.push((a.range, a.value.clone()));
         }
     }
-    if let Some(url) = doc.article.as_ref().and_then(|a| a.url.as_ref()) {
-        if url.value.starts_with("http://") || url.value.starts_with("https://") {
-            out.push((url.range, url.value.clone()));
-        }
+    if let Some(url) = doc.article.as_ref().and_then(|a| a.url.as_ref())
+        && (url.value.starts_with("http://") || url.value.starts_with("https://"))
+    {
+        out.push((url.range, url.value.clone()));
     }
     if let Some(q) = doc.entity.as_ref().and_then(|e| e.wikidata.as_ref()) {
         out.push((q.range, format!("https://www.wikidata.org/wiki/{}", q.value)));

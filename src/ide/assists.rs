@@ -21,70 +21,137 @@ pub struct Assist {
 
 /// Assists for the findings of document `slot` that touch `range`.
 pub fn assists(corpus: &Corpus, slot: u32, range: TextRange) -> Vec<Assist> {
-    let Some(doc) = corpus.documents.get(slot as usize) else { return Vec::new() };
+    let Some(doc) = corpus.documents.get(slot as usize) else {
+        return Vec::new();
+    };
     let findings = corpus.findings_of(slot);
     let mut out = Vec::new();
-    for finding in findings.iter().filter(|f| f.range.start <= range.end && range.start <= f.range.end) {
+    for finding in findings
+        .iter()
+        .filter(|f| f.range.start <= range.end && range.start <= f.range.end)
+    {
         let edit = |range: TextRange, insert: String| SourceChange {
-            edits: vec![TextEdit { document: slot, range, insert }],
+            edits: vec![TextEdit {
+                document: slot,
+                range,
+                insert,
+            }],
             ..Default::default()
         };
         let mut push = |label: String, change: SourceChange, preferred: bool| {
-            out.push(Assist { label, fixes: finding.clone(), change, preferred });
+            out.push(Assist {
+                label,
+                fixes: finding.clone(),
+                change,
+                preferred,
+            });
         };
         match finding.code {
             RuleCode::UndatedClaim => {
-                let Some(span) = doc.syntax.spans.iter().find(|s| s.attributes_range == finding.range) else { continue };
+                let Some(span) = doc.syntax.spans.iter().find(|s| s.attributes_range == finding.range) else {
+                    continue;
+                };
                 let at = TextRange::empty(span.attributes_range.end as usize - 1);
-                for (k, w) in dates::dates_near(doc, span.range.start as usize).into_iter().take(5).enumerate() {
-                    push(format!("Set date={} (“{}”)", w.date, w.written), edit(at, format!(" date={}", w.date)), k == 0);
+                for (k, w) in dates::dates_near(doc, span.range.start as usize)
+                    .into_iter()
+                    .take(5)
+                    .enumerate()
+                {
+                    push(
+                        format!("Set date={} (“{}”)", w.date, w.written),
+                        edit(at, format!(" date={}", w.date)),
+                        k == 0,
+                    );
                 }
             }
             RuleCode::UnsourcedClaim => {
-                let Some(span) = doc.syntax.spans.iter().find(|s| s.attributes_range == finding.range) else { continue };
+                let Some(span) = doc.syntax.spans.iter().find(|s| s.attributes_range == finding.range) else {
+                    continue;
+                };
                 let at = TextRange::empty(span.attributes_range.end as usize - 1);
                 for (k, (id, why)) in speakers_near(doc, span.range).into_iter().enumerate() {
                     let name = entity_name(corpus, &id);
-                    push(format!("Add by={id} ({name}, {why})"), edit(at, format!(" by={id}")), k == 0);
+                    push(
+                        format!("Add by={id} ({name}, {why})"),
+                        edit(at, format!(" by={id}")),
+                        k == 0,
+                    );
                 }
             }
             RuleCode::UnknownEntity => {
                 let id = doc.text[finding.range.range()].to_string();
                 if let Some(s) = &finding.suggestion {
-                    push(format!("Replace `{id}` with `{s}`"), edit(finding.range, s.clone()), true);
+                    push(
+                        format!("Replace `{id}` with `{s}`"),
+                        edit(finding.range, s.clone()),
+                        true,
+                    );
                 }
                 for near in crate::suggest::closest(&id, corpus.index.entity_ids.iter().map(String::as_str), 3) {
                     if Some(&near) != finding.suggestion.as_ref() {
-                        push(format!("Replace `{id}` with `{near}`"), edit(finding.range, near.clone()), false);
+                        push(
+                            format!("Replace `{id}` with `{near}`"),
+                            edit(finding.range, near.clone()),
+                            false,
+                        );
                     }
                 }
                 if let Some(create) = new_entity_file(corpus, doc, &id, finding.range) {
                     let path = create.0.clone();
-                    push(format!("Create {path}"), SourceChange { create: vec![create], ..Default::default() }, false);
+                    push(
+                        format!("Create {path}"),
+                        SourceChange {
+                            create: vec![create],
+                            ..Default::default()
+                        },
+                        false,
+                    );
                 }
             }
             RuleCode::BrokenReference | RuleCode::UnknownAttribute => {
                 if let Some(s) = &finding.suggestion {
                     let old = &doc.text[finding.range.range()];
-                    push(format!("Replace `{old}` with `{s}`"), edit(finding.range, s.clone()), true);
+                    push(
+                        format!("Replace `{old}` with `{s}`"),
+                        edit(finding.range, s.clone()),
+                        true,
+                    );
                 }
             }
             RuleCode::UnannotatedMention => {
                 let Some(wrapped) = &finding.suggestion else { continue };
                 let text = &doc.text[finding.range.range()];
-                push(format!("Annotate “{text}” as {}", mention_key(wrapped)), edit(finding.range, wrapped.clone()), true);
+                push(
+                    format!("Annotate “{text}” as {}", mention_key(wrapped)),
+                    edit(finding.range, wrapped.clone()),
+                    true,
+                );
                 let same: Vec<&Finding> = findings
                     .iter()
-                    .filter(|f| f.code == RuleCode::UnannotatedMention && f.suggestion.as_deref().map(mention_key) == Some(mention_key(wrapped)))
+                    .filter(|f| {
+                        f.code == RuleCode::UnannotatedMention
+                            && f.suggestion.as_deref().map(mention_key) == Some(mention_key(wrapped))
+                    })
                     .collect();
                 if same.len() > 1 {
                     let edits = same
                         .iter()
-                        .map(|f| TextEdit { document: slot, range: f.range, insert: f.suggestion.clone().unwrap_or_default() })
+                        .map(|f| TextEdit {
+                            document: slot,
+                            range: f.range,
+                            insert: f.suggestion.clone().unwrap_or_default(),
+                        })
                         .collect();
                     push(
-                        format!("Annotate all {} unannotated names of {} in this document", same.len(), mention_key(wrapped)),
-                        SourceChange { edits, ..Default::default() },
+                        format!(
+                            "Annotate all {} unannotated names of {} in this document",
+                            same.len(),
+                            mention_key(wrapped)
+                        ),
+                        SourceChange {
+                            edits,
+                            ..Default::default()
+                        },
                         false,
                     );
                 }
@@ -97,14 +164,20 @@ pub fn assists(corpus: &Corpus, slot: u32, range: TextRange) -> Vec<Assist> {
 
 /// `e=ID` out of a suggested `[text]{e=ID}`.
 fn mention_key(wrapped: &str) -> &str {
-    wrapped.rsplit_once('{').map_or(wrapped, |(_, k)| k.trim_end_matches('}'))
+    wrapped
+        .rsplit_once('{')
+        .map_or(wrapped, |(_, k)| k.trim_end_matches('}'))
 }
 
 /// The paragraph around `range`: up to the nearest blank lines.
 fn paragraph(doc: &Document, range: TextRange) -> TextRange {
     let text = &doc.text;
-    let blank_before = text[..range.start as usize].rfind("\n\n").map_or(doc.syntax.body_start, |n| n + 2);
-    let blank_after = text[range.end as usize..].find("\n\n").map_or(text.len(), |n| range.end as usize + n);
+    let blank_before = text[..range.start as usize]
+        .rfind("\n\n")
+        .map_or(doc.syntax.body_start, |n| n + 2);
+    let blank_after = text[range.end as usize..]
+        .find("\n\n")
+        .map_or(text.len(), |n| range.end as usize + n);
     TextRange::new(blank_before.max(doc.syntax.body_start), blank_after)
 }
 
@@ -131,8 +204,15 @@ fn speakers_near(doc: &Document, claim: TextRange) -> Vec<(String, &'static str)
 
 /// The folder new entity files go to: the literal start of the first `entities` glob.
 pub fn entities_folder(corpus: &Corpus) -> String {
-    let glob = corpus.config.entities.first().map_or("entities/**/*.md", String::as_str);
-    let literal: Vec<&str> = glob.split('/').take_while(|part| !part.contains(['*', '?', '[', '{'])).collect();
+    let glob = corpus
+        .config
+        .entities
+        .first()
+        .map_or("entities/**/*.md", String::as_str);
+    let literal: Vec<&str> = glob
+        .split('/')
+        .take_while(|part| !part.contains(['*', '?', '[', '{']))
+        .collect();
     literal.join("/")
 }
 
@@ -142,10 +222,12 @@ fn new_entity_file(corpus: &Corpus, doc: &Document, id: &str, reference: TextRan
         return None;
     }
     let folder = entities_folder(corpus);
-    let path = if folder.is_empty() { format!("{id}.md") } else { format!("{folder}/{id}.md") };
-    if corpus.kind_of(&path).is_none() {
-        return None; // The globs would not pick it up.
-    }
+    let path = if folder.is_empty() {
+        format!("{id}.md")
+    } else {
+        format!("{folder}/{id}.md")
+    };
+    corpus.kind_of(&path)?;
     // The mention's text, when the reference is a mention's `e=`.
     let name = doc
         .syntax
@@ -155,6 +237,13 @@ fn new_entity_file(corpus: &Corpus, doc: &Document, id: &str, reference: TextRan
         .map(|s| plain_text(doc, s.text_range))
         .filter(|n| !n.is_empty())
         .unwrap_or_else(|| id.to_string());
-    let name = if name.contains([':', '#', '"', '\'']) { format!("\"{}\"", name.replace('"', "\\\"")) } else { name };
-    Some((path, format!("---\nkind: person\nname: {name}\naliases: []\ndescription: \n---\n")))
+    let name = if name.contains([':', '#', '"', '\'']) {
+        format!("\"{}\"", name.replace('"', "\\\""))
+    } else {
+        name
+    };
+    Some((
+        path,
+        format!("---\nkind: person\nname: {name}\naliases: []\ndescription: \n---\n"),
+    ))
 }

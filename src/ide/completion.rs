@@ -36,7 +36,12 @@ pub struct CompletionItem {
 #[derive(Debug, PartialEq, Eq)]
 enum Context {
     /// `key=` inside `{…}`, with the annotated text and the value typed so far.
-    Value { key: String, prefix_start: usize, annotated: String, block_start: usize },
+    Value {
+        key: String,
+        prefix_start: usize,
+        annotated: String,
+        block_start: usize,
+    },
     /// A key (or `.class`) being typed inside `{…}`.
     Key { prefix_start: usize, block_start: usize },
     /// A front-matter value that names an entity.
@@ -140,7 +145,10 @@ fn context(doc: &Document, offset: usize) -> Option<Context> {
             annotated: annotated_text(text, open - 1),
             block_start: open,
         }),
-        _ => Some(Context::Key { prefix_start: token_start, block_start: open }),
+        _ => Some(Context::Key {
+            prefix_start: token_start,
+            block_start: open,
+        }),
     }
 }
 
@@ -154,19 +162,32 @@ fn front_matter_context(text: &str, offset: usize) -> Option<Context> {
     let before = text[line_start..prefix_start].trim_end();
     for key in ["outlet", "parent", "org"] {
         if before.ends_with(&format!("{key}:")) {
-            return Some(Context::FrontMatterEntity { key: key.into(), prefix_start });
+            return Some(Context::FrontMatterEntity {
+                key: key.into(),
+                prefix_start,
+            });
         }
     }
-    let in_authors = line.trim_start().starts_with("authors:") && (before.ends_with('[') || before.ends_with(',') || before.ends_with(':'));
+    let in_authors = line.trim_start().starts_with("authors:")
+        && (before.ends_with('[') || before.ends_with(',') || before.ends_with(':'));
     // A `- id` item of an `authors:` block list.
     let block_item = before.trim_start() == "-" && {
         let above = &text[..line_start];
-        above.lines().rev().find(|l| !l.trim_start().starts_with('-')).is_some_and(|l| l.trim_start().starts_with("authors:"))
+        above
+            .lines()
+            .rev()
+            .find(|l| !l.trim_start().starts_with('-'))
+            .is_some_and(|l| l.trim_start().starts_with("authors:"))
     };
-    (in_authors || block_item).then(|| Context::FrontMatterEntity { key: "authors".into(), prefix_start })
+    (in_authors || block_item).then(|| Context::FrontMatterEntity {
+        key: "authors".into(),
+        prefix_start,
+    })
 }
 
-const STOP_WORDS: [&str; 12] = ["the", "a", "an", "of", "and", "s", "in", "on", "for", "to", "its", "his"];
+const STOP_WORDS: [&str; 12] = [
+    "the", "a", "an", "of", "and", "s", "in", "on", "for", "to", "its", "his",
+];
 
 fn words(text: &str) -> Vec<String> {
     text.split(|c: char| !c.is_alphanumeric())
@@ -176,7 +197,8 @@ fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// How well an entity's names fit the annotated text: 0 (no fit) to 100 (a name equals it).
+/// How well an entity's names fit the annotated text: shared words count most, then whether
+/// the name is wholly in the text and the text wholly in the name; an equal name is best.
 fn fit(annotated: &str, names: &[&str]) -> usize {
     let text = annotated.trim().to_lowercase();
     if text.is_empty() {
@@ -187,39 +209,77 @@ fn fit(annotated: &str, names: &[&str]) -> usize {
         .iter()
         .map(|name| {
             let n = name.to_lowercase();
-            if n == text {
-                return 100;
-            }
             let name_words = words(&n);
-            if name_words.is_empty() {
-                return 0;
+            if n == text || name_words == text_words {
+                return 200;
             }
             let shared = name_words.iter().filter(|w| text_words.contains(w)).count();
-            let all_of_name = shared == name_words.len();
-            (if all_of_name { 50 } else { 0 }) + 40 * shared / name_words.len().max(text_words.len()).max(1)
+            if shared == 0 {
+                return 0;
+            }
+            let whole_name = shared == name_words.len();
+            let whole_text = text_words.iter().all(|w| name_words.contains(w));
+            20 * shared + if whole_name { 15 } else { 0 } + if whole_text { 15 } else { 0 }
         })
         .max()
         .unwrap_or(0)
 }
 
+/// Entities mentioned before `offset` in its paragraph, the closest first: likely speakers.
+fn mentioned_before(doc: &Document, offset: usize) -> Vec<&str> {
+    let paragraph_start = doc.text[..offset]
+        .rfind("\n\n")
+        .map_or(doc.syntax.body_start, |n| n + 2);
+    let mut found: Vec<(u32, &str)> = doc
+        .mentions
+        .iter()
+        .map(|m| (doc.span(m.span).range.end, m.entity.value.as_str()))
+        .filter(|(end, _)| (*end as usize) <= offset && (*end as usize) >= paragraph_start)
+        .collect();
+    found.sort_by_key(|f| std::cmp::Reverse(f.0));
+    let mut out: Vec<&str> = Vec::new();
+    for (_, id) in found {
+        if !out.contains(&id) {
+            out.push(id);
+        }
+    }
+    out
+}
+
 pub fn completions(corpus: &Corpus, slot: u32, offset: usize) -> Vec<CompletionItem> {
-    let Some(doc) = corpus.documents.get(slot as usize) else { return Vec::new() };
-    let Some(cx) = context(doc, offset) else { return Vec::new() };
+    let Some(doc) = corpus.documents.get(slot as usize) else {
+        return Vec::new();
+    };
+    let Some(cx) = context(doc, offset) else {
+        return Vec::new();
+    };
     let offset = offset.min(doc.text.len());
     match cx {
-        Context::Value { key, prefix_start, annotated, block_start } => {
+        Context::Value {
+            key,
+            prefix_start,
+            annotated,
+            block_start,
+        } => {
             let range = TextRange::new(prefix_start, offset);
             let prefix = &doc.text[prefix_start..offset];
             match key.as_str() {
-                "e" | "by" => entity_items(corpus, range, prefix, &annotated, None),
+                "e" => entity_items(corpus, range, prefix, &annotated, None, &[]),
+                // A speaker: rank who is mentioned just before the claim first.
+                "by" => entity_items(corpus, range, prefix, "", None, &mentioned_before(doc, block_start)),
                 "date" => date_items(doc, block_start, range),
                 "via" => via_items(corpus, range),
                 "source" => reference_items(corpus, slot, range, prefix, false),
-                k if RelationKind::ALL.iter().any(|r| r.key() == k) => reference_items(corpus, slot, range, prefix, true),
+                k if RelationKind::ALL.iter().any(|r| r.key() == k) => {
+                    reference_items(corpus, slot, range, prefix, true)
+                }
                 _ => Vec::new(),
             }
         }
-        Context::Key { prefix_start, block_start } => key_items(doc, block_start, TextRange::new(prefix_start, offset)),
+        Context::Key {
+            prefix_start,
+            block_start,
+        } => key_items(doc, block_start, TextRange::new(prefix_start, offset)),
         Context::FrontMatterEntity { key, prefix_start } => {
             let range = TextRange::new(prefix_start, offset);
             let prefer: &[&str] = match key.as_str() {
@@ -227,12 +287,19 @@ pub fn completions(corpus: &Corpus, slot: u32, offset: usize) -> Vec<CompletionI
                 "authors" => &["person"],
                 _ => &["agency", "organization", "company", "outlet", "government", "country"],
             };
-            entity_items(corpus, range, &doc.text[prefix_start..offset], "", Some(prefer))
+            entity_items(corpus, range, &doc.text[prefix_start..offset], "", Some(prefer), &[])
         }
     }
 }
 
-fn entity_items(corpus: &Corpus, range: TextRange, prefix: &str, annotated: &str, prefer: Option<&[&str]>) -> Vec<CompletionItem> {
+fn entity_items(
+    corpus: &Corpus,
+    range: TextRange,
+    prefix: &str,
+    annotated: &str,
+    prefer: Option<&[&str]>,
+    nearby: &[&str],
+) -> Vec<CompletionItem> {
     let mut scored: Vec<(usize, CompletionItem)> = corpus
         .index
         .entity_ids
@@ -242,7 +309,9 @@ fn entity_items(corpus: &Corpus, range: TextRange, prefix: &str, annotated: &str
             let entity = doc.entity.as_ref()?;
             let name = entity.name.as_ref().map_or(id.as_str(), |n| n.value.as_str());
             let kind = entity.kind.as_ref().map_or("entity", |k| k.value.as_str());
-            let names: Vec<&str> = std::iter::once(name).chain(entity.aliases.iter().map(|a| a.value.as_str())).collect();
+            let names: Vec<&str> = std::iter::once(name)
+                .chain(entity.aliases.iter().map(|a| a.value.as_str()))
+                .collect();
             let mut score = fit(annotated, &names);
             if prefer.is_some_and(|p| p.contains(&kind)) {
                 score += 30;
@@ -250,15 +319,21 @@ fn entity_items(corpus: &Corpus, range: TextRange, prefix: &str, annotated: &str
             if !prefix.is_empty() && id.starts_with(prefix) {
                 score += 20;
             }
-            Some((score, CompletionItem {
-                label: id.clone(),
-                detail: Some(format!("{name} · {kind}")),
-                insert: id.clone(),
-                range,
-                kind: CompletionKind::Entity,
-                rank: 0,
-                retrigger: false,
-            }))
+            if let Some(k) = nearby.iter().position(|n| n == id) {
+                score += 100usize.saturating_sub(10 * k);
+            }
+            Some((
+                score,
+                CompletionItem {
+                    label: id.clone(),
+                    detail: Some(format!("{name} · {kind}")),
+                    insert: id.clone(),
+                    range,
+                    kind: CompletionKind::Entity,
+                    rank: 0,
+                    retrigger: false,
+                },
+            ))
         })
         .collect();
     scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.label.cmp(&b.1.label)));
@@ -266,16 +341,23 @@ fn entity_items(corpus: &Corpus, range: TextRange, prefix: &str, annotated: &str
 }
 
 fn ranked(items: impl Iterator<Item = CompletionItem>) -> Vec<CompletionItem> {
-    items.enumerate().map(|(k, mut i)| {
-        i.rank = k;
-        i
-    }).collect()
+    items
+        .enumerate()
+        .map(|(k, mut i)| {
+            i.rank = k;
+            i
+        })
+        .collect()
 }
 
 fn reference_items(corpus: &Corpus, slot: u32, range: TextRange, prefix: &str, relation: bool) -> Vec<CompletionItem> {
     let doc = &corpus.documents[slot as usize];
     let claim_item = |target: &Document, id: &str, text_range: TextRange, qualified: bool| {
-        let label = if qualified { format!("{}:{id}", target.id) } else { id.to_string() };
+        let label = if qualified {
+            format!("{}:{id}", target.id)
+        } else {
+            id.to_string()
+        };
         CompletionItem {
             insert: label.clone(),
             label,
@@ -298,7 +380,9 @@ fn reference_items(corpus: &Corpus, slot: u32, range: TextRange, prefix: &str, r
     };
     // After `DOC:`: that document's claims.
     if let Some((document, _)) = prefix.split_once(':') {
-        let Some(target) = corpus.index.document(document) else { return Vec::new() };
+        let Some(target) = corpus.index.document(document) else {
+            return Vec::new();
+        };
         return ranked(claims_of(&corpus.documents[target as usize], true).into_iter());
     }
     let mut items = Vec::new();
@@ -306,17 +390,29 @@ fn reference_items(corpus: &Corpus, slot: u32, range: TextRange, prefix: &str, r
         // A bare id names a claim of this document.
         items.extend(claims_of(doc, false));
     }
-    let mut docs: Vec<&Document> = corpus.documents.iter().filter(|d| d.id != doc.id || !relation).collect();
+    let mut docs: Vec<&Document> = corpus
+        .documents
+        .iter()
+        .filter(|d| d.id != doc.id || !relation)
+        .collect();
     docs.sort_by(|a, b| a.kind.as_str().cmp(b.kind.as_str()).then(a.id.cmp(&b.id)));
     for target in docs {
         if relation && target.claims.iter().all(|c| c.id.is_none()) {
             continue; // Nothing to point at there.
         }
-        let title = target.article.as_ref().and_then(|a| a.title.as_ref()).map(|t| t.value.clone());
+        let title = target
+            .article
+            .as_ref()
+            .and_then(|a| a.title.as_ref())
+            .map(|t| t.value.clone());
         items.push(CompletionItem {
             label: target.id.clone(),
             detail: title.or_else(|| Some(format!("{} document", target.kind.as_str()))),
-            insert: if relation { format!("{}:", target.id) } else { target.id.clone() },
+            insert: if relation {
+                format!("{}:", target.id)
+            } else {
+                target.id.clone()
+            },
             range,
             kind: CompletionKind::Document,
             rank: 0,
@@ -361,9 +457,15 @@ fn date_items(doc: &Document, block_start: usize, range: TextRange) -> Vec<Compl
 }
 
 fn key_items(doc: &Document, block_start: usize, range: TextRange) -> Vec<CompletionItem> {
-    let block_end = doc.text[block_start..].find('}').map_or(doc.text.len(), |n| block_start + n);
+    let block_end = doc.text[block_start..]
+        .find('}')
+        .map_or(doc.text.len(), |n| block_start + n);
     let block = &doc.text[block_start..block_end];
-    let present = |key: &str| block.split_whitespace().any(|t| t.trim_start_matches('{').starts_with(&format!("{key}=")));
+    let present = |key: &str| {
+        block
+            .split_whitespace()
+            .any(|t| t.trim_start_matches('{').starts_with(&format!("{key}=")))
+    };
     let is_claim = block.contains(".claim");
     let is_mention = present("e");
     let mut items = Vec::new();

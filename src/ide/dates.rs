@@ -19,7 +19,10 @@ fn month_number(word: &str) -> Option<u8> {
     if w.len() < 3 {
         return None;
     }
-    MONTH_NAMES.iter().position(|m| m.to_lowercase().starts_with(&w) && (w.len() >= 3)).map(|k| k as u8 + 1)
+    MONTH_NAMES
+        .iter()
+        .position(|m| m.to_lowercase().starts_with(&w) && (w.len() >= 3))
+        .map(|k| k as u8 + 1)
 }
 
 fn patterns() -> &'static [Regex; 4] {
@@ -43,10 +46,10 @@ fn patterns() -> &'static [Regex; 4] {
 fn resolve_month_day(month: u8, day: u8, published: Option<Date>) -> Option<Date> {
     let p = published?;
     for year in [p.year, p.year - 1] {
-        if let Ok(d) = Date::parse(&format!("{year:04}-{month:02}-{day:02}")) {
-            if !d.is_after(p) {
-                return Some(d);
-            }
+        if let Ok(d) = Date::parse(&format!("{year:04}-{month:02}-{day:02}"))
+            && !d.is_after(p)
+        {
+            return Some(d);
         }
     }
     None
@@ -58,7 +61,14 @@ pub fn dates_in(text: &str, published: Option<Date>) -> Vec<(usize, WrittenDate)
     let mut found: Vec<(usize, usize, WrittenDate)> = Vec::new();
     let mut push = |start: usize, end: usize, date: Option<Date>| {
         if let Some(date) = date {
-            found.push((start, end, WrittenDate { date, written: text[start..end].to_string() }));
+            found.push((
+                start,
+                end,
+                WrittenDate {
+                    date,
+                    written: text[start..end].to_string(),
+                },
+            ));
         }
     };
     for c in iso.captures_iter(text) {
@@ -129,10 +139,13 @@ pub fn dates_near(doc: &Document, offset: usize) -> Vec<WrittenDate> {
             out.push(w);
         }
     }
-    if let Some(p) = published {
-        if !out.iter().any(|o| o.date == p) {
-            out.push(WrittenDate { date: p, written: "the article's publication date".into() });
-        }
+    if let Some(p) = published
+        && !out.iter().any(|o| o.date == p)
+    {
+        out.push(WrittenDate {
+            date: p,
+            written: "the article's publication date".into(),
+        });
     }
     out
 }
@@ -142,7 +155,8 @@ pub fn dates_near(doc: &Document, offset: usize) -> Vec<WrittenDate> {
 fn sentence_window(text: &str, body_start: usize, offset: usize) -> (usize, usize) {
     let offset = crate::text::floor_char_boundary(text, offset.min(text.len()));
     let bytes = text.as_bytes();
-    let is_end = |k: usize| matches!(bytes[k], b'.' | b'!' | b'?') && bytes.get(k + 1).is_none_or(|b| b.is_ascii_whitespace());
+    let is_end =
+        |k: usize| matches!(bytes[k], b'.' | b'!' | b'?') && bytes.get(k + 1).is_none_or(|b| b.is_ascii_whitespace());
     let is_break = |k: usize| bytes[k] == b'\n' && text[k + 1..].lines().next().is_none_or(|l| l.trim().is_empty());
     let mut start = offset;
     let mut ends = 0;
@@ -173,16 +187,28 @@ mod tests {
     use super::*;
 
     fn dates(text: &str, published: &str) -> Vec<String> {
-        dates_in(text, Date::parse(published).ok()).into_iter().map(|(_, w)| w.date.to_string()).collect()
+        dates_in(text, Date::parse(published).ok())
+            .into_iter()
+            .map(|(_, w)| w.date.to_string())
+            .collect()
     }
 
     #[test]
     fn reads_the_forms_news_prose_uses() {
-        assert_eq!(dates("said on Saturday (April 2).", "2022-04-04"), ["2022-04-02", "2022-04-02"]);
+        assert_eq!(
+            dates("said on Saturday (April 2).", "2022-04-04"),
+            ["2022-04-02", "2022-04-02"]
+        );
         assert_eq!(dates("on Feb. 24 — the day", "2022-04-02"), ["2022-02-24"]);
         assert_eq!(dates("Then, again, in 2015 he", "2018-06"), ["2015"]);
-        assert_eq!(dates("a letter of March 14, 2022 and 30 March", "2022-04-02"), ["2022-03-14", "2022-03-30"]);
-        assert_eq!(dates("in March 2022, at 2022-03-14", "2022-04-02"), ["2022-03", "2022-03-14"]);
+        assert_eq!(
+            dates("a letter of March 14, 2022 and 30 March", "2022-04-02"),
+            ["2022-03-14", "2022-03-30"]
+        );
+        assert_eq!(
+            dates("in March 2022, at 2022-03-14", "2022-04-02"),
+            ["2022-03", "2022-03-14"]
+        );
         // Without a year, a day after publication belongs to the year before.
         assert_eq!(dates("on December 30", "2022-04-02"), ["2021-12-30"]);
         assert_eq!(dates("late Thursday", "2022-02-25"), ["2022-02-24"]);

@@ -46,7 +46,13 @@ pub fn tokens(doc: &Document) -> Vec<(TextRange, TokenKind)> {
         if let Some(kind) = text_kind {
             // The text minus the direct children's whole spans.
             let mut at = span.text_range.start as usize;
-            let mut children: Vec<TextRange> = doc.syntax.spans.iter().filter(|c| c.parent == Some(k)).map(|c| c.range).collect();
+            let mut children: Vec<TextRange> = doc
+                .syntax
+                .spans
+                .iter()
+                .filter(|c| c.parent == Some(k))
+                .map(|c| c.range)
+                .collect();
             children.sort();
             for child in children {
                 if (child.start as usize) > at {
@@ -70,7 +76,9 @@ pub fn tokens(doc: &Document) -> Vec<(TextRange, TokenKind)> {
                     let value_kind = match a.key.as_str() {
                         "e" | "by" => Some(TokenKind::EntityReference),
                         "date" => Some(TokenKind::Date),
-                        "replies-to" | "repeats" | "contradicts" | "supports" | "source" => Some(TokenKind::ClaimReference),
+                        "replies-to" | "repeats" | "contradicts" | "supports" | "source" => {
+                            Some(TokenKind::ClaimReference)
+                        }
                         _ => None,
                     };
                     if let Some(kind) = value_kind {

@@ -1,9 +1,9 @@
 //! Queries over the corpus for editors: what is at an offset, hover, definition,
 //! references. Plain functions over `&Corpus` and byte offsets; no LSP types here.
 
-pub mod completion;
 pub mod annotations_view;
 pub mod assists;
+pub mod completion;
 pub mod cursor;
 pub mod dates;
 pub mod definition;

@@ -15,7 +15,8 @@ enum Target {
     Entity(String),
 }
 
-const WHERE: &str = "rename works on an entity id (e=, by=, outlet, authors, org, parent) or a claim id (#id or a claim reference)";
+const WHERE: &str =
+    "rename works on an entity id (e=, by=, outlet, authors, org, parent) or a claim id (#id or a claim reference)";
 
 /// What would be renamed at `offset`: the range of the id under the cursor and the target.
 fn target(corpus: &Corpus, slot: u32, offset: usize) -> Result<(TextRange, Target), String> {
@@ -33,14 +34,22 @@ fn target(corpus: &Corpus, slot: u32, offset: usize) -> Result<(TextRange, Targe
             }
             Ok((found.range, Target::Entity(id)))
         }
-        Item::Claim { target: Some(key), reference } => {
+        Item::Claim {
+            target: Some(key),
+            reference,
+        } => {
             let text = &doc.text[found.range.range()];
             // In `DOC:ID`, only the ID part.
             let range = match (&reference, text.find(':')) {
-                (Some(_), Some(colon)) => TextRange::new(found.range.start as usize + colon + 1, found.range.end as usize),
+                (Some(_), Some(colon)) => {
+                    TextRange::new(found.range.start as usize + colon + 1, found.range.end as usize)
+                }
                 _ => found.range,
             };
-            let is_text = doc.claims.get(key.claim as usize).is_some_and(|c| doc.span(c.span).text_range == found.range);
+            let is_text = doc
+                .claims
+                .get(key.claim as usize)
+                .is_some_and(|c| doc.span(c.span).text_range == found.range);
             if is_text && key.document == slot {
                 return Err(WHERE.into());
             }
@@ -60,7 +69,9 @@ pub fn prepare(corpus: &Corpus, slot: u32, offset: usize) -> Result<(TextRange, 
 pub fn rename(corpus: &Corpus, slot: u32, offset: usize, new_id: &str) -> Result<SourceChange, String> {
     let (_, target) = target(corpus, slot, offset)?;
     if !is_valid_id(new_id) {
-        return Err(format!("`{new_id}` is not a valid id: use only letters, digits, `-` and `_`"));
+        return Err(format!(
+            "`{new_id}` is not a valid id: use only letters, digits, `-` and `_`"
+        ));
     }
     match target {
         Target::Claim(key) => rename_claim(corpus, key, new_id),
@@ -75,11 +86,19 @@ fn rename_claim(corpus: &Corpus, key: ClaimKey, new_id: &str) -> Result<SourceCh
     if doc.claim_by_id(new_id).is_some() {
         return Err(format!("`{}` has a claim `#{new_id}` already", doc.id));
     }
-    let mut edits = vec![TextEdit { document: key.document, range: old.range, insert: new_id.to_string() }];
+    let mut edits = vec![TextEdit {
+        document: key.document,
+        range: old.range,
+        insert: new_id.to_string(),
+    }];
     for (slot, link) in corpus.index.references_to_claim(&doc.id, &old.value) {
         let text = &corpus.documents[slot as usize].text[link.range.range()];
         let start = link.range.start as usize + text.find(':').map_or(0, |c| c + 1);
-        edits.push(TextEdit { document: slot, range: TextRange::new(start, link.range.end as usize), insert: new_id.to_string() });
+        edits.push(TextEdit {
+            document: slot,
+            range: TextRange::new(start, link.range.end as usize),
+            insert: new_id.to_string(),
+        });
     }
     for (slot, link) in corpus.index.sources_naming(&doc.id) {
         if link.target_claim.as_deref() == Some(old.value.as_str()) {
@@ -87,22 +106,39 @@ fn rename_claim(corpus: &Corpus, key: ClaimKey, new_id: &str) -> Result<SourceCh
             let start = link.range.end as usize + 1;
             let range = TextRange::new(start, start + old.value.len());
             if corpus.documents[slot as usize].text.get(range.range()) == Some(old.value.as_str()) {
-                edits.push(TextEdit { document: slot, range, insert: new_id.to_string() });
+                edits.push(TextEdit {
+                    document: slot,
+                    range,
+                    insert: new_id.to_string(),
+                });
             }
         }
     }
-    Ok(SourceChange { edits, ..Default::default() })
+    Ok(SourceChange {
+        edits,
+        ..Default::default()
+    })
 }
 
 fn rename_entity(corpus: &Corpus, old: &str, new_id: &str) -> Result<SourceChange, String> {
     if let Some(existing) = corpus.index.document(new_id) {
-        return Err(format!("a document with the id `{new_id}` exists already: {}", corpus.documents[existing as usize].path));
+        return Err(format!(
+            "a document with the id `{new_id}` exists already: {}",
+            corpus.documents[existing as usize].path
+        ));
     }
-    let slot = corpus.index.entity(&corpus.documents, old).ok_or_else(|| format!("no entity `{old}`"))?;
+    let slot = corpus
+        .index
+        .entity(&corpus.documents, old)
+        .ok_or_else(|| format!("no entity `{old}`"))?;
     let mut edits: Vec<TextEdit> = corpus
         .index
         .references_to_entity(old)
-        .map(|(document, range, _)| TextEdit { document, range, insert: new_id.to_string() })
+        .map(|(document, range, _)| TextEdit {
+            document,
+            range,
+            insert: new_id.to_string(),
+        })
         .collect();
     // An entity page may hold claims: `old:claim` references and `source=old` follow the new id.
     for (k, doc) in corpus.documents.iter().enumerate() {
@@ -110,13 +146,21 @@ fn rename_entity(corpus: &Corpus, old: &str, new_id: &str) -> Result<SourceChang
             for relation in &claim.relations {
                 if relation.target.document.as_deref() == Some(old) {
                     let start = relation.target.range.start as usize;
-                    edits.push(TextEdit { document: k as u32, range: TextRange::new(start, start + old.len()), insert: new_id.to_string() });
+                    edits.push(TextEdit {
+                        document: k as u32,
+                        range: TextRange::new(start, start + old.len()),
+                        insert: new_id.to_string(),
+                    });
                 }
             }
-            if let Some(Source::Document { document, .. }) = &claim.source {
-                if document.value == old {
-                    edits.push(TextEdit { document: k as u32, range: document.range, insert: new_id.to_string() });
-                }
+            if let Some(Source::Document { document, .. }) = &claim.source
+                && document.value == old
+            {
+                edits.push(TextEdit {
+                    document: k as u32,
+                    range: document.range,
+                    insert: new_id.to_string(),
+                });
             }
         }
     }
@@ -124,6 +168,14 @@ fn rename_entity(corpus: &Corpus, old: &str, new_id: &str) -> Result<SourceChang
     edits.dedup();
     let doc = &corpus.documents[slot as usize];
     debug_assert_eq!(doc.kind, DocumentKind::Entity);
-    let folder = doc.path.rsplit_once('/').map(|(f, _)| format!("{f}/")).unwrap_or_default();
-    Ok(SourceChange { edits, create: Vec::new(), rename: vec![(slot, format!("{folder}{new_id}.md"))] })
+    let folder = doc
+        .path
+        .rsplit_once('/')
+        .map(|(f, _)| format!("{f}/"))
+        .unwrap_or_default();
+    Ok(SourceChange {
+        edits,
+        create: Vec::new(),
+        rename: vec![(slot, format!("{folder}{new_id}.md"))],
+    })
 }

@@ -37,7 +37,11 @@ fn headings(doc: &Document) -> Vec<(usize, String, TextRange)> {
         if doc.syntax.masked.iter().any(|m| m.contains(start)) {
             continue;
         }
-        out.push((level, line[level..].trim().trim_end_matches('#').trim().to_string(), TextRange::new(start, end)));
+        out.push((
+            level,
+            line[level..].trim().trim_end_matches('#').trim().to_string(),
+            TextRange::new(start, end),
+        ));
     }
     out
 }
@@ -53,7 +57,11 @@ fn claim_symbol(doc: &Document, k: usize) -> Symbol {
     let by: Vec<&str> = claim.by.iter().map(|b| b.value.as_str()).collect();
     Symbol {
         name,
-        detail: Some(format!("{}{}", by.join(", "), claim.date.map(|d| format!(" · {d}")).unwrap_or_default())),
+        detail: Some(format!(
+            "{}{}",
+            by.join(", "),
+            claim.date.map(|d| format!(" · {d}")).unwrap_or_default()
+        )),
         kind: SymbolKind::Claim,
         range: span.range,
         selection: claim.id.as_ref().map_or(span.text_range, |i| i.range),
@@ -84,11 +92,27 @@ pub fn document_symbols(doc: &Document) -> Vec<Symbol> {
     // Inner claims go into their parents, innermost first (they come later in document order).
     for k in (0..doc.claims.len()).rev() {
         if let Some(parent) = doc.claims[k].parent {
-            let child = std::mem::replace(&mut claim_symbols[k], Symbol { name: String::new(), detail: None, kind: SymbolKind::Claim, range: TextRange::default(), selection: TextRange::default(), children: Vec::new() });
+            let child = std::mem::replace(
+                &mut claim_symbols[k],
+                Symbol {
+                    name: String::new(),
+                    detail: None,
+                    kind: SymbolKind::Claim,
+                    range: TextRange::default(),
+                    selection: TextRange::default(),
+                    children: Vec::new(),
+                },
+            );
             claim_symbols[parent as usize].children.insert(0, child);
         }
     }
-    top.extend(claim_symbols.into_iter().enumerate().filter(|(k, _)| doc.claims[*k].parent.is_none()).map(|(_, s)| s));
+    top.extend(
+        claim_symbols
+            .into_iter()
+            .enumerate()
+            .filter(|(k, _)| doc.claims[*k].parent.is_none())
+            .map(|(_, s)| s),
+    );
     top.sort_by_key(|s| s.range.start);
     for s in &mut top {
         s.children.sort_by_key(|c| c.range.start);
@@ -106,20 +130,26 @@ pub fn document_symbols(doc: &Document) -> Vec<Symbol> {
     }
     let mut sections: Vec<(usize, Symbol)> = Vec::new();
     for (k, (level, title, line)) in heads.iter().enumerate() {
-        let end = heads[k + 1..].iter().find(|(l, _, _)| l <= level).map_or(doc.text.len(), |(_, _, r)| r.start as usize);
+        let end = heads[k + 1..]
+            .iter()
+            .find(|(l, _, _)| l <= level)
+            .map_or(doc.text.len(), |(_, _, r)| r.start as usize);
         let next_head = heads.get(k + 1).map_or(doc.text.len(), |(_, _, r)| r.start as usize);
         let mut children = Vec::new();
         while items.peek().is_some_and(|s| (s.range.start as usize) < next_head) {
             children.extend(items.next());
         }
-        sections.push((*level, Symbol {
-            name: title.clone(),
-            detail: None,
-            kind: SymbolKind::Heading,
-            range: TextRange::new(line.start as usize, end),
-            selection: *line,
-            children,
-        }));
+        sections.push((
+            *level,
+            Symbol {
+                name: title.clone(),
+                detail: None,
+                kind: SymbolKind::Heading,
+                range: TextRange::new(line.start as usize, end),
+                selection: *line,
+                children,
+            },
+        ));
     }
     // Nest sections by level with a stack.
     let mut roots: Vec<Symbol> = before;
@@ -185,24 +215,55 @@ pub fn workspace_symbols(corpus: &Corpus, query: &str, limit: usize) -> Vec<Work
         let slot = slot as u32;
         if let Some(entity) = &doc.entity {
             let name = entity.name.as_ref().map_or(doc.id.as_str(), |n| n.value.as_str());
-            let forms = std::iter::once(name).chain(entity.aliases.iter().map(|a| a.value.as_str())).chain(std::iter::once(doc.id.as_str()));
+            let forms = std::iter::once(name)
+                .chain(entity.aliases.iter().map(|a| a.value.as_str()))
+                .chain(std::iter::once(doc.id.as_str()));
             if let Some(score) = forms.filter_map(|f| fuzzy_score(query, f)).max() {
                 let range = entity.name.as_ref().map_or_else(|| doc.head_range(), |n| n.range);
-                out.push(WorkspaceSymbol { name: name.to_string(), kind: SymbolKind::Entity, document: slot, range, container: entity.kind.as_ref().map(|k| k.value.clone()), score });
+                out.push(WorkspaceSymbol {
+                    name: name.to_string(),
+                    kind: SymbolKind::Entity,
+                    document: slot,
+                    range,
+                    container: entity.kind.as_ref().map(|k| k.value.clone()),
+                    score,
+                });
             }
         }
         if let Some(article) = &doc.article {
             let title = article.title.as_ref().map_or(doc.id.as_str(), |t| t.value.as_str());
-            if let Some(score) = [title, doc.id.as_str()].into_iter().filter_map(|f| fuzzy_score(query, f)).max() {
+            if let Some(score) = [title, doc.id.as_str()]
+                .into_iter()
+                .filter_map(|f| fuzzy_score(query, f))
+                .max()
+            {
                 let range = article.title.as_ref().map_or_else(|| doc.head_range(), |t| t.range);
-                out.push(WorkspaceSymbol { name: title.to_string(), kind: SymbolKind::Document, document: slot, range, container: Some(doc.id.clone()), score });
+                out.push(WorkspaceSymbol {
+                    name: title.to_string(),
+                    kind: SymbolKind::Document,
+                    document: slot,
+                    range,
+                    container: Some(doc.id.clone()),
+                    score,
+                });
             }
         }
         for claim in &doc.claims {
             let Some(id) = &claim.id else { continue };
             let text = first_words(&plain_text(doc, doc.span(claim.span).text_range), 10);
-            if let Some(score) = [id.value.as_str(), text.as_str()].into_iter().filter_map(|f| fuzzy_score(query, f)).max() {
-                out.push(WorkspaceSymbol { name: format!("#{} {text}", id.value), kind: SymbolKind::Claim, document: slot, range: id.range, container: Some(doc.id.clone()), score });
+            if let Some(score) = [id.value.as_str(), text.as_str()]
+                .into_iter()
+                .filter_map(|f| fuzzy_score(query, f))
+                .max()
+            {
+                out.push(WorkspaceSymbol {
+                    name: format!("#{} {text}", id.value),
+                    kind: SymbolKind::Claim,
+                    document: slot,
+                    range: id.range,
+                    container: Some(doc.id.clone()),
+                    score,
+                });
             }
         }
     }

@@ -32,7 +32,12 @@ fn token_type(kind: TokenKind) -> SemanticTokenType {
 
 /// Encodes tokens relative to each other, one per line piece (clients need not support
 /// multi-line tokens), keeping those that touch `within`.
-pub fn encode_tokens(doc: &crate::document::Document, tokens: &[(TextRange, TokenKind)], within: Option<TextRange>, enc: Encoding) -> Vec<SemanticToken> {
+pub fn encode_tokens(
+    doc: &crate::document::Document,
+    tokens: &[(TextRange, TokenKind)],
+    within: Option<TextRange>,
+    enc: Encoding,
+) -> Vec<SemanticToken> {
     let mut out = Vec::new();
     let (mut prev_line, mut prev_start) = (0u32, 0u32);
     for (range, kind) in tokens {
@@ -52,8 +57,18 @@ pub fn encode_tokens(doc: &crate::document::Document, tokens: &[(TextRange, Toke
             let a = convert::position(&doc.text, &doc.lines, start, enc);
             let b = convert::position(&doc.text, &doc.lines, end, enc);
             let delta_line = a.line - prev_line;
-            let delta_start = if delta_line == 0 { a.character - prev_start } else { a.character };
-            out.push(SemanticToken { delta_line, delta_start, length: b.character - a.character, token_type: type_index, token_modifiers_bitset: 0 });
+            let delta_start = if delta_line == 0 {
+                a.character - prev_start
+            } else {
+                a.character
+            };
+            out.push(SemanticToken {
+                delta_line,
+                delta_start,
+                length: b.character - a.character,
+                token_type: type_index,
+                token_modifiers_bitset: 0,
+            });
             prev_line = a.line;
             prev_start = a.character;
         }
@@ -97,11 +112,20 @@ pub fn workspace_edit(ws: &Workspace, k: usize, change: SourceChange) -> Option<
     let mut by_doc: HashMap<u32, Vec<TextEdit>> = HashMap::new();
     for e in &change.edits {
         let doc = c.corpus.documents.get(e.document as usize)?;
-        by_doc.entry(e.document).or_default().push(TextEdit { range: convert::range(&doc.text, &doc.lines, e.range, enc), new_text: e.insert.clone() });
+        by_doc.entry(e.document).or_default().push(TextEdit {
+            range: convert::range(&doc.text, &doc.lines, e.range, enc),
+            new_text: e.insert.clone(),
+        });
     }
     if change.create.is_empty() && change.rename.is_empty() {
-        let changes = by_doc.into_iter().filter_map(|(slot, edits)| Some((c.uri(slot)?, edits))).collect();
-        return Some(WorkspaceEdit { changes: Some(changes), ..Default::default() });
+        let changes = by_doc
+            .into_iter()
+            .filter_map(|(slot, edits)| Some((c.uri(slot)?, edits)))
+            .collect();
+        return Some(WorkspaceEdit {
+            changes: Some(changes),
+            ..Default::default()
+        });
     }
     let mut operations = Vec::new();
     let mut slots: Vec<u32> = by_doc.keys().copied().collect();
@@ -118,21 +142,33 @@ pub fn workspace_edit(ws: &Workspace, k: usize, change: SourceChange) -> Option<
         let uri = Uri::from_file_path(c.root.join(&path))?;
         operations.push(DocumentChangeOperation::Op(ResourceOp::Create(CreateFile {
             uri: uri.clone(),
-            options: Some(CreateFileOptions { overwrite: Some(false), ignore_if_exists: Some(false) }),
+            options: Some(CreateFileOptions {
+                overwrite: Some(false),
+                ignore_if_exists: Some(false),
+            }),
             annotation_id: None,
         })));
         operations.push(DocumentChangeOperation::Edit(TextDocumentEdit {
             text_document: OptionalVersionedTextDocumentIdentifier { uri, version: None },
-            edits: vec![OneOf::Left(TextEdit { range: Range::default(), new_text: text })],
+            edits: vec![OneOf::Left(TextEdit {
+                range: Range::default(),
+                new_text: text,
+            })],
         }));
     }
     for (slot, path) in change.rename {
         operations.push(DocumentChangeOperation::Op(ResourceOp::Rename(RenameFile {
             old_uri: c.uri(slot)?,
             new_uri: Uri::from_file_path(c.root.join(&path))?,
-            options: Some(RenameFileOptions { overwrite: Some(false), ignore_if_exists: Some(false) }),
+            options: Some(RenameFileOptions {
+                overwrite: Some(false),
+                ignore_if_exists: Some(false),
+            }),
             annotation_id: None,
         })));
     }
-    Some(WorkspaceEdit { document_changes: Some(DocumentChanges::Operations(operations)), ..Default::default() })
+    Some(WorkspaceEdit {
+        document_changes: Some(DocumentChanges::Operations(operations)),
+        ..Default::default()
+    })
 }

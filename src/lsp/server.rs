@@ -60,7 +60,10 @@ struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { entity_hints: true, claim_hints: true }
+        Settings {
+            entity_hints: true,
+            claim_hints: true,
+        }
     }
 }
 
@@ -486,19 +489,29 @@ impl LanguageServer for Server {
                 code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
                 ..Default::default()
             })),
-            rename_provider: Some(OneOf::Right(RenameOptions { prepare_provider: Some(true), work_done_progress_options: Default::default() })),
-            document_symbol_provider: Some(OneOf::Left(true)),
-            workspace_symbol_provider: Some(OneOf::Left(true)),
-            semantic_tokens_provider: Some(SemanticTokensServerCapabilities::SemanticTokensOptions(SemanticTokensOptions {
-                legend: super::features::legend(),
-                full: Some(SemanticTokensFullOptions::Bool(true)),
-                range: Some(true),
+            rename_provider: Some(OneOf::Right(RenameOptions {
+                prepare_provider: Some(true),
                 work_done_progress_options: Default::default(),
             })),
+            document_symbol_provider: Some(OneOf::Left(true)),
+            workspace_symbol_provider: Some(OneOf::Left(true)),
+            semantic_tokens_provider: Some(SemanticTokensServerCapabilities::SemanticTokensOptions(
+                SemanticTokensOptions {
+                    legend: super::features::legend(),
+                    full: Some(SemanticTokensFullOptions::Bool(true)),
+                    range: Some(true),
+                    work_done_progress_options: Default::default(),
+                },
+            )),
             inlay_hint_provider: Some(OneOf::Left(true)),
-            code_lens_provider: Some(CodeLensOptions { resolve_provider: Some(false) }),
+            code_lens_provider: Some(CodeLensOptions {
+                resolve_provider: Some(false),
+            }),
             folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
-            document_link_provider: Some(DocumentLinkOptions { resolve_provider: Some(false), work_done_progress_options: Default::default() }),
+            document_link_provider: Some(DocumentLinkOptions {
+                resolve_provider: Some(false),
+                work_done_progress_options: Default::default(),
+            }),
             diagnostic_provider: (mode == DiagnosticMode::Pull).then(|| {
                 DiagnosticServerCapabilities::Options(DiagnosticOptions {
                     identifier: Some("annals".into()),
@@ -769,12 +782,19 @@ impl LanguageServer for Server {
                             range: convert::range(&doc.text, &doc.lines, item.range, enc),
                             new_text: item.insert,
                         })),
-                        command: item.retrigger.then(|| Command { title: "suggest".into(), command: "editor.action.triggerSuggest".into(), arguments: None }),
+                        command: item.retrigger.then(|| Command {
+                            title: "suggest".into(),
+                            command: "editor.action.triggerSuggest".into(),
+                            arguments: None,
+                        }),
                         ..Default::default()
                     }
                 })
                 .collect();
-            Some(CompletionResponse::List(CompletionList { is_incomplete: false, items }))
+            Some(CompletionResponse::List(CompletionList {
+                is_incomplete: false,
+                items,
+            }))
         })
     }
 
@@ -810,11 +830,16 @@ impl LanguageServer for Server {
     async fn prepare_rename(&self, params: TextDocumentPositionParams) -> Result<Option<PrepareRenameResponse>> {
         self.wait_ready().await;
         let result = self.guard("prepareRename", |ws| {
-            let (k, slot) = ws.locate(&params.text_document.uri).ok_or("this document is not part of a corpus")?;
+            let (k, slot) = ws
+                .locate(&params.text_document.uri)
+                .ok_or("this document is not part of a corpus")?;
             let doc = &ws.corpora[k].corpus.documents[slot as usize];
             let offset = convert::offset(&doc.text, &doc.lines, params.position, ws.encoding());
             let (range, placeholder) = ide::rename::prepare(&ws.corpora[k].corpus, slot, offset)?;
-            Ok::<_, String>(PrepareRenameResponse::RangeWithPlaceholder { range: convert::range(&doc.text, &doc.lines, range, ws.encoding()), placeholder })
+            Ok::<_, String>(PrepareRenameResponse::RangeWithPlaceholder {
+                range: convert::range(&doc.text, &doc.lines, range, ws.encoding()),
+                placeholder,
+            })
         })?;
         result.map(Some).map_err(Error::invalid_params)
     }
@@ -823,11 +848,14 @@ impl LanguageServer for Server {
         self.wait_ready().await;
         let p = params.text_document_position;
         let result = self.guard("rename", |ws| {
-            let (k, slot) = ws.locate(&p.text_document.uri).ok_or("this document is not part of a corpus")?;
+            let (k, slot) = ws
+                .locate(&p.text_document.uri)
+                .ok_or("this document is not part of a corpus")?;
             let doc = &ws.corpora[k].corpus.documents[slot as usize];
             let offset = convert::offset(&doc.text, &doc.lines, p.position, ws.encoding());
             let change = ide::rename::rename(&ws.corpora[k].corpus, slot, offset, &params.new_name)?;
-            super::features::workspace_edit(ws, k, change).ok_or_else(|| "the rename could not be expressed as an edit".to_string())
+            super::features::workspace_edit(ws, k, change)
+                .ok_or_else(|| "the rename could not be expressed as an edit".to_string())
         })?;
         result.map(Some).map_err(Error::invalid_params)
     }
@@ -838,7 +866,12 @@ impl LanguageServer for Server {
             let (k, slot) = ws.locate(&params.text_document.uri)?;
             let doc = &ws.corpora[k].corpus.documents[slot as usize];
             let symbols = ide::symbols::document_symbols(doc);
-            Some(DocumentSymbolResponse::Nested(symbols.into_iter().map(|s| super::features::document_symbol(doc, s, ws.encoding())).collect()))
+            Some(DocumentSymbolResponse::Nested(
+                symbols
+                    .into_iter()
+                    .map(|s| super::features::document_symbol(doc, s, ws.encoding()))
+                    .collect(),
+            ))
         })
     }
 
@@ -849,19 +882,26 @@ impl LanguageServer for Server {
             let mut found = Vec::new();
             for (k, c) in ws.corpora.iter().enumerate() {
                 for s in ide::symbols::workspace_symbols(&c.corpus, &params.query, 256) {
-                    let Some(location) = location(ws, k, s.document, s.range) else { continue };
-                    found.push((s.score, WorkspaceSymbol {
-                        name: s.name,
-                        kind: super::features::workspace_symbol_kind(s.kind),
-                        tags: None,
-                        container_name: s.container,
-                        location: OneOf::Left(location),
-                        data: None,
-                    }));
+                    let Some(location) = location(ws, k, s.document, s.range) else {
+                        continue;
+                    };
+                    found.push((
+                        s.score,
+                        WorkspaceSymbol {
+                            name: s.name,
+                            kind: super::features::workspace_symbol_kind(s.kind),
+                            tags: None,
+                            container_name: s.container,
+                            location: OneOf::Left(location),
+                            data: None,
+                        },
+                    ));
                 }
             }
-            found.sort_by(|a, b| b.0.cmp(&a.0));
-            Some(WorkspaceSymbolResponse::Nested(found.into_iter().map(|(_, s)| s).take(256).collect()))
+            found.sort_by_key(|f| std::cmp::Reverse(f.0));
+            Some(WorkspaceSymbolResponse::Nested(
+                found.into_iter().map(|(_, s)| s).take(256).collect(),
+            ))
         })
     }
 
@@ -875,14 +915,20 @@ impl LanguageServer for Server {
         })
     }
 
-    async fn semantic_tokens_range(&self, params: SemanticTokensRangeParams) -> Result<Option<SemanticTokensRangeResult>> {
+    async fn semantic_tokens_range(
+        &self,
+        params: SemanticTokensRangeParams,
+    ) -> Result<Option<SemanticTokensRangeResult>> {
         self.wait_ready().await;
         self.guard("semanticTokens/range", |ws| {
             let (k, slot) = ws.locate(&params.text_document.uri)?;
             let doc = &ws.corpora[k].corpus.documents[slot as usize];
             let within = convert::text_range(&doc.text, &doc.lines, params.range, ws.encoding());
             let data = super::features::encode_tokens(doc, &ide::highlight::tokens(doc), Some(within), ws.encoding());
-            Some(SemanticTokensRangeResult::Tokens(SemanticTokens { result_id: None, data }))
+            Some(SemanticTokensRangeResult::Tokens(SemanticTokens {
+                result_id: None,
+                data,
+            }))
         })
     }
 
@@ -894,14 +940,19 @@ impl LanguageServer for Server {
             let corpus = &ws.corpora[k].corpus;
             let doc = &corpus.documents[slot as usize];
             let range = convert::text_range(&doc.text, &doc.lines, params.range, ws.encoding());
-            let hints = ide::annotations_view::inlay_hints(corpus, slot, range, settings.entity_hints, settings.claim_hints);
+            let hints =
+                ide::annotations_view::inlay_hints(corpus, slot, range, settings.entity_hints, settings.claim_hints);
             Some(
                 hints
                     .into_iter()
                     .map(|h| InlayHint {
                         position: convert::position(&doc.text, &doc.lines, h.offset, ws.encoding()),
                         label: InlayHintLabel::String(h.label),
-                        kind: Some(if h.is_entity { InlayHintKind::TYPE } else { InlayHintKind::PARAMETER }),
+                        kind: Some(if h.is_entity {
+                            InlayHintKind::TYPE
+                        } else {
+                            InlayHintKind::PARAMETER
+                        }),
                         text_edits: None,
                         tooltip: None,
                         padding_left: Some(false),
@@ -924,7 +975,11 @@ impl LanguageServer for Server {
                 .into_iter()
                 .map(|lens| {
                     let range = convert::range(&doc.text, &doc.lines, lens.range, ws.encoding());
-                    let locations: Vec<Location> = lens.locations.iter().filter_map(|l| location(ws, k, l.document, l.range)).collect();
+                    let locations: Vec<Location> = lens
+                        .locations
+                        .iter()
+                        .filter_map(|l| location(ws, k, l.document, l.range))
+                        .collect();
                     CodeLens {
                         range,
                         // A click lists the referring places; editors map this command to their references view.
@@ -975,8 +1030,11 @@ impl LanguageServer for Server {
             Some(
                 ide::annotations_view::document_links(corpus, slot)
                     .into_iter()
-                    .filter_map(|(range, url)| {
-                        Some(DocumentLink { range: convert::range(&doc.text, &doc.lines, range, ws.encoding()), target: url.parse().ok(), tooltip: None, data: None })
+                    .map(|(range, url)| DocumentLink {
+                        range: convert::range(&doc.text, &doc.lines, range, ws.encoding()),
+                        target: url.parse().ok(),
+                        tooltip: None,
+                        data: None,
                     })
                     .collect(),
             )

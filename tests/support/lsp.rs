@@ -327,3 +327,93 @@ impl TestServer {
 pub fn root_of(server: &TestServer) -> &Path {
     server.dir.path()
 }
+
+impl TestServer {
+    /// The files after applying a WorkspaceEdit (`changes` or `documentChanges` with create and
+    /// rename operations) to the fixture's texts: relative path → text.
+    pub fn apply_edit(&self, edit: &Value) -> BTreeMap<String, String> {
+        let mut files: BTreeMap<String, String> = self.files.iter().map(|(p, f)| (p.clone(), f.text.clone())).collect();
+        let enc = if self.utf8 {
+            lsp::convert::Encoding::Utf8
+        } else {
+            lsp::convert::Encoding::Utf16
+        };
+        let apply = |files: &mut BTreeMap<String, String>, rel: String, edits: &Vec<Value>| {
+            let text = files.get(&rel).cloned().unwrap_or_default();
+            let lines = LineIndex::new(&text);
+            let mut ranged: Vec<(TextRange, String)> = edits
+                .iter()
+                .map(|e| {
+                    let range: tower_lsp_server::ls_types::Range = serde_json::from_value(e["range"].clone()).unwrap();
+                    (
+                        lsp::convert::text_range(&text, &lines, range, enc),
+                        e["newText"].as_str().unwrap().to_string(),
+                    )
+                })
+                .collect();
+            ranged.sort_by_key(|(r, _)| std::cmp::Reverse(r.start));
+            let mut out = text.clone();
+            for (r, new) in ranged {
+                out.replace_range(r.range(), &new);
+            }
+            files.insert(rel, out);
+        };
+        if let Some(changes) = edit["changes"].as_object() {
+            for (uri, edits) in changes {
+                apply(&mut files, self.rel_of(uri), edits.as_array().unwrap());
+            }
+        }
+        for op in edit["documentChanges"].as_array().into_iter().flatten() {
+            match op["kind"].as_str() {
+                Some("create") => {
+                    files.entry(self.rel_of(op["uri"].as_str().unwrap())).or_default();
+                }
+                Some("rename") => {
+                    let old = self.rel_of(op["oldUri"].as_str().unwrap());
+                    let text = files.remove(&old).unwrap_or_default();
+                    files.insert(self.rel_of(op["newUri"].as_str().unwrap()), text);
+                }
+                _ => apply(
+                    &mut files,
+                    self.rel_of(op["textDocument"]["uri"].as_str().unwrap()),
+                    op["edits"].as_array().unwrap(),
+                ),
+            }
+        }
+        files
+    }
+}
+
+impl TestServer {
+    /// A server over a copy of a real corpus folder (no fixture markers).
+    pub async fn start_on_copy_of(dir: &Path) -> TestServer {
+        let mut fixture = String::new();
+        for entry in walk(dir) {
+            let rel = entry.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+            let text = std::fs::read_to_string(&entry).unwrap();
+            assert!(
+                !text.contains("$0") && !text.contains('⟦'),
+                "{rel} holds a fixture marker"
+            );
+            fixture.push_str(&format!("//- {rel}\n{text}"));
+            if !text.ends_with('\n') {
+                panic!("{rel} must end with a newline to round-trip through the fixture format");
+            }
+        }
+        TestServer::start(&fixture).await
+    }
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(walk(&path))
+        } else {
+            out.push(path)
+        }
+    }
+    out.sort();
+    out
+}
