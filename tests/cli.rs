@@ -6,7 +6,7 @@ mod support;
 use expect_test::expect_file;
 use std::path::Path;
 use std::process::{Command, Output};
-use support::repo_path;
+use support::{repo_path, walk};
 
 fn annals(cwd: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_annals"))
@@ -385,17 +385,4 @@ fn check_never_writes() {
         annals(dir.path(), &["check", "--format", format]);
     }
     assert_eq!(before, listing(dir.path()));
-}
-
-fn walk(root: &Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(root).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            out.extend(walk(&path))
-        } else {
-            out.push(path)
-        }
-    }
-    out
 }

@@ -388,7 +388,7 @@ impl TestServer {
     /// A server over a copy of a real corpus folder (no fixture markers).
     pub async fn start_on_copy_of(dir: &Path) -> TestServer {
         let mut fixture = String::new();
-        for entry in walk(dir) {
+        for entry in super::walk(dir) {
             let rel = entry.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
             let text = std::fs::read_to_string(&entry).unwrap();
             assert!(
@@ -402,18 +402,4 @@ impl TestServer {
         }
         TestServer::start(&fixture).await
     }
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            out.extend(walk(&path))
-        } else {
-            out.push(path)
-        }
-    }
-    out.sort();
-    out
 }
