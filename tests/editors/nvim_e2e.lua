@@ -1,0 +1,116 @@
+-- End-to-end in the real Neovim: `nvim --headless -l tests/editors/nvim_e2e.lua`.
+-- Environment: ANNALS_BIN (the built binary), ANNALS_PLUGIN (editors/nvim), ANNALS_CORPUS
+-- (a scratch copy of the seed corpus). Prints each check; exits 1 on the first failure.
+local bin = assert(os.getenv('ANNALS_BIN'), 'ANNALS_BIN')
+local plugin = assert(os.getenv('ANNALS_PLUGIN'), 'ANNALS_PLUGIN')
+local corpus = assert(os.getenv('ANNALS_CORPUS'), 'ANNALS_CORPUS')
+
+local function fail(msg)
+  io.stderr:write('FAIL: ' .. msg .. '\n')
+  os.exit(1)
+end
+local function check(cond, msg)
+  if not cond then
+    fail(msg)
+  end
+  print('ok: ' .. msg)
+end
+
+vim.g.annals_no_auto_enable = true
+vim.opt.runtimepath:prepend(plugin)
+vim.cmd('runtime plugin/annals.lua')
+vim.cmd('filetype on')
+require('annals').setup({ cmd = { bin, 'lsp' }, init_options = { diagnosticsDelay = 0 } })
+
+local article = corpus .. '/articles/2022-04-02-space-com-russia-threatens-iss.md'
+vim.cmd.edit(vim.fn.fnameescape(article))
+local buf = vim.api.nvim_get_current_buf()
+check(vim.bo[buf].filetype == 'markdown', 'the article is markdown')
+check(vim.wait(10000, function() return #vim.lsp.get_clients({ bufnr = buf, name = 'annals' }) > 0 end), 'annals attached to the buffer')
+local client = vim.lsp.get_clients({ bufnr = buf, name = 'annals' })[1]
+
+-- Diagnostics: the seed article holds one deliberate unsourced claim.
+check(vim.wait(20000, function() return #vim.diagnostic.get(buf) > 0 end), 'diagnostics arrived')
+local diags = vim.diagnostic.get(buf)
+check(#diags == 1 and diags[1].code == 'unsourced-claim', 'one unsourced-claim diagnostic, got ' .. vim.inspect(vim.tbl_map(function(d) return d.code end, diags)))
+
+local lines = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
+-- The 0-based (line, byte column) of the first occurrence of `needle`, plus `delta` bytes.
+local function find(needle, delta)
+  for i, line in ipairs(lines) do
+    local col = line:find(needle, 1, true)
+    if col then
+      return i - 1, col - 1 + (delta or 0)
+    end
+  end
+  fail('not found: ' .. needle)
+end
+local function params_at(needle, delta)
+  local row, col = find(needle, delta)
+  vim.api.nvim_win_set_cursor(0, { row + 1, col })
+  return vim.lsp.util.make_position_params(0, client.offset_encoding)
+end
+local function request(method, params)
+  local result = vim.lsp.buf_request_sync(buf, method, params, 10000)
+  local answer = result and result[client.id]
+  if not answer then
+    fail(method .. ' got no answer')
+  end
+  if answer.err then
+    fail(method .. ': ' .. vim.inspect(answer.err))
+  end
+  return answer.result
+end
+
+-- Hover on a speaker: the entity card with the role held on that date.
+local hover = request('textDocument/hover', params_at('#sanctions-purpose by=rogozin', 22))
+local text = hover and hover.contents and hover.contents.value or ''
+check(text:find('Dmitry Rogozin', 1, true) and text:find('On 2 April 2022:** Director General, Roscosmos', 1, true), 'hover shows the entity card: ' .. text:sub(1, 80))
+
+-- Definition of an entity reference: the entity's page.
+local def = request('textDocument/definition', params_at('{e=nasa}', 3))
+local target = def.uri or (def[1] and (def[1].uri or def[1].targetUri))
+check(target and target:match('entities/nasa%.md$'), 'definition goes to entities/nasa.md')
+
+-- References to Rogozin, across files never opened.
+local p = params_at('by=rogozin', 4)
+p.context = { includeDeclaration = true }
+local refs = request('textDocument/references', p)
+check(#refs > 50, 'references to rogozin across the corpus: ' .. #refs)
+
+-- A code action applied: the unsourced claim gets a speaker.
+local d = vim.diagnostic.get(buf)[1]
+local range = { start = { line = d.lnum, character = d.col }, ['end'] = { line = d.end_lnum, character = d.end_col } }
+local actions = request('textDocument/codeAction', {
+  textDocument = { uri = vim.uri_from_bufnr(buf) },
+  range = range,
+  context = { diagnostics = { d.user_data and d.user_data.lsp or {} } },
+})
+local chosen
+for _, a in ipairs(actions) do
+  if a.title:find('^Add by=') then
+    chosen = a
+    break
+  end
+end
+check(chosen ~= nil, 'a quick fix offers a speaker')
+vim.lsp.util.apply_workspace_edit(chosen.edit, client.offset_encoding)
+local after = table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, false), '\n')
+local speaker = chosen.title:match('^Add by=([%w_-]+)')
+check(after:find('by=' .. speaker .. '}', 1, true) ~= nil, 'the code action added by=' .. speaker)
+
+-- The edit reaches the server: the diagnostic goes away.
+check(vim.wait(20000, function() return #vim.diagnostic.get(buf) == 0 end), 'the fixed claim has no diagnostic left')
+
+-- Rename an entity from a reference: its file moves and every reference follows.
+lines = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
+local rp = params_at('{e=nasa}', 4)
+rp.newName = 'us-space-agency'
+local edit = request('textDocument/rename', rp)
+vim.lsp.util.apply_workspace_edit(edit, client.offset_encoding)
+local renamed = table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, false), '\n')
+check(renamed:find('{e=us-space-agency}', 1, true) and not renamed:find('{e=nasa}', 1, true), 'the rename updated the open article')
+check(vim.uv.fs_stat(corpus .. '/entities/us-space-agency.md') ~= nil and vim.uv.fs_stat(corpus .. '/entities/nasa.md') == nil, 'the rename moved entities/nasa.md')
+
+print('all checks passed')
+os.exit(0)
