@@ -58,3 +58,11 @@ fn neovim_end_to_end() {
         .current_dir(corpus.path());
     run(command, "nvim --headless -l tests/editors/nvim_e2e.lua");
 }
+
+#[test]
+fn vscode_extension_builds_packages_and_passes_its_grammar_tests() {
+    let mut command = Command::new("bash");
+    command.arg(support::repo_path("tests/editors/vscode_build.sh"));
+    run(command, "tests/editors/vscode_build.sh");
+    assert!(support::repo_path("target/annals-0.1.0.vsix").exists());
+}
