@@ -1,0 +1,161 @@
+// End-to-end in a real VS Code: code-server hosts the packaged extension, Debian's Chromium
+// (driven by playwright-core) opens the seed corpus. Checks the Problems panel, a hover and F12.
+// Environment: CODE_SERVER, NODE24_BIN, ANNALS_BIN, VSIX, CORPUS, SCRATCH, SCREENSHOTS, PORT.
+const { spawn, spawnSync } = require("child_process");
+const fs = require("fs");
+const path = require("path");
+const { chromium } = require("playwright-core");
+
+const env = (name) => {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set`);
+  return value;
+};
+const [codeServer, node24, annals, vsix, corpus, scratch, shots, port] =
+  ["CODE_SERVER", "NODE24_BIN", "ANNALS_BIN", "VSIX", "CORPUS", "SCRATCH", "SCREENSHOTS", "PORT"].map(env);
+
+const userData = path.join(scratch, "user-data");
+const extensions = path.join(scratch, "extensions");
+const childEnv = { ...process.env, PATH: `${node24}:${process.env.PATH}`, XDG_CONFIG_HOME: path.join(scratch, "config"), XDG_DATA_HOME: path.join(scratch, "data") };
+fs.mkdirSync(path.join(userData, "User"), { recursive: true });
+fs.mkdirSync(shots, { recursive: true });
+fs.writeFileSync(
+  path.join(userData, "User", "settings.json"),
+  JSON.stringify({
+    "annals.server.path": annals,
+    "security.workspace.trust.enabled": false,
+    "workbench.startupEditor": "none",
+    "workbench.tips.enabled": false,
+    "workbench.welcomePage.walkthroughs.openOnInstall": false,
+    "extensions.autoCheckUpdates": false,
+    "extensions.autoUpdate": false,
+    "telemetry.telemetryLevel": "off",
+    "editor.hover.delay": 100,
+  }),
+);
+
+/** The on-screen box of the first occurrence of `needle` in the editor's rendered lines. */
+async function boxOf(page, needle) {
+  await page.waitForFunction(
+    (n) => [...document.querySelectorAll(".monaco-editor .view-line")].some((l) => l.textContent.replace(/\u00a0/g, " ").includes(n)),
+    needle,
+    { timeout: 20000 },
+  );
+  return page.evaluate((n) => {
+    // Monaco splits long tokens over several spans: search each line's whole text and map the
+    // match back onto its text nodes.
+    for (const line of document.querySelectorAll(".monaco-editor .view-line")) {
+      const nodes = [];
+      const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) nodes.push(node);
+      const text = nodes.map((t) => t.textContent.replace(/\u00a0/g, " ")).join("");
+      const at = text.indexOf(n);
+      if (at < 0) continue;
+      const locate = (offset) => {
+        for (const node of nodes) {
+          if (offset <= node.textContent.length) return [node, offset];
+          offset -= node.textContent.length;
+        }
+        return [nodes[nodes.length - 1], nodes[nodes.length - 1].textContent.length];
+      };
+      const range = document.createRange();
+      range.setStart(...locate(at));
+      range.setEnd(...locate(at + n.length));
+      const r = range.getBoundingClientRect();
+      return { x: r.x, y: r.y, width: r.width, height: r.height };
+    }
+    return null;
+  }, needle);
+}
+
+function check(cond, message) {
+  if (!cond) throw new Error(`FAIL: ${message}`);
+  console.log(`ok: ${message}`);
+}
+
+async function main() {
+  const install = spawnSync(codeServer, ["--extensions-dir", extensions, "--user-data-dir", userData, "--install-extension", vsix], { env: childEnv, encoding: "utf8" });
+  check(install.status === 0, `the .vsix installs into code-server: ${install.stdout}${install.stderr}`.trim());
+
+  const server = spawn(codeServer, ["--auth", "none", "--bind-addr", `127.0.0.1:${port}`, "--disable-telemetry", "--disable-update-check",
+    "--disable-workspace-trust", "--extensions-dir", extensions, "--user-data-dir", userData, corpus], { env: childEnv });
+  let log = "";
+  server.stdout.on("data", (d) => (log += d));
+  server.stderr.on("data", (d) => (log += d));
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync"],
+    // Playwright gives the browser a fresh temporary profile of its own.
+  });
+  try {
+    for (let i = 0; i < 120 && !log.includes("HTTP server listening"); i++) await new Promise((r) => setTimeout(r, 250));
+    check(log.includes("HTTP server listening"), "code-server listens");
+    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(corpus)}`);
+    await page.locator(".monaco-workbench").waitFor({ timeout: 60000 });
+    console.log("ok: the workbench loads");
+
+    // Open an article through Quick Open.
+    const article = "2022-04-02-space-com-russia-threatens-iss.md";
+    const openFile = async (name) => {
+      await page.keyboard.press("Control+P");
+      await page.locator(".quick-input-widget input").waitFor({ timeout: 20000 });
+      await page.keyboard.type(name);
+      await page.locator(".quick-input-list .monaco-list-row").first().waitFor({ timeout: 20000 });
+      await page.keyboard.press("Enter");
+      await page.locator(`.tab.active[data-resource-name="${name}"]`).waitFor({ timeout: 20000 });
+    };
+    await openFile(article);
+    console.log(`ok: ${article} opens`);
+
+    // The Problems panel lists the corpus's findings: the seed's deliberate unsourced claims.
+    await page.keyboard.press("Control+Shift+M");
+    const rows = page.locator(".markers-panel .monaco-list-row");
+    await page.waitForFunction(() => document.querySelectorAll(".markers-panel .monaco-list-row").length > 0, null, { timeout: 90000 });
+    await page.waitForFunction(() => [...document.querySelectorAll(".markers-panel .monaco-list-row")].some((r) => r.textContent.includes("unsourced-claim")), null, { timeout: 60000 });
+    const problemsText = (await rows.allTextContents()).join("\n");
+    check(problemsText.includes("claim has neither by= nor source="), "the Problems panel lists the unsourced-claim findings");
+    await page.screenshot({ path: path.join(shots, "vscode-problems.png") });
+
+    // Hover a mention: the entity card.
+    await page.locator(".monaco-editor .view-lines").first().click();
+    const name = await boxOf(page, "Dmitry Rogozin");
+    check(name !== null, "the mention's text is on screen");
+    await page.mouse.move(name.x + name.width / 2, name.y + name.height / 2);
+    const hover = page.locator(".monaco-hover:visible", { hasText: "Dmitry Rogozin" });
+    await hover.waitFor({ timeout: 30000 });
+    const card = await hover.textContent();
+    check(card.includes("Director General") && card.includes("mentions"), `hovering a mention shows the entity card: ${card.slice(0, 120)}`);
+    await page.screenshot({ path: path.join(shots, "vscode-hover.png") });
+    await page.keyboard.press("Escape");
+
+    // F12 on a claim reference opens the target claim in its document.
+    const reference = await boxOf(page, "no-cooperation");
+    check(reference !== null, "the claim reference is on screen");
+    await page.mouse.click(reference.x + reference.width / 2, reference.y + reference.height / 2);
+    await page.keyboard.press("F12");
+    const targetDoc = "2022-04-02-russia-ends-iss-cooperation.md";
+    await page.locator(`.tab.active[data-resource-name="${targetDoc}"]`).waitFor({ timeout: 30000 });
+    // The cursor lands on the claim's id: the status bar's line is the line of `#no-cooperation`.
+    const targetText = fs.readFileSync(path.join(corpus, "articles", targetDoc), "utf8").split("\n");
+    const claimLine = targetText.findIndex((l) => l.includes("#no-cooperation")) + 1;
+    const status = page.locator("#status\\.editor\\.selection");
+    await page.waitForFunction(
+      (line) => (document.getElementById("status.editor.selection")?.textContent ?? "").includes(`Ln ${line},`),
+      claimLine,
+      { timeout: 20000 },
+    );
+    console.log(`ok: F12 on a claim reference opened ${targetDoc} at line ${claimLine}: ${await status.textContent()}`);
+    await page.screenshot({ path: path.join(shots, "vscode-definition.png") });
+    console.log("all checks passed");
+  } finally {
+    await browser.close();
+    server.kill();
+  }
+}
+
+main().catch((e) => {
+  console.error(e.stack || String(e));
+  process.exit(1);
+});
