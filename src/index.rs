@@ -10,7 +10,8 @@ use crate::document::{Document, DocumentKind, EntityRefSite, RelationKind, Sourc
 use crate::ids::ClaimRef;
 use crate::text::TextRange;
 use aho_corasick::{AhoCorasick, MatchKind};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A place in the corpus: a document slot and a byte range in it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -53,8 +54,8 @@ pub struct CorpusIndex {
     pub documents: HashMap<String, Vec<u32>>,
     /// Entity id → referring document → (range, where it stands).
     pub entity_references: HashMap<String, BySlot<(TextRange, EntityRefSite)>>,
-    /// (document id, claim id) as written, resolved → referring document → relations.
-    pub claim_references: HashMap<(String, String), BySlot<Link>>,
+    /// Document id → claim id, as written → referring document → relations.
+    pub claim_references: HashMap<String, HashMap<String, BySlot<Link>>>,
     /// Document id → referring document → its `source=` references.
     pub source_references: HashMap<String, BySlot<SourceLink>>,
     /// Document id → the documents whose claims or sources name it (claim or corpus references).
@@ -79,35 +80,27 @@ impl CorpusIndex {
     /// Files one document's references. Call `refresh_entities` after the set of entities
     /// or their names changed.
     pub fn add_document(&mut self, slot: u32, doc: &Document) {
-        self.documents.entry(doc.id.clone()).or_default().push(slot);
+        bucket(&mut self.documents, &doc.id).push(slot);
         for r in &doc.entity_refs {
-            self.entity_references
-                .entry(r.id.clone())
-                .or_default()
+            bucket(&mut self.entity_references, &r.id)
                 .entry(slot)
                 .or_default()
                 .push((r.range, r.site));
         }
         for (k, claim) in doc.claims.iter().enumerate() {
             if let Some(id) = &claim.id {
-                self.claims_by_id.entry(id.value.clone()).or_default().insert(slot);
+                bucket(&mut self.claims_by_id, &id.value).insert(slot);
             }
             for relation in &claim.relations {
-                let target_doc = relation.target.document.clone().unwrap_or_else(|| doc.id.clone());
-                *self
-                    .referrers
-                    .entry(target_doc.clone())
-                    .or_default()
-                    .entry(slot)
-                    .or_default() += 1;
+                let target_doc = relation.target.document.as_deref().unwrap_or(&doc.id);
+                *bucket(&mut self.referrers, target_doc).entry(slot).or_default() += 1;
                 let link = Link {
                     claim: k as u32,
                     kind: relation.kind,
                     range: relation.target.range,
                 };
-                self.claim_references
-                    .entry((target_doc, relation.target.claim.clone()))
-                    .or_default()
+                let by_claim = bucket(&mut self.claim_references, target_doc);
+                bucket(by_claim, &relation.target.claim)
                     .entry(slot)
                     .or_default()
                     .push(link);
@@ -117,20 +110,13 @@ impl CorpusIndex {
                 claim: target,
             }) = &claim.source
             {
-                *self
-                    .referrers
-                    .entry(document.value.clone())
-                    .or_default()
-                    .entry(slot)
-                    .or_default() += 1;
+                *bucket(&mut self.referrers, &document.value).entry(slot).or_default() += 1;
                 let link = SourceLink {
                     claim: k as u32,
                     range: document.range,
                     target_claim: target.as_ref().map(|c| c.claim.clone()),
                 };
-                self.source_references
-                    .entry(document.value.clone())
-                    .or_default()
+                bucket(&mut self.source_references, &document.value)
                     .entry(slot)
                     .or_default()
                     .push(link);
@@ -140,7 +126,7 @@ impl CorpusIndex {
 
     /// Removes what `add_document(slot, doc)` filed. `doc` must be the document as it was added.
     pub fn remove_document(&mut self, slot: u32, doc: &Document) {
-        fn drop_slot<K: std::hash::Hash + Eq, T>(map: &mut HashMap<K, BTreeMap<u32, T>>, key: &K, slot: u32) {
+        fn drop_slot<T>(map: &mut HashMap<String, BTreeMap<u32, T>>, key: &str, slot: u32) {
             if let Some(by_slot) = map.get_mut(key) {
                 by_slot.remove(&slot);
                 if by_slot.is_empty() {
@@ -167,13 +153,14 @@ impl CorpusIndex {
                 }
             }
             for relation in &claim.relations {
-                let target_doc = relation.target.document.clone().unwrap_or_else(|| doc.id.clone());
-                drop_slot(
-                    &mut self.claim_references,
-                    &(target_doc.clone(), relation.target.claim.clone()),
-                    slot,
-                );
-                drop_slot(&mut self.referrers, &target_doc, slot);
+                let target_doc = relation.target.document.as_deref().unwrap_or(&doc.id);
+                if let Some(by_claim) = self.claim_references.get_mut(target_doc) {
+                    drop_slot(by_claim, &relation.target.claim, slot);
+                    if by_claim.is_empty() {
+                        self.claim_references.remove(target_doc);
+                    }
+                }
+                drop_slot(&mut self.referrers, target_doc, slot);
             }
             if let Some(Source::Document { document, .. }) = &claim.source {
                 drop_slot(&mut self.source_references, &document.value, slot);
@@ -235,7 +222,8 @@ impl CorpusIndex {
     /// Every relation that names claim `claim_id` of document `doc_id`: (referring slot, link).
     pub fn references_to_claim(&self, doc_id: &str, claim_id: &str) -> impl Iterator<Item = (u32, Link)> + '_ {
         self.claim_references
-            .get(&(doc_id.to_string(), claim_id.to_string()))
+            .get(doc_id)
+            .and_then(|by_claim| by_claim.get(claim_id))
             .into_iter()
             .flat_map(|by_slot| {
                 by_slot
@@ -252,6 +240,15 @@ impl CorpusIndex {
                 .flat_map(|(slot, links)| links.iter().map(move |l| (*slot, l)))
         })
     }
+}
+
+/// The value filed under `key`, created empty if absent. Looks up by `&str` first, so the key
+/// is copied once per distinct id, not once per reference.
+fn bucket<'m, T: Default>(map: &'m mut HashMap<String, T>, key: &str) -> &'m mut T {
+    if !map.contains_key(key) {
+        map.insert(key.to_string(), T::default());
+    }
+    map.get_mut(key).expect("inserted above")
 }
 
 /// Every entity name and alias, searched in one pass (Aho-Corasick) over a text.
@@ -283,7 +280,7 @@ pub fn entity_names(doc: &Document) -> Vec<&str> {
 
 impl NameMatcher {
     fn new(documents: &[Document]) -> NameMatcher {
-        let mut by_name: HashMap<&str, Vec<String>> = HashMap::new();
+        let mut by_name: HashMap<&str, Vec<String>> = HashMap::default();
         for doc in documents {
             for name in entity_names(doc) {
                 let owners = by_name.entry(name).or_default();
@@ -295,9 +292,13 @@ impl NameMatcher {
         let mut entries: Vec<(&str, Vec<String>)> = by_name.into_iter().collect();
         entries.sort();
         let patterns: Vec<&str> = entries.iter().map(|(n, _)| *n).collect();
+        // A DFA: more memory than the default NFA (about 7 MB for 4,000 names), and several
+        // times faster over every document.
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(&patterns)
+            .or_else(|_| AhoCorasick::builder().match_kind(MatchKind::Standard).build(&patterns))
             .ok();
         NameMatcher {
             automaton,

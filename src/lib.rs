@@ -10,6 +10,7 @@ pub mod date;
 pub mod discover;
 pub mod document;
 pub mod finding;
+pub mod generate;
 pub mod ide;
 pub mod ids;
 pub mod index;

@@ -5,29 +5,64 @@
 /// (`nelson` → `bill-nelson`), or when its edit distance is small for its length.
 pub fn closest<'a>(target: &str, candidates: impl IntoIterator<Item = &'a str>, n: usize) -> Vec<String> {
     let lower = target.to_lowercase();
-    let parts = |s: &str| s.split(['-', '_']).map(str::to_string).collect::<Vec<_>>();
-    let target_parts = parts(&lower);
+    let target_len = lower.chars().count();
+    let target_parts: Vec<&str> = lower.split(['-', '_']).filter(|p| p.len() > 2).collect();
+    let target_histogram = histogram(&lower);
     let mut scored: Vec<(usize, &str)> = candidates
         .into_iter()
         .filter(|c| *c != target)
         .filter_map(|c| {
-            let cl = c.to_lowercase();
-            if cl == lower {
+            // Cheap tests first, without allocating: this runs over every id of a large corpus.
+            if c.eq_ignore_ascii_case(&lower) {
                 return Some((0, c));
             }
-            let cparts = parts(&cl);
-            if target_parts.iter().any(|p| p.len() > 2 && cparts.contains(p)) {
+            if target_parts
+                .iter()
+                .any(|p| c.split(['-', '_']).any(|cp| cp.eq_ignore_ascii_case(p)))
+            {
                 return Some((1, c));
             }
-            let d = strsim::damerau_levenshtein(&lower, &cl);
+            let c_len = c.chars().count();
             // A third of the longer name: `rogozn` finds `rogozin`, but `b` does not find `a`.
-            let limit = lower.chars().count().max(cl.chars().count()) / 3;
+            let limit = target_len.max(c_len) / 3;
+            if target_len.abs_diff(c_len) > limit {
+                return None; // The length difference alone exceeds the edit budget.
+            }
+            // Each edit moves at most two units between the character histograms: a cheap lower
+            // bound that rules out almost every unrelated id before the distance is computed.
+            if histogram_distance(&target_histogram, c) > 2 * limit {
+                return None;
+            }
+            let d = strsim::damerau_levenshtein(&lower, &c.to_lowercase());
             (d <= limit).then_some((d + 1, c))
         })
         .collect();
     scored.sort();
     scored.dedup_by(|a, b| a.1 == b.1);
     scored.into_iter().take(n).map(|(_, c)| c.to_string()).collect()
+}
+
+/// Counts of lowercase ASCII letters and digits (other characters share one bucket).
+fn histogram(s: &str) -> [u16; 37] {
+    let mut h = [0u16; 37];
+    for b in s.bytes() {
+        let k = match b.to_ascii_lowercase() {
+            c @ b'a'..=b'z' => (c - b'a') as usize,
+            c @ b'0'..=b'9' => 26 + (c - b'0') as usize,
+            _ => 36,
+        };
+        h[k] = h[k].saturating_add(1);
+    }
+    h
+}
+
+fn histogram_distance(target: &[u16; 37], candidate: &str) -> usize {
+    let other = histogram(candidate);
+    target
+        .iter()
+        .zip(other.iter())
+        .map(|(a, b)| a.abs_diff(*b) as usize)
+        .sum()
 }
 
 /// " (did you mean `a` or `b`?)" or "".
