@@ -127,10 +127,10 @@ impl Corpus {
     fn neighbours(&self, slot: u32, doc: &Document, out: &mut BTreeSet<u32>) {
         out.insert(slot);
         if let Some(referrers) = self.index.referrers.get(&doc.id) {
-            out.extend(referrers.keys());
+            out.extend(referrers.slots());
         }
         if let Some(by_slot) = self.index.entity_references.get(&doc.id) {
-            out.extend(by_slot.keys());
+            out.extend(by_slot.slots());
         }
         for r in &doc.entity_refs {
             out.extend(self.index.entity(&self.documents, &r.id));

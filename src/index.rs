@@ -11,7 +11,7 @@ use crate::ids::ClaimRef;
 use crate::text::TextRange;
 use aho_corasick::{AhoCorasick, MatchKind};
 use rustc_hash::FxHashMap as HashMap;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 /// A place in the corpus: a document slot and a byte range in it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -45,8 +45,36 @@ pub struct SourceLink {
     pub target_claim: Option<String>,
 }
 
-/// Per referring document slot, what it contributes.
-type BySlot<T> = BTreeMap<u32, Vec<T>>;
+/// What referring documents contribute to one id, flat and tagged with their slots: building
+/// allocates nothing per (id, document) pair, and an edit removes one document's entries with a
+/// scan of this id's references.
+#[derive(Clone, Debug)]
+pub struct BySlot<T>(Vec<(u32, T)>);
+
+impl<T> Default for BySlot<T> {
+    fn default() -> Self {
+        BySlot(Vec::new())
+    }
+}
+
+impl<T> BySlot<T> {
+    fn push(&mut self, slot: u32, value: T) {
+        self.0.push((slot, value));
+    }
+    fn remove_slot(&mut self, slot: u32) {
+        self.0.retain(|(s, _)| *s != slot);
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    /// The referring slots, once per entry (a slot may repeat).
+    pub fn slots(&self) -> impl Iterator<Item = u32> + '_ {
+        self.0.iter().map(|(s, _)| *s)
+    }
+    pub fn iter(&self) -> impl Iterator<Item = (u32, &T)> + '_ {
+        self.0.iter().map(|(s, t)| (*s, t))
+    }
+}
 
 #[derive(Debug, Default)]
 pub struct CorpusIndex {
@@ -59,7 +87,7 @@ pub struct CorpusIndex {
     /// Document id → referring document → its `source=` references.
     pub source_references: HashMap<String, BySlot<SourceLink>>,
     /// Document id → the documents whose claims or sources name it (claim or corpus references).
-    pub referrers: HashMap<String, BTreeMap<u32, u32>>,
+    pub referrers: HashMap<String, BySlot<()>>,
     /// Claim id → the documents holding a claim with that id.
     pub claims_by_id: HashMap<String, BTreeSet<u32>>,
     /// Entity ids, sorted: the candidates of "did you mean".
@@ -82,10 +110,7 @@ impl CorpusIndex {
     pub fn add_document(&mut self, slot: u32, doc: &Document) {
         bucket(&mut self.documents, &doc.id).push(slot);
         for r in &doc.entity_refs {
-            bucket(&mut self.entity_references, &r.id)
-                .entry(slot)
-                .or_default()
-                .push((r.range, r.site));
+            bucket(&mut self.entity_references, &r.id).push(slot, (r.range, r.site));
         }
         for (k, claim) in doc.claims.iter().enumerate() {
             if let Some(id) = &claim.id {
@@ -93,42 +118,36 @@ impl CorpusIndex {
             }
             for relation in &claim.relations {
                 let target_doc = relation.target.document.as_deref().unwrap_or(&doc.id);
-                *bucket(&mut self.referrers, target_doc).entry(slot).or_default() += 1;
+                bucket(&mut self.referrers, target_doc).push(slot, ());
                 let link = Link {
                     claim: k as u32,
                     kind: relation.kind,
                     range: relation.target.range,
                 };
                 let by_claim = bucket(&mut self.claim_references, target_doc);
-                bucket(by_claim, &relation.target.claim)
-                    .entry(slot)
-                    .or_default()
-                    .push(link);
+                bucket(by_claim, &relation.target.claim).push(slot, link);
             }
             if let Some(Source::Document {
                 document,
                 claim: target,
             }) = &claim.source
             {
-                *bucket(&mut self.referrers, &document.value).entry(slot).or_default() += 1;
+                bucket(&mut self.referrers, &document.value).push(slot, ());
                 let link = SourceLink {
                     claim: k as u32,
                     range: document.range,
                     target_claim: target.as_ref().map(|c| c.claim.clone()),
                 };
-                bucket(&mut self.source_references, &document.value)
-                    .entry(slot)
-                    .or_default()
-                    .push(link);
+                bucket(&mut self.source_references, &document.value).push(slot, link);
             }
         }
     }
 
     /// Removes what `add_document(slot, doc)` filed. `doc` must be the document as it was added.
     pub fn remove_document(&mut self, slot: u32, doc: &Document) {
-        fn drop_slot<T>(map: &mut HashMap<String, BTreeMap<u32, T>>, key: &str, slot: u32) {
+        fn drop_slot<T>(map: &mut HashMap<String, BySlot<T>>, key: &str, slot: u32) {
             if let Some(by_slot) = map.get_mut(key) {
-                by_slot.remove(&slot);
+                by_slot.remove_slot(slot);
                 if by_slot.is_empty() {
                     map.remove(key);
                 }
@@ -212,11 +231,10 @@ impl CorpusIndex {
 
     /// Every reference to an entity: (document slot, range, site).
     pub fn references_to_entity(&self, id: &str) -> impl Iterator<Item = (u32, TextRange, EntityRefSite)> + '_ {
-        self.entity_references.get(id).into_iter().flat_map(|by_slot| {
-            by_slot
-                .iter()
-                .flat_map(|(slot, refs)| refs.iter().map(move |(r, s)| (*slot, *r, *s)))
-        })
+        self.entity_references
+            .get(id)
+            .into_iter()
+            .flat_map(|by_slot| by_slot.iter().map(|(slot, (r, site))| (slot, *r, *site)))
     }
 
     /// Every relation that names claim `claim_id` of document `doc_id`: (referring slot, link).
@@ -225,20 +243,15 @@ impl CorpusIndex {
             .get(doc_id)
             .and_then(|by_claim| by_claim.get(claim_id))
             .into_iter()
-            .flat_map(|by_slot| {
-                by_slot
-                    .iter()
-                    .flat_map(|(slot, links)| links.iter().map(move |l| (*slot, *l)))
-            })
+            .flat_map(|by_slot| by_slot.iter().map(|(slot, link)| (slot, *link)))
     }
 
     /// Every `source=` that names document `doc_id`: (referring slot, link).
     pub fn sources_naming(&self, doc_id: &str) -> impl Iterator<Item = (u32, &SourceLink)> + '_ {
-        self.source_references.get(doc_id).into_iter().flat_map(|by_slot| {
-            by_slot
-                .iter()
-                .flat_map(|(slot, links)| links.iter().map(move |l| (*slot, l)))
-        })
+        self.source_references
+            .get(doc_id)
+            .into_iter()
+            .flat_map(|by_slot| by_slot.iter())
     }
 }
 

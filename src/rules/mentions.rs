@@ -75,7 +75,7 @@ fn unused(cx: &Context, out: &mut Vec<Finding>) {
         .index
         .entity_references
         .get(&doc.id)
-        .is_some_and(|by_slot| by_slot.keys().any(|&s| s != cx.slot));
+        .is_some_and(|by_slot| by_slot.slots().any(|s| s != cx.slot));
     if referenced {
         return;
     }
