@@ -16,7 +16,7 @@ impl Rng {
     pub fn new(seed: u64) -> Self {
         Rng(seed)
     }
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
@@ -24,7 +24,7 @@ impl Rng {
         z ^ (z >> 31)
     }
     pub fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
+        (self.next_u64() % n.max(1) as u64) as usize
     }
     pub fn chance(&mut self, percent: usize) -> bool {
         self.below(100) < percent
@@ -154,7 +154,7 @@ fn sentence(rng: &mut Rng, words: usize) -> String {
         if k > 0 {
             s.push(' ');
         }
-        s.push_str(*rng.pick(&WORDS[..]));
+        s.push_str(rng.pick::<&str>(&WORDS));
     }
     s
 }
@@ -181,11 +181,9 @@ pub fn article(spec: &Spec, k: usize, entities: &[String], names: &[String], rng
     };
     let mut claim_no = 0;
     for p in 0..10 {
-        // The hub person, in every article.
-        if p == 0 {
-            mention(&mut t, rng, 0);
-            t.push_str(" opened the week. ");
-        }
+        // The hub person, in every paragraph: 100,000 mentions at 10,000 articles.
+        mention(&mut t, rng, 0);
+        t.push_str(if p == 0 { " opened the week. " } else { " spoke again. " });
         for _ in 0..3 {
             let e = 1 + rng.below(entities.len() - 1);
             t.push_str(&sentence(rng, 6));
@@ -238,6 +236,33 @@ pub fn article(spec: &Spec, k: usize, entities: &[String], names: &[String], rng
         t.push_str(".\n\n");
     }
     (format!("{id}.md"), t)
+}
+
+/// One large article of about `bytes` bytes (for edit latency on big documents): many
+/// paragraphs of article text, with claim ids made unique.
+pub fn big_article(spec: &Spec, bytes: usize, seed: u64) -> (String, String) {
+    let mut rng = Rng::new(seed);
+    let es = entities(spec, &mut Rng::new(spec.seed));
+    let ids: Vec<String> = es.iter().map(|e| e.id.clone()).collect();
+    let names: Vec<String> = es.iter().map(|e| e.name.clone()).collect();
+    let mut body = String::with_capacity(bytes + 8192);
+    let mut part = 0;
+    while body.len() < bytes {
+        let (_, text) = article(spec, spec.hubs + part, &ids, &names, &mut rng);
+        // Drop the front matter; number the claims apart from the other parts'.
+        let start = text.find("\n---\n").map_or(0, |n| n + 5);
+        body.push_str(
+            &text[start..]
+                .replace("#c", &format!("#p{part}c"))
+                .replace("=c", &format!("=p{part}c")),
+        );
+        part += 1;
+    }
+    let file = "2023-12-28-big-article.md".to_string();
+    (
+        file,
+        format!("---\ntitle: \"A long article\"\npublished: 2023-12-28\nlang: en\n---\n{body}"),
+    )
 }
 
 /// Writes the corpus under `out` (created; files already there are replaced).
@@ -305,7 +330,7 @@ mod tests {
                     .map(|d| d.as_nanos() as u64)
                     .unwrap_or(0)
             )
-            .next()
+            .next_u64()
         ));
         std::fs::create_dir_all(&dir).unwrap();
         dir

@@ -159,9 +159,16 @@ impl CorpusIndex {
                 self.documents.remove(&doc.id);
             }
         }
-        for r in &doc.entity_refs {
-            drop_slot(&mut self.entity_references, &r.id, slot);
+        // Once per distinct id: a document with 2,000 references to one entity scans that
+        // entity's list once, not 2,000 times.
+        let mut entity_ids: Vec<&str> = doc.entity_refs.iter().map(|r| r.id.as_str()).collect();
+        entity_ids.sort_unstable();
+        entity_ids.dedup();
+        for id in entity_ids {
+            drop_slot(&mut self.entity_references, id, slot);
         }
+        let mut claim_targets: Vec<(&str, &str)> = Vec::new();
+        let mut referred: Vec<&str> = Vec::new();
         for claim in &doc.claims {
             if let Some(id) = &claim.id
                 && let Some(set) = self.claims_by_id.get_mut(&id.value)
@@ -173,18 +180,28 @@ impl CorpusIndex {
             }
             for relation in &claim.relations {
                 let target_doc = relation.target.document.as_deref().unwrap_or(&doc.id);
-                if let Some(by_claim) = self.claim_references.get_mut(target_doc) {
-                    drop_slot(by_claim, &relation.target.claim, slot);
-                    if by_claim.is_empty() {
-                        self.claim_references.remove(target_doc);
-                    }
-                }
-                drop_slot(&mut self.referrers, target_doc, slot);
+                claim_targets.push((target_doc, &relation.target.claim));
+                referred.push(target_doc);
             }
             if let Some(Source::Document { document, .. }) = &claim.source {
-                drop_slot(&mut self.source_references, &document.value, slot);
-                drop_slot(&mut self.referrers, &document.value, slot);
+                referred.push(&document.value);
             }
+        }
+        claim_targets.sort_unstable();
+        claim_targets.dedup();
+        for (target_doc, claim) in claim_targets {
+            if let Some(by_claim) = self.claim_references.get_mut(target_doc) {
+                drop_slot(by_claim, claim, slot);
+                if by_claim.is_empty() {
+                    self.claim_references.remove(target_doc);
+                }
+            }
+        }
+        referred.sort_unstable();
+        referred.dedup();
+        for target in referred {
+            drop_slot(&mut self.referrers, target, slot);
+            drop_slot(&mut self.source_references, target, slot);
         }
     }
 

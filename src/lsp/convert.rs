@@ -48,6 +48,8 @@ pub fn position(text: &str, lines: &LineIndex, offset: usize, encoding: Encoding
     let before = &text[content.start as usize..offset];
     let character = match encoding {
         Encoding::Utf8 => before.len(),
+        // ASCII (most news prose and every id) has one UTF-16 unit per byte: skip the count.
+        Encoding::Utf16 if before.is_ascii() => before.len(),
         Encoding::Utf16 => before.encode_utf16().count(),
     };
     Position::new(line as u32, character as u32)

@@ -21,6 +21,9 @@ use tower_lsp_server::ls_types::notification::Progress;
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
+/// The most completion items one answer carries.
+const COMPLETION_LIMIT: usize = 100;
+
 /// How long the server waits for the client's answer to a request of its own.
 const CLIENT_REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long a request waits for the initial indexing before answering from what there is.
@@ -192,6 +195,28 @@ impl Server {
             f(ws, k, slot, offset)
         })
     }
+}
+
+/// Many locations at once, building each document's URI once (references to an entity can
+/// number a hundred thousand, in a few thousand documents).
+fn locations(
+    ws: &Workspace,
+    k: usize,
+    found: impl IntoIterator<Item = (u32, crate::text::TextRange)>,
+) -> Vec<Location> {
+    let c = &ws.corpora[k];
+    let mut uris: HashMap<u32, Option<Uri>> = HashMap::new();
+    found
+        .into_iter()
+        .filter_map(|(slot, range)| {
+            let doc = c.corpus.documents.get(slot as usize)?;
+            let uri = uris.entry(slot).or_insert_with(|| c.uri(slot)).clone()?;
+            Some(Location {
+                uri,
+                range: convert::range(&doc.text, &doc.lines, range, ws.encoding()),
+            })
+        })
+        .collect()
 }
 
 /// Turns a location in some corpus into an LSP location.
@@ -648,12 +673,7 @@ impl LanguageServer for Server {
         let include = params.context.include_declaration;
         self.at("references", &p.text_document.uri, p.position, |ws, k, slot, offset| {
             let found = ide::references::references(&ws.corpora[k].corpus, slot, offset, include);
-            Some(
-                found
-                    .into_iter()
-                    .filter_map(|l| location(ws, k, l.document, l.range))
-                    .collect(),
-            )
+            Some(locations(ws, k, found.into_iter().map(|l| (l.document, l.range))))
         })
     }
 
@@ -791,10 +811,11 @@ impl LanguageServer for Server {
                     }
                 })
                 .collect();
-            Some(CompletionResponse::List(CompletionList {
-                is_incomplete: false,
-                items,
-            }))
+            // The best 100: a list of thousands of entities costs more to send than to rank. When
+            // cut, the client asks again as the user types, and the ranking narrows.
+            let is_incomplete = items.len() > COMPLETION_LIMIT;
+            let items = items.into_iter().take(COMPLETION_LIMIT).collect();
+            Some(CompletionResponse::List(CompletionList { is_incomplete, items }))
         })
     }
 
@@ -975,11 +996,8 @@ impl LanguageServer for Server {
                 .into_iter()
                 .map(|lens| {
                     let range = convert::range(&doc.text, &doc.lines, lens.range, ws.encoding());
-                    let locations: Vec<Location> = lens
-                        .locations
-                        .iter()
-                        .filter_map(|l| location(ws, k, l.document, l.range))
-                        .collect();
+                    let locations: Vec<Location> =
+                        locations(ws, k, lens.locations.iter().map(|l| (l.document, l.range)));
                     CodeLens {
                         range,
                         // A click lists the referring places; editors map this command to their references view.

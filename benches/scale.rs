@@ -1,0 +1,273 @@
+//! Scale benchmarks: `cargo bench --bench scale` (add `-- --quick` for 1k articles only).
+//!
+//! For generated corpora of 1,000 and 10,000 articles (annals generate, seed 42) it measures
+//! `annals check` (wall time, MB/s, peak RSS, and `rg -c '\]\{'` over the same files in the same
+//! run), and the real `annals lsp` over stdio: initialize to the first diagnostics of an opened
+//! file, edit to diagnostics on a small and on a 1 MB article (p50 and p99 over 200 edits, no
+//! debounce), hover, definition, references to an entity with 100,000 mentions, completion,
+//! a rename of that entity, and workspace symbols. Wall-clock figures: run it on an idle machine.
+
+#[path = "../tests/support/stdio.rs"]
+mod stdio;
+
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+use tower_lsp_server::ls_types::Uri;
+
+fn repo(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+fn annals() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_annals"))
+}
+
+/// Runs a command, returning (wall time, peak RSS in KiB) through wait4.
+// The child is reaped by wait4 (not Child::wait), which also reports its resource usage.
+#[allow(clippy::zombie_processes)]
+fn measure(command: &mut Command) -> (Duration, u64) {
+    let start = Instant::now();
+    let child = command
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the command starts");
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: rusage is plain data, and wait4 fills it for our own child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(waited, pid, "wait4 failed");
+    (start.elapsed(), usage.ru_maxrss as u64)
+}
+
+fn corpus(articles: usize) -> (PathBuf, u64) {
+    let dir = repo(&format!("target/bench/corpus-{articles}"));
+    if !dir.join("annals.toml").exists() {
+        let status = Command::new(annals())
+            .args(["generate", "--force", "--articles", &articles.to_string()])
+            .arg(&dir)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        // One article of about 1 MB, for edit latency on a large document.
+        let spec = annals::generate::Spec::new(articles);
+        let (name, text) = annals::generate::big_article(&spec, 1 << 20, 7);
+        std::fs::write(dir.join("articles").join(name), text).unwrap();
+    }
+    let bytes = walk(&dir)
+        .iter()
+        .map(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0))
+        .sum();
+    (dir, bytes)
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(walk(&path))
+        } else {
+            out.push(path)
+        }
+    }
+    out
+}
+
+fn best_of(runs: usize, mut f: impl FnMut() -> (Duration, u64)) -> (Duration, u64) {
+    (0..runs).map(|_| f()).min_by_key(|(d, _)| *d).unwrap()
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn percentile(samples: &mut [Duration], p: f64) -> Duration {
+    samples.sort();
+    samples[((samples.len() as f64 - 1.0) * p).round() as usize]
+}
+
+fn bench_check(articles: usize, dir: &Path, bytes: u64) {
+    let (wall, rss) = best_of(3, || {
+        measure(
+            Command::new(annals())
+                .args(["check", "--format", "json", "--fail-on", "never"])
+                .arg(dir),
+        )
+    });
+    let rg =
+        which("rg").unwrap_or_else(|| panic!("ripgrep is missing: apt-get install ripgrep (bash .ci/run installs it)"));
+    let (rg_wall, _) = best_of(3, || measure(Command::new(&rg).args(["-c", r"\]\{"]).arg(dir)));
+    let mb = bytes as f64 / 1e6;
+    println!(
+        "check {articles:>6} articles: {} wall, {:.0} MB/s, peak RSS {:.0} MB ({:.1}x the corpus's {:.1} MB); rg {} ({:.1}x)",
+        ms(wall),
+        mb / wall.as_secs_f64(),
+        rss as f64 / 1024.0,
+        rss as f64 * 1024.0 / bytes as f64,
+        mb,
+        ms(rg_wall),
+        wall.as_secs_f64() / rg_wall.as_secs_f64()
+    );
+}
+
+fn which(name: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|d| d.join(name))
+            .find(|p| p.is_file())
+    })
+}
+
+fn position(text: &str, offset: usize) -> Value {
+    let lines = annals::text::LineIndex::new(text);
+    serde_json::to_value(annals::lsp::convert::position(
+        text,
+        &lines,
+        offset,
+        annals::lsp::convert::Encoding::Utf16,
+    ))
+    .unwrap()
+}
+
+fn bench_lsp(articles: usize, dir: &Path) {
+    let root_uri = Uri::from_file_path(dir).unwrap().to_string();
+    let mut c = stdio::Client::spawn_binary(&annals(), dir);
+    let small_path = walk(&dir.join("articles"))
+        .into_iter()
+        .find(|p| p.to_string_lossy().contains("article-000500"))
+        .unwrap();
+    let big_path = dir.join("articles/2023-12-28-big-article.md");
+    let small_uri = Uri::from_file_path(&small_path).unwrap().to_string();
+    let big_uri = Uri::from_file_path(&big_path).unwrap().to_string();
+    let mut small = std::fs::read_to_string(&small_path).unwrap();
+    let mut big = std::fs::read_to_string(&big_path).unwrap();
+
+    let start = Instant::now();
+    c.request("initialize", json!({ "processId": null, "rootUri": root_uri, "capabilities": {}, "workspaceFolders": [{ "uri": root_uri, "name": "bench" }], "initializationOptions": { "diagnosticsDelay": 0 } }));
+    c.notify("initialized", json!({}));
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": small_uri, "languageId": "markdown", "version": 1, "text": small } }),
+    );
+    c.wait(|m| {
+        (m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == small_uri.as_str()).then_some(())
+    });
+    let first = start.elapsed();
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": big_uri, "languageId": "markdown", "version": 1, "text": big } }),
+    );
+    c.wait(|m| {
+        (m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == big_uri.as_str()).then_some(())
+    });
+
+    // Edit → diagnostics: type one character into the prose, wait for that version's diagnostics.
+    let edit_latency = |c: &mut stdio::Client, uri: &str, text: &mut String| -> (Duration, Duration) {
+        let at = text.find("opened the week").unwrap();
+        let mut samples = Vec::new();
+        for version in 2..202 {
+            let insert = if version % 2 == 0 { "x" } else { "" };
+            let range = if insert.is_empty() {
+                json!({ "start": position(text, at), "end": position(text, at + 1) })
+            } else {
+                json!({ "start": position(text, at), "end": position(text, at) })
+            };
+            if insert.is_empty() {
+                text.remove(at);
+            } else {
+                text.insert(at, 'x');
+            }
+            let t = Instant::now();
+            c.notify("textDocument/didChange", json!({ "textDocument": { "uri": uri, "version": version }, "contentChanges": [{ "range": range, "text": insert }] }));
+            c.wait(|m| {
+                (m["method"] == "textDocument/publishDiagnostics"
+                    && m["params"]["uri"] == uri
+                    && m["params"]["version"] == version)
+                    .then_some(())
+            });
+            samples.push(t.elapsed());
+        }
+        (percentile(&mut samples, 0.5), percentile(&mut samples, 0.99))
+    };
+    let (small_p50, small_p99) = edit_latency(&mut c, &small_uri, &mut small);
+    let (big_p50, big_p99) = edit_latency(&mut c, &big_uri, &mut big);
+
+    let timed = |c: &mut stdio::Client, method: &str, params: Value, n: usize| -> (Duration, Duration, Value) {
+        let mut samples = Vec::new();
+        let mut last = Value::Null;
+        for _ in 0..n {
+            let t = Instant::now();
+            last = c.request(method, params.clone());
+            samples.push(t.elapsed());
+        }
+        assert!(last.get("error").is_none(), "{method}: {last}");
+        (percentile(&mut samples, 0.5), percentile(&mut samples, 0.99), last)
+    };
+    let on = |needle: &str, delta: usize| json!({ "textDocument": { "uri": small_uri }, "position": position(&small, small.find(needle).unwrap() + delta) });
+    let (hover50, hover99, _) = timed(&mut c, "textDocument/hover", on("{e=hub-person}", 4), 200);
+    let (def50, def99, _) = timed(&mut c, "textDocument/definition", on("{e=hub-person}", 4), 200);
+    let mut refs = on("{e=hub-person}", 4);
+    refs["context"] = json!({ "includeDeclaration": true });
+    let (refs50, refs99, found) = timed(&mut c, "textDocument/references", refs, 10);
+    let references = found["result"].as_array().map_or(0, Vec::len);
+    let (comp50, comp99, _) = timed(&mut c, "textDocument/completion", on("{e=hub-person}", 3), 50);
+    let (sym50, sym99, _) = timed(&mut c, "workspace/symbol", json!({ "query": "arti 5" }), 20);
+    let mut rename = on("{e=hub-person}", 4);
+    rename["newName"] = json!("the-hub-person");
+    let (rename_time, _, edit) = timed(&mut c, "textDocument/rename", rename, 1);
+    let renamed: usize = edit["result"]["documentChanges"].as_array().map_or(0, |ops| {
+        ops.iter().map(|o| o["edits"].as_array().map_or(0, Vec::len)).sum()
+    });
+    c.request("shutdown", Value::Null);
+    c.notify("exit", Value::Null);
+
+    println!(
+        "lsp   {articles:>6} articles: initialize -> first diagnostics {}",
+        ms(first)
+    );
+    println!(
+        "      edit -> diagnostics: small article p50 {} p99 {}; 1 MB article p50 {} p99 {}",
+        ms(small_p50),
+        ms(small_p99),
+        ms(big_p50),
+        ms(big_p99)
+    );
+    println!(
+        "      hover p50 {} p99 {}; definition p50 {} p99 {}",
+        ms(hover50),
+        ms(hover99),
+        ms(def50),
+        ms(def99)
+    );
+    println!(
+        "      references to hub-person ({references} locations) p50 {} p99 {}; rename ({renamed} edits) {}",
+        ms(refs50),
+        ms(refs99),
+        ms(rename_time)
+    );
+    println!(
+        "      completion p50 {} p99 {}; workspace/symbol p50 {} p99 {}",
+        ms(comp50),
+        ms(comp99),
+        ms(sym50),
+        ms(sym99)
+    );
+}
+
+fn main() {
+    let quick = std::env::args().any(|a| a == "--quick");
+    let sizes: &[usize] = if quick { &[1000] } else { &[1000, 10_000] };
+    println!(
+        "annals scale benchmark ({} cores)",
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
+    for &articles in sizes {
+        let (dir, bytes) = corpus(articles);
+        bench_check(articles, &dir, bytes);
+        bench_lsp(articles, &dir);
+    }
+}
