@@ -7,8 +7,10 @@
 //! debounce), hover, definition, references to an entity with 100,000 mentions, completion,
 //! a rename of that entity, and workspace symbols. Wall-clock figures: run it on an idle machine.
 
-#[path = "../tests/support/stdio.rs"]
-mod stdio;
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use support::{stdio, walk};
 
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
@@ -62,19 +64,6 @@ fn corpus(articles: usize) -> (PathBuf, u64) {
         .map(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0))
         .sum();
     (dir, bytes)
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            out.extend(walk(&path))
-        } else {
-            out.push(path)
-        }
-    }
-    out
 }
 
 fn best_of(runs: usize, mut f: impl FnMut() -> (Duration, u64)) -> (Duration, u64) {
