@@ -99,6 +99,8 @@ struct Scanner<'t> {
     text: &'t str,
     bytes: &'t [u8],
     out: Inline,
+    /// The attribute buffer, reused from block to block.
+    scratch: Vec<Attribute>,
 }
 
 impl<'t> Scanner<'t> {
@@ -129,19 +131,25 @@ impl<'t> Scanner<'t> {
     /// Parses the attribute block whose `{` is at `open`, up to `limit` (the paragraph's end).
     fn attributes(&mut self, open: usize, limit: usize) -> (AttributesEnd, Vec<Attribute>) {
         let errors_before = self.out.errors.len();
-        let (end, attributes) = self.attribute_tokens(open, limit);
+        let (end, mut scratch) = self.attribute_tokens(open, limit);
         if matches!(end, AttributesEnd::Unclosed) {
             // One mistake, one error: the tokens of a block that never closes are not judged one by one.
             let last = self.out.errors.pop();
             self.out.errors.truncate(errors_before);
             self.out.errors.extend(last);
         }
+        // One allocation of exactly the right size per span (a corpus holds millions of spans);
+        // the buffer keeps its capacity for the next block.
+        let attributes: Vec<Attribute> = scratch.drain(..).collect();
+        self.scratch = scratch;
         (end, attributes)
     }
 
     fn attribute_tokens(&mut self, open: usize, limit: usize) -> (AttributesEnd, Vec<Attribute>) {
         let bytes = self.bytes;
-        let mut attributes: Vec<Attribute> = Vec::new();
+        // Parsed into a reused buffer; `attributes` copies the result into an exact-size vector.
+        let mut attributes: Vec<Attribute> = std::mem::take(&mut self.scratch);
+        attributes.clear();
         let mut i = open + 1;
         loop {
             while i < limit && is_space(bytes[i]) {
@@ -376,8 +384,7 @@ impl<'t> Scanner<'t> {
                     match (opened, end) {
                         (Some(open), AttributesEnd::Closed(close)) => {
                             // Growth leaves room for 4 or 8; a corpus holds millions of these.
-                            let mut attributes = attributes;
-                            attributes.shrink_to_fit();
+
                             self.out.spans.push(Span {
                                 range: TextRange::new(open, close + 1),
                                 text_range: TextRange::new(open + 1, i),
@@ -438,6 +445,7 @@ pub fn scan(text: &str, blocks: &Blocks) -> Inline {
         text,
         bytes: text.as_bytes(),
         out: Inline::default(),
+        scratch: Vec::new(),
     };
     let mut resume = 0;
     let mut carried_open = None;
