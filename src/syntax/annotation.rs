@@ -140,7 +140,7 @@ impl<'t> Scanner<'t> {
         }
         // One allocation of exactly the right size per span (a corpus holds millions of spans);
         // the buffer keeps its capacity for the next block.
-                let mut attributes: Vec<Attribute> = Vec::with_capacity(scratch.len());
+        let mut attributes: Vec<Attribute> = Vec::with_capacity(scratch.len());
         attributes.append(&mut scratch);
         self.scratch = scratch;
         (end, attributes)
