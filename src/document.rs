@@ -264,15 +264,7 @@ impl Document {
         }
         doc.problems = lower.problems;
         doc.entity_refs = lower.entity_refs;
-        // Vectors are grown by doubling while reading; trimmed, they hold what a large corpus
-        // needs and no more (this halves the model's memory).
-        doc.entity_refs.shrink_to_fit();
-        doc.mentions.shrink_to_fit();
-        doc.claims.shrink_to_fit();
-        for claim in &mut doc.claims {
-            claim.by.shrink_to_fit();
-            claim.relations.shrink_to_fit();
-        }
+
         for (k, claim) in doc.claims.iter().enumerate() {
             if let Some(id) = &claim.id {
                 doc.claim_ids.entry(id.value.clone()).or_insert(k as u32);
@@ -620,6 +612,22 @@ impl Lowering {
     }
 
     fn spans(&mut self, doc: &mut Document) {
+        // Sized from the spans up front: growth by doubling would leave up to half of each
+        // vector empty, and trimming afterwards costs a copy on every edit of a large document.
+        let mentions = doc
+            .syntax
+            .spans
+            .iter()
+            .filter(|s| s.get("e").is_some() && !s.has_class("claim"))
+            .count();
+        let claims = doc
+            .syntax
+            .spans
+            .iter()
+            .filter(|s| s.has_class("claim") && s.get("e").is_none())
+            .count();
+        doc.mentions.reserve_exact(mentions);
+        doc.claims.reserve_exact(claims);
         // A span's claim index, so that nested spans find their enclosing claim.
         let mut claim_of_span: Vec<Option<u32>> = vec![None; doc.syntax.spans.len()];
         for (k, span) in doc.syntax.spans.iter().enumerate() {
