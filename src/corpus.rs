@@ -22,6 +22,8 @@ pub struct Corpus {
     pub index: CorpusIndex,
     /// Relative path → slot.
     paths: HashMap<String, u32>,
+    /// The configuration's document globs, compiled once (None when they do not compile).
+    globs: Option<DocumentGlobs>,
 }
 
 /// The documents whose findings may have changed after an edit.
@@ -108,12 +110,14 @@ impl Corpus {
             .enumerate()
             .map(|(k, d)| (d.path.clone(), k as u32))
             .collect();
+        let globs = DocumentGlobs::new(&config).ok();
         Corpus {
             root,
             config,
             documents,
             index,
             paths,
+            globs,
         }
     }
 
@@ -211,7 +215,7 @@ impl Corpus {
 
     /// What a file at `relative` is in this corpus, if it is a document.
     pub fn kind_of(&self, relative: &str) -> Option<DocumentKind> {
-        DocumentGlobs::new(&self.config).ok()?.kind(relative)
+        self.globs.as_ref()?.kind(relative)
     }
 
     pub fn findings_of(&self, slot: u32) -> Vec<Finding> {

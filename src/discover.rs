@@ -17,6 +17,7 @@ pub struct SourceFile {
 }
 
 /// The document globs of a configuration, compiled.
+#[derive(Debug)]
 pub struct DocumentGlobs {
     articles: GlobSet,
     entities: GlobSet,

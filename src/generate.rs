@@ -175,20 +175,19 @@ pub fn article(spec: &Spec, k: usize, entities: &[String], names: &[String], rng
         sentence(rng, 5),
         entities[1 + k % (entities.len() - 1)]
     );
-    let mention = |t: &mut String, rng: &mut Rng, e: usize| {
+    let mention = |t: &mut String, e: usize| {
         let _ = write!(t, "[{}]{{e={}}}", names[e], entities[e]);
-        let _ = rng;
     };
     let mut claim_no = 0;
     for p in 0..10 {
         // The hub person, in every paragraph: 100,000 mentions at 10,000 articles.
-        mention(&mut t, rng, 0);
+        mention(&mut t, 0);
         t.push_str(if p == 0 { " opened the week. " } else { " spoke again. " });
         for _ in 0..3 {
             let e = 1 + rng.below(entities.len() - 1);
             t.push_str(&sentence(rng, 6));
             t.push(' ');
-            mention(&mut t, rng, e);
+            mention(&mut t, e);
             t.push_str(". ");
         }
         let speaker = 1 + rng.below(entities.len() - 1);

@@ -49,6 +49,17 @@ pub fn claim_date(doc: &Document, mut index: Option<u32>) -> Option<Date> {
     None
 }
 
+/// Claim `k` of document `slot`, under the cursor itself (not through a reference).
+fn own_claim(slot: u32, k: usize) -> Item {
+    Item::Claim {
+        target: Some(ClaimKey {
+            document: slot,
+            claim: k as u32,
+        }),
+        reference: None,
+    }
+}
+
 pub fn at(corpus: &Corpus, slot: u32, offset: usize) -> Option<Found> {
     let doc = corpus.documents.get(slot as usize)?;
     let published = doc.published();
@@ -117,18 +128,7 @@ pub fn at(corpus: &Corpus, slot: u32, offset: usize) -> Option<Found> {
         if let Some(id) = &claim.id
             && id.range.touches(offset)
         {
-            let key = ClaimKey {
-                document: slot,
-                claim: k as u32,
-            };
-            return found(
-                Item::Claim {
-                    target: Some(key),
-                    reference: None,
-                },
-                id.range,
-                context,
-            );
+            return found(own_claim(slot, k), id.range, context);
         }
         if let (Some(date), Some(range)) = (claim.date, claim.date_range)
             && range.touches(offset)
@@ -160,15 +160,8 @@ pub fn at(corpus: &Corpus, slot: u32, offset: usize) -> Option<Found> {
             );
         }
         if let Some(k) = doc.claims.iter().position(|c| c.span == span) {
-            let key = ClaimKey {
-                document: slot,
-                claim: k as u32,
-            };
             return found(
-                Item::Claim {
-                    target: Some(key),
-                    reference: None,
-                },
+                own_claim(slot, k),
                 doc.span(span).text_range,
                 claim_date(doc, Some(k as u32)),
             );

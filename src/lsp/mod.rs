@@ -19,7 +19,7 @@ pub fn service(options: Options) -> (LspService<Server>, ClientSocket, Arc<Atomi
     let shut_down = Arc::new(AtomicBool::new(false));
     let flag = shut_down.clone();
     let test_hooks = options.test_hooks;
-    let mut builder = LspService::build(move |client| Server::new(client, options, flag));
+    let mut builder = LspService::build(move |client| Server::new(client, flag));
     if test_hooks {
         builder = builder.custom_method("annals/crash", Server::crash);
     }

@@ -96,8 +96,6 @@ pub struct Server {
     client: Client,
     state: Arc<Mutex<Workspace>>,
     shared: Arc<Shared>,
-    #[allow(dead_code)]
-    options: Options,
 }
 
 fn lock(state: &Mutex<Workspace>) -> MutexGuard<'_, Workspace> {
@@ -112,7 +110,7 @@ async fn bounded<T>(fut: impl std::future::Future<Output = Result<T>>) -> Option
 }
 
 impl Server {
-    pub fn new(client: Client, options: Options, shut_down: Arc<AtomicBool>) -> Self {
+    pub fn new(client: Client, shut_down: Arc<AtomicBool>) -> Self {
         let (ready, _) = watch::channel(false);
         Server {
             client,
@@ -124,7 +122,6 @@ impl Server {
                 ready,
                 session: OnceLock::new(),
             }),
-            options,
         }
     }
 
@@ -765,8 +762,8 @@ impl LanguageServer for Server {
         // `{"annals": {...}}` as most clients send it, or the settings object itself.
         let settings = params.settings.get("annals").cloned().unwrap_or(params.settings);
         self.settings().update(&settings);
-        if let Some(session) = self.shared.session.get() {
-            let _ = session;
+        // Only once initialized: before that the client has asked for no hints.
+        if self.shared.session.get().is_some() {
             bounded(self.client.inlay_hint_refresh()).await;
         }
     }

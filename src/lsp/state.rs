@@ -8,7 +8,7 @@
 use super::convert::Encoding;
 use crate::config;
 use crate::corpus::{Affected, Corpus};
-use crate::discover::{self, DocumentGlobs};
+use crate::discover;
 use crate::document::DocumentKind;
 use ropey::Rope;
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -23,7 +23,7 @@ pub struct OpenDocument {
 pub struct CorpusState {
     pub root: PathBuf,
     pub corpus: Corpus,
-    globs: Option<DocumentGlobs>,
+
     /// Relative paths whose text changed since the last refresh (open edits, files on disk).
     dirty: BTreeSet<String>,
     /// Documents whose findings may have changed since diagnostics were last published.
@@ -34,11 +34,10 @@ pub struct CorpusState {
 
 impl CorpusState {
     pub fn new(corpus: Corpus) -> Self {
-        let globs = DocumentGlobs::new(&corpus.config).ok();
         CorpusState {
             root: corpus.root.clone(),
             corpus,
-            globs,
+
             dirty: BTreeSet::new(),
             stale: Affected::All,
             published: HashSet::new(),
@@ -50,7 +49,7 @@ impl CorpusState {
     }
 
     pub fn kind(&self, relative: &str) -> Option<DocumentKind> {
-        self.globs.as_ref()?.kind(relative)
+        self.corpus.kind_of(relative)
     }
 
     pub fn uri(&self, slot: u32) -> Option<Uri> {
