@@ -8,12 +8,17 @@ use std::path::{Path, PathBuf};
 pub const CONFIG_FILE: &str = "annals.toml";
 pub const DEFAULT_ARTICLES: &str = "articles/**/*.md";
 pub const DEFAULT_ENTITIES: &str = "entities/**/*.md";
+/// Files above this size are reported and skipped, not read: one file must not take the
+/// memory of the whole analysis (a parsed document takes several times its text).
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
 
 #[derive(Clone, Debug)]
 pub struct Config {
     pub name: Option<String>,
     pub articles: Vec<String>,
     pub entities: Vec<String>,
+    /// `[corpus] max-file-size`, in bytes.
+    pub max_file_size: u64,
     /// Severity per rule; `None` turns the rule off. Rules not listed keep their default.
     pub rules: BTreeMap<RuleCode, Option<Severity>>,
     /// Things in the file that are not errors but are probably mistakes (unknown keys).
@@ -26,6 +31,7 @@ impl Default for Config {
             name: None,
             articles: vec![DEFAULT_ARTICLES.into()],
             entities: vec![DEFAULT_ENTITIES.into()],
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
             rules: BTreeMap::new(),
             warnings: Vec::new(),
         }
@@ -63,6 +69,8 @@ struct RawCorpus {
     name: Option<String>,
     articles: Option<Vec<String>>,
     entities: Option<Vec<String>>,
+    #[serde(rename = "max-file-size")]
+    max_file_size: Option<toml::Spanned<toml::Value>>,
     #[serde(flatten)]
     other: BTreeMap<String, toml::Value>,
 }
@@ -94,9 +102,17 @@ impl Config {
             if let Some(e) = corpus.entities {
                 config.entities = e;
             }
+            if let Some(size) = corpus.max_file_size {
+                config.max_file_size = parse_size(size.get_ref()).map_err(|message| ConfigError {
+                    message,
+                    position: Some(position(text, size.span().start)),
+                })?;
+            }
             for key in corpus.other.keys() {
+                let known = ["name", "articles", "entities", "max-file-size"];
+                let hint = crate::suggest::did_you_mean(&crate::suggest::closest(key, known.into_iter(), 1));
                 config.warnings.push(format!(
-                    "unknown key `corpus.{key}` is ignored ([corpus] knows name, articles, entities)"
+                    "unknown key `corpus.{key}` is ignored ([corpus] knows name, articles, entities, max-file-size){hint}"
                 ));
             }
         }
@@ -135,6 +151,37 @@ impl Config {
     }
 }
 
+/// A size in bytes: an integer, or a string such as "16 MiB", "500 KB" or "2000000".
+fn parse_size(value: &toml::Value) -> Result<u64, String> {
+    let bad = || {
+        format!("`max-file-size = {value}` is not a size: write bytes (16777216) or a string with a unit (\"16 MiB\", \"500 KB\")")
+    };
+    let size = match value {
+        toml::Value::Integer(n) => u64::try_from(*n).map_err(|_| bad())?,
+        toml::Value::String(s) => {
+            let s = s.trim();
+            let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+            let number: u64 = s[..split].parse().map_err(|_| bad())?;
+            let unit: u64 = match s[split..].trim().to_ascii_lowercase().as_str() {
+                "" | "b" => 1,
+                "kb" => 1_000,
+                "mb" => 1_000_000,
+                "gb" => 1_000_000_000,
+                "kib" => 1 << 10,
+                "mib" => 1 << 20,
+                "gib" => 1 << 30,
+                _ => return Err(bad()),
+            };
+            number.checked_mul(unit).ok_or_else(bad)?
+        }
+        _ => return Err(bad()),
+    };
+    if size == 0 {
+        return Err(format!("`max-file-size` must be above 0 (it is {value})"));
+    }
+    Ok(size)
+}
+
 /// The folder holding `annals.toml`, searched upward from `start` (a file or a folder).
 pub fn find_root(start: &Path) -> Option<PathBuf> {
     let start = if start.is_file() { start.parent()? } else { start };
@@ -165,6 +212,20 @@ mod tests {
             "{:?}",
             config.warnings
         );
+    }
+
+    #[test]
+    fn max_file_size_takes_bytes_or_a_unit() {
+        let size = |v: &str| Config::parse(&format!("[corpus]\nmax-file-size = {v}\n")).map(|c| c.max_file_size);
+        assert_eq!(Config::parse("").unwrap().max_file_size, DEFAULT_MAX_FILE_SIZE);
+        assert_eq!(size("1000"), Ok(1000));
+        assert_eq!(size("\"16 MiB\""), Ok(16 << 20));
+        assert_eq!(size("\"500kb\""), Ok(500_000));
+        assert_eq!(size("\"2 GB\""), Ok(2_000_000_000));
+        for bad in ["-1", "0", "\"lots\"", "\"5 parsecs\"", "true", "\"99999999999999999999 GiB\""] {
+            let err = size(bad).unwrap_err();
+            assert_eq!(err.position, Some((2, 17)), "{bad}: {err}");
+        }
     }
 
     #[test]

@@ -99,7 +99,10 @@ impl Corpus {
         let config = Config::parse(&text).map_err(|e| LoadError::Config(config_path.clone(), e))?;
         let globs = DocumentGlobs::new(&config).map_err(LoadError::Globs)?;
         let files = discover::corpus_files(root, &globs);
-        let documents: Vec<Document> = files.par_iter().map(read_document).collect();
+        let documents: Vec<Document> = files
+            .par_iter()
+            .map(|file| read_document(file, config.max_file_size))
+            .collect();
         Ok(Corpus::from_documents(root.to_path_buf(), config, documents))
     }
 
@@ -241,11 +244,40 @@ fn index_names(doc: &Document) -> Vec<String> {
         .collect()
 }
 
-/// Reads one file into a document; an unreadable or non-UTF-8 file becomes a document with one finding.
-pub fn read_document(file: &SourceFile) -> Document {
+/// Sizes for messages: "52428800 bytes (50.0 MiB)".
+fn size_text(bytes: u64) -> String {
+    format!("{bytes} bytes ({:.1} MiB)", bytes as f64 / (1024.0 * 1024.0))
+}
+
+/// The document that stands for a file above the size limit: no text, one finding.
+pub fn too_large_document(relative: &str, kind: DocumentKind, size: u64, limit: u64) -> Document {
+    let finding = Finding::new(
+        RuleCode::FileTooLarge,
+        TextRange::empty(0),
+        format!(
+            "this file is {}, above the corpus's limit of {}: it was skipped, not checked; split it, or raise `max-file-size` in [corpus] of annals.toml",
+            size_text(size),
+            size_text(limit)
+        ),
+    );
+    let id = discover::document_id(relative);
+    Document::unreadable(id, relative.to_string(), kind, String::new(), finding)
+}
+
+/// Reads one file into a document; an unreadable, oversized or non-UTF-8 file becomes a
+/// document with one finding.
+pub fn read_document(file: &SourceFile, limit: u64) -> Document {
     let id = discover::document_id(&file.relative);
     let path = file.relative.clone();
-    match std::fs::read(&file.path) {
+    let bytes = match discover::read_source(&file.path, limit) {
+        Ok(bytes) => Ok(bytes),
+        Err(discover::ReadError::TooLarge { size, limit }) => {
+            return too_large_document(&file.relative, file.kind, size, limit);
+        }
+        Err(discover::ReadError::NotAFile) => Err(std::io::Error::other("it is not a regular file")),
+        Err(discover::ReadError::Io(e)) => Err(e),
+    };
+    match bytes {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => Document::new(id, path, file.kind, text),
             Err(e) => {

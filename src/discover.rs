@@ -58,6 +58,50 @@ impl DocumentGlobs {
     }
 }
 
+/// Why a document file was not read.
+#[derive(Debug)]
+pub enum ReadError {
+    /// Above the corpus's `max-file-size`: not read at all.
+    TooLarge { size: u64, limit: u64 },
+    /// A folder, a FIFO or a device where a document was expected.
+    NotAFile,
+    Io(std::io::Error),
+}
+
+/// Reads a document file: a regular file only (reading a FIFO would block forever) and at
+/// most `limit` bytes, so that one file cannot take the memory of the whole analysis.
+pub fn read_source(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read;
+    if !std::fs::metadata(path).map_err(ReadError::Io)?.is_file() {
+        return Err(ReadError::NotAFile);
+    }
+    let file = std::fs::File::open(path).map_err(ReadError::Io)?;
+    let size = file.metadata().map_err(ReadError::Io)?.len();
+    if size > limit {
+        return Err(ReadError::TooLarge { size, limit });
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    // The file may grow between the size check and the read: never read past the limit.
+    file.take(limit + 1).read_to_end(&mut bytes).map_err(ReadError::Io)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::TooLarge {
+            size: bytes.len() as u64,
+            limit,
+        });
+    }
+    Ok(bytes)
+}
+
+/// Whether `path` is a symbolic link (or lies under one) that leads out of `root`.
+/// A path that does not exist leads nowhere.
+pub fn leads_outside(root: &Path, path: &Path) -> bool {
+    let Ok(target) = path.canonicalize() else {
+        return false;
+    };
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    !target.starts_with(root)
+}
+
 /// A document's id: its file name without `.md`.
 pub fn document_id(relative: &str) -> String {
     let name = relative.rsplit('/').next().unwrap_or(relative);

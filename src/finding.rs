@@ -97,6 +97,8 @@ rule_codes! {
         "An entity's name or alias in prose outside any mention of that entity.";
     UnusedEntity = "unused-entity", Hint,
         "An entity that nothing in the corpus references.";
+    FileTooLarge = "file-too-large", Error,
+        "A document file above [corpus] max-file-size in annals.toml: it is skipped, not read.";
 }
 
 impl fmt::Display for RuleCode {

@@ -66,4 +66,5 @@ rule_tests! {
     unknown_attribute => UnknownAttribute,
     unannotated_mention => UnannotatedMention,
     unused_entity => UnusedEntity,
+    file_too_large => FileTooLarge,
 }

@@ -9,7 +9,7 @@ use super::convert::Encoding;
 use crate::config;
 use crate::corpus::{Affected, Corpus};
 use crate::discover;
-use crate::document::DocumentKind;
+use crate::document::{Document, DocumentKind};
 use ropey::Rope;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -100,6 +100,8 @@ impl Workspace {
 
     /// Brings every corpus up to date with the open documents and changed files:
     /// each dirty document is parsed again from its rope (or from disk when closed).
+    /// The rules of `annals check` hold here too: a file above the size limit is not
+    /// analysed, and a link out of the corpus root is not followed.
     pub fn refresh(&mut self) {
         for k in 0..self.corpora.len() {
             let dirty = std::mem::take(&mut self.corpora[k].dirty);
@@ -107,25 +109,30 @@ impl Workspace {
                 let c = &self.corpora[k];
                 let abs = c.root.join(&rel);
                 let Some(kind) = c.kind(&rel) else { continue };
-                let text: Option<Result<String, ()>> = match self.open.get(&abs) {
-                    Some(open) => Some(Ok(open.rope.to_string())),
-                    None => std::fs::read(&abs)
-                        .ok()
-                        .map(|bytes| String::from_utf8(bytes).map_err(|_| ())),
+                let limit = c.corpus.config.max_file_size;
+                let document = if discover::leads_outside(&c.root, &abs) {
+                    None
+                } else if let Some(open) = self.open.get(&abs) {
+                    let size = open.rope.len_bytes() as u64;
+                    Some(if size > limit {
+                        crate::corpus::too_large_document(&rel, kind, size, limit)
+                    } else {
+                        Document::new(discover::document_id(&rel), rel.clone(), kind, open.rope.to_string())
+                    })
+                } else if abs.exists() {
+                    let file = discover::SourceFile {
+                        path: abs,
+                        relative: rel.clone(),
+                        kind,
+                    };
+                    Some(crate::corpus::read_document(&file, limit))
+                } else {
+                    None
                 };
                 let c = &mut self.corpora[k];
-                let affected = match text {
-                    Some(Ok(text)) => c.corpus.set_document_text(&rel, kind, text),
-                    Some(Err(())) | None if abs.exists() => {
-                        // Unreadable or not UTF-8 on disk: read it the way check does.
-                        let file = discover::SourceFile {
-                            path: abs.clone(),
-                            relative: rel.clone(),
-                            kind,
-                        };
-                        c.corpus.replace_document(crate::corpus::read_document(&file))
-                    }
-                    _ => c.corpus.remove_document(&rel),
+                let affected = match document {
+                    Some(document) => c.corpus.replace_document(document),
+                    None => c.corpus.remove_document(&rel),
                 };
                 c.stale.merge(affected);
             }
