@@ -154,7 +154,9 @@ impl Config {
 /// A size in bytes: an integer, or a string such as "16 MiB", "500 KB" or "2000000".
 fn parse_size(value: &toml::Value) -> Result<u64, String> {
     let bad = || {
-        format!("`max-file-size = {value}` is not a size: write bytes (16777216) or a string with a unit (\"16 MiB\", \"500 KB\")")
+        format!(
+            "`max-file-size = {value}` is not a size: write bytes (16777216) or a string with a unit (\"16 MiB\", \"500 KB\")"
+        )
     };
     let size = match value {
         toml::Value::Integer(n) => u64::try_from(*n).map_err(|_| bad())?,
@@ -222,7 +224,14 @@ mod tests {
         assert_eq!(size("\"16 MiB\""), Ok(16 << 20));
         assert_eq!(size("\"500kb\""), Ok(500_000));
         assert_eq!(size("\"2 GB\""), Ok(2_000_000_000));
-        for bad in ["-1", "0", "\"lots\"", "\"5 parsecs\"", "true", "\"99999999999999999999 GiB\""] {
+        for bad in [
+            "-1",
+            "0",
+            "\"lots\"",
+            "\"5 parsecs\"",
+            "true",
+            "\"99999999999999999999 GiB\"",
+        ] {
             let err = size(bad).unwrap_err();
             assert_eq!(err.position, Some((2, 17)), "{bad}: {err}");
         }

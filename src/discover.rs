@@ -62,7 +62,10 @@ impl DocumentGlobs {
 #[derive(Debug)]
 pub enum ReadError {
     /// Above the corpus's `max-file-size`: not read at all.
-    TooLarge { size: u64, limit: u64 },
+    TooLarge {
+        size: u64,
+        limit: u64,
+    },
     /// A folder, a FIFO or a device where a document was expected.
     NotAFile,
     Io(std::io::Error),
