@@ -10,7 +10,7 @@
 #[path = "../tests/support/mod.rs"]
 mod support;
 
-use support::{stdio, walk};
+use support::{measure, stdio, walk};
 
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
@@ -24,25 +24,6 @@ fn repo(rel: &str) -> PathBuf {
 
 fn annals() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_annals"))
-}
-
-/// Runs a command, returning (wall time, peak RSS in KiB) through wait4.
-// The child is reaped by wait4 (not Child::wait), which also reports its resource usage.
-#[allow(clippy::zombie_processes)]
-fn measure(command: &mut Command) -> (Duration, u64) {
-    let start = Instant::now();
-    let child = command
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the command starts");
-    let pid = child.id() as libc::pid_t;
-    let mut status = 0;
-    // SAFETY: rusage is plain data, and wait4 fills it for our own child.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    assert_eq!(waited, pid, "wait4 failed");
-    (start.elapsed(), usage.ru_maxrss as u64)
 }
 
 fn corpus(articles: usize) -> (PathBuf, u64) {
@@ -81,15 +62,19 @@ fn percentile(samples: &mut [Duration], p: f64) -> Duration {
 
 fn bench_check(articles: usize, dir: &Path, bytes: u64) {
     let (wall, rss) = best_of(3, || {
-        measure(
+        let (wall, rss, _) = measure(
             Command::new(annals())
                 .args(["check", "--format", "json", "--fail-on", "never"])
                 .arg(dir),
-        )
+        );
+        (wall, rss)
     });
     let rg =
         which("rg").unwrap_or_else(|| panic!("ripgrep is missing: apt-get install ripgrep (bash .ci/run installs it)"));
-    let (rg_wall, _) = best_of(3, || measure(Command::new(&rg).args(["-c", r"\]\{"]).arg(dir)));
+    let (rg_wall, _) = best_of(3, || {
+        let (wall, rss, _) = measure(Command::new(&rg).args(["-c", r"\]\{"]).arg(dir));
+        (wall, rss)
+    });
     let mb = bytes as f64 / 1e6;
     println!(
         "check {articles:>6} articles: {} wall, {:.0} MB/s, peak RSS {:.0} MB ({:.1}x the corpus's {:.1} MB); rg {} ({:.1}x)",

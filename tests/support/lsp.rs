@@ -74,6 +74,9 @@ pub struct Setup {
     pub progress: bool,
     pub watch: bool,
     pub initialization_options: Value,
+    /// Workspace folders, relative to the fixture root; none means the root itself (with an
+    /// annals.toml written there when the fixture has none).
+    pub folders: Vec<&'static str>,
 }
 
 impl Default for Setup {
@@ -84,6 +87,7 @@ impl Default for Setup {
             progress: false,
             watch: false,
             initialization_options: json!({ "diagnosticsDelay": 0 }),
+            folders: Vec::new(),
         }
     }
 }
@@ -101,7 +105,7 @@ impl TestServer {
             std::fs::create_dir_all(full.parent().unwrap()).unwrap();
             std::fs::write(&full, &file.text).unwrap();
         }
-        if !files.contains_key("annals.toml") {
+        if setup.folders.is_empty() && !files.contains_key("annals.toml") {
             std::fs::write(dir.path().join("annals.toml"), "[corpus]\nname = \"fixture\"\n").unwrap();
         }
         let (service, socket, _) = lsp::service(Options { test_hooks: true });
@@ -129,6 +133,15 @@ impl TestServer {
             versions: BTreeMap::new(),
         };
         let root = server.uri_of("");
+        let folders: Vec<Value> = if setup.folders.is_empty() {
+            vec![json!({ "uri": root, "name": "fixture" })]
+        } else {
+            setup
+                .folders
+                .iter()
+                .map(|f| json!({ "uri": server.uri_of(f), "name": f }))
+                .collect()
+        };
         let mut capabilities = json!({
             "textDocument": { "hover": { "contentFormat": ["markdown"] } },
             "window": { "workDoneProgress": setup.progress },
@@ -147,7 +160,7 @@ impl TestServer {
                     "processId": null,
                     "rootUri": root,
                     "capabilities": capabilities,
-                    "workspaceFolders": [{ "uri": root, "name": "fixture" }],
+                    "workspaceFolders": folders,
                     "initializationOptions": setup.initialization_options,
                 }),
             )

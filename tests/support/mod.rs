@@ -135,3 +135,25 @@ pub fn repo_path(rel: &str) -> PathBuf {
 }
 pub mod lsp;
 pub mod stdio;
+
+/// Runs a command to its end with its output discarded, returning (wall time, peak RSS in
+/// KiB, exit status) through wait4, which reports the child's resource usage.
+// The child is reaped by wait4 (not Child::wait).
+#[allow(clippy::zombie_processes, dead_code)]
+pub fn measure(command: &mut std::process::Command) -> (std::time::Duration, u64, Option<i32>) {
+    use std::process::Stdio;
+    let start = std::time::Instant::now();
+    let child = command
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the command starts");
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: rusage is plain data, and wait4 fills it for our own child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(waited, pid, "wait4 failed");
+    let code = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
+    (start.elapsed(), usage.ru_maxrss as u64, code)
+}

@@ -327,7 +327,12 @@ pub fn edits_from_bytes(data: &[u8]) -> (Encoding, String, Vec<Edit>) {
         Encoding::Utf8
     };
     let initial_len = head.get(1).map_or(0, |&b| (b % 32) as usize).min(rest.len());
-    let initial = text_from_bytes(&rest[..initial_len]);
+    // Half the runs edit a valid article that a neighbour replies to.
+    let initial = if head.first().is_some_and(|b| b & 2 == 2) {
+        ARTICLE.to_string()
+    } else {
+        text_from_bytes(&rest[..initial_len])
+    };
     rest = &rest[initial_len..];
     let mut edits = Vec::new();
     while rest.len() >= 5 {
