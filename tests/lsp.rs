@@ -474,3 +474,39 @@ async fn watched_files_and_configuration_changes_apply() {
         .await;
     assert_eq!(severity, Some(json!(1)), "undated-claim is an error now");
 }
+
+#[tokio::test]
+async fn cancelled_long_requests_answer_at_once_with_request_cancelled() {
+    let mut s = TestServer::start(&corpus(A, B, ROGOZIN)).await;
+    s.open("articles/2022-02-25-a.md").await;
+    let at = json!({ "textDocument": { "uri": s.uri_of("articles/2022-02-25-a.md") }, "position": { "line": 4, "character": 2 }, "context": { "includeDeclaration": true } });
+    for (method, params) in [
+        ("textDocument/references", at.clone()),
+        ("workspace/symbol", json!({ "query": "Rogozin" })),
+        ("textDocument/rename", {
+            // On the id of `e=rogozin`.
+            let mut p = at.clone();
+            p["position"]["character"] = json!(13);
+            p["newName"] = json!("dmitry");
+            p
+        }),
+    ] {
+        // The state is busy (held by a test hook), so the request queues behind it; the
+        // cancellation comes while it waits and must answer it at once.
+        let (_, hold) = s.start_request("annals/hold", json!({ "ms": 600 })).await;
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        let (id, answer) = s.start_request(method, params.clone()).await;
+        let started = std::time::Instant::now();
+        s.notify("$/cancelRequest", json!({ "id": id })).await;
+        let error = answer.await.expect_err(method);
+        assert_eq!(error["code"], -32800, "{method}: {error}");
+        assert!(
+            started.elapsed().as_millis() < 400,
+            "{method} waited for the work it cancelled"
+        );
+        hold.await.unwrap();
+        // Not cancelled, the same request is answered.
+        let (_, answer) = s.start_request(method, params).await;
+        assert!(answer.await.is_ok(), "{method}");
+    }
+}

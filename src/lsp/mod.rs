@@ -6,6 +6,7 @@ pub mod diagnostics;
 pub mod features;
 pub mod server;
 pub mod state;
+pub mod transport;
 
 pub use server::{Options, Server};
 
@@ -21,7 +22,9 @@ pub fn service(options: Options) -> (LspService<Server>, ClientSocket, Arc<Atomi
     let test_hooks = options.test_hooks;
     let mut builder = LspService::build(move |client| Server::new(client, flag));
     if test_hooks {
-        builder = builder.custom_method("annals/crash", Server::crash);
+        builder = builder
+            .custom_method("annals/crash", Server::crash)
+            .custom_method("annals/hold", Server::hold);
     }
     let (service, socket) = builder.finish();
     (service, socket, shut_down)
@@ -41,11 +44,22 @@ pub fn run_stdio() -> i32 {
             return 1;
         }
     };
-    runtime.block_on(async {
+    let status = runtime.block_on(async {
         let (service, socket, shut_down) = service(Options::default());
-        tower_lsp_server::Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+        // Frames pass through `transport`, which answers malformed ones and reads on.
+        let (to_server, server_input) = tokio::io::duplex(1 << 16);
+        let (server_output, from_server) = tokio::io::duplex(1 << 16);
+        let (answers_tx, answers_rx) = tokio::sync::mpsc::unbounded_channel();
+        tokio::spawn(transport::read_client(tokio::io::stdin(), to_server, answers_tx));
+        let writer = tokio::spawn(transport::write_client(from_server, answers_rx, tokio::io::stdout()));
+        tower_lsp_server::Server::new(server_input, server_output, socket)
             .serve(service)
             .await;
+        // The server's output is closed now: let the writer send what is left.
+        let _ = writer.await;
         if shut_down.load(Ordering::SeqCst) { 0 } else { 1 }
-    })
+    });
+    // A read of stdin may still be blocked in its thread: do not wait for it.
+    runtime.shutdown_background();
+    status
 }

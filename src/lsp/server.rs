@@ -31,7 +31,8 @@ const READY_TIMEOUT: Duration = Duration::from_secs(60);
 
 #[derive(Clone, Debug, Default)]
 pub struct Options {
-    /// Registers `annals/crash`, a request that panics, so tests can prove the guard.
+    /// Registers `annals/crash`, a request that panics, so tests can prove the guard, and
+    /// `annals/hold`, which holds the state's lock for a while.
     pub test_hooks: bool,
 }
 
@@ -98,6 +99,46 @@ pub struct Server {
     shared: Arc<Shared>,
 }
 
+/// Set when a long request's answer is no longer wanted: tower-lsp-server drops the request's
+/// future on `$/cancelRequest`, and the work, running on a blocking thread, sees the flag at its
+/// next check and stops instead of finishing for nobody.
+#[derive(Clone, Default)]
+pub struct Cancel(Arc<AtomicBool>);
+
+/// A long request stopped by `Cancel`.
+#[derive(Debug)]
+pub struct Cancelled;
+
+impl Cancel {
+    pub fn check(&self) -> std::result::Result<(), Cancelled> {
+        if self.0.load(Ordering::Relaxed) {
+            Err(Cancelled)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// Sets the flag when the request's future is dropped (cancelled, or the session ended).
+struct CancelOnDrop(Cancel);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.0.store(true, Ordering::Relaxed);
+    }
+}
+
+fn panic_error(what: &str, panic: Box<dyn std::any::Any + Send>) -> Error {
+    let detail = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    let mut error = Error::internal_error();
+    error.message = format!("annals: internal error in {what}: {detail}").into();
+    error
+}
+
 fn lock(state: &Mutex<Workspace>) -> MutexGuard<'_, Workspace> {
     // A panic caught by the guard never poisons (it is caught while the lock is held);
     // should one slip through, the state is still the best we have.
@@ -128,16 +169,33 @@ impl Server {
     /// Runs `f` on the state under the lock, turning a panic into an internal-error reply.
     fn guard<T>(&self, what: &str, f: impl FnOnce(&mut Workspace) -> T) -> Result<T> {
         let mut ws = lock(&self.state);
-        catch_unwind(AssertUnwindSafe(|| f(&mut ws))).map_err(|panic| {
-            let detail = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
-            let mut error = Error::internal_error();
-            error.message = format!("annals: internal error in {what}: {detail}").into();
-            error
-        })
+        catch_unwind(AssertUnwindSafe(|| f(&mut ws))).map_err(|panic| panic_error(what, panic))
+    }
+
+    /// Like `guard`, for requests whose answer can be large (references, rename, workspace
+    /// symbols): the work runs on a blocking thread, so `$/cancelRequest` answers at once and
+    /// the work stops at its next `Cancel::check`.
+    async fn guard_cancellable<T: Send + 'static>(
+        &self,
+        what: &'static str,
+        f: impl FnOnce(&mut Workspace, &Cancel) -> std::result::Result<T, Cancelled> + Send + 'static,
+    ) -> Result<T> {
+        let cancel = Cancel::default();
+        let _on_drop = CancelOnDrop(cancel.clone());
+        let state = self.state.clone();
+        let work = tokio::task::spawn_blocking(move || {
+            // A panic ends this thread's task and comes back as the JoinError below; the
+            // lock it poisons is recovered by `lock`.
+            let mut ws = lock(&state);
+            cancel.check()?; // Cancelled while it waited for the lock.
+            f(&mut ws, &cancel)
+        });
+        match work.await {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(Cancelled)) => Err(Error::request_cancelled()),
+            Err(join) if join.is_panic() => Err(panic_error(what, join.into_panic())),
+            Err(_) => Err(Error::request_cancelled()),
+        }
     }
 
     /// Applies a notification's change to the state under the lock. A panic here would end
@@ -172,6 +230,19 @@ impl Server {
         self.shared.settings.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// The test hook behind `annals/hold`: holds the state's lock for `{"ms": N}` milliseconds,
+    /// so that tests can queue work behind it deterministically.
+    pub async fn hold(&self, params: serde_json::Value) -> Result<()> {
+        let ms = params["ms"].as_u64().unwrap_or(0).min(10_000);
+        let state = self.state.clone();
+        let _ = tokio::task::spawn_blocking(move || {
+            let _ws = lock(&state);
+            std::thread::sleep(Duration::from_millis(ms));
+        })
+        .await;
+        Ok(())
+    }
+
     /// The test hook behind `annals/crash`.
     pub async fn crash(&self) -> Result<()> {
         self.guard("annals/crash", |_| panic!("annals/crash was asked to panic"))
@@ -200,20 +271,27 @@ fn locations(
     ws: &Workspace,
     k: usize,
     found: impl IntoIterator<Item = (u32, crate::text::TextRange)>,
-) -> Vec<Location> {
+    cancel: &Cancel,
+) -> std::result::Result<Vec<Location>, Cancelled> {
     let c = &ws.corpora[k];
     let mut uris: HashMap<u32, Option<Uri>> = HashMap::new();
-    found
-        .into_iter()
-        .filter_map(|(slot, range)| {
-            let doc = c.corpus.documents.get(slot as usize)?;
-            let uri = uris.entry(slot).or_insert_with(|| c.uri(slot)).clone()?;
-            Some(Location {
-                uri,
-                range: convert::range(&doc.text, &doc.lines, range, ws.encoding()),
-            })
-        })
-        .collect()
+    let mut out = Vec::new();
+    for (n, (slot, range)) in found.into_iter().enumerate() {
+        if n % 4096 == 0 {
+            cancel.check()?;
+        }
+        let Some(doc) = c.corpus.documents.get(slot as usize) else {
+            continue;
+        };
+        let Some(uri) = uris.entry(slot).or_insert_with(|| c.uri(slot)).clone() else {
+            continue;
+        };
+        out.push(Location {
+            uri,
+            range: convert::range(&doc.text, &doc.lines, range, ws.encoding()),
+        });
+    }
+    Ok(out)
 }
 
 /// Turns a location in some corpus into an LSP location.
@@ -668,10 +746,17 @@ impl LanguageServer for Server {
         self.wait_ready().await;
         let p = params.text_document_position;
         let include = params.context.include_declaration;
-        self.at("references", &p.text_document.uri, p.position, |ws, k, slot, offset| {
+        self.guard_cancellable("references", move |ws, cancel| {
+            let Some((k, slot)) = ws.locate(&p.text_document.uri) else {
+                return Ok(None);
+            };
+            let doc = &ws.corpora[k].corpus.documents[slot as usize];
+            let offset = convert::offset(&doc.text, &doc.lines, p.position, ws.encoding());
             let found = ide::references::references(&ws.corpora[k].corpus, slot, offset, include);
-            Some(locations(ws, k, found.into_iter().map(|l| (l.document, l.range))))
+            cancel.check()?;
+            locations(ws, k, found.into_iter().map(|l| (l.document, l.range)), cancel).map(Some)
         })
+        .await
     }
 
     async fn diagnostic(&self, params: DocumentDiagnosticParams) -> Result<DocumentDiagnosticReportResult> {
@@ -865,16 +950,23 @@ impl LanguageServer for Server {
     async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
         self.wait_ready().await;
         let p = params.text_document_position;
-        let result = self.guard("rename", |ws| {
-            let (k, slot) = ws
-                .locate(&p.text_document.uri)
-                .ok_or("this document is not part of a corpus")?;
-            let doc = &ws.corpora[k].corpus.documents[slot as usize];
-            let offset = convert::offset(&doc.text, &doc.lines, p.position, ws.encoding());
-            let change = ide::rename::rename(&ws.corpora[k].corpus, slot, offset, &params.new_name)?;
-            super::features::workspace_edit(ws, k, change)
-                .ok_or_else(|| "the rename could not be expressed as an edit".to_string())
-        })?;
+        let new_name = params.new_name;
+        let result = self
+            .guard_cancellable("rename", move |ws, cancel| {
+                let Some((k, slot)) = ws.locate(&p.text_document.uri) else {
+                    return Ok(Err("this document is not part of a corpus".to_string()));
+                };
+                let doc = &ws.corpora[k].corpus.documents[slot as usize];
+                let offset = convert::offset(&doc.text, &doc.lines, p.position, ws.encoding());
+                let change = match ide::rename::rename(&ws.corpora[k].corpus, slot, offset, &new_name) {
+                    Ok(change) => change,
+                    Err(e) => return Ok(Err(e)),
+                };
+                cancel.check()?;
+                Ok(super::features::workspace_edit(ws, k, change)
+                    .ok_or_else(|| "the rename could not be expressed as an edit".to_string()))
+            })
+            .await?;
         result.map(Some).map_err(Error::invalid_params)
     }
 
@@ -895,10 +987,11 @@ impl LanguageServer for Server {
 
     async fn symbol(&self, params: WorkspaceSymbolParams) -> Result<Option<WorkspaceSymbolResponse>> {
         self.wait_ready().await;
-        self.guard("workspace/symbol", |ws| {
+        self.guard_cancellable("workspace/symbol", move |ws, cancel| {
             ws.refresh();
             let mut found = Vec::new();
             for (k, c) in ws.corpora.iter().enumerate() {
+                cancel.check()?;
                 for s in ide::symbols::workspace_symbols(&c.corpus, &params.query, 256) {
                     let Some(location) = location(ws, k, s.document, s.range) else {
                         continue;
@@ -917,10 +1010,11 @@ impl LanguageServer for Server {
                 }
             }
             found.sort_by_key(|f| std::cmp::Reverse(f.0));
-            Some(WorkspaceSymbolResponse::Nested(
+            Ok(Some(WorkspaceSymbolResponse::Nested(
                 found.into_iter().map(|(_, s)| s).take(256).collect(),
-            ))
+            )))
         })
+        .await
     }
 
     async fn semantic_tokens_full(&self, params: SemanticTokensParams) -> Result<Option<SemanticTokensResult>> {
@@ -993,8 +1087,13 @@ impl LanguageServer for Server {
                 .into_iter()
                 .map(|lens| {
                     let range = convert::range(&doc.text, &doc.lines, lens.range, ws.encoding());
-                    let locations: Vec<Location> =
-                        locations(ws, k, lens.locations.iter().map(|l| (l.document, l.range)));
+                    let locations: Vec<Location> = locations(
+                        ws,
+                        k,
+                        lens.locations.iter().map(|l| (l.document, l.range)),
+                        &Cancel::default(),
+                    )
+                    .unwrap_or_default();
                     CodeLens {
                         range,
                         // A click lists the referring places; editors map this command to their references view.

@@ -217,6 +217,28 @@ impl TestServer {
         }
     }
 
+    /// Sends a request without waiting: its id, and the future of its response.
+    pub async fn start_request(
+        &mut self,
+        method: &str,
+        params: Value,
+    ) -> (i64, impl std::future::Future<Output = Result<Value, Value>> + use<>) {
+        self.next_id += 1;
+        let id = self.next_id;
+        let request = Request::build(method.to_string()).params(params).id(id).finish();
+        futures::future::poll_fn(|cx| tower::Service::poll_ready(&mut self.service, cx))
+            .await
+            .unwrap();
+        let response = tower::Service::call(&mut self.service, request);
+        (id, async move {
+            let value = serde_json::to_value(response.await.unwrap().expect("a response")).unwrap();
+            match value.get("error") {
+                Some(e) => Err(e.clone()),
+                None => Ok(value["result"].clone()),
+            }
+        })
+    }
+
     pub async fn request(&mut self, method: &str, params: Value) -> Option<Value> {
         match self.request_raw(method, params).await {
             Ok(v) => Some(v),
