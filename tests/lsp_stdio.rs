@@ -95,3 +95,121 @@ fn exit_without_shutdown_is_status_1_and_requests_before_initialize_are_refused(
     c.notify("exit", Value::Null);
     assert_eq!(c.exit_status(), Some(1));
 }
+
+fn frame(body: &str) -> Vec<u8> {
+    format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
+}
+
+#[test]
+fn malformed_messages_are_answered_and_the_session_goes_on() {
+    let root = support::repo_path("corpus");
+    let mut c = Client::spawn(&root);
+    c.initialize(&root, json!({}));
+    let mut errors = Vec::new();
+    let mut error_after = |c: &mut Client, bytes: &[u8]| {
+        c.send_raw(bytes);
+        let e = c.wait(|m| (m.get("error").is_some() && m["id"] != json!(1)).then(|| m.clone()));
+        errors.push((e["error"]["code"].as_i64().unwrap(), e["id"].clone()));
+    };
+    error_after(&mut c, &frame("{not json}"));
+    error_after(&mut c, b"hello there\r\n\r\n");
+    // Valid JSON, not JSON-RPC: answered by its id.
+    error_after(&mut c, &frame(r#"{"jsonrpc":"2.0","id":99,"method":7}"#));
+    // A length shorter than the body: the body's end is garbage up to the next header.
+    let shutdown = r#"{"jsonrpc":"2.0","id":98,"method":"shutdown"}"#;
+    error_after(
+        &mut c,
+        &[b"Content-Length: 5\r\n\r\n".as_slice(), shutdown.as_bytes()].concat(),
+    );
+    assert_eq!(
+        errors,
+        [
+            (-32700, Value::Null),
+            (-32700, Value::Null),
+            (-32600, json!(99)),
+            (-32700, Value::Null)
+        ]
+    );
+    // The session goes on: a request is answered, from the whole corpus.
+    let symbols = c.request("workspace/symbol", json!({ "query": "Rogozin" }));
+    assert!(!symbols["result"].as_array().unwrap().is_empty(), "{symbols}");
+    // A length above the limit cannot be trusted to resume after: an error, then a clean end.
+    c.send_raw(b"Content-Length: 99999999999\r\n\r\n{}");
+    let e = c.wait(|m| (m["error"]["code"] == -32600).then(|| m.clone()));
+    assert!(
+        e["error"]["message"].as_str().unwrap().contains("above the limit"),
+        "{e}"
+    );
+    assert_eq!(c.exit_status(), Some(1));
+}
+
+#[test]
+fn ten_thousand_changes_in_a_second_then_a_request_sees_the_last_text() {
+    let root = support::repo_path("corpus");
+    let mut c = Client::spawn(&root);
+    c.initialize(&root, json!({}));
+    // A new article, only in the editor (nothing is written to the corpus).
+    let uri = Uri::from_file_path(root.join("articles/unsaved-edits.md"))
+        .unwrap()
+        .to_string();
+    let mut text = String::from(
+        "---\ntitle: Edits\npublished: 2022-04-02\n---\n[\"it\"]{.claim #c0 by=rogozin date=2022-04-01}\n",
+    );
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": uri, "languageId": "markdown", "version": 0, "text": text } }),
+    );
+    // 10,000 changes, each renaming the claim: `#c0` → `#c1` → … → `#c10000`.
+    let started = std::time::Instant::now();
+    for n in 1..=10_000 {
+        let old = format!("#c{}", n - 1);
+        let at = text.find(&old).unwrap();
+        let line = text[..at].matches('\n').count();
+        let column = at - text[..at].rfind('\n').map_or(0, |k| k + 1);
+        let change = json!({ "range": { "start": { "line": line, "character": column }, "end": { "line": line, "character": column + old.len() } }, "text": format!("#c{n}") });
+        c.notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": uri, "version": n }, "contentChanges": [change] }),
+        );
+        text.replace_range(at..at + old.len(), &format!("#c{n}"));
+    }
+    let sent = started.elapsed();
+    let symbols = c.request("textDocument/documentSymbol", json!({ "textDocument": { "uri": uri } }));
+    let names: Vec<&str> = symbols["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["#c10000 \"it\""]);
+    assert!(
+        sent.as_secs() < 10,
+        "sending 10,000 changes took {sent:?}: the server did not keep up"
+    );
+}
+
+#[test]
+fn server_requests_that_are_never_answered_do_not_block_the_session() {
+    let root = support::repo_path("corpus");
+    let mut c = Client::spawn(&root);
+    c.answers_server_requests = false;
+    // Progress and dynamic watcher registration both make the server ask the client.
+    c.initialize(
+        &root,
+        json!({ "window": { "workDoneProgress": true }, "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } } }),
+    );
+    let asked = c.wait(|m| (m.get("id").is_some() && m.get("method").is_some()).then(|| m["method"].clone()));
+    assert!(
+        asked == "window/workDoneProgress/create" || asked == "client/registerCapability",
+        "{asked}"
+    );
+    // The unanswered request is abandoned after 5 s; requests are answered all along.
+    let started = std::time::Instant::now();
+    let symbols = c.request("workspace/symbol", json!({ "query": "Rogozin" }));
+    assert!(!symbols["result"].as_array().unwrap().is_empty(), "{symbols}");
+    assert!(started.elapsed().as_secs() < 15, "{:?}", started.elapsed());
+    let shutdown = c.request("shutdown", Value::Null);
+    assert!(shutdown.get("error").is_none(), "{shutdown}");
+    c.notify("exit", Value::Null);
+    assert_eq!(c.exit_status(), Some(0));
+}

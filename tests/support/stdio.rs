@@ -14,6 +14,8 @@ pub struct Client {
     stdin: ChildStdin,
     messages: mpsc::Receiver<Value>,
     next_id: i64,
+    /// Whether the server's own requests get an answer (a silent client tests the bounded wait).
+    pub answers_server_requests: bool,
 }
 
 pub fn read_message(reader: &mut impl BufRead) -> Option<Value> {
@@ -65,6 +67,7 @@ impl Client {
             stdin,
             messages,
             next_id: 0,
+            answers_server_requests: true,
         }
     }
 
@@ -72,6 +75,29 @@ impl Client {
         let body = serde_json::to_string(value).unwrap();
         write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
         self.stdin.flush().unwrap();
+    }
+
+    /// Bytes as they are, framed or not.
+    pub fn send_raw(&mut self, bytes: &[u8]) {
+        self.stdin.write_all(bytes).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Sends `initialize` for a corpus folder (no debounce) and `initialized`.
+    pub fn initialize(&mut self, root: &std::path::Path, capabilities: Value) -> Value {
+        let root_uri = tower_lsp_server::ls_types::Uri::from_file_path(root)
+            .unwrap()
+            .to_string();
+        let init = self.request(
+            "initialize",
+            json!({ "processId": null, "rootUri": root_uri, "capabilities": capabilities, "workspaceFolders": [{ "uri": root_uri, "name": "corpus" }], "initializationOptions": { "diagnosticsDelay": 0 } }),
+        );
+        self.notify("initialized", json!({}));
+        init
     }
 
     pub fn notify(&mut self, method: &str, params: Value) {
@@ -92,7 +118,7 @@ impl Client {
                 .messages
                 .recv_timeout(Duration::from_secs(20))
                 .expect("the server answers within 20 s");
-            if m.get("method").is_some() && m.get("id").is_some() {
+            if self.answers_server_requests && m.get("method").is_some() && m.get("id").is_some() {
                 // A server-to-client request: answer it.
                 let id = m["id"].clone();
                 self.send(&json!({ "jsonrpc": "2.0", "id": id, "result": null }));
