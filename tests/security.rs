@@ -1,0 +1,140 @@
+//! What annals may do to the machine it runs on (README, "Security"): check and lsp write no
+//! file (an edit reaches the disk only when the editor applies it), run no program, open no
+//! connection. The source is scanned for the calls that would, and a real server is asked
+//! for every kind of edit over a corpus that must come out unchanged.
+
+mod support;
+
+use serde_json::{Value, json};
+use std::path::Path;
+use support::stdio::Client;
+use tower_lsp_server::ls_types::Uri;
+
+/// Calls that write, delete or rename files, start programs or open connections.
+const FORBIDDEN: &[&str] = &[
+    "fs::write",
+    "File::create",
+    "OpenOptions",
+    "create_dir",
+    "remove_file",
+    "remove_dir",
+    "fs::rename",
+    "fs::copy",
+    "set_permissions",
+    "process::Command",
+    "Command::new",
+    "std::net",
+    "TcpStream",
+    "UdpSocket",
+    "UnixStream",
+    "libc::",
+];
+
+#[test]
+fn the_core_and_both_faces_never_write_run_or_connect() {
+    let src = support::repo_path("src");
+    let mut scanned = 0;
+    let mut found = Vec::new();
+    for file in support::walk(&src) {
+        let rel = file.strip_prefix(&src).unwrap().to_string_lossy().replace('\\', "/");
+        // `annals generate OUT` writes a generated corpus into the folder the user names:
+        // that is its whole job, and neither check nor lsp calls it.
+        if rel == "generate.rs" || !rel.ends_with(".rs") {
+            continue;
+        }
+        scanned += 1;
+        let text = std::fs::read_to_string(&file).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            for call in FORBIDDEN {
+                if line.contains(call) {
+                    found.push(format!("src/{rel}:{}: {}", n + 1, line.trim()));
+                }
+            }
+        }
+    }
+    assert!(scanned > 30, "only {scanned} source files scanned");
+    assert!(found.is_empty(), "calls that write, run or connect:\n{}", found.join("\n"));
+}
+
+fn listing(root: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut all: Vec<(String, Vec<u8>)> = support::walk(root)
+        .into_iter()
+        .map(|p| (p.display().to_string(), std::fs::read(&p).unwrap()))
+        .collect();
+    all.sort();
+    all
+}
+
+#[test]
+fn the_server_writes_nothing_even_when_asked_for_edits() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = support::repo_path("corpus");
+    for file in support::walk(&seed) {
+        let to = dir.path().join(file.strip_prefix(&seed).unwrap());
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(&file, to).unwrap();
+    }
+    let root = dir.path();
+    let before = listing(root);
+
+    let path = root.join("articles/2022-04-02-space-com-russia-threatens-iss.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let uri = Uri::from_file_path(&path).unwrap().to_string();
+    let mut c = Client::spawn(root);
+    c.initialize(root, json!({ "workspace": { "workspaceEdit": { "documentChanges": true, "resourceOperations": ["create", "rename"] } } }));
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": uri, "languageId": "markdown", "version": 1, "text": text } }),
+    );
+    let lines = annals::text::LineIndex::new(&text);
+    let pos = |offset: usize| {
+        serde_json::to_value(annals::lsp::convert::position(
+            &text,
+            &lines,
+            offset,
+            annals::lsp::convert::Encoding::Utf16,
+        ))
+        .unwrap()
+    };
+    // A rename that would move a file, and quick fixes that would create one.
+    let at = pos(text.find("by=rogozin").unwrap() + 5);
+    let rename = c.request(
+        "textDocument/rename",
+        json!({ "textDocument": { "uri": uri }, "position": at, "newName": "dmitry-rogozin" }),
+    );
+    assert!(
+        rename["result"]["documentChanges"].as_array().is_some_and(|c| c.len() > 5),
+        "{rename}"
+    );
+    let broken = text.replacen("e=rogozin", "e=rogozin-new", 1);
+    c.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": uri, "version": 2 }, "contentChanges": [{ "text": broken }] }),
+    );
+    let everything = json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 999, "character": 0 } });
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": uri }, "range": everything, "context": { "diagnostics": [] } }),
+    );
+    let creates = actions["result"].to_string().matches("\"create\"").count();
+    assert!(creates > 0, "a quick fix offers to create the entity: {actions}");
+    c.notify("textDocument/didSave", json!({ "textDocument": { "uri": uri } }));
+    let lenses = c.request("textDocument/codeLens", json!({ "textDocument": { "uri": uri } }));
+    if let Some(command) = lenses["result"][0]["command"].as_object() {
+        let answer = c.request(
+            "workspace/executeCommand",
+            json!({ "command": command["command"], "arguments": command.get("arguments").cloned().unwrap_or(Value::Null) }),
+        );
+        assert!(answer.get("result").is_some() || answer.get("error").is_some());
+    }
+    c.notify("textDocument/didClose", json!({ "textDocument": { "uri": uri } }));
+    let shutdown = c.request("shutdown", Value::Null);
+    assert!(shutdown.get("error").is_none());
+    c.notify("exit", Value::Null);
+    assert_eq!(c.exit_status(), Some(0));
+
+    assert!(
+        before == listing(root),
+        "the server changed the corpus on disk; only the editor may apply its edits"
+    );
+}
