@@ -14,7 +14,7 @@ use support::{measure, stdio, walk};
 
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 use tower_lsp_server::ls_types::Uri;
 

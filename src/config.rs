@@ -110,7 +110,7 @@ impl Config {
             }
             for key in corpus.other.keys() {
                 let known = ["name", "articles", "entities", "max-file-size"];
-                let hint = crate::suggest::did_you_mean(&crate::suggest::closest(key, known.into_iter(), 1));
+                let hint = crate::suggest::did_you_mean(&crate::suggest::closest(key, known, 1));
                 config.warnings.push(format!(
                     "unknown key `corpus.{key}` is ignored ([corpus] knows name, articles, entities, max-file-size){hint}"
                 ));
