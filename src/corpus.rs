@@ -147,7 +147,12 @@ impl Corpus {
     /// The entities whose unused-entity finding may flip: those that `doc` references (all of
     /// them, when `before` is None), or only those it started or stopped referencing.
     fn entities_touched(&self, before: Option<&Document>, doc: &Document, out: &mut BTreeSet<u32>) {
-        let ids = |d: &Document| d.entity_refs.iter().map(|r| r.id.clone()).collect::<BTreeSet<String>>();
+        let ids = |d: &Document| {
+            d.entity_refs
+                .iter()
+                .map(|r| r.id.to_string())
+                .collect::<BTreeSet<String>>()
+        };
         let now = ids(doc);
         let changed: Vec<String> = match before {
             Some(old) => ids(old).symmetric_difference(&now).cloned().collect(),

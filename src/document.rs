@@ -7,7 +7,7 @@
 
 use crate::date::Date;
 use crate::finding::{Finding, RuleCode};
-use crate::ids::{self, ClaimRef};
+use crate::ids::{self, ClaimRef, Name};
 use crate::syntax::{self, Head, Span, SyntaxTree, Yaml, YamlValue};
 use crate::text::{LineIndex, TextRange};
 use std::collections::HashMap;
@@ -137,7 +137,7 @@ pub enum Source {
 pub struct Mention {
     /// Index of the span in the syntax tree.
     pub span: u32,
-    pub entity: Located<String>,
+    pub entity: Located<Name>,
     /// The innermost claim whose text holds this mention.
     pub claim: Option<u32>,
 }
@@ -145,12 +145,12 @@ pub struct Mention {
 #[derive(Clone, Debug)]
 pub struct Claim {
     pub span: u32,
-    pub id: Option<Located<String>>,
-    pub by: Vec<Located<String>>,
+    pub id: Option<Located<Name>>,
+    pub by: Vec<Located<Name>>,
     /// The `date=` attribute's value range, present even when the date is invalid.
     pub date_range: Option<TextRange>,
     pub date: Option<Date>,
-    pub via: Option<Located<String>>,
+    pub via: Option<Located<Name>>,
     pub source: Option<Source>,
     pub relations: Vec<Relation>,
     pub parent: Option<u32>,
@@ -169,7 +169,7 @@ pub enum EntityRefSite {
 
 #[derive(Clone, Debug)]
 pub struct EntityRef {
-    pub id: String,
+    pub id: Name,
     pub range: TextRange,
     pub site: EntityRefSite,
 }
@@ -267,7 +267,7 @@ impl Document {
 
         for (k, claim) in doc.claims.iter().enumerate() {
             if let Some(id) = &claim.id {
-                doc.claim_ids.entry(id.value.clone()).or_insert(k as u32);
+                doc.claim_ids.entry(id.value.to_string()).or_insert(k as u32);
             }
         }
         doc
@@ -604,7 +604,7 @@ impl Lowering {
             return None;
         }
         self.entity_refs.push(EntityRef {
-            id: id.value.clone(),
+            id: Name::from(id.value.as_str()),
             range: id.range,
             site,
         });
@@ -693,11 +693,11 @@ impl Lowering {
             for (word, range) in ids::words(&a.value, a.value_range) {
                 if ids::is_valid_id(word) {
                     self.entity_refs.push(EntityRef {
-                        id: word.to_string(),
+                        id: Name::from(word),
                         range,
                         site: EntityRefSite::Speaker(index),
                     });
-                    by.push(Located::new(word.to_string(), range));
+                    by.push(Located::new(Name::from(word), range));
                 } else {
                     self.problem(RuleCode::InvalidId, range, invalid_entity_id(word));
                 }
@@ -745,8 +745,8 @@ impl Lowering {
             Some(Source::Document {
                 document: Located::new(document.to_string(), if a.value.len() == a.value_range.len() { doc_range } else { a.value_range }),
                 claim: claim.map(|c| ids::ClaimRef {
-                    document: Some(document.to_string()),
-                    claim: c.to_string(),
+                    document: Some(Name::from(document)),
+                    claim: Name::from(c),
                     range: a.value_range,
                 }),
             })

@@ -2,6 +2,10 @@
 
 use crate::text::TextRange;
 
+/// An id, key or attribute value as the model stores it: up to 24 bytes inline (every id and
+/// most values), so a corpus of a million annotations does not make millions of allocations.
+pub type Name = compact_str::CompactString;
+
 /// Document ids, claim ids and entity ids: `[A-Za-z0-9_-]+`.
 pub fn is_valid_id(id: &str) -> bool {
     !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
@@ -28,8 +32,8 @@ pub fn words(value: &str, range: TextRange) -> impl Iterator<Item = (&str, TextR
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ClaimRef {
     /// `None` for a claim of the same document.
-    pub document: Option<String>,
-    pub claim: String,
+    pub document: Option<Name>,
+    pub claim: Name,
     /// The whole reference.
     pub range: TextRange,
 }
@@ -53,8 +57,8 @@ pub fn parse_claim_ref(text: &str, range: TextRange) -> Result<ClaimRef, String>
         ));
     }
     Ok(ClaimRef {
-        document: document.map(str::to_string),
-        claim: claim.to_string(),
+        document: document.map(Name::from),
+        claim: Name::from(claim),
         range,
     })
 }

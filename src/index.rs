@@ -136,7 +136,7 @@ impl CorpusIndex {
                 let link = SourceLink {
                     claim: k as u32,
                     range: document.range,
-                    target_claim: target.as_ref().map(|c| c.claim.clone()),
+                    target_claim: target.as_ref().map(|c| c.claim.to_string()),
                 };
                 bucket(&mut self.source_references, &document.value).push(slot, link);
             }
@@ -171,11 +171,11 @@ impl CorpusIndex {
         let mut referred: Vec<&str> = Vec::new();
         for claim in &doc.claims {
             if let Some(id) = &claim.id
-                && let Some(set) = self.claims_by_id.get_mut(&id.value)
+                && let Some(set) = self.claims_by_id.get_mut(id.value.as_str())
             {
                 set.remove(&slot);
                 if set.is_empty() {
-                    self.claims_by_id.remove(&id.value);
+                    self.claims_by_id.remove(id.value.as_str());
                 }
             }
             for relation in &claim.relations {

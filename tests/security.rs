@@ -53,7 +53,11 @@ fn the_core_and_both_faces_never_write_run_or_connect() {
         }
     }
     assert!(scanned > 30, "only {scanned} source files scanned");
-    assert!(found.is_empty(), "calls that write, run or connect:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "calls that write, run or connect:\n{}",
+        found.join("\n")
+    );
 }
 
 fn listing(root: &Path) -> Vec<(String, Vec<u8>)> {
@@ -103,7 +107,9 @@ fn the_server_writes_nothing_even_when_asked_for_edits() {
         json!({ "textDocument": { "uri": uri }, "position": at, "newName": "dmitry-rogozin" }),
     );
     assert!(
-        rename["result"]["documentChanges"].as_array().is_some_and(|c| c.len() > 5),
+        rename["result"]["documentChanges"]
+            .as_array()
+            .is_some_and(|c| c.len() > 5),
         "{rename}"
     );
     let broken = text.replacen("e=rogozin", "e=rogozin-new", 1);

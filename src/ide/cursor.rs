@@ -78,7 +78,7 @@ pub fn at(corpus: &Corpus, slot: u32, offset: usize) -> Option<Found> {
                 EntityRefSite::Mention(m) => doc.mentions.get(m as usize).and_then(|m| m.claim),
                 _ => None,
             };
-            return found(Item::Entity { id: r.id.clone() }, r.range, claim_date(doc, claim));
+            return found(Item::Entity { id: r.id.to_string() }, r.range, claim_date(doc, claim));
         }
     }
     for (k, claim) in doc.claims.iter().enumerate() {
@@ -153,7 +153,7 @@ pub fn at(corpus: &Corpus, slot: u32, offset: usize) -> Option<Found> {
             let range = doc.span(span).text_range;
             return found(
                 Item::Entity {
-                    id: m.entity.value.clone(),
+                    id: m.entity.value.to_string(),
                 },
                 range,
                 claim_date(doc, m.claim),

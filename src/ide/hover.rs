@@ -28,7 +28,7 @@ pub fn hover(corpus: &Corpus, slot: u32, offset: usize) -> Option<Hover> {
             let r = reference.as_ref()?;
             let written = match &r.document {
                 Some(d) => format!("{d}:{}", r.claim),
-                None => r.claim.clone(),
+                None => r.claim.to_string(),
             };
             format!("No claim `{written}` in the corpus.")
         }

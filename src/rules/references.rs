@@ -121,7 +121,12 @@ fn resolve(cx: &Context, reference: &ClaimRef, out: &mut Vec<Finding>) -> Option
     let mut near = suggest::closest(&reference.claim, candidates, 3);
     if reference.document.is_none() {
         // The same id in other documents: the author probably meant `DOC:ID`.
-        let elsewhere = cx.index.claims_by_id.get(&reference.claim).into_iter().flatten();
+        let elsewhere = cx
+            .index
+            .claims_by_id
+            .get(reference.claim.as_str())
+            .into_iter()
+            .flatten();
         let qualified: Vec<String> = elsewhere
             .filter(|&&slot| slot != cx.slot)
             .map(|&slot| format!("{}:{}", cx.documents[slot as usize].id, reference.claim))

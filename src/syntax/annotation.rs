@@ -6,6 +6,7 @@
 //! goes on after each one.
 
 use super::blocks::{Blocks, Paragraph};
+use crate::ids::Name;
 use crate::text::TextRange;
 
 /// One `#id`, `.class` or `key=value` inside `{…}`.
@@ -13,10 +14,10 @@ use crate::text::TextRange;
 pub struct Attribute {
     pub kind: AttributeKind,
     /// The key for `key=value`; empty for ids and classes.
-    pub key: String,
+    pub key: Name,
     pub key_range: TextRange,
     /// The id (without `#`), the class (without `.`) or the value, unquoted and unescaped.
-    pub value: String,
+    pub value: Name,
     /// The value's range, inside the quotes when quoted.
     pub value_range: TextRange,
     /// The whole token.
@@ -202,9 +203,9 @@ impl<'t> Scanner<'t> {
                     }
                     attributes.push(Attribute {
                         kind,
-                        key: String::new(),
+                        key: Name::default(),
                         key_range: TextRange::new(start, start + 1),
-                        value: self.text[start + 1..i].to_string(),
+                        value: Name::from(&self.text[start + 1..i]),
                         value_range: TextRange::new(start + 1, i),
                         range: TextRange::new(start, i),
                     });
@@ -280,7 +281,7 @@ impl<'t> Scanner<'t> {
                             return (AttributesEnd::Unclosed, attributes);
                         }
                         value_end = j;
-                        value = unescaped;
+                        value = Name::from(unescaped.as_str());
                         i = j + 1;
                     } else {
                         value_start = i;
@@ -288,7 +289,7 @@ impl<'t> Scanner<'t> {
                             i += 1;
                         }
                         value_end = i;
-                        value = self.text[value_start..value_end].to_string();
+                        value = Name::from(&self.text[value_start..value_end]);
                         if value.is_empty() {
                             let key = &self.text[start..key_end];
                             self.error(
@@ -299,7 +300,7 @@ impl<'t> Scanner<'t> {
                             continue;
                         }
                     }
-                    let key = self.text[start..key_end].to_string();
+                    let key = Name::from(&self.text[start..key_end]);
                     if attributes
                         .iter()
                         .any(|a| a.kind == AttributeKind::KeyValue && a.key == key)
