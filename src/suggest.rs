@@ -1,12 +1,15 @@
 //! "Did you mean …?": the closest known names to a misspelt one.
 
 /// Up to `n` candidates closest to `target`, best first. A candidate counts when it is a
-/// case-insensitive match, when one contains the other as a `-`/`_`-separated part
-/// (`nelson` → `bill-nelson`), or when its edit distance is small for its length.
+/// case-insensitive match, when one is a whole `-`/`_`-separated part of the other
+/// (`nelson` ↔ `bill-nelson`), or when its edit distance is small for its length.
 pub fn closest<'a>(target: &str, candidates: impl IntoIterator<Item = &'a str>, n: usize) -> Vec<String> {
     let lower = target.to_lowercase();
     let target_len = lower.chars().count();
+    // Sharing any part is not enough: `2022-03-04-x` shares `2022` with a thousand ids.
     let target_parts: Vec<&str> = lower.split(['-', '_']).filter(|p| p.len() > 2).collect();
+    let target_parts: &[&str] = if target_parts.len() > 1 { &target_parts } else { &[] };
+    let target_is_one_part = lower.len() > 2 && !lower.contains(['-', '_']);
     let target_histogram = histogram(&lower);
     let mut scored: Vec<(usize, &str)> = candidates
         .into_iter()
@@ -16,9 +19,10 @@ pub fn closest<'a>(target: &str, candidates: impl IntoIterator<Item = &'a str>, 
             if c.eq_ignore_ascii_case(&lower) {
                 return Some((0, c));
             }
-            if target_parts
-                .iter()
-                .any(|p| c.split(['-', '_']).any(|cp| cp.eq_ignore_ascii_case(p)))
+            if target_parts.iter().any(|p| c.eq_ignore_ascii_case(p))
+                || (target_is_one_part
+                    && c.len() > lower.len()
+                    && c.split(['-', '_']).any(|cp| cp.eq_ignore_ascii_case(&lower)))
             {
                 return Some((1, c));
             }
@@ -86,6 +90,9 @@ mod tests {
         let ids = ["rogozin", "roscosmos", "bill-nelson", "nasa"];
         assert_eq!(closest("rogozn", ids, 3), ["rogozin"]);
         assert_eq!(closest("nelson", ids, 3), ["bill-nelson"]);
+        assert_eq!(closest("bill-nelson", ["nelson", "rogozin"], 3), ["nelson"]);
+        // A shared part alone is no suggestion.
+        assert!(closest("2022-04-02-nasa-letter", ["2022-05-01-rogozin-tweet"], 3).is_empty());
         assert_eq!(closest("NASA", ids, 3), ["nasa"]);
         assert!(closest("zzzzzz", ids, 3).is_empty());
     }

@@ -11,10 +11,18 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     unused(cx, out);
 }
 
-/// Whether `range` lies inside one of `sorted` (sorted by start, pairwise disjoint).
-fn inside(sorted: &[TextRange], range: TextRange) -> bool {
-    let k = sorted.partition_point(|r| r.start <= range.start);
-    k > 0 && sorted[k - 1].contains_range(range)
+/// The prose of `body`: what lies between the `excluded` ranges (sorted by start).
+fn prose(body: TextRange, excluded: &[TextRange]) -> impl Iterator<Item = TextRange> + '_ {
+    let mut at = body.start;
+    excluded.iter().map(Some).chain([None]).filter_map(move |r| {
+        let (gap_end, next) = match r {
+            Some(r) => (r.start.min(body.end), r.end),
+            None => (body.end, body.end),
+        };
+        let gap = (gap_end > at).then(|| TextRange::new(at as usize, gap_end as usize));
+        at = at.max(next);
+        gap
+    })
 }
 
 fn unannotated(cx: &Context, out: &mut Vec<Finding>) {
@@ -22,7 +30,7 @@ fn unannotated(cx: &Context, out: &mut Vec<Finding>) {
     // Not prose: code, comments and attribute blocks.
     let mut excluded: Vec<TextRange> = doc.syntax.masked.clone();
     excluded.extend(doc.syntax.spans.iter().map(|s| s.attributes_range));
-    excluded.sort();
+    excluded.sort_unstable();
     // Each entity's mention texts in this document. Mentions of one entity may nest, so keep all.
     let mut mentioned: HashMap<&str, Vec<TextRange>> = HashMap::new();
     for m in &doc.mentions {
@@ -35,10 +43,9 @@ fn unannotated(cx: &Context, out: &mut Vec<Finding>) {
         ranges.sort();
     }
     let body = TextRange::new(doc.syntax.body_start, doc.text.len());
-    for found in cx.index.names.find(&doc.text, body) {
-        if inside(&excluded, found.range) {
-            continue;
-        }
+    // Only prose is searched: attribute blocks and code are a large share of an annotated text.
+    let found_names = prose(body, &excluded).flat_map(|gap| cx.index.names.find(&doc.text, gap));
+    for found in found_names {
         for entity in found.entities {
             if doc.kind == DocumentKind::Entity && *entity == doc.id {
                 continue; // An entity's own page names it freely.
@@ -89,4 +96,19 @@ fn unused(cx: &Context, out: &mut Vec<Finding>) {
         range,
         format!("nothing in the corpus references the entity `{}`: mention it (`[…]{{e={}}}`) somewhere, or remove the file", doc.id, doc.id),
     ));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prose_is_what_lies_between_exclusions() {
+        let r = |a: usize, b: usize| TextRange::new(a, b);
+        let gaps = |body, ex: &[TextRange]| prose(body, ex).collect::<Vec<_>>();
+        assert_eq!(gaps(r(0, 10), &[]), [r(0, 10)]);
+        assert_eq!(gaps(r(0, 10), &[r(2, 4), r(3, 6), r(8, 12)]), [r(0, 2), r(6, 8)]);
+        assert_eq!(gaps(r(5, 10), &[r(0, 6), r(7, 7)]), [r(6, 7), r(7, 10)]);
+        assert_eq!(gaps(r(0, 4), &[r(0, 4)]), Vec::<TextRange>::new());
+    }
 }
