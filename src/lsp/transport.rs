@@ -90,15 +90,18 @@ fn find_content_length(line: &[u8]) -> Option<usize> {
 /// message most likely starts.
 pub struct FrameReader<R> {
     input: R,
+    /// Whether bodies are checked (the client's) or passed as they are (the server's own).
+    check: bool,
     resyncing: bool,
     /// The part of a garbage line from its `Content-Length:` on.
     pending: Option<Vec<u8>>,
 }
 
 impl<R: AsyncBufRead + Unpin> FrameReader<R> {
-    pub fn new(input: R) -> Self {
+    pub fn new(input: R, check: bool) -> Self {
         FrameReader {
             input,
+            check,
             resyncing: false,
             pending: None,
         }
@@ -171,12 +174,20 @@ impl<R: AsyncBufRead + Unpin> FrameReader<R> {
         if read < length {
             return Ok(Frame::End); // The input ended inside the message.
         }
-        Ok(check_body(body))
+        Ok(if self.check {
+            check_body(body)
+        } else {
+            Frame::Message(body)
+        })
     }
 }
 
 /// A body tower-lsp-server can decode passes; anything else is answered here, by id when it has one.
 fn check_body(body: Vec<u8>) -> Frame {
+    if serde_json::from_slice::<Request>(&body).is_ok() || serde_json::from_slice::<Response>(&body).is_ok() {
+        return Frame::Message(body);
+    }
+    // Not a message: read it again, only to say why and to answer by its id.
     let value: Value = match serde_json::from_slice(&body) {
         Ok(v) => v,
         Err(e) => {
@@ -188,9 +199,6 @@ fn check_body(body: Vec<u8>) -> Frame {
         }
     };
     let id = value.get("id").cloned().unwrap_or(Value::Null);
-    if serde_json::from_value::<Request>(value.clone()).is_ok() || serde_json::from_value::<Response>(value).is_ok() {
-        return Frame::Message(body);
-    }
     Frame::Bad {
         id: if id.is_string() || id.is_number() {
             id
@@ -219,7 +227,7 @@ pub async fn read_client(
     mut server: impl AsyncWrite + Unpin,
     answers: mpsc::UnboundedSender<Vec<u8>>,
 ) {
-    let mut input = FrameReader::new(BufReader::with_capacity(1 << 16, input));
+    let mut input = FrameReader::new(BufReader::with_capacity(1 << 16, input), true);
     loop {
         match input.read_frame().await {
             Ok(Frame::Message(body)) => {
@@ -255,7 +263,7 @@ pub async fn write_client(
     // channel (whose recv is), and an answer can never split one.
     let (frames_tx, mut frames) = mpsc::channel::<Vec<u8>>(16);
     tokio::spawn(async move {
-        let mut server = FrameReader::new(BufReader::new(server));
+        let mut server = FrameReader::new(BufReader::with_capacity(1 << 16, server), false);
         while let Ok(Frame::Message(body)) = server.read_frame().await {
             if frames_tx.send(frame(&body)).await.is_err() {
                 break;
@@ -286,7 +294,7 @@ mod tests {
     use super::*;
 
     async fn frames(input: &[u8]) -> Vec<Frame> {
-        let mut r = FrameReader::new(BufReader::new(input));
+        let mut r = FrameReader::new(BufReader::new(input), true);
         let mut out = Vec::new();
         loop {
             let f = r.read_frame().await.unwrap();
