@@ -12,13 +12,19 @@ use std::time::Duration;
 pub struct Client {
     child: Child,
     stdin: ChildStdin,
-    messages: mpsc::Receiver<Value>,
+    /// Each message with the moment its last byte was read (before it was parsed).
+    messages: mpsc::Receiver<(std::time::Instant, Value)>,
     next_id: i64,
     /// Whether the server's own requests get an answer (a silent client tests the bounded wait).
     pub answers_server_requests: bool,
 }
 
 pub fn read_message(reader: &mut impl BufRead) -> Option<Value> {
+    read_timed(reader).map(|(_, v)| v)
+}
+
+/// A message, and when its last byte arrived.
+fn read_timed(reader: &mut impl BufRead) -> Option<(std::time::Instant, Value)> {
     let mut length = None;
     loop {
         let mut line = String::new();
@@ -35,7 +41,8 @@ pub fn read_message(reader: &mut impl BufRead) -> Option<Value> {
     }
     let mut body = vec![0; length?];
     reader.read_exact(&mut body).ok()?;
-    serde_json::from_slice(&body).ok()
+    let arrived = std::time::Instant::now();
+    serde_json::from_slice(&body).ok().map(|v| (arrived, v))
 }
 
 impl Client {
@@ -56,7 +63,7 @@ impl Client {
         let mut stdout = BufReader::new(child.stdout.take().unwrap());
         let (tx, messages) = mpsc::channel();
         std::thread::spawn(move || {
-            while let Some(m) = read_message(&mut stdout) {
+            while let Some(m) = read_timed(&mut stdout) {
                 if tx.send(m).is_err() {
                     break;
                 }
@@ -106,15 +113,27 @@ impl Client {
 
     /// Sends a request and waits for its response, answering the server's own requests meanwhile.
     pub fn request(&mut self, method: &str, params: Value) -> Value {
-        self.next_id += 1;
-        let id = self.next_id;
-        self.send(&json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
-        self.wait(|m| (m["id"] == id && m.get("method").is_none()).then(|| m.clone()))
+        self.request_timed(method, params).1
     }
 
-    pub fn wait<T>(&mut self, mut pick: impl FnMut(&Value) -> Option<T>) -> T {
+    /// A request's answer, and the time from sending it to the answer's last byte (the
+    /// client's own parsing of the answer not included).
+    pub fn request_timed(&mut self, method: &str, params: Value) -> (Duration, Value) {
+        self.next_id += 1;
+        let id = self.next_id;
+        let sent = std::time::Instant::now();
+        self.send(&json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
+        let (arrived, answer) = self.wait_timed(|m| (m["id"] == id && m.get("method").is_none()).then(|| m.clone()));
+        (arrived.saturating_duration_since(sent), answer)
+    }
+
+    pub fn wait<T>(&mut self, pick: impl FnMut(&Value) -> Option<T>) -> T {
+        self.wait_timed(pick).1
+    }
+
+    pub fn wait_timed<T>(&mut self, mut pick: impl FnMut(&Value) -> Option<T>) -> (std::time::Instant, T) {
         loop {
-            let m = self
+            let (arrived, m) = self
                 .messages
                 .recv_timeout(Duration::from_secs(20))
                 .expect("the server answers within 20 s");
@@ -124,7 +143,7 @@ impl Client {
                 self.send(&json!({ "jsonrpc": "2.0", "id": id, "result": null }));
             }
             if let Some(found) = pick(&m) {
-                return found;
+                return (arrived, found);
             }
         }
     }
