@@ -187,7 +187,7 @@ fn bench_lsp(articles: usize, dir: &Path) {
     let (def50, def99, _) = timed(&mut c, "textDocument/definition", on("{e=hub-person}", 4), 200);
     let mut refs = on("{e=hub-person}", 4);
     refs["context"] = json!({ "includeDeclaration": true });
-    let (refs50, refs99, found) = timed(&mut c, "textDocument/references", refs, 10);
+    let (refs50, refs99, found) = timed(&mut c, "textDocument/references", refs, 30);
     let references = found["result"].as_array().map_or(0, Vec::len);
     let (comp50, comp99, _) = timed(&mut c, "textDocument/completion", on("{e=hub-person}", 3), 50);
     let (sym50, sym99, _) = timed(&mut c, "workspace/symbol", json!({ "query": "arti 5" }), 20);

@@ -213,3 +213,71 @@ fn server_requests_that_are_never_answered_do_not_block_the_session() {
     c.notify("exit", Value::Null);
     assert_eq!(c.exit_status(), Some(0));
 }
+
+/// Answers above 64 KiB skip tower-lsp-server's `Value` layer and are spliced into the output
+/// by the stdio writer (`lsp::large_answer`): they must arrive whole, under their own id, and
+/// equal to what the core finds.
+#[test]
+fn large_answers_arrive_whole_and_equal_to_the_core() {
+    use annals::lsp::convert::{self, Encoding};
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    annals::generate::write(&annals::generate::Spec::new(300), &root).unwrap();
+    let corpus = annals::corpus::Corpus::load(&root).unwrap();
+    let slot = (0..corpus.documents.len() as u32)
+        .find(|&s| corpus.documents[s as usize].text.contains("{e=hub-person}"))
+        .expect("a generated article mentions hub-person");
+    let doc = &corpus.documents[slot as usize];
+    let offset = doc.text.find("{e=hub-person}").unwrap() + 4;
+    let uri_of = |s: u32| {
+        Uri::from_file_path(root.join(&corpus.documents[s as usize].path))
+            .unwrap()
+            .to_string()
+    };
+    let mut expected: Vec<Value> = annals::ide::references::references(&corpus, slot, offset, true)
+        .iter()
+        .map(|l| {
+            let d = &corpus.documents[l.document as usize];
+            json!({ "uri": uri_of(l.document), "range": convert::range(&d.text, &d.lines, l.range, Encoding::Utf16) })
+        })
+        .collect();
+    assert!(
+        serde_json::to_vec(&expected).unwrap().len() > annals::lsp::large_answer::THRESHOLD,
+        "the answer must be large enough to take the detour"
+    );
+    let position = convert::position(&doc.text, &doc.lines, offset, Encoding::Utf16);
+    let at = json!({ "textDocument": { "uri": uri_of(slot) }, "position": position });
+
+    let mut c = Client::spawn(&root);
+    c.initialize(&root, json!({}));
+    for round in 0..3 {
+        // A small request between large ones: ids and order stay right.
+        let hover = c.request("textDocument/hover", at.clone());
+        assert!(hover["result"]["contents"]["value"].is_string(), "{hover}");
+        let mut params = at.clone();
+        params["context"] = json!({ "includeDeclaration": true });
+        let answer = c.request("textDocument/references", params);
+        let mut found = answer["result"].as_array().cloned().unwrap_or_default();
+        let key = |v: &Value| v.to_string();
+        found.sort_by_key(key);
+        expected.sort_by_key(key);
+        assert_eq!(found.len(), expected.len(), "round {round}");
+        assert!(
+            found == expected,
+            "round {round}: the stdio answer differs from the core's"
+        );
+    }
+
+    let mut params = at.clone();
+    params["newName"] = json!("the-hub-person");
+    let edit = c.request("textDocument/rename", params);
+    let change = annals::ide::rename::rename(&corpus, slot, offset, "the-hub-person").unwrap();
+    let text = edit.to_string();
+    assert!(!text.contains("annals-answer:"), "a placeholder reached the client");
+    let edits: usize = edit["result"]["documentChanges"]
+        .as_array()
+        .map(|ops| ops.iter().map(|o| o["edits"].as_array().map_or(0, Vec::len)).sum())
+        .unwrap_or(0);
+    assert_eq!(edits, change.edits.len(), "{}", &text[..text.len().min(500)]);
+    assert!(text.len() > annals::lsp::large_answer::THRESHOLD);
+}

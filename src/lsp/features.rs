@@ -104,6 +104,43 @@ pub fn document_symbol(doc: &crate::document::Document, s: Symbol, enc: Encoding
     }
 }
 
+/// About the bytes of an edit's JSON (for `large_answer`): a text edit's range and keys are
+/// about 80 bytes besides its text.
+pub fn workspace_edit_size_hint(edit: &WorkspaceEdit) -> usize {
+    let edits = |edits: &[TextEdit]| edits.iter().map(|e| 80 + e.new_text.len()).sum::<usize>();
+    let changes: usize = edit
+        .changes
+        .iter()
+        .flatten()
+        .map(|(uri, e)| uri.as_str().len() + 8 + edits(e))
+        .sum();
+    let operations: usize = match &edit.document_changes {
+        Some(DocumentChanges::Operations(ops)) => ops
+            .iter()
+            .map(|op| match op {
+                DocumentChangeOperation::Edit(e) => {
+                    e.text_document.uri.as_str().len()
+                        + 48
+                        + e.edits
+                            .iter()
+                            .map(|e| match e {
+                                OneOf::Left(e) => 80 + e.new_text.len(),
+                                OneOf::Right(e) => 120 + e.text_edit.new_text.len(),
+                            })
+                            .sum::<usize>()
+                }
+                DocumentChangeOperation::Op(_) => 256,
+            })
+            .sum(),
+        Some(DocumentChanges::Edits(docs)) => docs
+            .iter()
+            .map(|d| d.text_document.uri.as_str().len() + 48 + d.edits.len() * 80)
+            .sum(),
+        None => 0,
+    };
+    changes + operations
+}
+
 /// A core change as a WorkspaceEdit: plain `changes` when it only edits text, else
 /// `documentChanges` with the file operations (text edits first, then creations, then renames).
 pub fn workspace_edit(ws: &Workspace, k: usize, change: SourceChange) -> Option<WorkspaceEdit> {

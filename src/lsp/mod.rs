@@ -4,6 +4,7 @@
 pub mod convert;
 pub mod diagnostics;
 pub mod features;
+pub mod large_answer;
 pub mod server;
 pub mod state;
 pub mod transport;
@@ -20,7 +21,8 @@ pub fn service(options: Options) -> (LspService<Server>, ClientSocket, Arc<Atomi
     let shut_down = Arc::new(AtomicBool::new(false));
     let flag = shut_down.clone();
     let test_hooks = options.test_hooks;
-    let mut builder = LspService::build(move |client| Server::new(client, flag));
+    let large_answers = options.large_answers;
+    let mut builder = LspService::build(move |client| Server::new(client, flag, large_answers.clone()));
     if test_hooks {
         builder = builder
             .custom_method("annals/crash", Server::crash)
@@ -45,13 +47,22 @@ pub fn run_stdio() -> i32 {
         }
     };
     let status = runtime.block_on(async {
-        let (service, socket, shut_down) = service(Options::default());
+        let large_answers = large_answer::LargeAnswers::default();
+        let (service, socket, shut_down) = service(Options {
+            large_answers: Some(large_answers.clone()),
+            ..Options::default()
+        });
         // Frames pass through `transport`, which answers malformed ones and reads on.
         let (to_server, server_input) = tokio::io::duplex(1 << 16);
         let (server_output, from_server) = tokio::io::duplex(1 << 16);
         let (answers_tx, answers_rx) = tokio::sync::mpsc::unbounded_channel();
         tokio::spawn(transport::read_client(tokio::io::stdin(), to_server, answers_tx));
-        let writer = tokio::spawn(transport::write_client(from_server, answers_rx, tokio::io::stdout()));
+        let writer = tokio::spawn(transport::write_client(
+            from_server,
+            answers_rx,
+            tokio::io::stdout(),
+            Some(large_answers),
+        ));
         tower_lsp_server::Server::new(server_input, server_output, socket)
             .serve(service)
             .await;

@@ -5,6 +5,7 @@
 //! be trusted, so there is nowhere to resume from). The server's own output passes through
 //! a writer that interleaves these answers between whole frames.
 
+use super::large_answer::LargeAnswers;
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::sync::mpsc;
@@ -231,7 +232,8 @@ pub async fn read_client(
     loop {
         match input.read_frame().await {
             Ok(Frame::Message(body)) => {
-                if server.write_all(&frame(&body)).await.is_err() {
+                let header = format!("Content-Length: {}\r\n\r\n", body.len());
+                if server.write_all(header.as_bytes()).await.is_err() || server.write_all(&body).await.is_err() {
                     break; // The server has ended.
                 }
             }
@@ -258,29 +260,50 @@ pub async fn write_client(
     server: impl AsyncRead + Unpin + Send + 'static,
     mut answers: mpsc::UnboundedReceiver<Vec<u8>>,
     mut output: impl AsyncWrite + Unpin,
+    large_answers: Option<LargeAnswers>,
 ) {
     // Reading a frame is not cancel-safe, so whole frames come from their own task through a
     // channel (whose recv is), and an answer can never split one.
-    let (frames_tx, mut frames) = mpsc::channel::<Vec<u8>>(16);
+    // A frame travels as pieces (header, body, or a large answer's parts), so megabytes are
+    // not copied into one buffer again.
+    let (frames_tx, mut frames) = mpsc::channel::<Vec<Vec<u8>>>(16);
+    let recycle = large_answers.clone();
     tokio::spawn(async move {
         let mut server = FrameReader::new(BufReader::with_capacity(1 << 16, server), false);
         while let Ok(Frame::Message(body)) = server.read_frame().await {
-            if frames_tx.send(frame(&body)).await.is_err() {
+            let body = match &large_answers {
+                Some(large) => large.splice(body),
+                None => vec![body],
+            };
+            let length: usize = body.iter().map(Vec::len).sum();
+            let mut pieces = vec![format!("Content-Length: {length}\r\n\r\n").into_bytes()];
+            pieces.extend(body);
+            if frames_tx.send(pieces).await.is_err() {
                 break;
             }
         }
     });
     loop {
-        let bytes = tokio::select! {
+        let pieces = tokio::select! {
             biased;
-            Some(answer) = answers.recv() => answer,
+            Some(answer) = answers.recv() => vec![answer],
             next = frames.recv() => match next {
-                Some(bytes) => bytes,
+                Some(pieces) => pieces,
                 None => break, // The server has ended.
             },
         };
-        if output.write_all(&bytes).await.is_err() || output.flush().await.is_err() {
+        for piece in &pieces {
+            if output.write_all(piece).await.is_err() {
+                return;
+            }
+        }
+        if output.flush().await.is_err() {
             return;
+        }
+        if let Some(large) = &recycle
+            && pieces.len() > 2
+        {
+            pieces.into_iter().for_each(|piece| large.recycle(piece));
         }
     }
     while let Ok(answer) = answers.try_recv() {

@@ -108,7 +108,10 @@ impl TestServer {
         if setup.folders.is_empty() && !files.contains_key("annals.toml") {
             std::fs::write(dir.path().join("annals.toml"), "[corpus]\nname = \"fixture\"\n").unwrap();
         }
-        let (service, socket, _) = lsp::service(Options { test_hooks: true });
+        let (service, socket, _) = lsp::service(Options {
+            test_hooks: true,
+            ..Options::default()
+        });
         let (tx, incoming) = mpsc::unbounded_channel();
         let (mut stream, mut sink) = socket.split();
         tokio::spawn(async move {
