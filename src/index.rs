@@ -61,6 +61,9 @@ impl<T> BySlot<T> {
     fn push(&mut self, slot: u32, value: T) {
         self.0.push((slot, value));
     }
+    fn shrink(&mut self) {
+        self.0.shrink_to_fit();
+    }
     fn remove_slot(&mut self, slot: u32) {
         self.0.retain(|(s, _)| *s != slot);
     }
@@ -102,6 +105,9 @@ impl CorpusIndex {
             index.add_document(slot as u32, doc);
         }
         index.refresh_entities(documents);
+        // The lists grew by doubling; a whole corpus's worth of slack is worth one pass to return.
+        index.entity_references.values_mut().for_each(BySlot::shrink);
+        index.referrers.values_mut().for_each(BySlot::shrink);
         index
     }
 
