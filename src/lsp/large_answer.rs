@@ -168,8 +168,9 @@ impl LargeAnswers {
         }
     }
 
-    /// Answers stashed and not yet written (for tests: none may be left behind).
-    pub fn pending(&self) -> usize {
+    /// Answers stashed and not yet written (none may be left behind).
+    #[cfg(test)]
+    fn pending(&self) -> usize {
         self.lock().answers.len()
     }
 }
