@@ -122,8 +122,7 @@ fn a_50_mb_file_is_skipped_unread_and_read_when_the_limit_allows_it() {
     write_big_article(&dir.path().join("articles/big.md"), 50 << 20);
 
     // Above the default limit (16 MiB): a finding, and the file is never read. The peak RSS
-    // proves it: the whole process stays well under the file's size. (A child's peak counts
-    // its parent's at the time of the spawn: this test process must stay small until here.)
+    // proves it: the whole process stays well under the file's size.
     let (_, peak_kib, _) = support::measure(annals().args(["check", "--format", "json"]).arg(dir.path()));
     let (status, documents, found) = check(dir.path());
     assert_eq!(status, Some(1));

@@ -137,23 +137,48 @@ pub mod lsp;
 pub mod stdio;
 
 /// Runs a command to its end with its output discarded, returning (wall time, peak RSS in
-/// KiB, exit status) through wait4, which reports the child's resource usage.
-// The child is reaped by wait4 (not Child::wait).
-#[allow(clippy::zombie_processes, dead_code)]
+/// KiB, exit status).
+///
+/// The peak comes from GNU time, which starts the command and reports its child's own peak.
+/// Measured from here (wait4), a child's peak would include this process's: the kernel
+/// charges a spawned process the memory of the one it was spawned from (for a vfork-style
+/// spawn, that one's peak), and tests running in parallel threads raise it.
+#[allow(dead_code)]
 pub fn measure(command: &mut std::process::Command) -> (std::time::Duration, u64, Option<i32>) {
-    use std::process::Stdio;
+    use std::process::{Command, Stdio};
+    let time = std::path::Path::new("/usr/bin/time");
+    assert!(
+        time.is_file(),
+        "GNU time is missing: apt-get install time (bash .ci/run installs it)"
+    );
+    let report = tempfile::NamedTempFile::new().expect("a temporary file");
+    let mut timed = Command::new(time);
+    timed
+        .args(["--quiet", "-f", "%M", "-o"])
+        .arg(report.path())
+        .arg(command.get_program())
+        .args(command.get_args());
+    if let Some(dir) = command.get_current_dir() {
+        timed.current_dir(dir);
+    }
+    for (key, value) in command.get_envs() {
+        match value {
+            Some(value) => timed.env(key, value),
+            None => timed.env_remove(key),
+        };
+    }
     let start = std::time::Instant::now();
-    let child = command
+    let status = timed
         .stdout(Stdio::null())
         .stderr(Stdio::null())
-        .spawn()
+        .status()
         .expect("the command starts");
-    let pid = child.id() as libc::pid_t;
-    let mut status = 0;
-    // SAFETY: rusage is plain data, and wait4 fills it for our own child.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    assert_eq!(waited, pid, "wait4 failed");
-    let code = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
-    (start.elapsed(), usage.ru_maxrss as u64, code)
+    let wall = start.elapsed();
+    let text = std::fs::read_to_string(report.path()).unwrap_or_default();
+    let peak = text
+        .lines()
+        .rev()
+        .find_map(|l| l.trim().parse::<u64>().ok())
+        .unwrap_or_else(|| panic!("GNU time reported no peak RSS: {text:?}"));
+    (wall, peak, status.code())
 }
