@@ -174,18 +174,7 @@ pub struct EntityRef {
     pub site: EntityRefSite,
 }
 
-/// Known attribute keys on mentions and claims (FORMAT.md section 3).
-pub const ATTRIBUTE_KEYS: [&str; 9] = [
-    "e",
-    "by",
-    "date",
-    "via",
-    "source",
-    "replies-to",
-    "repeats",
-    "contradicts",
-    "supports",
-];
+pub use crate::syntax::annotation::ATTRIBUTE_KEYS;
 
 #[derive(Debug)]
 pub struct Document {

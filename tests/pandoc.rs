@@ -81,7 +81,7 @@ fn referee(path: &Path) -> (usize, usize) {
     for span in &doc.syntax.spans {
         for a in &span.attributes {
             let expected = match a.kind {
-                AttributeKind::KeyValue => format!("data-{}=\"{}\"", a.key, html_escape(&a.value)),
+                AttributeKind::KeyValue => format!("data-{}=\"{}\"", a.key(&doc.text), html_escape(&a.value)),
                 AttributeKind::Id => format!("id=\"{}\"", html_escape(&a.value)),
                 AttributeKind::Class => continue,
             };

@@ -106,7 +106,11 @@ fn attributes_quotes_escapes_and_ranges() {
     let by = span.get("by").unwrap();
     assert_eq!(by.value, "nasa  nelson");
     assert_eq!(&text[by.value_range.range()], "nasa  nelson");
-    assert_eq!(span.get("note").unwrap().value, "say \"hi\" \\ }");
+    // Not one of the format's keys: found by its text, and `get` (for known keys) does not see it.
+    let note = span.key_values().find(|a| a.key(&text) == "note").unwrap();
+    assert_eq!(note.value, "say \"hi\" \\ }");
+    assert!(note.known_key.is_none() && span.get("note").is_none());
+    assert_eq!(span.get("by").unwrap().known_key.map(|k| k.as_str()), Some("by"));
     assert_eq!(&text[span.get("date").unwrap().key_range.range()], "date");
     assert_eq!(
         &text[span.attributes_range.range()],

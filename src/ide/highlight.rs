@@ -73,7 +73,7 @@ pub fn tokens(doc: &Document) -> Vec<(TextRange, TokenKind)> {
                 AttributeKind::Class => out.push((a.range, TokenKind::Class)),
                 AttributeKind::KeyValue => {
                     out.push((a.key_range, TokenKind::AttributeKey));
-                    let value_kind = match a.key.as_str() {
+                    let value_kind = match a.known_key.map_or("", |k| k.as_str()) {
                         "e" | "by" => Some(TokenKind::EntityReference),
                         "date" => Some(TokenKind::Date),
                         "replies-to" | "repeats" | "contradicts" | "supports" | "source" => {

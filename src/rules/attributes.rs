@@ -11,15 +11,15 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
             continue; // Plain Pandoc spans are not ours to judge.
         }
         for attribute in span.key_values() {
-            if ATTRIBUTE_KEYS.contains(&attribute.key.as_str()) {
+            if attribute.known_key.is_some() {
                 continue;
             }
-            let near = suggest::closest(&attribute.key, ATTRIBUTE_KEYS, 1);
+            let written = attribute.key(&cx.doc.text);
+            let near = suggest::closest(written, ATTRIBUTE_KEYS, 1);
             let message = match near.first() {
-                Some(key) => format!("unknown attribute `{}=`; did you mean `{key}=`?", attribute.key),
+                Some(key) => format!("unknown attribute `{written}=`; did you mean `{key}=`?"),
                 None => format!(
-                    "unknown attribute `{}=`: mentions and claims take {}",
-                    attribute.key,
+                    "unknown attribute `{written}=`: mentions and claims take {}",
                     ATTRIBUTE_KEYS.map(|k| format!("`{k}=`")).join(", ")
                 ),
             };

@@ -9,12 +9,40 @@ use super::blocks::{Blocks, Paragraph};
 use crate::ids::Name;
 use crate::text::TextRange;
 
+/// Known attribute keys on mentions and claims (FORMAT.md section 3).
+pub const ATTRIBUTE_KEYS: [&str; 9] = [
+    "e",
+    "by",
+    "date",
+    "via",
+    "source",
+    "replies-to",
+    "repeats",
+    "contradicts",
+    "supports",
+];
+
+/// One of `ATTRIBUTE_KEYS`, by its index: a corpus holds a million attributes, and a key
+/// held as a string would cost 24 bytes each.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KnownKey(u8);
+
+impl KnownKey {
+    pub fn of(key: &str) -> Option<KnownKey> {
+        ATTRIBUTE_KEYS.iter().position(|k| *k == key).map(|k| KnownKey(k as u8))
+    }
+    pub fn as_str(self) -> &'static str {
+        ATTRIBUTE_KEYS.get(self.0 as usize).copied().unwrap_or("")
+    }
+}
+
 /// One `#id`, `.class` or `key=value` inside `{…}`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Attribute {
     pub kind: AttributeKind,
-    /// The key for `key=value`; empty for ids and classes.
-    pub key: Name,
+    /// Which of the format's keys a `key=value` has; `None` for any other key, and for ids
+    /// and classes. The key as written is `key(text)`.
+    pub known_key: Option<KnownKey>,
     pub key_range: TextRange,
     /// The id (without `#`), the class (without `.`) or the value, unquoted and unescaped.
     pub value: Name,
@@ -45,6 +73,17 @@ pub struct Span {
     pub parent: Option<u32>,
 }
 
+impl Attribute {
+    /// The key as written in `text` (the document's): keys have no escapes, so their text is
+    /// their source. Empty for ids and classes.
+    pub fn key<'t>(&self, text: &'t str) -> &'t str {
+        match self.kind {
+            AttributeKind::KeyValue => text.get(self.key_range.range()).unwrap_or(""),
+            AttributeKind::Id | AttributeKind::Class => "",
+        }
+    }
+}
+
 impl Span {
     pub fn id(&self) -> Option<&Attribute> {
         self.attributes.iter().find(|a| a.kind == AttributeKind::Id)
@@ -54,10 +93,12 @@ impl Span {
             .iter()
             .any(|a| a.kind == AttributeKind::Class && a.value == class)
     }
+    /// The attribute of one of the format's keys (`ATTRIBUTE_KEYS`); other keys are found
+    /// through `key_values` and `Attribute::key`.
     pub fn get(&self, key: &str) -> Option<&Attribute> {
         self.attributes
             .iter()
-            .find(|a| a.kind == AttributeKind::KeyValue && a.key == key)
+            .find(|a| a.kind == AttributeKind::KeyValue && a.known_key.is_some_and(|k| k.as_str() == key))
     }
     pub fn key_values(&self) -> impl Iterator<Item = &Attribute> {
         self.attributes.iter().filter(|a| a.kind == AttributeKind::KeyValue)
@@ -203,7 +244,7 @@ impl<'t> Scanner<'t> {
                     }
                     attributes.push(Attribute {
                         kind,
-                        key: Name::default(),
+                        known_key: None,
                         key_range: TextRange::new(start, start + 1),
                         value: Name::from(&self.text[start + 1..i]),
                         value_range: TextRange::new(start + 1, i),
@@ -300,17 +341,14 @@ impl<'t> Scanner<'t> {
                             continue;
                         }
                     }
-                    let key = Name::from(&self.text[start..key_end]);
-                    if attributes
-                        .iter()
-                        .any(|a| a.kind == AttributeKind::KeyValue && a.key == key)
-                    {
+                    let key = &self.text[start..key_end];
+                    if attributes.iter().any(|a| a.key(self.text) == key) {
                         self.error(start, i, format!("`{key}=` is given twice in one span; keep one (several ids go in quotes: `{key}=\"a b\"`)"));
                         continue;
                     }
                     attributes.push(Attribute {
                         kind: AttributeKind::KeyValue,
-                        key,
+                        known_key: KnownKey::of(key),
                         key_range: TextRange::new(start, key_end),
                         value,
                         value_range: TextRange::new(value_start, value_end),
@@ -480,5 +518,24 @@ fn assign_parents(spans: &mut [Span]) {
         }
         spans[k].parent = stack.last().map(|&p| p as u32);
         stack.push(k);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_attribute_stays_small() {
+        // A corpus of 10,000 articles holds about a million: each byte here is a megabyte there.
+        assert!(
+            std::mem::size_of::<Attribute>() <= 56,
+            "{}",
+            std::mem::size_of::<Attribute>()
+        );
+        for key in ATTRIBUTE_KEYS {
+            assert_eq!(KnownKey::of(key).map(KnownKey::as_str), Some(key));
+        }
+        assert_eq!(KnownKey::of("note"), None);
     }
 }
