@@ -137,7 +137,9 @@ pub enum Source {
 pub struct Mention {
     /// Index of the span in the syntax tree.
     pub span: u32,
-    pub entity: Located<Name>,
+    /// Its `e=` reference in `Document::entity_refs` (the id and its range), kept once:
+    /// `Document::mention_entity` reads it.
+    pub entity_ref: u32,
     /// The innermost claim whose text holds this mention.
     pub claim: Option<u32>,
 }
@@ -198,6 +200,11 @@ pub struct Document {
 }
 
 impl Document {
+    /// The id of the entity a mention names.
+    pub fn mention_entity(&self, m: &Mention) -> &str {
+        self.entity_refs.get(m.entity_ref as usize).map_or("", |r| r.id.as_str())
+    }
+
     pub fn span(&self, index: u32) -> &Span {
         &self.syntax.spans[index as usize]
     }
@@ -638,6 +645,7 @@ impl Lowering {
                 let Some(e) = span.get("e") else { continue };
                 if ids::is_valid_id(&e.value) {
                     let mention = doc.mentions.len() as u32;
+                    let entity_ref = self.entity_refs.len() as u32;
                     self.entity_refs.push(EntityRef {
                         id: e.value.clone(),
                         range: e.value_range,
@@ -645,7 +653,7 @@ impl Lowering {
                     });
                     doc.mentions.push(Mention {
                         span: k as u32,
-                        entity: Located::new(e.value.clone(), e.value_range),
+                        entity_ref,
                         claim: enclosing,
                     });
                 } else {

@@ -192,11 +192,11 @@ fn speakers_near(doc: &Document, claim: TextRange) -> Vec<(String, &'static str)
         .filter(|m| doc.span(m.span).range.end <= claim.start)
         .max_by_key(|m| doc.span(m.span).range.end);
     if let Some(m) = closest {
-        out.push((m.entity.value.to_string(), "mentioned just before"));
+        out.push((doc.mention_entity(m).to_string(), "mentioned just before"));
     }
     for m in &doc.mentions {
-        if para.contains_range(doc.span(m.span).range) && !out.iter().any(|(id, _)| *id == m.entity.value) {
-            out.push((m.entity.value.to_string(), "mentioned in this paragraph"));
+        if para.contains_range(doc.span(m.span).range) && !out.iter().any(|(id, _)| id == doc.mention_entity(m)) {
+            out.push((doc.mention_entity(m).to_string(), "mentioned in this paragraph"));
         }
     }
     out

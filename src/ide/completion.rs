@@ -233,7 +233,7 @@ fn mentioned_before(doc: &Document, offset: usize) -> Vec<&str> {
     let mut found: Vec<(u32, &str)> = doc
         .mentions
         .iter()
-        .map(|m| (doc.span(m.span).range.end, m.entity.value.as_str()))
+        .map(|m| (doc.span(m.span).range.end, doc.mention_entity(m)))
         .filter(|(end, _)| (*end as usize) <= offset && (*end as usize) >= paragraph_start)
         .collect();
     found.sort_by_key(|f| std::cmp::Reverse(f.0));

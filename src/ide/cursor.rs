@@ -153,7 +153,7 @@ pub fn at(corpus: &Corpus, slot: u32, offset: usize) -> Option<Found> {
             let range = doc.span(span).text_range;
             return found(
                 Item::Entity {
-                    id: m.entity.value.to_string(),
+                    id: doc.mention_entity(m).to_string(),
                 },
                 range,
                 claim_date(doc, m.claim),

@@ -78,7 +78,7 @@ pub fn document_symbols(doc: &Document) -> Vec<Symbol> {
         let span = doc.span(m.span);
         let symbol = Symbol {
             name: plain_text(doc, span.text_range),
-            detail: Some(m.entity.value.to_string()),
+            detail: Some(doc.mention_entity(m).to_string()),
             kind: SymbolKind::Mention,
             range: span.range,
             selection: span.text_range,

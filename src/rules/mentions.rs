@@ -35,7 +35,7 @@ fn unannotated(cx: &Context, out: &mut Vec<Finding>) {
     let mut mentioned: HashMap<&str, Vec<TextRange>> = HashMap::new();
     for m in &doc.mentions {
         mentioned
-            .entry(m.entity.value.as_str())
+            .entry(doc.mention_entity(m))
             .or_default()
             .push(doc.span(m.span).text_range);
     }
