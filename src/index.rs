@@ -136,7 +136,7 @@ impl CorpusIndex {
             if let Some(Source::Document {
                 document,
                 claim: target,
-            }) = &claim.source
+            }) = claim.source.as_deref()
             {
                 bucket(&mut self.referrers, &document.value).push(slot, ());
                 let link = SourceLink {
@@ -189,7 +189,7 @@ impl CorpusIndex {
                 claim_targets.push((target_doc, &relation.target.claim));
                 referred.push(target_doc);
             }
-            if let Some(Source::Document { document, .. }) = &claim.source {
+            if let Some(Source::Document { document, .. }) = claim.source.as_deref() {
                 referred.push(&document.value);
             }
         }

@@ -156,7 +156,7 @@ pub fn document_links(corpus: &Corpus, slot: u32) -> Vec<(TextRange, String)> {
     };
     let mut out = Vec::new();
     for claim in &doc.claims {
-        if let Some(Source::Address(a)) = &claim.source
+        if let Some(Source::Address(a)) = claim.source.as_deref()
             && (a.value.starts_with("http://") || a.value.starts_with("https://"))
         {
             out.push((a.range, a.value.clone()));

@@ -99,7 +99,7 @@ pub fn at(corpus: &Corpus, slot: u32, offset: usize) -> Option<Found> {
         if let Some(Source::Document {
             document,
             claim: target_claim,
-        }) = &claim.source
+        }) = claim.source.as_deref()
         {
             let whole = target_claim.as_ref().map_or(document.range, |c| c.range);
             if whole.touches(offset) {

@@ -255,7 +255,7 @@ fn claim_card(corpus: &Corpus, key: ClaimKey) -> String {
     if let Some(via) = &claim.via {
         facts.push(format!("**via** {}", via.value));
     }
-    match &claim.source {
+    match claim.source.as_deref() {
         Some(Source::Address(a)) => facts.push(format!("**source** <{}>", a.value)),
         Some(Source::Document { document, claim: c }) => {
             let target = c

@@ -153,7 +153,7 @@ fn rename_entity(corpus: &Corpus, old: &str, new_id: &str) -> Result<SourceChang
                     });
                 }
             }
-            if let Some(Source::Document { document, .. }) = &claim.source
+            if let Some(Source::Document { document, .. }) = claim.source.as_deref()
                 && document.value == old
             {
                 edits.push(TextEdit {

@@ -46,7 +46,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                 }
             }
         }
-        if let Some(Source::Document { document, claim }) = &claim.source {
+        if let Some(Source::Document { document, claim }) = claim.source.as_deref() {
             match claim {
                 Some(reference) => {
                     resolve(cx, reference, out);
