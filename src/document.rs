@@ -203,7 +203,9 @@ pub struct Document {
 impl Document {
     /// The id of the entity a mention names.
     pub fn mention_entity(&self, m: &Mention) -> &str {
-        self.entity_refs.get(m.entity_ref as usize).map_or("", |r| r.id.as_str())
+        self.entity_refs
+            .get(m.entity_ref as usize)
+            .map_or("", |r| r.id.as_str())
     }
 
     pub fn span(&self, index: u32) -> &Span {
@@ -211,7 +213,12 @@ impl Document {
     }
 
     pub fn claim_by_id(&self, id: &str) -> Option<(u32, &Claim)> {
-        let id_of = |k: u32| self.claims.get(k as usize).and_then(|c| c.id.as_ref()).map(|i| i.value.as_str());
+        let id_of = |k: u32| {
+            self.claims
+                .get(k as usize)
+                .and_then(|c| c.id.as_ref())
+                .map(|i| i.value.as_str())
+        };
         let at = self.claims_by_id.partition_point(|&k| id_of(k) < Some(id));
         let k = *self.claims_by_id.get(at)?;
         (id_of(k) == Some(id)).then(|| (k, &self.claims[k as usize]))
@@ -820,7 +827,11 @@ mod tests {
         let text = "---\ntitle: T\npublished: 2022-04-02\n---\n[x]{.claim #b by=a date=2022-04-01} [y]{.claim #a by=a date=2022-04-01} [z]{.claim #b by=a date=2022-04-01} [w]{.claim by=a date=2022-04-01}\n";
         let doc = Document::new("d".into(), "articles/d.md".into(), DocumentKind::Article, text.into());
         assert_eq!(doc.claims.len(), 4);
-        assert_eq!(doc.claim_by_id("b").map(|(k, _)| k), Some(0), "the first of two claims with one id");
+        assert_eq!(
+            doc.claim_by_id("b").map(|(k, _)| k),
+            Some(0),
+            "the first of two claims with one id"
+        );
         assert_eq!(doc.claim_by_id("a").map(|(k, _)| k), Some(1));
         assert_eq!(doc.claim_by_id("c").map(|(k, _)| k), None);
         assert_eq!(doc.claim_by_id("").map(|(k, _)| k), None);
