@@ -268,6 +268,30 @@ fn large_answers_arrive_whole_and_equal_to_the_core() {
         );
     }
 
+    // Cancelled right away, a large request answers in full or with RequestCancelled, never
+    // with a placeholder; and the next one is whole again.
+    for (k, id) in (9001..9006).enumerate() {
+        let mut params = at.clone();
+        params["context"] = json!({ "includeDeclaration": true });
+        c.send(&json!({ "jsonrpc": "2.0", "id": id, "method": "textDocument/references", "params": params }));
+        if k % 2 == 0 {
+            c.notify("$/cancelRequest", json!({ "id": id }));
+        }
+        let answer = c.wait(|m| (m["id"] == id && m.get("method").is_none()).then(|| m.clone()));
+        match answer["result"].as_array() {
+            Some(found) => assert_eq!(found.len(), expected.len(), "request {id}"),
+            None => assert_eq!(answer["error"]["code"], -32800, "request {id}: {answer}"),
+        }
+        assert!(
+            !answer.to_string().contains("annals-answer:"),
+            "request {id}: a placeholder reached the client"
+        );
+    }
+    let mut params = at.clone();
+    params["context"] = json!({ "includeDeclaration": true });
+    let again = c.request("textDocument/references", params);
+    assert_eq!(again["result"].as_array().map_or(0, Vec::len), expected.len());
+
     let mut params = at.clone();
     params["newName"] = json!("the-hub-person");
     let edit = c.request("textDocument/rename", params);
