@@ -213,15 +213,17 @@ impl Document {
     }
 
     pub fn claim_by_id(&self, id: &str) -> Option<(u32, &Claim)> {
-        let id_of = |k: u32| {
-            self.claims
-                .get(k as usize)
-                .and_then(|c| c.id.as_ref())
-                .map(|i| i.value.as_str())
-        };
-        let at = self.claims_by_id.partition_point(|&k| id_of(k) < Some(id));
+        let at = self.claims_by_id.partition_point(|&k| self.claim_id(k) < Some(id));
         let k = *self.claims_by_id.get(at)?;
-        (id_of(k) == Some(id)).then(|| (k, &self.claims[k as usize]))
+        (self.claim_id(k) == Some(id)).then(|| (k, &self.claims[k as usize]))
+    }
+
+    /// The id of claim `k`, if it has one.
+    fn claim_id(&self, k: u32) -> Option<&str> {
+        self.claims
+            .get(k as usize)
+            .and_then(|c| c.id.as_ref())
+            .map(|i| i.value.as_str())
     }
 
     /// The `published` date of an article.
@@ -277,10 +279,7 @@ impl Document {
             .filter(|&k| doc.claims[k as usize].id.is_some())
             .collect();
         // Stable: among claims with one id, the first stays first.
-        by_id.sort_by(|&a, &b| {
-            let id = |k: u32| doc.claims[k as usize].id.as_ref().map(|i| i.value.as_str());
-            id(a).cmp(&id(b))
-        });
+        by_id.sort_by(|&a, &b| doc.claim_id(a).cmp(&doc.claim_id(b)));
         doc.claims_by_id = by_id;
         doc
     }

@@ -107,7 +107,8 @@ pub fn document_symbol(doc: &crate::document::Document, s: Symbol, enc: Encoding
 /// About the bytes of an edit's JSON (for `large_answer`): a text edit's range and keys are
 /// about 80 bytes besides its text.
 pub fn workspace_edit_size_hint(edit: &WorkspaceEdit) -> usize {
-    let edits = |edits: &[TextEdit]| edits.iter().map(|e| 80 + e.new_text.len()).sum::<usize>();
+    let text_edit = |e: &TextEdit| 80 + e.new_text.len();
+    let edits = |edits: &[TextEdit]| edits.iter().map(text_edit).sum::<usize>();
     let changes: usize = edit
         .changes
         .iter()
@@ -124,8 +125,9 @@ pub fn workspace_edit_size_hint(edit: &WorkspaceEdit) -> usize {
                         + e.edits
                             .iter()
                             .map(|e| match e {
-                                OneOf::Left(e) => 80 + e.new_text.len(),
-                                OneOf::Right(e) => 120 + e.text_edit.new_text.len(),
+                                OneOf::Left(e) => text_edit(e),
+                                // An annotated edit also carries its annotation id.
+                                OneOf::Right(e) => 40 + text_edit(&e.text_edit),
                             })
                             .sum::<usize>()
                 }

@@ -211,8 +211,13 @@ fn check_body(body: Vec<u8>) -> Frame {
     }
 }
 
+/// The header of a frame whose body is `length` bytes.
+fn header(length: usize) -> Vec<u8> {
+    format!("Content-Length: {length}\r\n\r\n").into_bytes()
+}
+
 fn frame(body: &[u8]) -> Vec<u8> {
-    let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+    let mut out = header(body.len());
     out.extend_from_slice(body);
     out
 }
@@ -232,8 +237,7 @@ pub async fn read_client(
     loop {
         match input.read_frame().await {
             Ok(Frame::Message(body)) => {
-                let header = format!("Content-Length: {}\r\n\r\n", body.len());
-                if server.write_all(header.as_bytes()).await.is_err() || server.write_all(&body).await.is_err() {
+                if server.write_all(&header(body.len())).await.is_err() || server.write_all(&body).await.is_err() {
                     break; // The server has ended.
                 }
             }
@@ -264,8 +268,8 @@ pub async fn write_client(
 ) {
     let mut output = tokio::io::BufWriter::with_capacity(1 << 16, output);
     // Reading a frame is not cancel-safe, so whole frames come from their own task through a
-    // channel (whose recv is), and an answer can never split one. A frame travels as pieces (header, body, or a large answer's parts), so megabytes are
-    // not copied into one buffer again.
+    // channel (whose recv is), and an answer can never split one. A frame travels as pieces
+    // (header, body, or a large answer's parts), so megabytes are not copied into one buffer again.
     let (frames_tx, mut frames) = mpsc::channel::<Vec<Vec<u8>>>(16);
     let recycle = large_answers.clone();
     tokio::spawn(async move {
@@ -276,7 +280,7 @@ pub async fn write_client(
                 None => vec![body],
             };
             let length: usize = body.iter().map(Vec::len).sum();
-            let mut pieces = vec![format!("Content-Length: {length}\r\n\r\n").into_bytes()];
+            let mut pieces = vec![header(length)];
             pieces.extend(body);
             if frames_tx.send(pieces).await.is_err() {
                 break;
