@@ -93,12 +93,7 @@ impl Corpus {
 
     /// Loads the corpus whose `annals.toml` is in `root`. Files are read and parsed once, in parallel.
     pub fn load(root: &Path) -> Result<Corpus, LoadError> {
-        let config_path = root.join(config::CONFIG_FILE);
-        let text =
-            std::fs::read_to_string(&config_path).map_err(|e| LoadError::ConfigUnreadable(config_path.clone(), e))?;
-        let config = Config::parse(&text).map_err(|e| LoadError::Config(config_path.clone(), e))?;
-        let globs = DocumentGlobs::new(&config).map_err(LoadError::Globs)?;
-        let files = discover::corpus_files(root, &globs);
+        let (config, files) = configured_files(root)?;
         let documents: Vec<Document> = files
             .par_iter()
             .map(|file| read_document(file, config.max_file_size))
@@ -240,6 +235,17 @@ impl Corpus {
             })
             .collect()
     }
+}
+
+/// The configuration of the corpus whose `annals.toml` is in `root`, and its document files.
+pub fn configured_files(root: &Path) -> Result<(Config, Vec<SourceFile>), LoadError> {
+    let config_path = root.join(config::CONFIG_FILE);
+    let text =
+        std::fs::read_to_string(&config_path).map_err(|e| LoadError::ConfigUnreadable(config_path.clone(), e))?;
+    let config = Config::parse(&text).map_err(|e| LoadError::Config(config_path.clone(), e))?;
+    let globs = DocumentGlobs::new(&config).map_err(LoadError::Globs)?;
+    let files = discover::corpus_files(root, &globs);
+    Ok((config, files))
 }
 
 fn index_names(doc: &Document) -> Vec<String> {

@@ -284,6 +284,19 @@ impl Document {
         doc
     }
 
+    /// Drops what only the document's own rules and queries read: its spans, masked ranges,
+    /// syntax errors, mentions and problems. Text, lines, front matter, claims and entity
+    /// references stay, which is what the rules over links read (`rules::link_findings`)
+    /// and what a report shows. For `annals check`, which judges each document once: its
+    /// syntax is most of a document's memory.
+    pub fn shed_syntax(&mut self) {
+        self.syntax.spans = Vec::new();
+        self.syntax.masked = Vec::new();
+        self.syntax.errors = Vec::new();
+        self.mentions = Vec::new();
+        self.problems = Vec::new();
+    }
+
     /// A document that could not be read (not UTF-8, unreadable): one finding, nothing else.
     pub fn unreadable(id: String, path: String, kind: DocumentKind, text: String, finding: Finding) -> Document {
         let mut doc = Document::new(id, path, kind, String::new());

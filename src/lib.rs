@@ -17,6 +17,7 @@ pub mod index;
 pub mod lsp;
 pub mod rules;
 pub mod suggest;
+pub mod sweep;
 pub mod syntax;
 pub mod text;
 

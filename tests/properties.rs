@@ -22,6 +22,74 @@ fn text() -> impl Strategy<Value = String> {
     ]
 }
 
+/// Pieces of names and texts: word and non-word characters, one- and two-byte ones, so
+/// that names nest, overlap and share openings.
+const NAME_PIECES: &[&str] = &["a", "b", "B", "é", ".", " ", "-", "ab", "Ba"];
+
+fn name() -> impl Strategy<Value = String> {
+    prop::collection::vec(prop::sample::select(NAME_PIECES), 1..5).prop_map(|p| p.concat())
+}
+
+/// Entities named `names` (one alias each: the next name); the name matcher finds in `text`
+/// exactly the whole-word occurrences that trying every name at every place finds.
+fn names_match_a_naive_search(names: &[String], text: &str) {
+    use annals::document::{Document, DocumentKind};
+    use annals::text::TextRange;
+    let docs: Vec<Document> = names
+        .iter()
+        .enumerate()
+        .map(|(k, name)| {
+            let alias = &names[(k + 1) % names.len()];
+            let front = format!(
+                "---\nkind: person\nname: {}\naliases: [{}]\n---\n",
+                serde_json::to_string(name).unwrap(),
+                serde_json::to_string(alias).unwrap()
+            );
+            Document::new(
+                format!("e{k}"),
+                format!("entities/e{k}.md"),
+                DocumentKind::Entity,
+                front,
+            )
+        })
+        .collect();
+    let index = annals::index::CorpusIndex::build(&docs);
+    let found: Vec<(usize, usize, Vec<String>)> = index
+        .names
+        .find(text, TextRange::new(0, text.len()))
+        .into_iter()
+        .map(|m| (m.range.start as usize, m.range.end as usize, m.entities.to_vec()))
+        .collect();
+
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+    let mut owners: std::collections::BTreeMap<&str, Vec<String>> = Default::default();
+    for (k, doc) in docs.iter().enumerate() {
+        for n in [&names[k], &names[(k + 1) % names.len()]] {
+            let n = n.trim();
+            let list = owners.entry(n).or_default();
+            if !n.is_empty() && !list.contains(&doc.id) {
+                list.push(doc.id.clone());
+            }
+        }
+    }
+    let mut expected = Vec::new();
+    for (name, ids) in owners.iter().filter(|(n, _)| !n.is_empty()) {
+        for start in (0..=text.len()).filter(|&s| text.is_char_boundary(s) && text[s..].starts_with(name)) {
+            let end = start + name.len();
+            let left = !word(name.chars().next()) || !word(text[..start].chars().next_back());
+            let right = !word(name.chars().next_back()) || !word(text[end..].chars().next());
+            if left && right {
+                expected.push((start, end, ids.clone()));
+            }
+        }
+    }
+    expected.sort();
+    let mut sorted = found.clone();
+    sorted.sort();
+    assert_eq!(sorted, expected, "names {names:?} in {text:?}");
+    assert_eq!(found, sorted, "matches come by start, then end");
+}
+
 /// Positions mostly near the text (lines 0..6, characters 0..20, so inside characters and
 /// past line ends), sometimes far beyond it.
 fn position() -> impl Strategy<Value = Position> {
@@ -49,6 +117,19 @@ proptest! {
     #[test]
     fn any_text_goes_through_parse_rules_and_queries(text in text()) {
         properties::analyse_any_text(&text);
+    }
+
+    #[test]
+    fn check_s_sweep_gives_the_corpus_findings(text in text()) {
+        properties::sweep_equals_corpus(&properties::corpus_with(&text));
+    }
+
+    #[test]
+    fn entity_names_are_found_where_a_naive_search_finds_them(
+        names in prop::collection::vec(name(), 1..6),
+        text in prop::collection::vec(prop::sample::select(NAME_PIECES), 0..40).prop_map(|p| p.concat()),
+    ) {
+        names_match_a_naive_search(&names, &text);
     }
 
     #[test]

@@ -8,9 +8,11 @@ mod human;
 mod json;
 mod sarif;
 
-use crate::corpus::{Corpus, LoadError};
+use crate::config;
+use crate::corpus::{self, LoadError};
 use crate::document::Document;
-use crate::finding::{RuleCode, Severity};
+use crate::finding::{Finding, RuleCode, Severity};
+use crate::sweep;
 use crate::text::TextRange;
 use std::path::{Path, PathBuf};
 
@@ -101,23 +103,20 @@ pub fn display_path(path: &Path, base: &Path) -> String {
     shown.to_string_lossy().replace('\\', "/")
 }
 
-/// The part of the corpus that `path` selects: every document whose file is `path` or lies below it.
-fn in_scope(root: &Path, scope: &Path, doc: &Document) -> bool {
-    let file = root.join(&doc.path);
-    file.starts_with(scope)
+/// Whether the document at `relative` lies in the part of the corpus at `root` that `scope`
+/// selects: the file is `scope` or lies below it.
+fn in_scope(root: &Path, scope: &Path, relative: &str) -> bool {
+    root.join(relative).starts_with(scope)
 }
 
-pub fn report<'c>(corpus: &'c Corpus, scope: &Path, cwd: &Path) -> Report<'c> {
+/// Places the findings of the documents in scope for output, sorted by file, position and code.
+pub fn report<'c>(root: &Path, findings: impl Iterator<Item = (&'c Document, Vec<Finding>)>, cwd: &Path) -> Report<'c> {
     let mut diagnostics = Vec::new();
     let mut documents = 0;
-    for df in corpus.findings() {
-        let doc = df.document;
-        if !in_scope(&corpus.root, scope, doc) {
-            continue;
-        }
+    for (doc, doc_findings) in findings {
         documents += 1;
-        let display = display_path(&corpus.root.join(&doc.path), cwd);
-        for f in df.findings {
+        let display = display_path(&root.join(&doc.path), cwd);
+        for f in doc_findings {
             let start = doc.lines.line_column(&doc.text, f.range.start as usize);
             let end = doc.lines.line_column(&doc.text, f.range.end as usize);
             diagnostics.push(Diagnostic {
@@ -140,7 +139,7 @@ pub fn report<'c>(corpus: &'c Corpus, scope: &Path, cwd: &Path) -> Report<'c> {
         (a.file.as_str(), a.line, a.column, a.code.as_str()).cmp(&(b.file.as_str(), b.line, b.column, b.code.as_str()))
     });
     Report {
-        root: display_path(&corpus.root, cwd),
+        root: display_path(root, cwd),
         documents,
         diagnostics,
     }
@@ -169,15 +168,22 @@ pub fn run(options: &Options) -> Result<Outcome, LoadError> {
     if !scope.exists() {
         return Err(LoadError::NoCorpus(options.path.clone()));
     }
-    let corpus = Corpus::discover(&scope)?;
-    let mut notes: Vec<String> = corpus
-        .config
-        .warnings
+    let root = config::find_root(&scope).ok_or_else(|| LoadError::NoCorpus(scope.clone()))?;
+    let (config, files) = corpus::configured_files(&root)?;
+    let mut notes: Vec<String> = config.warnings.iter().map(|w| format!("annals.toml: {w}")).collect();
+    let swept = sweep::sweep(
+        &config,
+        &files,
+        |file| corpus::read_document(file, config.max_file_size),
+        |file| in_scope(&root, &scope, &file.relative),
+    );
+    let in_scope = swept
+        .documents
         .iter()
-        .map(|w| format!("annals.toml: {w}"))
-        .collect();
-    let report = report(&corpus, &scope, &cwd);
-    if report.documents == 0 && scope != corpus.root {
+        .zip(swept.findings)
+        .filter_map(|(doc, findings)| Some((doc, findings?)));
+    let report = report(&root, in_scope, &cwd);
+    if report.documents == 0 && scope != root {
         notes.push(format!(
             "{} holds no document of the corpus at {} (documents are the files that [corpus] articles and entities match)",
             options.path.display(),

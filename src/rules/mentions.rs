@@ -6,11 +6,6 @@ use crate::finding::{Finding, RuleCode};
 use crate::text::TextRange;
 use std::collections::HashMap;
 
-pub fn check(cx: &Context, out: &mut Vec<Finding>) {
-    unannotated(cx, out);
-    unused(cx, out);
-}
-
 /// The prose of `body`: what lies between the `excluded` ranges (sorted by start).
 fn prose(body: TextRange, excluded: &[TextRange]) -> impl Iterator<Item = TextRange> + '_ {
     let mut at = body.start;
@@ -25,7 +20,8 @@ fn prose(body: TextRange, excluded: &[TextRange]) -> impl Iterator<Item = TextRa
     })
 }
 
-fn unannotated(cx: &Context, out: &mut Vec<Finding>) {
+/// Entity names in prose that no mention of that entity covers.
+pub fn unannotated(cx: &Context, out: &mut Vec<Finding>) {
     let doc = cx.doc;
     // Not prose: code, comments and attribute blocks.
     let mut excluded: Vec<TextRange> = doc.syntax.masked.clone();
@@ -73,7 +69,8 @@ fn unannotated(cx: &Context, out: &mut Vec<Finding>) {
     }
 }
 
-fn unused(cx: &Context, out: &mut Vec<Finding>) {
+/// An entity document that nothing else references.
+pub fn unused(cx: &Context, out: &mut Vec<Finding>) {
     let doc = cx.doc;
     if doc.kind != DocumentKind::Entity || cx.index.entity(cx.documents, &doc.id) != Some(cx.slot) {
         return;

@@ -35,12 +35,35 @@ pub fn document_findings(documents: &[Document], index: &CorpusIndex, config: &C
         slot,
         doc,
     };
-    let mut out = doc.problems.clone();
-    documents::check(&cx, &mut out);
-    attributes::check(&cx, &mut out);
-    claims::check(&cx, &mut out);
-    references::check(&cx, &mut out);
-    mentions::check(&cx, &mut out);
+    let mut out = own_findings(&cx);
+    link_findings(&cx, &mut out);
+    settle(config, out)
+}
+
+/// The findings that need the document's text and syntax. Of the rest of the corpus they
+/// read only which documents exist (id, path, kind) and the entity documents, so that
+/// `annals check` can judge a document as soon as it is read and the entities are (see sweep.rs).
+pub fn own_findings(cx: &Context) -> Vec<Finding> {
+    let mut out = cx.doc.problems.clone();
+    documents::check(cx, &mut out);
+    attributes::check(cx, &mut out);
+    claims::check(cx, &mut out);
+    references::entity_references(cx, &mut out);
+    mentions::unannotated(cx, &mut out);
+    out
+}
+
+/// The findings that follow links between documents: claim and corpus references, and
+/// entities nothing references. They read the document's claims, entity references and
+/// front matter, never its text or syntax tree, and need the whole corpus's index.
+pub fn link_findings(cx: &Context, out: &mut Vec<Finding>) {
+    references::claim_links(cx, out);
+    mentions::unused(cx, out);
+}
+
+/// Findings as reported: configured severities, rules that are off left out, sorted by
+/// position and code.
+pub fn settle(config: &Config, mut out: Vec<Finding>) -> Vec<Finding> {
     out.retain_mut(|f| match config.severity(f.code) {
         Some(severity) => {
             f.severity = severity;

@@ -9,8 +9,8 @@ use crate::ids::ClaimRef;
 use crate::index::ClaimKey;
 use crate::suggest;
 
-pub fn check(cx: &Context, out: &mut Vec<Finding>) {
-    entity_references(cx, out);
+/// Relations and `source=` references of the document's claims.
+pub fn claim_links(cx: &Context, out: &mut Vec<Finding>) {
     for (k, claim) in cx.doc.claims.iter().enumerate() {
         let key = ClaimKey {
             document: cx.slot,
@@ -60,7 +60,8 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     }
 }
 
-fn entity_references(cx: &Context, out: &mut Vec<Finding>) {
+/// Entity references that name no entity.
+pub fn entity_references(cx: &Context, out: &mut Vec<Finding>) {
     for r in &cx.doc.entity_refs {
         if cx.index.entity(cx.documents, &r.id).is_some() {
             continue;

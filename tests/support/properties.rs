@@ -347,3 +347,42 @@ pub fn edits_from_bytes(data: &[u8]) -> (Encoding, String, Vec<Edit>) {
     }
     (encoding, initial, edits)
 }
+
+/// `annals check`'s sweep (each document judged once, its syntax shed) gives every
+/// document the findings the corpus gives it, with every document wanted and with a part.
+pub fn sweep_equals_corpus(corpus: &Corpus) {
+    use annals::discover::SourceFile;
+    let files: Vec<SourceFile> = corpus
+        .documents
+        .iter()
+        .map(|d| SourceFile {
+            path: corpus.root.join(&d.path),
+            relative: d.path.clone(),
+            kind: d.kind,
+        })
+        .collect();
+    let read = |file: &SourceFile| {
+        let slot = corpus.slot(&file.relative).expect("a document of the corpus");
+        let d = &corpus.documents[slot as usize];
+        Document::new(d.id.clone(), d.path.clone(), d.kind, d.text.clone())
+    };
+    let expected: Vec<Vec<Finding>> = corpus.findings().into_iter().map(|df| df.findings).collect();
+    let every = annals::sweep::sweep(&corpus.config, &files, read, |_| true);
+    for (k, found) in every.findings.iter().enumerate() {
+        assert_eq!(
+            found.as_ref(),
+            Some(&expected[k]),
+            "the sweep's findings of {} differ from the corpus's",
+            files[k].relative
+        );
+        assert_eq!(every.documents[k].text, corpus.documents[k].text);
+    }
+    // A part: every other document. The rest is read (references cross it) but not judged.
+    let part = annals::sweep::sweep(&corpus.config, &files, read, |f| {
+        corpus.slot(&f.relative).is_some_and(|s| s % 2 == 0)
+    });
+    for (k, found) in part.findings.iter().enumerate() {
+        let wanted = (k % 2 == 0).then_some(&expected[k]);
+        assert_eq!(found.as_ref(), wanted, "{} in a part", files[k].relative);
+    }
+}

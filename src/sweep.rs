@@ -1,0 +1,123 @@
+//! A sweep: every document of a corpus judged once, for `annals check`.
+//!
+//! The language server keeps the whole corpus (`Corpus`) to answer queries; a check only
+//! needs each document's findings. Most of a document's memory is its syntax tree, and
+//! every byte of it is a page the kernel must zero, so a sweep judges each document as
+//! soon as it is read and drops its syntax before the next ones are read:
+//!
+//! 1. Entity documents are read first (in parallel): other documents' rules need their
+//!    names and aliases. Articles stand in as empty documents that carry only id, path and
+//!    kind, which is all of another document that `rules::own_findings` reads.
+//! 2. Every article is read, gets its own findings, and sheds its syntax (in parallel).
+//! 3. The index of links is built over the shed documents, and each document gets the
+//!    findings that follow links (`rules::link_findings`).
+//!
+//! Both faces run the same rule functions: a sweep's findings equal `Corpus::findings`
+//! (tests/sweep.rs).
+
+use crate::config::Config;
+use crate::discover::{self, SourceFile};
+use crate::document::{Document, DocumentKind};
+use crate::finding::Finding;
+use crate::index::CorpusIndex;
+use crate::rules::{self, Context};
+use rayon::prelude::*;
+
+/// The outcome of a sweep, in the order of the files swept.
+pub struct Swept {
+    /// Each document with its syntax shed (`Document::shed_syntax`): text, lines, front
+    /// matter and claims remain, for reports.
+    pub documents: Vec<Document>,
+    /// Each document's findings as `Corpus::findings` gives them, or `None` for a document
+    /// outside the wanted part.
+    pub findings: Vec<Option<Vec<Finding>>>,
+}
+
+/// Sweeps the documents of `files`, read with `read`. Findings are computed only for the
+/// files that `wanted` selects, though every file is read: references cross the corpus.
+pub fn sweep(
+    config: &Config,
+    files: &[SourceFile],
+    read: impl Fn(&SourceFile) -> Document + Sync,
+    wanted: impl Fn(&SourceFile) -> bool + Sync,
+) -> Swept {
+    // Stage 1: entities in full, articles as stand-ins.
+    let mut documents: Vec<Document> = files
+        .par_iter()
+        .map(|file| match file.kind {
+            DocumentKind::Entity => read(file),
+            DocumentKind::Article => stand_in(file),
+        })
+        .collect();
+    let directory = CorpusIndex::build(&documents);
+
+    // Stage 2: each article read and judged on its own; entities judged in place.
+    let own: Vec<Option<Vec<Finding>>> = {
+        let entities = &documents;
+        let directory = &directory;
+        files
+            .par_iter()
+            .enumerate()
+            .map(|(slot, file)| {
+                let read_now = match file.kind {
+                    DocumentKind::Article => Some(read(file)),
+                    DocumentKind::Entity => None,
+                };
+                let doc = read_now.as_ref().unwrap_or(&entities[slot]);
+                let findings = wanted(file).then(|| {
+                    rules::own_findings(&Context {
+                        documents: entities,
+                        index: directory,
+                        slot: slot as u32,
+                        doc,
+                    })
+                });
+                (read_now.map(shed), findings)
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .enumerate()
+            .map(|(slot, (article, findings))| {
+                if let Some(article) = article {
+                    documents[slot] = article;
+                }
+                findings
+            })
+            .collect()
+    };
+    documents.iter_mut().for_each(Document::shed_syntax);
+
+    // Stage 3: links, over the whole corpus. The entities are those of stage 1.
+    let mut index = CorpusIndex::build_references(&documents);
+    index.entity_ids = directory.entity_ids;
+    index.names = directory.names;
+    let findings = own
+        .into_par_iter()
+        .enumerate()
+        .map(|(slot, own)| {
+            let mut out = own?;
+            rules::link_findings(
+                &Context {
+                    documents: &documents,
+                    index: &index,
+                    slot: slot as u32,
+                    doc: &documents[slot],
+                },
+                &mut out,
+            );
+            Some(rules::settle(config, out))
+        })
+        .collect();
+    Swept { documents, findings }
+}
+
+/// An article not read yet: its id, path and kind, and nothing in it.
+fn stand_in(file: &SourceFile) -> Document {
+    let id = discover::document_id(&file.relative);
+    Document::new(id, file.relative.clone(), file.kind, String::new())
+}
+
+fn shed(mut doc: Document) -> Document {
+    doc.shed_syntax();
+    doc
+}

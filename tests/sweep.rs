@@ -1,0 +1,66 @@
+//! `annals check` judges each document once and sheds its syntax (src/sweep.rs); the
+//! language server keeps the whole corpus. Both must give every document the same findings.
+
+#[path = "support/properties.rs"]
+mod properties;
+mod support;
+
+use annals::corpus::{self, Corpus};
+use annals::generate::{self, Spec};
+
+#[test]
+fn the_seed_corpus_sweeps_to_the_corpus_findings() {
+    let corpus = Corpus::load(&support::repo_path("corpus")).unwrap();
+    assert!(
+        corpus.findings().iter().any(|df| !df.findings.is_empty()),
+        "the seed has warnings to compare"
+    );
+    properties::sweep_equals_corpus(&corpus);
+}
+
+#[test]
+fn a_generated_corpus_with_planted_findings_sweeps_to_the_corpus_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    generate::write(&Spec::new(300), dir.path()).unwrap();
+    let corpus = Corpus::load(dir.path()).unwrap();
+    let codes: std::collections::BTreeSet<_> = corpus
+        .findings()
+        .into_iter()
+        .flat_map(|df| df.findings.into_iter().map(|f| f.code))
+        .collect();
+    // Findings of both kinds of rule: a document's own, and those that follow links.
+    for code in [
+        "unannotated-mention",
+        "unknown-entity",
+        "broken-reference",
+        "undated-claim",
+    ] {
+        assert!(codes.iter().any(|c| c.as_str() == code), "no {code} planted: {codes:?}");
+    }
+    properties::sweep_equals_corpus(&corpus);
+}
+
+#[test]
+fn the_sweep_reads_files_as_the_corpus_does() {
+    // Through the files on disk: the same reader, the same order, the same findings.
+    let dir = tempfile::tempdir().unwrap();
+    generate::write(&Spec::new(60), dir.path()).unwrap();
+    std::fs::write(dir.path().join("articles/not-utf8.md"), b"---\ntitle: \xff\n---\n").unwrap();
+    let corpus = Corpus::load(dir.path()).unwrap();
+    let (config, files) = corpus::configured_files(dir.path()).unwrap();
+    let swept = annals::sweep::sweep(
+        &config,
+        &files,
+        |f| corpus::read_document(f, config.max_file_size),
+        |_| true,
+    );
+    let expected: Vec<_> = corpus.findings().into_iter().map(|df| Some(df.findings)).collect();
+    assert_eq!(swept.findings, expected);
+    assert!(
+        swept
+            .documents
+            .iter()
+            .zip(&corpus.documents)
+            .all(|(a, b)| a.path == b.path)
+    );
+}
