@@ -8,11 +8,13 @@
 
 use crate::document::{Document, DocumentKind, EntityRefSite, RelationKind, Source};
 use crate::ids::ClaimRef;
+use crate::suggest::Vocabulary;
 use crate::text::TextRange;
 use aho_corasick::automaton::OverlappingState;
 use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
 use rustc_hash::FxHashMap as HashMap;
 use std::collections::BTreeSet;
+use std::sync::OnceLock;
 
 /// A place in the corpus: a document slot and a byte range in it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -95,7 +97,9 @@ pub struct CorpusIndex {
     /// Claim id → the documents holding a claim with that id.
     pub claims_by_id: HashMap<String, BTreeSet<u32>>,
     /// Entity ids, sorted: the candidates of "did you mean".
-    pub entity_ids: Vec<String>,
+    pub entity_ids: Vocabulary,
+    /// Document ids as candidates of "did you mean", prepared at the first need after a change.
+    document_ids: OnceLock<Vocabulary>,
     pub names: NameMatcher,
 }
 
@@ -122,6 +126,7 @@ impl CorpusIndex {
     /// Files one document's references. Call `refresh_entities` after the set of entities
     /// or their names changed.
     pub fn add_document(&mut self, slot: u32, doc: &Document) {
+        self.document_ids = OnceLock::new();
         bucket(&mut self.documents, &doc.id).push(slot);
         for r in &doc.entity_refs {
             bucket(&mut self.entity_references, &r.id).push(slot, (r.range, r.site));
@@ -159,6 +164,7 @@ impl CorpusIndex {
 
     /// Removes what `add_document(slot, doc)` filed. `doc` must be the document as it was added.
     pub fn remove_document(&mut self, slot: u32, doc: &Document) {
+        self.document_ids = OnceLock::new();
         fn drop_slot<T>(map: &mut HashMap<String, BySlot<T>>, key: &str, slot: u32) {
             if let Some(by_slot) = map.get_mut(key) {
                 by_slot.remove_slot(slot);
@@ -221,14 +227,22 @@ impl CorpusIndex {
 
     /// Recomputes what depends on the set of entities: their ids and the name matcher.
     pub fn refresh_entities(&mut self, documents: &[Document]) {
-        self.entity_ids = documents
+        let mut ids: Vec<String> = documents
             .iter()
             .filter(|d| d.kind == DocumentKind::Entity)
             .map(|d| d.id.clone())
             .collect();
-        self.entity_ids.sort();
-        self.entity_ids.dedup();
+        ids.sort();
+        ids.dedup();
+        self.entity_ids = Vocabulary::new(ids);
         self.names = NameMatcher::new(documents);
+    }
+
+    /// Up to `n` document ids closest to a misspelt one, best first.
+    pub fn closest_documents(&self, id: &str, n: usize) -> Vec<String> {
+        self.document_ids
+            .get_or_init(|| Vocabulary::new(self.documents.keys().cloned()))
+            .closest(id, n)
     }
 
     /// The slot of the document with this id (the first, when the id is duplicated).
@@ -388,11 +402,17 @@ impl NameMatcher {
     /// ("International Space Station" and "Space Station" both count), by start and then end.
     pub fn find<'m>(&'m self, text: &str, range: TextRange) -> Vec<NameMatch<'m>> {
         let mut found = Vec::new();
+        self.each(text, range, |m| found.push(m));
+        found
+    }
+
+    /// `find`, one occurrence at a time: the search of a whole corpus allocates nothing.
+    pub fn each<'m>(&'m self, text: &str, range: TextRange, mut found: impl FnMut(NameMatch<'m>)) {
         let Some(automaton) = &self.automaton else {
-            return found;
+            return;
         };
         let Some(haystack) = text.get(range.range()) else {
-            return found;
+            return;
         };
         let bytes = haystack.as_bytes();
         let base = range.start as usize;
@@ -413,15 +433,13 @@ impl NameMatcher {
                 }
                 let (start, end) = (base + m.start(), base + m.end());
                 if is_whole_word(text, start, end) {
-                    found.push(NameMatch {
+                    found(NameMatch {
                         range: TextRange::new(start, end),
                         entities: &self.owners[m.pattern().as_usize()],
                     });
                 }
             }
         }
-        // One start's matches come by end already.
-        found
     }
 }
 

@@ -56,7 +56,8 @@ pub struct LineColumn {
 /// Line starts of one text, with `\n`, `\r\n` and a lone `\r` each ending a line (as LSP counts them).
 #[derive(Clone, Debug)]
 pub struct LineIndex {
-    starts: Vec<usize>,
+    /// u32 like `TextRange`: documents are far below 4 GiB (the size limit).
+    starts: Vec<u32>,
     len: usize,
 }
 
@@ -64,19 +65,20 @@ impl LineIndex {
     pub fn new(text: &str) -> Self {
         let bytes = text.as_bytes();
         let mut starts = vec![0];
-        let mut i = 0;
-        while i < bytes.len() {
-            match bytes[i] {
-                b'\n' => starts.push(i + 1),
-                b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
-                    starts.push(i + 2);
-                    i += 1;
-                }
-                b'\r' => starts.push(i + 1),
-                _ => {}
+        let mut skip_lf_at = usize::MAX;
+        for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+            if i == skip_lf_at {
+                continue; // The `\n` of a `\r\n`, whose line starts after it.
             }
-            i += 1;
+            if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+                starts.push(offset(i + 2));
+                skip_lf_at = i + 1;
+            } else {
+                starts.push(offset(i + 1));
+            }
         }
+        // Kept for the document's life: up to half of a doubled vector would stay unused.
+        starts.shrink_to_fit();
         LineIndex {
             starts,
             len: text.len(),
@@ -90,18 +92,18 @@ impl LineIndex {
     /// The 0-based line holding `offset` (clamped to the text).
     pub fn line_of(&self, offset: usize) -> usize {
         let offset = offset.min(self.len);
-        self.starts.partition_point(|&s| s <= offset).saturating_sub(1)
+        self.starts.partition_point(|&s| s as usize <= offset).saturating_sub(1)
     }
 
     /// Byte offset where 0-based `line` starts; past the last line, the end of the text.
     pub fn line_start(&self, line: usize) -> usize {
-        self.starts.get(line).copied().unwrap_or(self.len)
+        self.starts.get(line).map_or(self.len, |&s| s as usize)
     }
 
     /// Byte range of `line` without its line break.
     pub fn line_range(&self, text: &str, line: usize) -> TextRange {
         let start = self.line_start(line);
-        let mut end = self.starts.get(line + 1).copied().unwrap_or(self.len);
+        let mut end = self.starts.get(line + 1).map_or(self.len, |&s| s as usize);
         let bytes = text.as_bytes();
         while end > start && matches!(bytes.get(end - 1), Some(b'\n' | b'\r')) {
             end -= 1;
@@ -130,10 +132,7 @@ pub fn lines_from(text: &str, start: usize) -> impl Iterator<Item = (usize, usiz
             return None;
         }
         let line_start = pos;
-        let mut end = pos;
-        while end < bytes.len() && bytes[end] != b'\n' && bytes[end] != b'\r' {
-            end += 1;
-        }
+        let end = memchr::memchr2(b'\n', b'\r', &bytes[pos..]).map_or(bytes.len(), |k| pos + k);
         let mut next = end;
         if next < bytes.len() {
             next += if bytes[next] == b'\r' && bytes.get(next + 1) == Some(&b'\n') {
@@ -145,6 +144,11 @@ pub fn lines_from(text: &str, start: usize) -> impl Iterator<Item = (usize, usiz
         pos = next;
         Some((line_start, end, next))
     })
+}
+
+/// A byte offset as stored in line starts (saturating: see `TextRange::new`).
+fn offset(at: usize) -> u32 {
+    u32::try_from(at).unwrap_or(u32::MAX)
 }
 
 /// The largest char boundary at or before `offset`.

@@ -87,7 +87,7 @@ pub fn assists(corpus: &Corpus, slot: u32, range: TextRange) -> Vec<Assist> {
                         true,
                     );
                 }
-                for near in crate::suggest::closest(&id, corpus.index.entity_ids.iter().map(String::as_str), 3) {
+                for near in corpus.index.entity_ids.closest(&id, 3) {
                     if Some(&near) != finding.suggestion.as_ref() {
                         push(
                             format!("Replace `{id}` with `{near}`"),

@@ -307,7 +307,7 @@ fn entity_items(
         .filter_map(|id| {
             let doc = &corpus.documents[corpus.index.entity(&corpus.documents, id)? as usize];
             let entity = doc.entity.as_ref()?;
-            let name = entity.name.as_ref().map_or(id.as_str(), |n| n.value.as_str());
+            let name = entity.name.as_ref().map_or(id, |n| n.value.as_str());
             let kind = entity.kind.as_ref().map_or("entity", |k| k.value.as_str());
             let names: Vec<&str> = std::iter::once(name)
                 .chain(entity.aliases.iter().map(|a| a.value.as_str()))
@@ -319,15 +319,15 @@ fn entity_items(
             if !prefix.is_empty() && id.starts_with(prefix) {
                 score += 20;
             }
-            if let Some(k) = nearby.iter().position(|n| n == id) {
+            if let Some(k) = nearby.iter().position(|n| *n == id) {
                 score += 100usize.saturating_sub(10 * k);
             }
             Some((
                 score,
                 CompletionItem {
-                    label: id.clone(),
+                    label: id.to_string(),
                     detail: Some(format!("{name} · {kind}")),
-                    insert: id.clone(),
+                    insert: id.to_string(),
                     range,
                     kind: CompletionKind::Entity,
                     rank: 0,

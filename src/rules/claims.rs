@@ -2,12 +2,12 @@
 
 use super::Context;
 use crate::finding::{Finding, RuleCode};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     let doc = cx.doc;
     let published = doc.published();
-    let mut first_ids: HashMap<&str, usize> = HashMap::new();
+    let mut first_ids: HashMap<&str, usize> = HashMap::default();
     for claim in &doc.claims {
         let span = doc.span(claim.span);
         if let Some(id) = &claim.id {

@@ -4,7 +4,7 @@ use super::Context;
 use crate::document::DocumentKind;
 use crate::finding::{Finding, RuleCode};
 use crate::text::TextRange;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// The prose of `body`: what lies between the `excluded` ranges (sorted by start).
 fn prose(body: TextRange, excluded: &[TextRange]) -> impl Iterator<Item = TextRange> + '_ {
@@ -28,7 +28,7 @@ pub fn unannotated(cx: &Context, out: &mut Vec<Finding>) {
     excluded.extend(doc.syntax.spans.iter().map(|s| s.attributes_range));
     excluded.sort_unstable();
     // Each entity's mention texts in this document. Mentions of one entity may nest, so keep all.
-    let mut mentioned: HashMap<&str, Vec<TextRange>> = HashMap::new();
+    let mut mentioned: HashMap<&str, Vec<TextRange>> = HashMap::default();
     for m in &doc.mentions {
         mentioned
             .entry(doc.mention_entity(m))
@@ -40,32 +40,33 @@ pub fn unannotated(cx: &Context, out: &mut Vec<Finding>) {
     }
     let body = TextRange::new(doc.syntax.body_start, doc.text.len());
     // Only prose is searched: attribute blocks and code are a large share of an annotated text.
-    let found_names = prose(body, &excluded).flat_map(|gap| cx.index.names.find(&doc.text, gap));
-    for found in found_names {
-        for entity in found.entities {
-            if doc.kind == DocumentKind::Entity && *entity == doc.id {
-                continue; // An entity's own page names it freely.
+    for gap in prose(body, &excluded) {
+        cx.index.names.each(&doc.text, gap, |found| {
+            for entity in found.entities {
+                if doc.kind == DocumentKind::Entity && *entity == doc.id {
+                    continue; // An entity's own page names it freely.
+                }
+                let covered = mentioned.get(entity.as_str()).is_some_and(|ranges| {
+                    // Mentions of one entity are disjoint in practice; walk back over any that start before.
+                    let k = ranges.partition_point(|r| r.start <= found.range.start);
+                    ranges[..k].iter().rev().take(4).any(|r| r.contains_range(found.range))
+                });
+                if covered {
+                    continue;
+                }
+                let text = &doc.text[found.range.range()];
+                out.push(
+                    Finding::new(
+                        RuleCode::UnannotatedMention,
+                        found.range,
+                        format!(
+                            "`{text}` names the entity `{entity}` but is not annotated: write `[{text}]{{e={entity}}}`"
+                        ),
+                    )
+                    .with_suggestion(Some(format!("[{text}]{{e={entity}}}"))),
+                );
             }
-            let covered = mentioned.get(entity.as_str()).is_some_and(|ranges| {
-                // Mentions of one entity are disjoint in practice; walk back over any that start before.
-                let k = ranges.partition_point(|r| r.start <= found.range.start);
-                ranges[..k].iter().rev().take(4).any(|r| r.contains_range(found.range))
-            });
-            if covered {
-                continue;
-            }
-            let text = &doc.text[found.range.range()];
-            out.push(
-                Finding::new(
-                    RuleCode::UnannotatedMention,
-                    found.range,
-                    format!(
-                        "`{text}` names the entity `{entity}` but is not annotated: write `[{text}]{{e={entity}}}`"
-                    ),
-                )
-                .with_suggestion(Some(format!("[{text}]{{e={entity}}}"))),
-            );
-        }
+        });
     }
 }
 

@@ -66,7 +66,7 @@ pub fn entity_references(cx: &Context, out: &mut Vec<Finding>) {
         if cx.index.entity(cx.documents, &r.id).is_some() {
             continue;
         }
-        let near = suggest::closest(&r.id, cx.index.entity_ids.iter().map(String::as_str), 3);
+        let near = cx.index.entity_ids.closest(&r.id, 3);
         let article = cx
             .index
             .document(&r.id)
@@ -88,7 +88,7 @@ pub fn entity_references(cx: &Context, out: &mut Vec<Finding>) {
 }
 
 fn missing_document(cx: &Context, id: &str, range: crate::text::TextRange) -> Finding {
-    let near = suggest::closest(id, cx.index.documents.keys().map(String::as_str), 3);
+    let near = cx.index.closest_documents(id, 3);
     Finding::new(
         RuleCode::BrokenReference,
         range,
