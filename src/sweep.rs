@@ -21,12 +21,16 @@ use crate::document::{Document, DocumentKind};
 use crate::finding::Finding;
 use crate::index::CorpusIndex;
 use crate::rules::{self, Context};
+use crate::text::LineIndex;
 use rayon::prelude::*;
 
 /// The outcome of a sweep, in the order of the files swept.
 pub struct Swept {
-    /// Each document with its syntax shed (`Document::shed_syntax`): text, lines, front
-    /// matter and claims remain, for reports.
+    /// Each document with its syntax shed (`Document::shed_syntax`): front matter, claims
+    /// and entity references remain, and the text and lines of entities and of documents
+    /// with findings, for reports. A document with only link findings is read a second
+    /// time for its text: a file changed meanwhile is reported as it then reads (line and
+    /// column conversions clamp, so nothing fails).
     pub documents: Vec<Document>,
     /// Each document's findings as `Corpus::findings` gives them, or `None` for a document
     /// outside the wanted part.
@@ -72,7 +76,10 @@ pub fn sweep(
                         doc,
                     })
                 });
-                (read_now.map(shed), findings)
+                // An article's text stays only for the positions and snippets of its findings:
+                // it is most of what a shed document holds.
+                let keep_text = findings.as_ref().is_some_and(|f| !f.is_empty());
+                (read_now.map(|d| shed(d, keep_text)), findings)
             })
             .collect::<Vec<_>>()
             .into_iter()
@@ -91,7 +98,7 @@ pub fn sweep(
     let mut index = CorpusIndex::build_references(&documents);
     index.entity_ids = directory.entity_ids;
     index.names = directory.names;
-    let findings = own
+    let findings: Vec<Option<Vec<Finding>>> = own
         .into_par_iter()
         .enumerate()
         .map(|(slot, own)| {
@@ -108,6 +115,21 @@ pub fn sweep(
             Some(rules::settle(config, out))
         })
         .collect();
+
+    // Documents whose only findings follow links lost their text in stage 2: read it again.
+    let reread: Vec<(usize, Document)> = findings
+        .par_iter()
+        .enumerate()
+        .filter(|(slot, found)| {
+            let doc = &documents[*slot];
+            found.as_ref().is_some_and(|f| !f.is_empty()) && doc.text.is_empty() && doc.kind == DocumentKind::Article
+        })
+        .map(|(slot, _)| (slot, read(&files[slot])))
+        .collect();
+    for (slot, fresh) in reread {
+        documents[slot].text = fresh.text;
+        documents[slot].lines = fresh.lines;
+    }
     Swept { documents, findings }
 }
 
@@ -117,7 +139,11 @@ fn stand_in(file: &SourceFile) -> Document {
     Document::new(id, file.relative.clone(), file.kind, String::new())
 }
 
-fn shed(mut doc: Document) -> Document {
+fn shed(mut doc: Document, keep_text: bool) -> Document {
     doc.shed_syntax();
+    if !keep_text {
+        doc.text = String::new();
+        doc.lines = LineIndex::new("");
+    }
     doc
 }

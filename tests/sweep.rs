@@ -46,6 +46,10 @@ fn the_sweep_reads_files_as_the_corpus_does() {
     let dir = tempfile::tempdir().unwrap();
     generate::write(&Spec::new(60), dir.path()).unwrap();
     std::fs::write(dir.path().join("articles/not-utf8.md"), b"---\ntitle: \xff\n---\n").unwrap();
+    // Clean but for a link to nothing: its text is dropped while it is judged on its own,
+    // and read again for the finding that the links give it.
+    let links_only = "---\ntitle: Links only\npublished: 2022-04-02\n---\nIt [said so]{.claim #s by=hub-person date=2022-04-01 replies-to=nowhere:c1}.\n";
+    std::fs::write(dir.path().join("articles/links-only.md"), links_only).unwrap();
     let corpus = Corpus::load(dir.path()).unwrap();
     let (config, files) = corpus::configured_files(dir.path()).unwrap();
     let swept = annals::sweep::sweep(

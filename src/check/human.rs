@@ -2,6 +2,7 @@
 
 use super::{Diagnostic, Report};
 use crate::finding::Severity;
+use crate::text::floor_char_boundary;
 use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
 
 fn level(severity: Severity) -> Level<'static> {
@@ -21,7 +22,9 @@ fn excerpt<'d>(d: &Diagnostic<'d>) -> (&'d str, usize, std::ops::Range<usize>) {
     let start = doc.lines.line_start(first);
     let end = doc.lines.line_range(&doc.text, last).end as usize;
     let source = doc.text.get(start..end).unwrap_or("");
-    let span = (d.range.start as usize - start).min(source.len())..(d.range.end as usize - start).min(source.len());
+    // On character boundaries even if the file changed between the reads of a sweep.
+    let at = |offset: u32| floor_char_boundary(source, (offset as usize).saturating_sub(start));
+    let span = at(d.range.start)..at(d.range.end);
     (source, first + 1, span)
 }
 
