@@ -87,7 +87,7 @@ pub struct CorpusIndex {
     /// Document id → document slots; more than one is a duplicate id.
     pub documents: HashMap<String, Vec<u32>>,
     /// Entity id → referring document → (range, where it stands).
-    pub entity_references: HashMap<String, BySlot<(TextRange, EntityRefSite)>>,
+    pub entity_references: EntityReferences,
     /// Document id → claim id, as written → referring document → relations.
     pub claim_references: HashMap<String, HashMap<String, BySlot<Link>>>,
     /// Document id → referring document → its `source=` references.
@@ -113,24 +113,42 @@ impl CorpusIndex {
     /// The index without what depends on the set of entities (`entity_ids`, `names`): the
     /// caller has those already, or calls `refresh_entities`.
     pub fn build_references(documents: &[Document]) -> CorpusIndex {
-        let mut index = CorpusIndex::default();
-        for (slot, doc) in documents.iter().enumerate() {
-            index.add_document(slot as u32, doc);
-        }
+        // Entity references are half of the work and fill a map of their own: filed on the
+        // other core meanwhile.
+        let (entity_references, mut index) = rayon::join(
+            || {
+                let mut map = EntityReferences::default();
+                for (slot, doc) in documents.iter().enumerate() {
+                    file_entity_references(&mut map, slot as u32, doc);
+                }
+                map.values_mut().for_each(BySlot::shrink);
+                map
+            },
+            || {
+                let mut index = CorpusIndex::default();
+                for (slot, doc) in documents.iter().enumerate() {
+                    index.add_claims(slot as u32, doc);
+                }
+                index.referrers.values_mut().for_each(BySlot::shrink);
+                index
+            },
+        );
         // The lists grew by doubling; a whole corpus's worth of slack is worth one pass to return.
-        index.entity_references.values_mut().for_each(BySlot::shrink);
-        index.referrers.values_mut().for_each(BySlot::shrink);
+        index.entity_references = entity_references;
         index
     }
 
     /// Files one document's references. Call `refresh_entities` after the set of entities
     /// or their names changed.
     pub fn add_document(&mut self, slot: u32, doc: &Document) {
+        file_entity_references(&mut self.entity_references, slot, doc);
+        self.add_claims(slot, doc);
+    }
+
+    /// Files the document's id and its claims' ids, relations and sources.
+    fn add_claims(&mut self, slot: u32, doc: &Document) {
         self.document_ids = OnceLock::new();
         bucket(&mut self.documents, &doc.id).push(slot);
-        for r in &doc.entity_refs {
-            bucket(&mut self.entity_references, &r.id).push(slot, (r.range, r.site));
-        }
         for (k, claim) in doc.claims.iter().enumerate() {
             if let Some(id) = &claim.id {
                 bucket(&mut self.claims_by_id, &id.value).insert(slot);
@@ -297,6 +315,14 @@ impl CorpusIndex {
             .get(doc_id)
             .into_iter()
             .flat_map(|by_slot| by_slot.iter())
+    }
+}
+
+type EntityReferences = HashMap<String, BySlot<(TextRange, EntityRefSite)>>;
+
+fn file_entity_references(map: &mut EntityReferences, slot: u32, doc: &Document) {
+    for r in &doc.entity_refs {
+        bucket(map, &r.id).push(slot, (r.range, r.site));
     }
 }
 

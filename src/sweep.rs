@@ -35,6 +35,9 @@ pub struct Swept {
     /// Each document's findings as `Corpus::findings` gives them, or `None` for a document
     /// outside the wanted part.
     pub findings: Vec<Option<Vec<Finding>>>,
+    /// The index the links were followed in. Returned rather than dropped: freeing its
+    /// hundreds of thousands of entries is the caller's choice of time.
+    pub index: CorpusIndex,
 }
 
 /// Sweeps the documents of `files`, read with `read`. Findings are computed only for the
@@ -130,7 +133,11 @@ pub fn sweep(
         documents[slot].text = fresh.text;
         documents[slot].lines = fresh.lines;
     }
-    Swept { documents, findings }
+    Swept {
+        documents,
+        findings,
+        index,
+    }
 }
 
 /// An article not read yet: its id, path and kind, and nothing in it.
