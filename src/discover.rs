@@ -117,30 +117,29 @@ pub fn relative_path(root: &Path, path: &Path) -> Option<String> {
     (parts.len() == rel.components().count()).then(|| parts.join("/"))
 }
 
-/// Every document file under `root`, sorted by relative path.
+/// Every document file under `root`, in the order of a walk that visits each folder's
+/// entries by name.
 pub fn corpus_files(root: &Path, globs: &DocumentGlobs) -> Vec<SourceFile> {
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    let walker = WalkDir::new(root)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|entry| {
-            if entry.depth() == 0 {
-                return true;
-            }
-            let hidden = entry.file_name().to_str().is_some_and(|n| n.starts_with('.'));
-            if hidden && entry.file_type().is_dir() {
-                return false; // .git and friends: never documents, often large.
-            }
-            if entry.path_is_symlink() {
-                // Followed only while it stays inside the corpus.
-                return entry
-                    .path()
-                    .canonicalize()
-                    .is_ok_and(|target| target.starts_with(&canonical_root));
-            }
-            true
-        });
+    // Unsorted: walkdir's sort parses both paths of every comparison, which was half of
+    // discovering 10,000 files. The list is sorted once below instead.
+    let walker = WalkDir::new(root).follow_links(true).into_iter().filter_entry(|entry| {
+        if entry.depth() == 0 {
+            return true;
+        }
+        let hidden = entry.file_name().to_str().is_some_and(|n| n.starts_with('.'));
+        if hidden && entry.file_type().is_dir() {
+            return false; // .git and friends: never documents, often large.
+        }
+        if entry.path_is_symlink() {
+            // Followed only while it stays inside the corpus.
+            return entry
+                .path()
+                .canonicalize()
+                .is_ok_and(|target| target.starts_with(&canonical_root));
+        }
+        true
+    });
     let mut files = Vec::new();
     // Errors here are loops and unreadable folders: they hold no document we could read.
     for entry in walker.flatten() {
@@ -158,5 +157,29 @@ pub fn corpus_files(root: &Path, globs: &DocumentGlobs) -> Vec<SourceFile> {
             });
         }
     }
+    // Component by component: the order of a walk that visits each folder's entries by name.
+    files.sort_unstable_by(|a, b| a.relative.split('/').cmp(b.relative.split('/')));
     files
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_come_in_the_order_of_a_walk_by_name() {
+        let dir = tempfile::tempdir().unwrap();
+        for file in ["articles/b.md", "articles/a-c.md", "articles/a/z/x.md", "articles/a/b.md", "entities/e.md"] {
+            let path = dir.path().join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "").unwrap();
+        }
+        let globs = DocumentGlobs::new(&Config::default()).unwrap();
+        let found: Vec<String> = corpus_files(dir.path(), &globs).into_iter().map(|f| f.relative).collect();
+        // The folder `a` sorts before `a-c.md` by name, though `a/` sorts after `a-` as text.
+        assert_eq!(
+            found,
+            ["articles/a/b.md", "articles/a/z/x.md", "articles/a-c.md", "articles/b.md", "entities/e.md"]
+        );
+    }
 }

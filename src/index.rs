@@ -347,6 +347,8 @@ pub struct NameMatcher {
     /// Bit `a * 256 + b` is set when some name starts with the bytes `a`, `b` (a one-byte
     /// name `a` sets every `b`, and the end of a text reads as `b` = 0).
     openings: Vec<u64>,
+    /// Whether some name starts with this byte.
+    first_bytes: Vec<bool>,
     /// Per pattern: the entity ids that carry it as a name or an alias.
     owners: Vec<Vec<String>>,
 }
@@ -390,7 +392,11 @@ impl NameMatcher {
         entries.sort();
         let patterns: Vec<&str> = entries.iter().map(|(n, _)| *n).collect();
         let mut openings = vec![0u64; 65536 / 64];
+        let mut first_bytes = vec![false; 256];
         for name in &patterns {
+            if let Some(&a) = name.as_bytes().first() {
+                first_bytes[a as usize] = true;
+            }
             match *name.as_bytes() {
                 [a] => (0..=255).for_each(|b| {
                     let (word, bit) = opening(a, b);
@@ -420,6 +426,7 @@ impl NameMatcher {
         NameMatcher {
             automaton,
             openings,
+            first_bytes,
             owners: entries.into_iter().map(|(_, o)| o).collect(),
         }
     }
@@ -442,8 +449,12 @@ impl NameMatcher {
         };
         let bytes = haystack.as_bytes();
         let base = range.start as usize;
-        for (at, &a) in bytes.iter().enumerate() {
-            let (word, bit) = opening(a, bytes.get(at + 1).copied().unwrap_or(0));
+        let mut next = 0;
+        // Most bytes start no name at all: skip them with one table lookup each.
+        while let Some(skip) = bytes[next..].iter().position(|&b| self.first_bytes[b as usize]) {
+            let at = next + skip;
+            next = at + 1;
+            let (word, bit) = opening(bytes[at], bytes.get(at + 1).copied().unwrap_or(0));
             if self.openings[word] & bit == 0 {
                 continue;
             }

@@ -388,6 +388,14 @@ impl<'t> Scanner<'t> {
         let mut stack: Vec<usize> = Vec::new();
         let mut i = start;
         while i < limit {
+            // Runs of plain text: one table lookup per byte.
+            i += bytes[i..limit]
+                .iter()
+                .position(|&b| SPECIAL[b as usize])
+                .unwrap_or(limit - i);
+            if i >= limit {
+                break;
+            }
             match bytes[i] {
                 b'\\' if i + 1 < limit && bytes[i + 1].is_ascii_punctuation() => i += 2,
                 b'`' => {
@@ -471,6 +479,18 @@ impl<'t> Scanner<'t> {
         }
     }
 }
+
+/// The bytes that the paragraph scan acts on; every other byte is plain text.
+const SPECIAL: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut k = 0;
+    let bytes = b"\\`<[]";
+    while k < bytes.len() {
+        table[bytes[k] as usize] = true;
+        k += 1;
+    }
+    table
+};
 
 fn find(haystack: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
     haystack
