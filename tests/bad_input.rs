@@ -141,6 +141,37 @@ fn a_50_mb_file_is_skipped_unread_and_read_when_the_limit_allows_it() {
 }
 
 #[test]
+fn documents_come_in_the_order_of_a_walk_by_name() {
+    let dir = corpus();
+    for file in [
+        "articles/b.md",
+        "articles/a-c.md",
+        "articles/a/z/x.md",
+        "articles/a/b.md",
+    ] {
+        write(dir.path(), file, "");
+    }
+    let config = annals::config::Config::default();
+    let globs = annals::discover::DocumentGlobs::new(&config).unwrap();
+    let found: Vec<String> = annals::discover::corpus_files(dir.path(), &globs)
+        .into_iter()
+        .map(|f| f.relative)
+        .collect();
+    // The folder `a` sorts before `a-c.md` by name, though `a/` sorts after `a-` as text.
+    let articles = [
+        "articles/a/b.md",
+        "articles/a/z/x.md",
+        "articles/a-c.md",
+        "articles/b.md",
+        "articles/ok.md",
+    ];
+    assert_eq!(
+        found.iter().filter(|f| f.starts_with("articles/")).collect::<Vec<_>>(),
+        articles
+    );
+}
+
+#[test]
 fn symlink_loops_links_out_of_the_root_fifos_and_folders_named_like_documents() {
     let dir = corpus();
     let root = dir.path();
