@@ -128,7 +128,7 @@ impl Corpus {
     /// and those sharing its id (duplicate-id).
     fn neighbours(&self, slot: u32, doc: &Document, out: &mut BTreeSet<u32>) {
         out.insert(slot);
-        if let Some(referrers) = self.index.referrers.get(&doc.id) {
+        if let Some(referrers) = self.index.backlinks.referrers.get(&doc.id) {
             out.extend(referrers.slots());
         }
         if let Some(by_slot) = self.index.entity_references.get(&doc.id) {

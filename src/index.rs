@@ -82,18 +82,26 @@ impl<T> BySlot<T> {
     }
 }
 
+/// Claim and corpus references filed under what they name: from a document or a claim back
+/// to the claims that name it. Queries (references, rename, hover) and edits (`Affected`)
+/// read them; no rule does, so `annals check` builds an index without them.
 #[derive(Debug, Default)]
-pub struct CorpusIndex {
-    /// Document id → document slots; more than one is a duplicate id.
-    pub documents: HashMap<String, Vec<u32>>,
-    /// Entity id → referring document → (range, where it stands).
-    pub entity_references: EntityReferences,
+pub struct Backlinks {
     /// Document id → claim id, as written → referring document → relations.
     pub claim_references: HashMap<String, HashMap<String, BySlot<Link>>>,
     /// Document id → referring document → its `source=` references.
     pub source_references: HashMap<String, BySlot<SourceLink>>,
     /// Document id → the documents whose claims or sources name it (claim or corpus references).
     pub referrers: HashMap<String, BySlot<()>>,
+}
+
+#[derive(Debug, Default)]
+pub struct CorpusIndex {
+    /// Document id → document slots; more than one is a duplicate id.
+    pub documents: HashMap<String, Vec<u32>>,
+    /// Entity id → referring document → (range, where it stands).
+    pub entity_references: EntityReferences,
+    pub backlinks: Backlinks,
     /// Claim id → the documents holding a claim with that id.
     pub claims_by_id: HashMap<String, BTreeSet<u32>>,
     /// Entity ids, sorted: the candidates of "did you mean".
@@ -113,28 +121,40 @@ impl CorpusIndex {
     /// The index without what depends on the set of entities (`entity_ids`, `names`): the
     /// caller has those already, or calls `refresh_entities`.
     pub fn build_references(documents: &[Document]) -> CorpusIndex {
-        // Entity references are half of the work and fill a map of their own: filed on the
-        // other core meanwhile.
+        CorpusIndex::build_parts(documents, true)
+    }
+
+    /// What the rules read: documents and claims by id and entity references, without the
+    /// backlinks (see `Backlinks`), nor `entity_ids` and `names`.
+    pub fn build_for_rules(documents: &[Document]) -> CorpusIndex {
+        CorpusIndex::build_parts(documents, false)
+    }
+
+    fn build_parts(documents: &[Document], backlinks: bool) -> CorpusIndex {
+        // Entity references fill a map of their own, filed on the other core meanwhile.
         let (entity_references, mut index) = rayon::join(
             || {
                 let mut map = EntityReferences::default();
                 for (slot, doc) in documents.iter().enumerate() {
                     file_entity_references(&mut map, slot as u32, doc);
                 }
-                map.values_mut().for_each(BySlot::shrink);
                 map
             },
             || {
                 let mut index = CorpusIndex::default();
                 for (slot, doc) in documents.iter().enumerate() {
-                    index.add_claims(slot as u32, doc);
+                    index.add_ids(slot as u32, doc);
+                    if backlinks {
+                        index.backlinks.add(slot as u32, doc);
+                    }
                 }
-                index.referrers.values_mut().for_each(BySlot::shrink);
                 index
             },
         );
-        // The lists grew by doubling; a whole corpus's worth of slack is worth one pass to return.
         index.entity_references = entity_references;
+        // The lists grew by doubling; a whole corpus's worth of slack is worth one pass to return.
+        index.entity_references.values_mut().for_each(BySlot::shrink);
+        index.backlinks.referrers.values_mut().for_each(BySlot::shrink);
         index
     }
 
@@ -142,40 +162,17 @@ impl CorpusIndex {
     /// or their names changed.
     pub fn add_document(&mut self, slot: u32, doc: &Document) {
         file_entity_references(&mut self.entity_references, slot, doc);
-        self.add_claims(slot, doc);
+        self.add_ids(slot, doc);
+        self.backlinks.add(slot, doc);
     }
 
-    /// Files the document's id and its claims' ids, relations and sources.
-    fn add_claims(&mut self, slot: u32, doc: &Document) {
+    /// Files the document's id and its claims' ids.
+    fn add_ids(&mut self, slot: u32, doc: &Document) {
         self.document_ids = OnceLock::new();
         bucket(&mut self.documents, &doc.id).push(slot);
-        for (k, claim) in doc.claims.iter().enumerate() {
+        for claim in &doc.claims {
             if let Some(id) = &claim.id {
                 bucket(&mut self.claims_by_id, &id.value).insert(slot);
-            }
-            for relation in &claim.relations {
-                let target_doc = relation.target.document.as_deref().unwrap_or(&doc.id);
-                bucket(&mut self.referrers, target_doc).push(slot, ());
-                let link = Link {
-                    claim: k as u32,
-                    kind: relation.kind,
-                    range: relation.target.range,
-                };
-                let by_claim = bucket(&mut self.claim_references, target_doc);
-                bucket(by_claim, &relation.target.claim).push(slot, link);
-            }
-            if let Some(Source::Document {
-                document,
-                claim: target,
-            }) = claim.source.as_deref()
-            {
-                bucket(&mut self.referrers, &document.value).push(slot, ());
-                let link = SourceLink {
-                    claim: k as u32,
-                    range: document.range,
-                    target_claim: target.as_ref().map(|c| c.claim.to_string()),
-                };
-                bucket(&mut self.source_references, &document.value).push(slot, link);
             }
         }
     }
@@ -227,19 +224,20 @@ impl CorpusIndex {
         }
         claim_targets.sort_unstable();
         claim_targets.dedup();
+        let backlinks = &mut self.backlinks;
         for (target_doc, claim) in claim_targets {
-            if let Some(by_claim) = self.claim_references.get_mut(target_doc) {
+            if let Some(by_claim) = backlinks.claim_references.get_mut(target_doc) {
                 drop_slot(by_claim, claim, slot);
                 if by_claim.is_empty() {
-                    self.claim_references.remove(target_doc);
+                    backlinks.claim_references.remove(target_doc);
                 }
             }
         }
         referred.sort_unstable();
         referred.dedup();
         for target in referred {
-            drop_slot(&mut self.referrers, target, slot);
-            drop_slot(&mut self.source_references, target, slot);
+            drop_slot(&mut backlinks.referrers, target, slot);
+            drop_slot(&mut backlinks.source_references, target, slot);
         }
     }
 
@@ -302,7 +300,8 @@ impl CorpusIndex {
 
     /// Every relation that names claim `claim_id` of document `doc_id`: (referring slot, link).
     pub fn references_to_claim(&self, doc_id: &str, claim_id: &str) -> impl Iterator<Item = (u32, Link)> + '_ {
-        self.claim_references
+        self.backlinks
+            .claim_references
             .get(doc_id)
             .and_then(|by_claim| by_claim.get(claim_id))
             .into_iter()
@@ -311,10 +310,43 @@ impl CorpusIndex {
 
     /// Every `source=` that names document `doc_id`: (referring slot, link).
     pub fn sources_naming(&self, doc_id: &str) -> impl Iterator<Item = (u32, &SourceLink)> + '_ {
-        self.source_references
+        self.backlinks
+            .source_references
             .get(doc_id)
             .into_iter()
             .flat_map(|by_slot| by_slot.iter())
+    }
+}
+
+impl Backlinks {
+    /// Files the relations and `source=` references of one document's claims.
+    fn add(&mut self, slot: u32, doc: &Document) {
+        for (k, claim) in doc.claims.iter().enumerate() {
+            for relation in &claim.relations {
+                let target_doc = relation.target.document.as_deref().unwrap_or(&doc.id);
+                bucket(&mut self.referrers, target_doc).push(slot, ());
+                let link = Link {
+                    claim: k as u32,
+                    kind: relation.kind,
+                    range: relation.target.range,
+                };
+                let by_claim = bucket(&mut self.claim_references, target_doc);
+                bucket(by_claim, &relation.target.claim).push(slot, link);
+            }
+            if let Some(Source::Document {
+                document,
+                claim: target,
+            }) = claim.source.as_deref()
+            {
+                bucket(&mut self.referrers, &document.value).push(slot, ());
+                let link = SourceLink {
+                    claim: k as u32,
+                    range: document.range,
+                    target_claim: target.as_ref().map(|c| c.claim.to_string()),
+                };
+                bucket(&mut self.source_references, &document.value).push(slot, link);
+            }
+        }
     }
 }
 
@@ -342,14 +374,15 @@ fn bucket<'m, T: Default>(map: &'m mut HashMap<String, T>, key: &str) -> &'m mut
 /// search skips the bytes no name starts with, looks up the next two bytes in a small table
 /// of the names' openings, and only where a name may start walks the names' trie (an
 /// Aho-Corasick NFA, anchored) until no name continues.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct NameMatcher {
     automaton: Option<aho_corasick::nfa::contiguous::NFA>,
     /// Bit `a * 256 + b` is set when some name starts with the bytes `a`, `b` (a one-byte
     /// name `a` sets every `b`, and the end of a text reads as `b` = 0).
-    openings: Vec<u64>,
+    /// Fixed sizes: the lookups need no bounds checks.
+    openings: Box<[u64; 1024]>,
     /// Whether some name starts with this byte.
-    first_bytes: Vec<bool>,
+    first_bytes: Box<[bool; 256]>,
     /// Per pattern: the entity ids that carry it as a name or an alias.
     owners: Vec<Vec<String>>,
 }
@@ -373,6 +406,17 @@ pub fn entity_names(doc: &Document) -> Vec<&str> {
         .collect()
 }
 
+impl Default for NameMatcher {
+    fn default() -> Self {
+        NameMatcher {
+            automaton: None,
+            openings: Box::new([0; 1024]),
+            first_bytes: Box::new([false; 256]),
+            owners: Vec::new(),
+        }
+    }
+}
+
 fn opening(a: u8, b: u8) -> (usize, u64) {
     let bit = (a as usize) << 8 | b as usize;
     (bit / 64, 1 << (bit % 64))
@@ -392,8 +436,8 @@ impl NameMatcher {
         let mut entries: Vec<(&str, Vec<String>)> = by_name.into_iter().collect();
         entries.sort();
         let patterns: Vec<&str> = entries.iter().map(|(n, _)| *n).collect();
-        let mut openings = vec![0u64; 65536 / 64];
-        let mut first_bytes = vec![false; 256];
+        let mut openings = Box::new([0u64; 1024]);
+        let mut first_bytes = Box::new([false; 256]);
         for name in &patterns {
             if let Some(&a) = name.as_bytes().first() {
                 first_bytes[a as usize] = true;

@@ -97,8 +97,9 @@ pub fn sweep(
     };
     documents.iter_mut().for_each(Document::shed_syntax);
 
-    // Stage 3: links, over the whole corpus. The entities are those of stage 1.
-    let mut index = CorpusIndex::build_references(&documents);
+    // Stage 3: links, over the whole corpus, with the index the rules read (no backlinks:
+    // they serve queries). The entities are those of stage 1.
+    let mut index = CorpusIndex::build_for_rules(&documents);
     index.entity_ids = directory.entity_ids;
     index.names = directory.names;
     let findings: Vec<Option<Vec<Finding>>> = own
