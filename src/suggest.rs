@@ -14,6 +14,9 @@ pub fn closest<'a>(target: &str, candidates: impl IntoIterator<Item = &'a str>, 
     best(scored, n)
 }
 
+/// How many targets a vocabulary remembers suggestions for.
+const MEMORY: usize = 4096;
+
 /// Known names prepared once (lengths and letter counts), with the suggestions already
 /// made: "did you mean" runs for every unknown reference of a corpus against thousands of
 /// ids, and one misspelt id is often written in many documents.
@@ -64,6 +67,11 @@ impl Vocabulary {
             .filter_map(|w| t.score(&w.text, w.chars, || w.histogram).map(|d| (d, w.text.as_str())));
         let near = best(scored, n);
         if let Ok(mut made) = self.made.lock() {
+            // A language server keeps its vocabulary across edits, and every prefix of an id
+            // being typed is a new target: forget them all now and then.
+            if made.len() >= MEMORY {
+                made.clear();
+            }
             made.insert(key, near.clone());
         }
         near
