@@ -381,7 +381,7 @@ pub struct NameMatcher {
     /// name `a` sets every `b`, and the end of a text reads as `b` = 0).
     /// Fixed sizes: the lookups need no bounds checks.
     openings: Box<[u64; 1024]>,
-    /// Whether some name starts with this byte.
+    /// Whether some name starts with this byte: `openings` by rows, for the skip loop.
     first_bytes: Box<[bool; 256]>,
     /// Per pattern: the entity ids that carry it as a name or an alias.
     owners: Vec<Vec<String>>,
@@ -437,11 +437,7 @@ impl NameMatcher {
         entries.sort();
         let patterns: Vec<&str> = entries.iter().map(|(n, _)| *n).collect();
         let mut openings = Box::new([0u64; 1024]);
-        let mut first_bytes = Box::new([false; 256]);
         for name in &patterns {
-            if let Some(&a) = name.as_bytes().first() {
-                first_bytes[a as usize] = true;
-            }
             match *name.as_bytes() {
                 [a] => (0..=255).for_each(|b| {
                     let (word, bit) = opening(a, b);
@@ -453,6 +449,11 @@ impl NameMatcher {
                 }
                 [] => {}
             }
+        }
+        // A byte starts a name when any opening does: row `a` is words 4a..4a+4 of the table.
+        let mut first_bytes = Box::new([false; 256]);
+        for (a, starts) in first_bytes.iter_mut().enumerate() {
+            *starts = openings[a * 4..a * 4 + 4].iter().any(|&w| w != 0);
         }
         // A contiguous NFA walked anchored from each possible start: its states are small, and
         // the walk stops at the first byte no name continues with.

@@ -178,11 +178,11 @@ pub fn run(options: &Options) -> Result<Outcome, LoadError> {
         |file| in_scope(&root, &scope, &file.relative),
     );
     let documents = swept.documents;
-    let in_scope = documents
+    let judged = documents
         .iter()
         .zip(swept.findings)
         .filter_map(|(doc, findings)| Some((doc, findings?)));
-    let report = report(&root, in_scope, &cwd);
+    let report = report(&root, judged, &cwd);
     if report.documents == 0 && scope != root {
         notes.push(format!(
             "{} holds no document of the corpus at {} (documents are the files that [corpus] articles and entities match)",
