@@ -53,12 +53,44 @@ pub struct LineColumn {
     pub column: usize,
 }
 
-/// Line starts of one text, with `\n`, `\r\n` and a lone `\r` each ending a line (as LSP counts them).
+/// Line starts of one text, with `\n`, `\r\n` and a lone `\r` each ending a line (as LSP counts them),
+/// and what a column needs in O(1): for a text that is not all ASCII, the count of characters and
+/// of UTF-16 units before every `CHUNK`-th byte, so a column is a difference of two counts, each a
+/// checkpoint plus at most `CHUNK` bytes, however long the line (rust-analyzer's line index keeps
+/// each line's non-ASCII characters instead; its `line-index` crate ends lines at `\n` only,
+/// while annals keeps files as written and LSP ends lines at `\r` too).
 #[derive(Clone, Debug)]
 pub struct LineIndex {
     /// u32 like `TextRange`: documents are far below 4 GiB (the size limit).
     starts: Vec<u32>,
     len: usize,
+    /// Empty for ASCII text, where every count is the byte offset.
+    checkpoints: Box<[Checkpoint]>,
+}
+
+/// Bytes between checkpoints: 8 bytes of counts per 128 bytes of non-ASCII text.
+const CHUNK: usize = 128;
+
+/// Characters and UTF-16 units before a chunk's first byte.
+#[derive(Clone, Copy, Debug, Default)]
+struct Checkpoint {
+    chars: u32,
+    utf16: u32,
+}
+
+/// Characters (bytes that start one) and UTF-16 units (a character beyond the BMP, whose
+/// first byte is 0xF0 or above, takes two) in `bytes`, which may start or end inside a character.
+fn counts(bytes: &[u8]) -> Checkpoint {
+    let mut chars = 0u32;
+    let mut wide = 0u32;
+    for &b in bytes {
+        chars += u32::from((b as i8) >= -0x40);
+        wide += u32::from(b >= 0xF0);
+    }
+    Checkpoint {
+        chars,
+        utf16: chars + wide,
+    }
 }
 
 impl LineIndex {
@@ -79,9 +111,25 @@ impl LineIndex {
         }
         // Kept for the document's life: up to half of a doubled vector would stay unused.
         starts.shrink_to_fit();
+        let checkpoints = if text.is_ascii() {
+            Box::default()
+        } else {
+            let mut total = Checkpoint::default();
+            bytes
+                .chunks(CHUNK)
+                .map(|chunk| {
+                    let before = total;
+                    let c = counts(chunk);
+                    total.chars += c.chars;
+                    total.utf16 += c.utf16;
+                    before
+                })
+                .collect()
+        };
         LineIndex {
             starts,
             len: text.len(),
+            checkpoints,
         }
     }
 
@@ -111,13 +159,68 @@ impl LineIndex {
         TextRange::new(start, end)
     }
 
+    /// Characters and UTF-16 units in `text[..offset]` (`offset` on a character boundary).
+    fn before(&self, text: &str, offset: usize) -> Checkpoint {
+        let offset = offset.min(text.len());
+        if self.checkpoints.is_empty() {
+            let n = offset as u32;
+            return Checkpoint { chars: n, utf16: n };
+        }
+        let chunk = offset / CHUNK;
+        let base = self.checkpoints.get(chunk).copied().unwrap_or_default();
+        let rest = counts(&text.as_bytes()[chunk * CHUNK..offset]);
+        Checkpoint {
+            chars: base.chars + rest.chars,
+            utf16: base.utf16 + rest.utf16,
+        }
+    }
+
+    /// Unicode scalar values from `from` to `to` (both on character boundaries, `from <= to`).
+    pub fn chars_between(&self, text: &str, from: usize, to: usize) -> usize {
+        (self.before(text, to).chars - self.before(text, from).chars) as usize
+    }
+
+    /// UTF-16 code units from `from` to `to` (both on character boundaries, `from <= to`).
+    pub fn utf16_between(&self, text: &str, from: usize, to: usize) -> usize {
+        (self.before(text, to).utf16 - self.before(text, from).utf16) as usize
+    }
+
+    /// The offset in `from..to` (a line's content) after `units` UTF-16 units from `from`; a
+    /// unit inside a surrogate pair counts as the character's start, past `to` is `to`.
+    pub fn advance_utf16(&self, text: &str, from: usize, to: usize, units: usize) -> usize {
+        let from = floor_char_boundary(text, from);
+        let to = floor_char_boundary(text, to.max(from));
+        if self.checkpoints.is_empty() {
+            return (from + units).min(to);
+        }
+        let target = self.before(text, from).utf16 as usize + units;
+        // The last checkpoint at or before the target, within the line: then at most a chunk to walk.
+        let first = from.div_ceil(CHUNK);
+        let end = (to / CHUNK + 1).min(self.checkpoints.len());
+        let mut at = from;
+        if first < end {
+            let k = first + self.checkpoints[first..end].partition_point(|c| c.utf16 as usize <= target);
+            if k > first {
+                at = floor_char_boundary(text, (k - 1) * CHUNK).max(from);
+            }
+        }
+        let mut units_at = self.before(text, at).utf16 as usize;
+        for (byte, ch) in text[at..to].char_indices() {
+            if units_at + ch.len_utf16() > target {
+                return at + byte;
+            }
+            units_at += ch.len_utf16();
+        }
+        to
+    }
+
     /// Line and column (in Unicode scalar values) of a byte offset. An offset inside a
     /// multi-byte character counts as that character's start.
     pub fn line_column(&self, text: &str, offset: usize) -> LineColumn {
         let offset = floor_char_boundary(text, offset.min(text.len()));
         let line = self.line_of(offset);
         let start = self.line_start(line).min(offset);
-        let column = text.get(start..offset).map_or(0, |s| s.chars().count());
+        let column = self.chars_between(text, start, offset);
         LineColumn { line, column }
     }
 }
@@ -182,5 +285,35 @@ mod tests {
         // Inside the two-byte `ё`: its start.
         assert_eq!(index.line_column(text, 1), LineColumn { line: 0, column: 0 });
         assert_eq!(index.line_column(text, 999), LineColumn { line: 1, column: 0 });
+    }
+
+    /// Columns from checkpoints equal columns counted from the line's start, across chunk
+    /// boundaries, inside multi-byte characters, and past the end.
+    #[test]
+    fn checkpointed_counts_equal_counting_from_the_line_start() {
+        let unit = "ab ёж 😀 z\r\n€\r";
+        let text: String = std::iter::repeat_n(unit, 60).collect::<String>() + &"Ж".repeat(300);
+        let index = LineIndex::new(&text);
+        for offset in 0..=text.len() + 2 {
+            let at = floor_char_boundary(&text, offset.min(text.len()));
+            let line = index.line_of(at);
+            let start = index.line_start(line).min(at);
+            let expected = LineColumn {
+                line,
+                column: text[start..at].chars().count(),
+            };
+            assert_eq!(index.line_column(&text, offset), expected, "at {offset}");
+            let utf16 = text[start..at].encode_utf16().count();
+            assert_eq!(index.utf16_between(&text, start, at), utf16, "at {offset}");
+            let end = index.line_range(&text, line).end as usize;
+            let back = index.advance_utf16(&text, start, end, utf16);
+            assert_eq!(back, at.min(end), "back from {utf16} units on line {line}");
+        }
+        // Inside a surrogate pair: the character's start.
+        let text = "a😀b";
+        let index = LineIndex::new(text);
+        assert_eq!(index.advance_utf16(text, 0, text.len(), 2), 1);
+        assert_eq!(index.advance_utf16(text, 0, text.len(), 3), 5);
+        assert_eq!(index.advance_utf16(text, 0, text.len(), 99), text.len());
     }
 }

@@ -14,18 +14,67 @@ fn level(severity: Severity) -> Level<'static> {
     }
 }
 
-/// The lines that hold the finding, so a snippet never copies a whole large document.
-fn excerpt<'d>(d: &Diagnostic<'d>) -> (&'d str, usize, std::ops::Range<usize>) {
+/// Characters kept on each side of a finding on a long line: more than annotate-snippets
+/// shows of a line (it cuts lines to the terminal's width itself), so a window renders as the
+/// whole line would.
+const CONTEXT: usize = 512;
+/// A finding's lines up to this many bytes are given whole; longer ones as a window.
+const WHOLE_LINES: usize = 4 * CONTEXT;
+
+/// What a snippet shows: its source, its first line's number, the range to underline in it,
+/// and, when the source is a window of a long line, the finding's true 1-based column.
+struct Excerpt<'d> {
+    source: &'d str,
+    line: usize,
+    span: std::ops::Range<usize>,
+    window_column: Option<usize>,
+}
+
+/// The lines that hold the finding, so a snippet never copies a whole large document; on a
+/// long line, a window of `CONTEXT` characters around it, so that each finding costs the same
+/// however long its line (annotate-snippets measures every character it is given).
+fn excerpt<'d>(d: &Diagnostic<'d>) -> Excerpt<'d> {
     let doc = d.document;
+    let text = doc.text.as_str();
     let first = doc.lines.line_of(d.range.start as usize);
     let last = doc.lines.line_of(d.range.end as usize);
     let start = doc.lines.line_start(first);
-    let end = doc.lines.line_range(&doc.text, last).end as usize;
-    let source = doc.text.get(start..end).unwrap_or("");
+    let end = doc.lines.line_range(text, last).end as usize;
     // On character boundaries even if the file changed between the reads of a sweep.
-    let at = |offset: u32| floor_char_boundary(source, (offset as usize).saturating_sub(start));
-    let span = at(d.range.start)..at(d.range.end);
-    (source, first + 1, span)
+    let at = |offset: usize| floor_char_boundary(text, offset.clamp(start, end.max(start)));
+    let (from, to) = (at(d.range.start as usize), at(d.range.end as usize));
+    if end.saturating_sub(start) <= WHOLE_LINES {
+        return Excerpt {
+            source: text.get(start..end).unwrap_or(""),
+            line: first + 1,
+            span: from - start..to - start,
+            window_column: None,
+        };
+    }
+    // `CONTEXT` characters before the start, the range up to `CONTEXT` characters, and
+    // `CONTEXT` after it, on the finding's first line.
+    let line_end = doc.lines.line_range(text, first).end as usize;
+    let mut window_start = from;
+    for _ in 0..CONTEXT {
+        if window_start <= start {
+            break;
+        }
+        window_start = floor_char_boundary(text, window_start - 1);
+    }
+    let forward = |mut i: usize, n: usize| {
+        for c in text[i..line_end].chars().take(n) {
+            i += c.len_utf8();
+        }
+        i
+    };
+    let underline_end = to.clamp(from, forward(from, CONTEXT));
+    let window_end = forward(underline_end, CONTEXT);
+    Excerpt {
+        source: &text[window_start..window_end],
+        line: first + 1,
+        span: from - window_start..underline_end - window_start,
+        window_column: Some(doc.lines.chars_between(text, start, from) + 1),
+    }
 }
 
 fn plural(n: usize, word: &str) -> String {
@@ -40,17 +89,27 @@ pub fn render(report: &Report, color: bool) -> String {
     let renderer = if color { Renderer::styled() } else { Renderer::plain() };
     let mut out = String::new();
     for d in &report.diagnostics {
-        let (source, line_start, span) = excerpt(d);
+        let excerpt = excerpt(d);
         let group = level(d.severity)
             .primary_title(d.message.as_str())
             .id(d.code.as_str())
             .element(
-                Snippet::source(source)
-                    .line_start(line_start)
+                Snippet::source(excerpt.source)
+                    .line_start(excerpt.line)
                     .path(d.display_path.as_str())
-                    .annotation(AnnotationKind::Primary.span(span)),
+                    .annotation(AnnotationKind::Primary.span(excerpt.span.clone())),
             );
-        out.push_str(&renderer.render(&[group]));
+        let rendered = renderer.render(&[group]);
+        match excerpt.window_column {
+            None => out.push_str(&rendered),
+            Some(column) => {
+                // annotate-snippets counts the column in the window: the location says the line's.
+                let shown = excerpt.source[..excerpt.span.start].chars().count() + 1;
+                let wrong = format!("{}:{}:{shown}", d.display_path, excerpt.line);
+                let right = format!("{}:{}:{column}", d.display_path, excerpt.line);
+                out.push_str(&rendered.replacen(&wrong, &right, 1));
+            }
+        }
         out.push_str("\n\n");
     }
     let counts = [

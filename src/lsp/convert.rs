@@ -20,21 +20,11 @@ pub fn offset(text: &str, lines: &LineIndex, pos: Position, encoding: Encoding) 
     }
     let range = lines.line_range(text, line);
     let (start, end) = (range.start as usize, range.end as usize);
-    let content = &text[start..end];
     let character = pos.character as usize;
     match encoding {
-        Encoding::Utf8 => start + floor_char_boundary(content, character.min(content.len())),
-        Encoding::Utf16 => {
-            let mut units = 0;
-            for (byte, ch) in content.char_indices() {
-                // A position inside a surrogate pair counts as the character's start.
-                if units + ch.len_utf16() > character {
-                    return start + byte;
-                }
-                units += ch.len_utf16();
-            }
-            end
-        }
+        Encoding::Utf8 => floor_char_boundary(text, start + character.min(end - start)),
+        // Through the line index's checkpoints: O(1) however long the line.
+        Encoding::Utf16 => lines.advance_utf16(text, start, end, character),
     }
 }
 
@@ -45,12 +35,10 @@ pub fn position(text: &str, lines: &LineIndex, offset: usize, encoding: Encoding
     let content = lines.line_range(text, line);
     // An offset inside a line break (between \r and \n) is the end of the line.
     let offset = offset.min(content.end as usize);
-    let before = &text[content.start as usize..offset];
+    let line_start = content.start as usize;
     let character = match encoding {
-        Encoding::Utf8 => before.len(),
-        // ASCII (most news prose and every id) has one UTF-16 unit per byte: skip the count.
-        Encoding::Utf16 if before.is_ascii() => before.len(),
-        Encoding::Utf16 => before.encode_utf16().count(),
+        Encoding::Utf8 => offset - line_start,
+        Encoding::Utf16 => lines.utf16_between(text, line_start, offset),
     };
     Position::new(line as u32, character as u32)
 }

@@ -144,6 +144,80 @@ struct Scanner<'t> {
     out: Inline,
     /// The attribute buffer, reused from block to block.
     scratch: Vec<Attribute>,
+    /// Errors of the block being read, formatted only once the block closes (a block that
+    /// never closes reports one error, not its tokens').
+    pending: Vec<PendingError>,
+    /// What attribute scans of this paragraph have visited: see `Visited`.
+    visited: Visited,
+}
+
+/// A token error inside `{…}`, kept as ranges until the block is known to close.
+#[derive(Clone, Copy)]
+struct PendingError {
+    start: usize,
+    end: usize,
+    kind: PendingKind,
+}
+
+#[derive(Clone, Copy)]
+enum PendingKind {
+    /// `#` or `.` with nothing after it.
+    EmptyIdOrClass(AttributeKind),
+    SecondId,
+    /// Not `#id`, `.class` or `key=value`; `spaced` when it was `key = value`.
+    Malformed {
+        spaced: bool,
+    },
+    /// `key=` with no value; the key ends at `key_end`.
+    NoValue {
+        key_end: usize,
+    },
+    /// A key given twice; the key ends at `key_end`.
+    DuplicateKey {
+        key_end: usize,
+    },
+}
+
+/// The states of the attribute scanner in which its future depends on the position alone:
+/// at a token's start, inside a run that ends at white space or `}`, inside a quoted value.
+/// A scan that reaches a (position, state) an earlier scan of the same paragraph visited ends
+/// as that one did; an earlier scan that closed its block moved the paragraph scan past it, so
+/// a visited state is one that never closes. Marking them keeps the `{`s of a paragraph that
+/// never close (`x]{x]{…`) from each reading to the paragraph's end.
+#[derive(Default)]
+struct Visited {
+    /// Bit flags per byte of the paragraph, from `base`; empty until a block fails to close.
+    marks: Vec<u8>,
+    base: usize,
+}
+
+const AT_TOKEN: u8 = 1;
+const IN_RUN: u8 = 2;
+const IN_QUOTE: u8 = 4;
+
+impl Visited {
+    /// Starts recording for a paragraph from `start` to `limit`.
+    fn arm(&mut self, start: usize, limit: usize) {
+        if self.marks.is_empty() {
+            self.base = start;
+            self.marks.resize(limit - start, 0);
+        }
+    }
+    fn clear(&mut self) {
+        self.marks.clear();
+    }
+    /// Marks (at, state); true when it was marked already, i.e. this scan never closes.
+    #[inline]
+    fn seen(&mut self, at: usize, state: u8) -> bool {
+        match self.marks.get_mut(at.wrapping_sub(self.base)) {
+            Some(m) => {
+                let seen = *m & state != 0;
+                *m |= state;
+                seen
+            }
+            None => false,
+        }
+    }
 }
 
 impl<'t> Scanner<'t> {
@@ -152,6 +226,45 @@ impl<'t> Scanner<'t> {
             range: TextRange::new(start, end),
             message,
         });
+    }
+
+    fn pending(&mut self, start: usize, end: usize, kind: PendingKind) {
+        self.pending.push(PendingError { start, end, kind });
+    }
+
+    fn report_pending(&mut self) {
+        let text = self.text;
+        for PendingError { start, end, kind } in std::mem::take(&mut self.pending) {
+            let token = &text[start..end];
+            let message = match kind {
+                PendingKind::EmptyIdOrClass(kind) => {
+                    let what = if kind == AttributeKind::Id {
+                        "an id after `#`"
+                    } else {
+                        "a class after `.`"
+                    };
+                    format!("malformed attribute `{token}`: write {what}, e.g. `#rogozin-tweet` or `.claim`")
+                }
+                PendingKind::SecondId => format!("a span has one id; remove `{token}` or the other `#…`"),
+                PendingKind::Malformed { spaced } => {
+                    let hint = if spaced {
+                        " (write it without spaces around `=`)"
+                    } else {
+                        ""
+                    };
+                    format!("malformed attribute `{token}`: expected `#id`, `.class` or `key=value`{hint}")
+                }
+                PendingKind::NoValue { key_end } => {
+                    let key = &text[start..key_end];
+                    format!("`{key}=` has no value: write `{key}=value`, or remove it")
+                }
+                PendingKind::DuplicateKey { key_end } => {
+                    let key = &text[start..key_end];
+                    format!("`{key}=` is given twice in one span; keep one (several ids go in quotes: `{key}=\"a b\"`)")
+                }
+            };
+            self.error(start, end, message);
+        }
     }
 
     /// Offset just past the closing run of exactly `n` backticks, if one exists before `limit`.
@@ -173,13 +286,17 @@ impl<'t> Scanner<'t> {
 
     /// Parses the attribute block whose `{` is at `open`, up to `limit` (the paragraph's end).
     fn attributes(&mut self, open: usize, limit: usize) -> (AttributesEnd, Box<[Attribute]>) {
-        let errors_before = self.out.errors.len();
+        self.pending.clear();
         let (end, mut scratch) = self.attribute_tokens(open, limit);
-        if matches!(end, AttributesEnd::Unclosed) {
-            // One mistake, one error: the tokens of a block that never closes are not judged one by one.
-            let last = self.out.errors.pop();
-            self.out.errors.truncate(errors_before);
-            self.out.errors.extend(last);
+        match end {
+            AttributesEnd::Closed(_) => self.report_pending(),
+            // One mistake, one error: the tokens of a block that never closes are not judged
+            // one by one (`attribute_tokens` reported the one error). Later scans of this
+            // paragraph stop where this one went.
+            AttributesEnd::Unclosed => {
+                self.pending.clear();
+                self.visited.arm(open, limit);
+            }
         }
         // One allocation of exactly the right size per span (a corpus holds millions of spans);
         // the buffer keeps its capacity for the next block.
@@ -189,24 +306,52 @@ impl<'t> Scanner<'t> {
         (end, attributes.into_boxed_slice())
     }
 
+    fn never_closed(&mut self, open: usize) -> AttributesEnd {
+        self.error(
+            open,
+            open + 1,
+            "this `{` is never closed: end the attribute list with `}` (an annotation cannot cross a blank line)"
+                .into(),
+        );
+        AttributesEnd::Unclosed
+    }
+
+    /// The end of a run that stops at white space or `}`, from `i`; `None` when the run reaches
+    /// a position an earlier scan passed in the same state (so it never closes).
+    #[inline]
+    fn run_end(&mut self, mut i: usize, limit: usize) -> Option<usize> {
+        let bytes = self.bytes;
+        let tracked = !self.visited.marks.is_empty();
+        while i < limit && !is_space(bytes[i]) && bytes[i] != b'}' {
+            if tracked && self.visited.seen(i, IN_RUN) {
+                return None;
+            }
+            i += 1;
+        }
+        Some(i)
+    }
+
     fn attribute_tokens(&mut self, open: usize, limit: usize) -> (AttributesEnd, Vec<Attribute>) {
         let bytes = self.bytes;
         // Parsed into a reused buffer; `attributes` copies the result into an exact-size vector.
         let mut attributes: Vec<Attribute> = std::mem::take(&mut self.scratch);
         attributes.clear();
+        // Duplicates through sets, not by rescanning earlier attributes: the format's keys
+        // as bits, other keys hashed (only when a span has some).
+        let mut has_id = false;
+        let mut known_keys: u16 = 0;
+        let mut other_keys: Option<rustc_hash::FxHashSet<&'t str>> = None;
+        let text = self.text;
         let mut i = open + 1;
         loop {
             while i < limit && is_space(bytes[i]) {
                 i += 1;
             }
             if i >= limit {
-                self.error(
-                    open,
-                    open + 1,
-                    "this `{` is never closed: end the attribute list with `}` (an annotation cannot cross a blank line)"
-                        .into(),
-                );
-                return (AttributesEnd::Unclosed, attributes);
+                return (self.never_closed(open), attributes);
+            }
+            if self.visited.seen(i, AT_TOKEN) {
+                return (self.never_closed(open), attributes);
             }
             let start = i;
             match bytes[i] {
@@ -217,37 +362,26 @@ impl<'t> Scanner<'t> {
                     } else {
                         AttributeKind::Class
                     };
-                    i += 1;
-                    while i < limit && !is_space(bytes[i]) && bytes[i] != b'}' {
-                        i += 1;
-                    }
-                    let token = &self.text[start..i];
+                    let Some(end) = self.run_end(i + 1, limit) else {
+                        return (self.never_closed(open), attributes);
+                    };
+                    i = end;
                     if i == start + 1 {
-                        let what = if kind == AttributeKind::Id {
-                            "an id after `#`"
-                        } else {
-                            "a class after `.`"
-                        };
-                        self.error(
-                            start,
-                            i,
-                            format!("malformed attribute `{token}`: write {what}, e.g. `#rogozin-tweet` or `.claim`"),
-                        );
+                        self.pending(start, i, PendingKind::EmptyIdOrClass(kind));
                         continue;
                     }
-                    if kind == AttributeKind::Id && attributes.iter().any(|a| a.kind == AttributeKind::Id) {
-                        self.error(
-                            start,
-                            i,
-                            format!("a span has one id; remove `{token}` or the other `#…`"),
-                        );
-                        continue;
+                    if kind == AttributeKind::Id {
+                        if has_id {
+                            self.pending(start, i, PendingKind::SecondId);
+                            continue;
+                        }
+                        has_id = true;
                     }
                     attributes.push(Attribute {
                         kind,
                         known_key: None,
                         key_range: TextRange::new(start, start + 1),
-                        value: Name::from(&self.text[start + 1..i]),
+                        value: Name::from(&text[start + 1..i]),
                         value_range: TextRange::new(start + 1, i),
                         range: TextRange::new(start, i),
                     });
@@ -260,8 +394,10 @@ impl<'t> Scanner<'t> {
                     if key_end == start || key_end >= limit || bytes[key_end] != b'=' {
                         // Not `key=`: skip the token (at least its first byte, which is neither
                         // white space nor `}`) and say what was expected.
-                        let spaced =
-                            key_end > start && bytes[key_end..limit].iter().find(|b| !is_space(**b)) == Some(&b'=');
+                        let spaced = key_end > start && {
+                            let next = bytes[key_end..limit].iter().position(|b| !is_space(*b));
+                            next.is_some_and(|k| bytes[key_end + k] == b'=')
+                        };
                         if spaced {
                             // `e = rogozin`: take the whole `key = value` as one bad token.
                             while i < limit && bytes[i] != b'=' {
@@ -272,20 +408,13 @@ impl<'t> Scanner<'t> {
                                 i += 1;
                             }
                         }
-                        while i < limit && !is_space(bytes[i]) && bytes[i] != b'}' {
-                            i += 1;
-                        }
-                        let token = &self.text[start..i];
-                        let hint = if spaced {
-                            " (write it without spaces around `=`)"
-                        } else {
-                            ""
+                        // The first byte is neither white space nor `}`: the run takes it.
+                        let from = if i == start { i + 1 } else { i };
+                        let Some(end) = self.run_end(from, limit) else {
+                            return (self.never_closed(open), attributes);
                         };
-                        self.error(
-                            start,
-                            i,
-                            format!("malformed attribute `{token}`: expected `#id`, `.class` or `key=value`{hint}"),
-                        );
+                        i = end;
+                        self.pending(start, i, PendingKind::Malformed { spaced });
                         continue;
                     }
                     i += 1; // `=`
@@ -298,6 +427,9 @@ impl<'t> Scanner<'t> {
                         let mut unescaped = String::new();
                         let mut closed = false;
                         while j < limit {
+                            if self.visited.seen(j, IN_QUOTE) {
+                                return (self.never_closed(open), attributes);
+                            }
                             match bytes[j] {
                                 b'\\' if matches!(bytes.get(j + 1), Some(b'"' | b'\\')) && j + 1 < limit => {
                                     unescaped.push(bytes[j + 1] as char);
@@ -309,8 +441,8 @@ impl<'t> Scanner<'t> {
                                 }
                                 _ => {
                                     // Copy one whole character.
-                                    let ch_len = self.text[j..].chars().next().map_or(1, char::len_utf8);
-                                    unescaped.push_str(&self.text[j..j + ch_len]);
+                                    let ch_len = text[j..].chars().next().map_or(1, char::len_utf8);
+                                    unescaped.push_str(&text[j..j + ch_len]);
                                     j += ch_len;
                                 }
                             }
@@ -318,7 +450,7 @@ impl<'t> Scanner<'t> {
                         if !closed {
                             self.error(start, j.min(limit), format!(
                                 "unterminated quote in `{}=`: close the value with `\"` (write `\\\"` for a quote inside it)",
-                                &self.text[start..key_end]
+                                &text[start..key_end]
                             ));
                             return (AttributesEnd::Unclosed, attributes);
                         }
@@ -327,29 +459,34 @@ impl<'t> Scanner<'t> {
                         i = j + 1;
                     } else {
                         value_start = i;
-                        while i < limit && !is_space(bytes[i]) && bytes[i] != b'}' {
-                            i += 1;
-                        }
+                        let Some(end) = self.run_end(i, limit) else {
+                            return (self.never_closed(open), attributes);
+                        };
+                        i = end;
                         value_end = i;
-                        value = Name::from(&self.text[value_start..value_end]);
+                        value = Name::from(&text[value_start..value_end]);
                         if value.is_empty() {
-                            let key = &self.text[start..key_end];
-                            self.error(
-                                start,
-                                i,
-                                format!("`{key}=` has no value: write `{key}=value`, or remove it"),
-                            );
+                            self.pending(start, i, PendingKind::NoValue { key_end });
                             continue;
                         }
                     }
-                    let key = &self.text[start..key_end];
-                    if attributes.iter().any(|a| a.key(self.text) == key) {
-                        self.error(start, i, format!("`{key}=` is given twice in one span; keep one (several ids go in quotes: `{key}=\"a b\"`)"));
+                    let key = &text[start..key_end];
+                    let known_key = KnownKey::of(key);
+                    let duplicate = match known_key {
+                        Some(KnownKey(k)) => {
+                            let seen = known_keys & (1 << k) != 0;
+                            known_keys |= 1 << k;
+                            seen
+                        }
+                        None => !other_keys.get_or_insert_with(Default::default).insert(key),
+                    };
+                    if duplicate {
+                        self.pending(start, i, PendingKind::DuplicateKey { key_end });
                         continue;
                     }
                     attributes.push(Attribute {
                         kind: AttributeKind::KeyValue,
-                        known_key: KnownKey::of(key),
+                        known_key,
                         key_range: TextRange::new(start, key_end),
                         value,
                         value_range: TextRange::new(value_start, value_end),
@@ -360,24 +497,31 @@ impl<'t> Scanner<'t> {
         }
     }
 
-    /// Whether an unclosed `[` looks like the start of an annotation: an attribute block follows it
-    /// in its paragraph. Plain prose brackets ("[sic") are not reported.
-    fn looks_like_annotation(&self, from: usize, limit: usize) -> bool {
+    /// The last `{` in `from..limit` that looks like the start of an attribute block (`{` then
+    /// `#`, `.` or `key=`), found in one backward pass: an unclosed `[` before it looks like
+    /// the start of an annotation, while plain prose brackets ("[sic") are not reported.
+    fn last_attribute_brace(&self, from: usize, limit: usize) -> Option<usize> {
         let tail = &self.bytes[from..limit];
-        tail.iter().enumerate().any(|(k, b)| {
-            *b == b'{' && {
-                let after = &tail[k + 1..];
-                let after = &after[after.iter().take_while(|b| **b == b' ').count()..];
-                match after.first() {
-                    Some(b'.' | b'#') => true,
-                    Some(b) if b.is_ascii_alphabetic() => {
-                        let key = after.iter().take_while(|b| is_key_byte(**b)).count();
-                        after.get(key) == Some(&b'=')
-                    }
-                    _ => false,
+        let mut end = tail.len();
+        while let Some(k) = memchr::memrchr(b'{', &tail[..end]) {
+            // Each test reads only up to the next `{` (spaces and key bytes are not `{`), so
+            // the whole pass reads every byte at most twice.
+            let after = &tail[k + 1..];
+            let after = &after[after.iter().take_while(|b| **b == b' ').count()..];
+            let looks = match after.first() {
+                Some(b'.' | b'#') => true,
+                Some(b) if b.is_ascii_alphabetic() => {
+                    let key = after.iter().take_while(|b| is_key_byte(**b)).count();
+                    after.get(key) == Some(&b'=')
                 }
+                _ => false,
+            };
+            if looks {
+                return Some(from + k);
             }
-        })
+            end = k;
+        }
+        None
     }
 
     /// Scans one paragraph. `in_comment` carries an HTML comment that crosses paragraphs;
@@ -386,6 +530,7 @@ impl<'t> Scanner<'t> {
         let (start, limit) = (p.range.start as usize, p.range.end as usize);
         let bytes = self.bytes;
         let mut stack: Vec<usize> = Vec::new();
+        self.visited.clear();
         let mut i = start;
         while i < limit {
             // Runs of plain text: one table lookup per byte.
@@ -468,8 +613,14 @@ impl<'t> Scanner<'t> {
 
     fn unclosed(&mut self, stack: &[usize], limit: usize, carried_open: &mut Option<usize>) {
         *carried_open = stack.last().copied();
+        let Some(&first) = stack.first() else {
+            return;
+        };
+        let Some(brace) = self.last_attribute_brace(first, limit) else {
+            return;
+        };
         for &open in stack {
-            if self.looks_like_annotation(open, limit) {
+            if open < brace {
                 self.error(
                     open,
                     open + 1,
@@ -507,6 +658,8 @@ pub fn scan(text: &str, blocks: &Blocks) -> Inline {
         bytes: text.as_bytes(),
         out: Inline::default(),
         scratch: Vec::new(),
+        pending: Vec::new(),
+        visited: Visited::default(),
     };
     let mut resume = 0;
     let mut carried_open = None;

@@ -1,0 +1,252 @@
+//! Linear on every axis, measured as CPU time: for each hostile input shape, the work at 1x and
+//! at 8x the size. Linear work grows about 8x, quadratic 64x; above 20x fails.
+//!
+//! CPU time, not allocations: most quadratic loops allocate nothing (a rescan to the end of a
+//! paragraph per bracket, a column counted from the line's start per finding). The process's
+//! own CPU time (getrusage) counts every thread (rayon's, tokio's, the blocking pool's), and
+//! this file holds one test, so nothing else runs in the process while it measures. Each
+//! measure is the least of three runs, which keeps a scheduler hiccup from failing it.
+//!
+//! Shapes: unclosed `[`; unclosed `]{`; an unclosed quote after many `]{`; thousands of
+//! attributes in one span; thousands of annotations with findings on one line (through the
+//! four formats of check, and open in the server through every request it answers); many
+//! findings in one paragraph (code actions at the cursor).
+
+mod support;
+
+use annals::check::{self, FailOn, Format};
+use serde_json::{Value, json};
+use std::time::Duration;
+use support::lsp::{Setup, TestServer};
+
+/// 8x the input may cost at most this many times the work.
+const LIMIT: f64 = 20.0;
+
+fn cpu_time() -> Duration {
+    // SAFETY: getrusage fills the struct it is given; a zeroed rusage is a valid value.
+    let usage = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_SELF, &mut usage);
+        usage
+    };
+    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    tv(usage.ru_utime) + tv(usage.ru_stime)
+}
+
+/// The least CPU time of three runs of `f`.
+fn work(mut f: impl FnMut()) -> Duration {
+    (0..3)
+        .map(|_| {
+            let before = cpu_time();
+            f();
+            cpu_time() - before
+        })
+        .min()
+        .unwrap_or_default()
+}
+
+/// One finding per shape and measure that grew too fast; all are collected, then reported.
+#[derive(Default)]
+struct Verdicts {
+    failures: Vec<String>,
+}
+
+impl Verdicts {
+    fn judge(&mut self, what: &str, small: Duration, large: Duration) {
+        // A floor of 1 ms: below that, CPU time is the clock's granularity, not work.
+        let floor = Duration::from_millis(1);
+        let ratio = large.as_secs_f64() / small.max(floor).as_secs_f64();
+        eprintln!("{what}: {small:.2?} -> {large:.2?} (x{ratio:.1})");
+        if ratio > LIMIT {
+            self.failures.push(format!(
+                "{what}: 8x the input cost x{ratio:.1} the CPU time ({small:.2?} -> {large:.2?})"
+            ));
+        }
+    }
+}
+
+const ENTITY: &str = "---\nkind: person\nname: Wally\n---\n";
+
+fn article(body: &str) -> String {
+    format!("---\ntitle: T\npublished: 2022-04-02\n---\n{body}\n")
+}
+
+/// The shapes, as article bodies at `n` times the base size.
+fn unclosed_brackets(n: usize) -> String {
+    "[".repeat(4_000 * n)
+}
+fn unclosed_braces(n: usize) -> String {
+    "x]{".repeat(1_000 * n)
+}
+fn unclosed_quote_after_braces(n: usize) -> String {
+    format!("{} z=\"}}", "x]{".repeat(1_000 * n))
+}
+fn attributes_in_one_span(n: usize) -> String {
+    let attributes: Vec<String> = (0..1_000 * n).map(|i| format!("k{i}=v")).collect();
+    format!("[a]{{{}}}", attributes.join(" "))
+}
+/// One line of mentions (known and unknown entities) and undated claims, with Cyrillic between
+/// them so that UTF-16 columns differ from bytes.
+fn annotations_on_one_line(n: usize) -> String {
+    (0..250 * n)
+        .map(|i| format!("Рогозин [Wally]{{e=w}} said [“words {i}”]{{.claim #c{i} by=w}} to [Word]{{e=nobody}}. "))
+        .collect()
+}
+/// One paragraph of many lines, each with a finding.
+fn findings_in_one_paragraph(n: usize) -> String {
+    (0..250 * n)
+        .map(|i| format!("Line {i}: [Word]{{e=nobody}} and [“q {i}”]{{.claim #q{i} by=w}}\n"))
+        .collect()
+}
+
+fn corpus(body: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    std::fs::create_dir_all(dir.path().join("articles")).unwrap();
+    std::fs::create_dir_all(dir.path().join("entities")).unwrap();
+    std::fs::write(dir.path().join("annals.toml"), "[corpus]\nname = \"growth\"\n").unwrap();
+    std::fs::write(dir.path().join("entities/w.md"), ENTITY).unwrap();
+    std::fs::write(dir.path().join("articles/a.md"), article(body)).unwrap();
+    dir
+}
+
+fn check_work(body: &str, format: Format) -> Duration {
+    let dir = corpus(body);
+    let options = check::Options {
+        path: dir.path().to_path_buf(),
+        format,
+        fail_on: FailOn::Never,
+        color: false,
+    };
+    work(|| {
+        let outcome = check::run(&options).expect("the corpus loads");
+        assert!(!outcome.stdout.is_empty());
+    })
+}
+
+const FORMATS: [(Format, &str); 4] = [
+    (Format::Human, "human"),
+    (Format::Json, "json"),
+    (Format::Sarif, "sarif"),
+    (Format::Github, "github"),
+];
+
+type Shape = (&'static str, fn(usize) -> String);
+
+const SHAPES: [Shape; 6] = [
+    ("unclosed `[`", unclosed_brackets),
+    ("unclosed `]{`", unclosed_braces),
+    ("unclosed quote after `]{`", unclosed_quote_after_braces),
+    ("attributes in one span", attributes_in_one_span),
+    ("annotations with findings on one line", annotations_on_one_line),
+    ("findings in one paragraph", findings_in_one_paragraph),
+];
+
+/// The requests the server answers about one open document, with their params; `cursor` is a
+/// position on a mention of `w` in the middle of the text.
+fn requests(uri: &str, cursor: &Value, end: &Value) -> Vec<(&'static str, Value)> {
+    let doc = json!({ "uri": uri });
+    let at = json!({ "textDocument": doc, "position": cursor });
+    let whole = json!({ "start": { "line": 0, "character": 0 }, "end": end });
+    let at_cursor = json!({ "start": cursor, "end": cursor });
+    vec![
+        ("textDocument/hover", at.clone()),
+        ("textDocument/definition", at.clone()),
+        (
+            "textDocument/references",
+            json!({ "textDocument": doc, "position": cursor, "context": { "includeDeclaration": true } }),
+        ),
+        ("textDocument/completion", at.clone()),
+        ("textDocument/prepareRename", at.clone()),
+        (
+            "textDocument/rename",
+            json!({ "textDocument": doc, "position": cursor, "newName": "wally" }),
+        ),
+        (
+            "textDocument/codeAction",
+            json!({ "textDocument": doc, "range": at_cursor, "context": { "diagnostics": [] } }),
+        ),
+        (
+            "textDocument/codeAction",
+            json!({ "textDocument": doc, "range": whole, "context": { "diagnostics": [] } }),
+        ),
+        ("textDocument/diagnostic", json!({ "textDocument": doc })),
+        ("workspace/diagnostic", json!({ "previousResultIds": [] })),
+        ("textDocument/documentSymbol", json!({ "textDocument": doc })),
+        ("workspace/symbol", json!({ "query": "c1" })),
+        ("textDocument/semanticTokens/full", json!({ "textDocument": doc })),
+        (
+            "textDocument/semanticTokens/range",
+            json!({ "textDocument": doc, "range": whole }),
+        ),
+        ("textDocument/inlayHint", json!({ "textDocument": doc, "range": whole })),
+        ("textDocument/codeLens", json!({ "textDocument": doc })),
+        ("textDocument/foldingRange", json!({ "textDocument": doc })),
+        ("textDocument/documentLink", json!({ "textDocument": doc })),
+    ]
+}
+
+/// The CPU time of each request (in the order of `requests`), and of opening the server until
+/// the document's diagnostics arrive.
+async fn server_work(body: &str) -> (Duration, Vec<(String, Duration)>) {
+    let text = article(body);
+    let fixture = format!("//- entities/w.md\n{ENTITY}//- articles/a.md\n{text}");
+    let before = cpu_time();
+    let mut server = TestServer::start_with(&fixture, Setup::default()).await;
+    server.open("articles/a.md").await;
+    let diagnostics = server.diagnostics("articles/a.md").await;
+    let startup = cpu_time() - before;
+    drop(diagnostics);
+    // The middle mention of `w`.
+    let middle = text.len() / 2;
+    let cursor_offset = text[middle..]
+        .find("{e=w}")
+        .map(|k| middle + k + "{e=".len())
+        .unwrap_or_else(|| text.find("[a]").map_or(0, |k| k + 1));
+    let cursor = server.position(&text, cursor_offset);
+    let end = server.position(&text, text.len());
+    let uri = server.uri_of("articles/a.md");
+    let mut costs = Vec::new();
+    for (method, params) in requests(&uri, &cursor, &end) {
+        let mut least = Duration::MAX;
+        for _ in 0..3 {
+            let before = cpu_time();
+            let answer = server.request_raw(method, params.clone()).await;
+            least = least.min(cpu_time() - before);
+            if let Err(e) = answer {
+                panic!("{method} failed: {e}");
+            }
+        }
+        costs.push((method.to_string(), least));
+    }
+    (startup, costs)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_shape_grows_linearly() {
+    let mut verdicts = Verdicts::default();
+    for (shape, body) in SHAPES {
+        let (small, large) = (body(1), body(8));
+        for (format, name) in FORMATS {
+            let (a, b) = (check_work(&small, format), check_work(&large, format));
+            verdicts.judge(&format!("{shape}: check --format {name}"), a, b);
+        }
+    }
+    // The server, on every shape: startup, and each request about the open document.
+    for (shape, body) in SHAPES {
+        let (start_small, small) = server_work(&body(1)).await;
+        let (start_large, large) = server_work(&body(8)).await;
+        verdicts.judge(
+            &format!("{shape}: server start to diagnostics"),
+            start_small,
+            start_large,
+        );
+        for (k, ((method, a), (_, b))) in small.iter().zip(&large).enumerate() {
+            verdicts.judge(&format!("{shape}: {method} (#{k})"), *a, *b);
+        }
+    }
+    assert!(
+        verdicts.failures.is_empty(),
+        "super-linear growth:\n{}",
+        verdicts.failures.join("\n")
+    );
+}
