@@ -102,7 +102,7 @@ impl Corpus {
     }
 
     pub fn from_documents(root: PathBuf, config: Config, documents: Vec<Document>) -> Corpus {
-        let index = CorpusIndex::build(&documents);
+        let index = CorpusIndex::build_for(&documents, &config);
         let paths = documents
             .iter()
             .enumerate()
@@ -176,7 +176,7 @@ impl Corpus {
             let is_entity = new.kind == DocumentKind::Entity;
             self.documents.push(new);
             if is_entity {
-                self.index.refresh_entities(&self.documents);
+                self.index.refresh_entities(&self.documents, &self.config);
                 return Affected::All;
             }
             self.neighbours(slot, &self.documents[slot as usize], &mut affected);
@@ -190,7 +190,7 @@ impl Corpus {
         self.index.remove_document(slot, &old);
         self.index.add_document(slot, &self.documents[slot as usize]);
         if names_changed {
-            self.index.refresh_entities(&self.documents);
+            self.index.refresh_entities(&self.documents, &self.config);
             return Affected::All;
         }
         self.neighbours(slot, &self.documents[slot as usize], &mut affected);
@@ -206,7 +206,7 @@ impl Corpus {
             return Affected::Some(BTreeSet::new());
         };
         self.documents.remove(slot as usize);
-        self.index = CorpusIndex::build(&self.documents);
+        self.index = CorpusIndex::build_for(&self.documents, &self.config);
         self.paths = self
             .documents
             .iter()

@@ -6,7 +6,9 @@
 //! ids they are written with, so a reference that resolves to nothing today is
 //! found again when its target appears.
 
+use crate::config::Config;
 use crate::document::{Document, DocumentKind, EntityRefSite, RelationKind, Source};
+use crate::finding::RuleCode;
 use crate::ids::ClaimRef;
 use crate::suggest::Vocabulary;
 use crate::text::TextRange;
@@ -112,9 +114,15 @@ pub struct CorpusIndex {
 }
 
 impl CorpusIndex {
+    /// The whole index, with the name matcher of every rule on.
     pub fn build(documents: &[Document]) -> CorpusIndex {
+        CorpusIndex::build_for(documents, &Config::default())
+    }
+
+    /// The whole index, without what only rules that `config` turns off would read.
+    pub fn build_for(documents: &[Document], config: &Config) -> CorpusIndex {
         let mut index = CorpusIndex::build_references(documents);
-        index.refresh_entities(documents);
+        index.refresh_entities(documents, config);
         index
     }
 
@@ -241,8 +249,9 @@ impl CorpusIndex {
         }
     }
 
-    /// Recomputes what depends on the set of entities: their ids and the name matcher.
-    pub fn refresh_entities(&mut self, documents: &[Document]) {
+    /// Recomputes what depends on the set of entities: their ids and the name matcher (only
+    /// unannotated-mention reads it: with that rule off, it stays empty and costs nothing).
+    pub fn refresh_entities(&mut self, documents: &[Document], config: &Config) {
         let mut ids: Vec<String> = documents
             .iter()
             .filter(|d| d.kind == DocumentKind::Entity)
@@ -251,7 +260,11 @@ impl CorpusIndex {
         ids.sort();
         ids.dedup();
         self.entity_ids = Vocabulary::new(ids);
-        self.names = NameMatcher::new(documents);
+        self.names = if config.severity(RuleCode::UnannotatedMention).is_some() {
+            NameMatcher::new(documents)
+        } else {
+            NameMatcher::default()
+        };
     }
 
     /// Up to `n` document ids closest to a misspelt one, best first.
@@ -423,6 +436,15 @@ fn opening(a: u8, b: u8) -> (usize, u64) {
 }
 
 impl NameMatcher {
+    /// How many distinct names and aliases it finds.
+    pub fn len(&self) -> usize {
+        self.owners.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.owners.is_empty()
+    }
+
     fn new(documents: &[Document]) -> NameMatcher {
         let mut by_name: HashMap<&str, Vec<String>> = HashMap::default();
         for doc in documents {

@@ -14,6 +14,9 @@ pub fn closest<'a>(target: &str, candidates: impl IntoIterator<Item = &'a str>, 
     best(scored, n)
 }
 
+/// The longest name, in characters, compared by edit distance.
+const MAX_EDITED: usize = 64;
+
 /// How many targets a vocabulary remembers suggestions for.
 const MEMORY: usize = 4096;
 
@@ -126,6 +129,11 @@ impl<'t> Target<'t> {
                 && c.split(['-', '_']).any(|cp| cp.eq_ignore_ascii_case(&self.lower)))
         {
             return Some(1);
+        }
+        // Ids are short; a long one (a pasted sentence) gets no edit distance, whose cost is
+        // the product of the two lengths.
+        if self.chars.max(c_chars) > MAX_EDITED {
+            return None;
         }
         // A third of the longer name: `rogozn` finds `rogozin`, but `b` does not find `a`.
         let limit = self.chars.max(c_chars) / 3;

@@ -56,7 +56,7 @@ pub fn sweep(
             DocumentKind::Article => stand_in(file),
         })
         .collect();
-    let directory = CorpusIndex::build(&documents);
+    let directory = CorpusIndex::build_for(&documents, config);
 
     // Stage 2: each article read and judged on its own; entities judged in place.
     let own: Vec<Option<Vec<Finding>>> = {
@@ -75,6 +75,7 @@ pub fn sweep(
                     rules::own_findings(&Context {
                         documents: entities,
                         index: directory,
+                        config,
                         slot: slot as u32,
                         doc,
                     })
@@ -111,6 +112,7 @@ pub fn sweep(
                 &Context {
                     documents: &documents,
                     index: &index,
+                    config,
                     slot: slot as u32,
                     doc: &documents[slot],
                 },

@@ -33,7 +33,7 @@ struct Excerpt<'d> {
 /// The lines that hold the finding, so a snippet never copies a whole large document; on a
 /// long line, a window of `CONTEXT` characters around it, so that each finding costs the same
 /// however long its line (annotate-snippets measures every character it is given).
-fn excerpt<'d>(d: &Diagnostic<'d>) -> Excerpt<'d> {
+fn excerpt<'d>(d: &Diagnostic<'d>, whole_lines: usize) -> Excerpt<'d> {
     let doc = d.document;
     let text = doc.text.as_str();
     let first = doc.lines.line_of(d.range.start as usize);
@@ -43,7 +43,7 @@ fn excerpt<'d>(d: &Diagnostic<'d>) -> Excerpt<'d> {
     // On character boundaries even if the file changed between the reads of a sweep.
     let at = |offset: usize| floor_char_boundary(text, offset.clamp(start, end.max(start)));
     let (from, to) = (at(d.range.start as usize), at(d.range.end as usize));
-    if end.saturating_sub(start) <= WHOLE_LINES {
+    if end.saturating_sub(start) <= whole_lines {
         return Excerpt {
             source: text.get(start..end).unwrap_or(""),
             line: first + 1,
@@ -86,10 +86,15 @@ fn plural(n: usize, word: &str) -> String {
 }
 
 pub fn render(report: &Report, color: bool) -> String {
+    render_with(report, color, WHOLE_LINES)
+}
+
+/// `render`, with lines up to `whole_lines` bytes given whole (tests compare windows with whole lines).
+fn render_with(report: &Report, color: bool, whole_lines: usize) -> String {
     let renderer = if color { Renderer::styled() } else { Renderer::plain() };
     let mut out = String::new();
     for d in &report.diagnostics {
-        let excerpt = excerpt(d);
+        let excerpt = excerpt(d, whole_lines);
         let group = level(d.severity)
             .primary_title(d.message.as_str())
             .id(d.code.as_str())
@@ -129,4 +134,43 @@ pub fn render(report: &Report, color: bool) -> String {
         }
     ));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::{Document, DocumentKind};
+    use crate::finding::{Finding, RuleCode};
+    use crate::text::TextRange;
+    use std::path::Path;
+
+    /// A window of a long line renders exactly as the whole line did: annotate-snippets shows
+    /// less of a line than the window holds, and the location gives the line's own column.
+    #[test]
+    fn a_window_renders_as_the_whole_line() {
+        let unit = "Рогозин [Word]{e=nobody} 😀 text\tmore ";
+        let body = format!("short line\n{}\n{}", unit.repeat(400), "x".repeat(3000));
+        let doc = Document::new(
+            "a".into(),
+            "articles/a.md".into(),
+            DocumentKind::Article,
+            format!("---\ntitle: T\npublished: 2022-04-02\n---\n{body} [end]{{e=nobody}}\n"),
+        );
+        let findings: Vec<Finding> = doc
+            .text
+            .match_indices("nobody")
+            .map(|(at, w)| Finding::new(RuleCode::UnknownEntity, TextRange::new(at, at + w.len()), "unknown"))
+            .collect();
+        assert!(findings.len() > 400);
+        let report = super::super::report(Path::new("/c"), [(&doc, findings)].into_iter(), Path::new("/c"));
+        for color in [false, true] {
+            let windowed = render(&report, color);
+            let whole = render_with(&report, color, usize::MAX);
+            assert!(
+                windowed == whole,
+                "windowed and whole-line renderings differ (color {color})"
+            );
+        }
+        assert!(render(&report, false).contains("articles/a.md:6:"));
+    }
 }

@@ -19,16 +19,39 @@ pub struct Assist {
     pub preferred: bool,
 }
 
-/// Assists for the findings of document `slot` that touch `range`.
+/// The most findings one request offers fixes for.
+pub const MAX_FINDINGS: usize = 200;
+
+/// Assists for the findings of document `slot` that touch `range` (the first `MAX_FINDINGS`).
 pub fn assists(corpus: &Corpus, slot: u32, range: TextRange) -> Vec<Assist> {
     let Some(doc) = corpus.documents.get(slot as usize) else {
         return Vec::new();
     };
     let findings = corpus.findings_of(slot);
+    // Claims by their attribute block, the range their findings carry: one map per request,
+    // not a pass over every span per finding.
+    let claim_spans: rustc_hash::FxHashMap<TextRange, &crate::syntax::Span> = doc
+        .claims
+        .iter()
+        .map(|c| doc.span(c.span))
+        .map(|s| (s.attributes_range, s))
+        .collect();
+    // Unannotated names grouped by the annotation they would get, once for all findings.
+    let mut unannotated: rustc_hash::FxHashMap<&str, Vec<&Finding>> = Default::default();
+    for f in findings.iter().filter(|f| f.code == RuleCode::UnannotatedMention) {
+        if let Some(wrapped) = &f.suggestion {
+            unannotated.entry(mention_key(wrapped)).or_default().push(f);
+        }
+    }
     let mut out = Vec::new();
+    // The paragraph of the last claim: claims of one paragraph share it.
+    let mut last_paragraph: Option<TextRange> = None;
+    // A selection over thousands of findings offers the fixes of the first ones: an editor's
+    // menu shows no more, and each claim's fixes read its paragraph.
     for finding in findings
         .iter()
         .filter(|f| f.range.start <= range.end && range.start <= f.range.end)
+        .take(MAX_FINDINGS)
     {
         let edit = |range: TextRange, insert: String| SourceChange {
             edits: vec![TextEdit {
@@ -48,7 +71,7 @@ pub fn assists(corpus: &Corpus, slot: u32, range: TextRange) -> Vec<Assist> {
         };
         match finding.code {
             RuleCode::UndatedClaim => {
-                let Some(span) = doc.syntax.spans.iter().find(|s| s.attributes_range == finding.range) else {
+                let Some(span) = claim_spans.get(&finding.range) else {
                     continue;
                 };
                 let at = TextRange::empty(span.attributes_range.end as usize - 1);
@@ -65,11 +88,14 @@ pub fn assists(corpus: &Corpus, slot: u32, range: TextRange) -> Vec<Assist> {
                 }
             }
             RuleCode::UnsourcedClaim => {
-                let Some(span) = doc.syntax.spans.iter().find(|s| s.attributes_range == finding.range) else {
+                let Some(span) = claim_spans.get(&finding.range) else {
                     continue;
                 };
                 let at = TextRange::empty(span.attributes_range.end as usize - 1);
-                for (k, (id, why)) in speakers_near(doc, span.range).into_iter().enumerate() {
+                for (k, (id, why)) in speakers_near(doc, span.range, &mut last_paragraph)
+                    .into_iter()
+                    .enumerate()
+                {
                     let name = entity_name(corpus, &id);
                     push(
                         format!("Add by={id} ({name}, {why})"),
@@ -126,13 +152,7 @@ pub fn assists(corpus: &Corpus, slot: u32, range: TextRange) -> Vec<Assist> {
                     edit(finding.range, wrapped.clone()),
                     true,
                 );
-                let same: Vec<&Finding> = findings
-                    .iter()
-                    .filter(|f| {
-                        f.code == RuleCode::UnannotatedMention
-                            && f.suggestion.as_deref().map(mention_key) == Some(mention_key(wrapped))
-                    })
-                    .collect();
+                let same = unannotated.get(mention_key(wrapped)).map_or(&[][..], Vec::as_slice);
                 if same.len() > 1 {
                     let edits = same
                         .iter()
@@ -183,20 +203,36 @@ fn paragraph(doc: &Document, range: TextRange) -> TextRange {
 
 /// Entities that could have made the statement in `claim`: the one mentioned closest before
 /// it, then every other one mentioned in its paragraph.
-fn speakers_near(doc: &Document, claim: TextRange) -> Vec<(String, &'static str)> {
-    let para = paragraph(doc, claim);
+fn speakers_near(doc: &Document, claim: TextRange, last: &mut Option<TextRange>) -> Vec<(String, &'static str)> {
+    let para = match *last {
+        Some(p) if p.contains_range(claim) => p,
+        _ => paragraph(doc, claim),
+    };
+    *last = Some(para);
     let mut out: Vec<(String, &'static str)> = Vec::new();
-    let closest = doc
-        .mentions
+    // Mentions are in document order: the ones before the claim and the paragraph's are
+    // found by binary search, not by a pass over every mention.
+    let mentions = &doc.mentions;
+    let before = mentions.partition_point(|m| doc.span(m.span).range.start < claim.start);
+    let closest = mentions[..before]
         .iter()
+        .rev()
+        .take(64)
         .filter(|m| doc.span(m.span).range.end <= claim.start)
         .max_by_key(|m| doc.span(m.span).range.end);
+    let mut seen: rustc_hash::FxHashSet<&str> = Default::default();
     if let Some(m) = closest {
+        seen.insert(doc.mention_entity(m));
         out.push((doc.mention_entity(m).to_string(), "mentioned just before"));
     }
-    for m in &doc.mentions {
-        if para.contains_range(doc.span(m.span).range) && !out.iter().any(|(id, _)| id == doc.mention_entity(m)) {
-            out.push((doc.mention_entity(m).to_string(), "mentioned in this paragraph"));
+    let first = mentions.partition_point(|m| doc.span(m.span).range.start < para.start);
+    for m in mentions[first..]
+        .iter()
+        .take_while(|m| doc.span(m.span).range.start < para.end)
+    {
+        let id = doc.mention_entity(m);
+        if para.contains_range(doc.span(m.span).range) && seen.insert(id) {
+            out.push((id.to_string(), "mentioned in this paragraph"));
         }
     }
     out

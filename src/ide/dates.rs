@@ -134,8 +134,9 @@ pub fn dates_near(doc: &Document, offset: usize) -> Vec<WrittenDate> {
     let local = offset.saturating_sub(window.0);
     found.sort_by_key(|(at, _)| at.abs_diff(local));
     let mut out: Vec<WrittenDate> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for (_, w) in found {
-        if !out.iter().any(|o| o.date == w.date) {
+        if seen.insert(w.date) {
             out.push(w);
         }
     }
@@ -150,10 +151,18 @@ pub fn dates_near(doc: &Document, offset: usize) -> Vec<WrittenDate> {
     out
 }
 
+/// How far a sentence window reaches back and forward from its offset, in bytes: prose
+/// sentences are far shorter, and a text without sentence ends (a list of annotations) would
+/// otherwise make every claim's window its whole paragraph.
+const WINDOW_BACK: usize = 1_500;
+const WINDOW_FORWARD: usize = 1_000;
+
 /// From the start of the sentence before the one holding `offset` to the end of that sentence
-/// (never past a paragraph break).
+/// (never past a paragraph break, nor further than `WINDOW_BACK` and `WINDOW_FORWARD`).
 fn sentence_window(text: &str, body_start: usize, offset: usize) -> (usize, usize) {
     let offset = crate::text::floor_char_boundary(text, offset.min(text.len()));
+    let body_start = body_start.max(offset.saturating_sub(WINDOW_BACK));
+    let limit = text.len().min(offset + WINDOW_FORWARD);
     let bytes = text.as_bytes();
     let is_end =
         |k: usize| matches!(bytes[k], b'.' | b'!' | b'?') && bytes.get(k + 1).is_none_or(|b| b.is_ascii_whitespace());
@@ -174,7 +183,7 @@ fn sentence_window(text: &str, body_start: usize, offset: usize) -> (usize, usiz
         start = k;
     }
     let mut end = offset;
-    while end < bytes.len() && !is_break(end) && !(is_end(end) && end > offset) {
+    while end < limit && !is_break(end) && !(is_end(end) && end > offset) {
         end += 1;
     }
     let start = crate::text::floor_char_boundary(text, start);

@@ -34,8 +34,26 @@ pub fn tokens(doc: &Document) -> Vec<(TextRange, TokenKind)> {
     let mut out = Vec::new();
     let mention_spans: std::collections::HashSet<u32> = doc.mentions.iter().map(|m| m.span).collect();
     let claim_spans: std::collections::HashSet<u32> = doc.claims.iter().map(|c| c.span).collect();
+    // Each span's direct children, grouped by parent in one sort: a forward cursor then
+    // hands each span its own, instead of a pass over every span per span.
+    let mut children_by_parent: Vec<(u32, TextRange)> = doc
+        .syntax
+        .spans
+        .iter()
+        .filter_map(|c| Some((c.parent?, c.range)))
+        .collect();
+    children_by_parent.sort_unstable();
+    let mut cursor = 0;
     for (k, span) in doc.syntax.spans.iter().enumerate() {
         let k = k as u32;
+        while children_by_parent.get(cursor).is_some_and(|&(p, _)| p < k) {
+            cursor += 1;
+        }
+        let first_child = cursor;
+        while children_by_parent.get(cursor).is_some_and(|&(p, _)| p == k) {
+            cursor += 1;
+        }
+        let children = &children_by_parent[first_child..cursor];
         let text_kind = if mention_spans.contains(&k) {
             Some(TokenKind::MentionText)
         } else if claim_spans.contains(&k) {
@@ -46,15 +64,7 @@ pub fn tokens(doc: &Document) -> Vec<(TextRange, TokenKind)> {
         if let Some(kind) = text_kind {
             // The text minus the direct children's whole spans.
             let mut at = span.text_range.start as usize;
-            let mut children: Vec<TextRange> = doc
-                .syntax
-                .spans
-                .iter()
-                .filter(|c| c.parent == Some(k))
-                .map(|c| c.range)
-                .collect();
-            children.sort();
-            for child in children {
+            for &(_, child) in children {
                 if (child.start as usize) > at {
                     out.push((TextRange::new(at, child.start as usize), kind));
                 }

@@ -7,7 +7,10 @@ use crate::text::TextRange;
 /// backslash escapes resolved and white space folded.
 pub fn plain_text(doc: &Document, range: TextRange) -> String {
     let mut cuts: Vec<TextRange> = Vec::new();
-    for span in &doc.syntax.spans {
+    // Spans are sorted by start: those inside `range` start within it.
+    let spans = &doc.syntax.spans;
+    let first = spans.partition_point(|s| s.range.start < range.start);
+    for span in spans[first..].iter().take_while(|s| s.range.start < range.end) {
         if range.contains_range(span.range) {
             cuts.push(TextRange::new(span.range.start as usize, span.range.start as usize + 1));
             cuts.push(TextRange::new(span.text_range.end as usize, span.range.end as usize));

@@ -74,7 +74,7 @@ pub fn document_symbols(doc: &Document) -> Vec<Symbol> {
     // Claims and mentions, each nested in its innermost enclosing claim.
     let mut claim_symbols: Vec<Symbol> = (0..doc.claims.len()).map(|k| claim_symbol(doc, k)).collect();
     let mut top: Vec<Symbol> = Vec::new();
-    for m in doc.mentions.iter().rev() {
+    for m in &doc.mentions {
         let span = doc.span(m.span);
         let symbol = Symbol {
             name: plain_text(doc, span.text_range),
@@ -85,12 +85,14 @@ pub fn document_symbols(doc: &Document) -> Vec<Symbol> {
             children: Vec::new(),
         };
         match m.claim {
-            Some(c) => claim_symbols[c as usize].children.insert(0, symbol),
+            Some(c) => claim_symbols[c as usize].children.push(symbol),
             None => top.push(symbol),
         }
     }
-    // Inner claims go into their parents, innermost first (they come later in document order).
+    // Inner claims go into their parents, innermost first (they come later in document order),
+    // each with its children in document order.
     for k in (0..doc.claims.len()).rev() {
+        claim_symbols[k].children.sort_by_key(|c| c.range.start);
         if let Some(parent) = doc.claims[k].parent {
             let child = std::mem::replace(
                 &mut claim_symbols[k],
@@ -103,7 +105,7 @@ pub fn document_symbols(doc: &Document) -> Vec<Symbol> {
                     children: Vec::new(),
                 },
             );
-            claim_symbols[parent as usize].children.insert(0, child);
+            claim_symbols[parent as usize].children.push(child);
         }
     }
     top.extend(

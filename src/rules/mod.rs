@@ -12,15 +12,66 @@ mod references;
 
 use crate::config::Config;
 use crate::document::Document;
-use crate::finding::Finding;
+use crate::finding::{Finding, RuleCode};
 use crate::index::CorpusIndex;
 
-/// What a rule sees: the corpus and the one document it judges.
+/// What a rule sees: the corpus, the configuration and the one document it judges.
 pub struct Context<'c> {
     pub documents: &'c [Document],
     pub index: &'c CorpusIndex,
+    pub config: &'c Config,
     pub slot: u32,
     pub doc: &'c Document,
+}
+
+impl Context<'_> {
+    /// Whether findings of `code` are wanted: a rule that is off is not run, and a family of
+    /// rules skips the work of the ones that are off.
+    pub fn on(&self, code: RuleCode) -> bool {
+        self.config.severity(code).is_some()
+    }
+}
+
+/// A family of rules: the codes it can report, and the function that finds them.
+type Family = (&'static [RuleCode], fn(&Context, &mut Vec<Finding>));
+
+/// The rules that read the document's text and syntax (see `own_findings`).
+const OWN: [Family; 5] = [
+    (&[RuleCode::InvalidId, RuleCode::DuplicateId], documents::check),
+    (&[RuleCode::UnknownAttribute], attributes::check),
+    (
+        &[
+            RuleCode::DuplicateId,
+            RuleCode::UndatedClaim,
+            RuleCode::UnsourcedClaim,
+            RuleCode::ClaimAfterPublication,
+        ],
+        claims::check,
+    ),
+    (&[RuleCode::UnknownEntity], references::entity_references),
+    (&[RuleCode::UnannotatedMention], mentions::unannotated),
+];
+
+/// The rules that follow links (see `link_findings`).
+const LINKS: [Family; 2] = [
+    (
+        &[
+            RuleCode::BrokenReference,
+            RuleCode::SelfReference,
+            RuleCode::ReplyBeforeOriginal,
+        ],
+        references::claim_links,
+    ),
+    (&[RuleCode::UnusedEntity], mentions::unused),
+];
+
+/// Runs each family that has a code that is on.
+fn run(cx: &Context, families: &[Family], out: &mut Vec<Finding>) {
+    for (codes, family) in families {
+        if codes.iter().any(|&code| cx.on(code)) {
+            family(cx, out);
+        }
+    }
 }
 
 /// Every finding of document `slot`, with the configured severities, rules that are off
@@ -32,6 +83,7 @@ pub fn document_findings(documents: &[Document], index: &CorpusIndex, config: &C
     let cx = Context {
         documents,
         index,
+        config,
         slot,
         doc,
     };
@@ -45,11 +97,7 @@ pub fn document_findings(documents: &[Document], index: &CorpusIndex, config: &C
 /// `annals check` can judge a document as soon as it is read and the entities are (see sweep.rs).
 pub fn own_findings(cx: &Context) -> Vec<Finding> {
     let mut out = cx.doc.problems.clone();
-    documents::check(cx, &mut out);
-    attributes::check(cx, &mut out);
-    claims::check(cx, &mut out);
-    references::entity_references(cx, &mut out);
-    mentions::unannotated(cx, &mut out);
+    run(cx, &OWN, &mut out);
     out
 }
 
@@ -57,8 +105,7 @@ pub fn own_findings(cx: &Context) -> Vec<Finding> {
 /// entities nothing references. They read the document's claims, entity references and
 /// front matter, never its text or syntax tree, and need the whole corpus's index.
 pub fn link_findings(cx: &Context, out: &mut Vec<Finding>) {
-    references::claim_links(cx, out);
-    mentions::unused(cx, out);
+    run(cx, &LINKS, out);
 }
 
 /// Findings as reported: configured severities, rules that are off left out, sorted by
@@ -79,4 +126,62 @@ pub fn settle(config: &Config, mut out: Vec<Finding>) -> Vec<Finding> {
             .then(a.range.end.cmp(&b.range.end))
     });
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::DocumentKind;
+
+    fn never(_: &Context, _: &mut Vec<Finding>) {
+        panic!("a family whose rules are all off was run");
+    }
+    fn always(_: &Context, out: &mut Vec<Finding>) {
+        out.push(Finding::new(RuleCode::UndatedClaim, Default::default(), "ran"));
+    }
+
+    /// A rule that is off is never called, so its cost goes with it; a family runs while
+    /// one of its codes is on.
+    #[test]
+    fn a_family_whose_rules_are_off_is_not_run() {
+        let config = Config::parse("[rules]\nunannotated-mention = \"off\"\nunused-entity = \"off\"\n").unwrap();
+        let doc = Document::new("a".into(), "articles/a.md".into(), DocumentKind::Article, String::new());
+        let documents = [doc];
+        let index = CorpusIndex::build_for(&documents, &config);
+        let cx = Context {
+            documents: &documents,
+            index: &index,
+            config: &config,
+            slot: 0,
+            doc: &documents[0],
+        };
+        let mut out = Vec::new();
+        run(
+            &cx,
+            &[
+                (&[RuleCode::UnannotatedMention], never),
+                (&[RuleCode::UnusedEntity, RuleCode::UnannotatedMention], never),
+                (&[RuleCode::UnannotatedMention, RuleCode::UndatedClaim], always),
+            ],
+            &mut out,
+        );
+        assert_eq!(out.len(), 1);
+        // The real tables: every family that reports only unannotated-mention is skipped,
+        // and the name matcher it alone reads is never built.
+        for (codes, _) in OWN.iter().chain(&LINKS) {
+            assert!(!codes.is_empty());
+        }
+        assert!(OWN.iter().any(|(codes, _)| codes == &[RuleCode::UnannotatedMention]));
+        assert!(index.names.is_empty());
+        let on = CorpusIndex::build_for(
+            &[Document::new(
+                "w".into(),
+                "entities/w.md".into(),
+                DocumentKind::Entity,
+                "---\nkind: person\nname: Wally\n---\n".into(),
+            )],
+            &Config::default(),
+        );
+        assert_eq!(on.names.len(), 1);
+    }
 }
