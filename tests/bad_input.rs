@@ -43,22 +43,25 @@ fn annals() -> Command {
 /// `annals check --format json ROOT` with a deadline (a hang fails the test instead of
 /// stalling it): the exit status, the checked document count, and "file code" per finding.
 fn check(root: &Path) -> (Option<i32>, u64, Vec<String>) {
-    let mut child = annals()
+    let child = annals()
         .args(["check", "--format", "json"])
         .arg(root)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while child.try_wait().unwrap().is_none() {
-        if Instant::now() > deadline {
-            child.kill().unwrap();
+    // The output is read while the child runs: a large one would fill the pipe and stall it.
+    let pid = child.id();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || tx.send(child.wait_with_output()));
+    let out = match rx.recv_timeout(Duration::from_secs(120)) {
+        Ok(out) => out.unwrap(),
+        Err(_) => {
+            // SAFETY: kill(2) on the child's pid, which it keeps until it is waited for.
+            unsafe { libc::kill(pid as i32, libc::SIGKILL) };
             panic!("annals check did not finish in 120 s: it hangs on this corpus");
         }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let out = child.wait_with_output().unwrap();
+    };
     let stdout = String::from_utf8_lossy(&out.stdout);
     let v: Value = serde_json::from_str(&stdout)
         .unwrap_or_else(|e| panic!("{e}: {stdout}\n{}", String::from_utf8_lossy(&out.stderr)));
@@ -523,4 +526,132 @@ async fn a_one_megabyte_line_opens_edits_and_answers() {
         hover["contents"]["value"].as_str().unwrap().contains("Dmitry Rogozin"),
         "{hover}"
     );
+}
+
+/// A hostile shape: its name, an article body, and the count of findings of each code it gives.
+type Hostile = (&'static str, String, Vec<(&'static str, usize)>);
+
+/// The hostile shapes of tests/growth.rs at full size, with the findings each must give.
+fn hostile_shapes() -> Vec<Hostile> {
+    let attributes: Vec<String> = (0..20_000).map(|i| format!("k{i}=v")).collect();
+    vec![
+        ("80 KB of `[`", "[".repeat(80_000), vec![]),
+        (
+            "`x]{` 20,000 times",
+            "x]{".repeat(20_000),
+            // Each `]{` has no `[`, and each `{` is never closed.
+            vec![("syntax-error", 40_000)],
+        ),
+        (
+            "`x]{` 20,000 times, then an unterminated quote",
+            format!("{} z=\"}}", "x]{".repeat(20_000)),
+            vec![("syntax-error", 40_000)],
+        ),
+        (
+            "20,000 attributes in one span, one key twice",
+            format!("[Rogozin]{{e=rogozin {} k7=again}}", attributes.join(" ")),
+            vec![("syntax-error", 1), ("unknown-attribute", 20_000)],
+        ),
+        (
+            "40,000 annotations with findings on one line",
+            "[Word]{e=nobody} ".repeat(40_000),
+            vec![("unknown-entity", 40_000)],
+        ),
+    ]
+}
+
+#[test]
+fn hostile_shapes_are_checked_with_every_finding() {
+    for (shape, body, expected) in hostile_shapes() {
+        let dir = corpus();
+        write(
+            dir.path(),
+            "articles/hostile.md",
+            format!("---\ntitle: Hostile\npublished: 2022-04-02\n---\n{body}\n"),
+        );
+        let (status, documents, found) = check(dir.path());
+        assert_eq!(documents, 3, "{shape}");
+        let mut counts: Vec<(String, usize)> = Vec::new();
+        for f in &found {
+            let code = f.rsplit(' ').next().unwrap().to_string();
+            match counts.iter_mut().find(|(c, _)| *c == code) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((code, 1)),
+            }
+        }
+        counts.sort();
+        let expected: Vec<(String, usize)> = expected.iter().map(|(c, n)| (c.to_string(), *n)).collect();
+        assert_eq!(counts, expected, "{shape}");
+        assert_eq!(status, Some(if expected.is_empty() { 0 } else { 1 }), "{shape}");
+    }
+}
+
+/// Every `{line, character}` in an answer lies in the document: a line it has, a character
+/// within that line's UTF-16 length.
+fn assert_positions_within(answer: &Value, lines: &[usize], what: &str) {
+    match answer {
+        Value::Object(map) => {
+            if let (Some(line), Some(character)) = (map.get("line"), map.get("character")) {
+                let (line, character) = (line.as_u64().unwrap() as usize, character.as_u64().unwrap() as usize);
+                assert!(line < lines.len(), "{what}: line {line} of {}", lines.len());
+                assert!(
+                    character <= lines[line],
+                    "{what}: character {character} past {}",
+                    lines[line]
+                );
+            }
+            map.values().for_each(|v| assert_positions_within(v, lines, what));
+        }
+        Value::Array(items) => items.iter().for_each(|v| assert_positions_within(v, lines, what)),
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn hostile_shapes_open_in_the_server_and_every_view_answers() {
+    for (shape, body, _) in hostile_shapes() {
+        let text = format!("---\ntitle: Hostile\npublished: 2022-04-02\n---\n{body}\n");
+        let mut s = TestServer::start(&fixture(&[
+            ("entities/rogozin.md", ROGOZIN),
+            ("articles/hostile.md", &text),
+        ]))
+        .await;
+        s.open("articles/hostile.md").await;
+        assert!(published(&mut s, "articles/hostile.md", 60).await.is_some(), "{shape}");
+        let lines: Vec<usize> = text
+            .split('\n')
+            .map(|l| l.trim_end_matches('\r').encode_utf16().count())
+            .collect();
+        let doc = json!({ "uri": s.uri_of("articles/hostile.md") });
+        let middle = s.position(&text, text.len() / 2);
+        let end = s.position(&text, text.len());
+        let whole = json!({ "start": { "line": 0, "character": 0 }, "end": end });
+        let requests = [
+            ("textDocument/semanticTokens/full", json!({ "textDocument": doc })),
+            ("textDocument/documentSymbol", json!({ "textDocument": doc })),
+            ("textDocument/inlayHint", json!({ "textDocument": doc, "range": whole })),
+            ("textDocument/codeLens", json!({ "textDocument": doc })),
+            ("textDocument/foldingRange", json!({ "textDocument": doc })),
+            (
+                "textDocument/codeAction",
+                json!({ "textDocument": doc, "range": { "start": middle, "end": middle }, "context": { "diagnostics": [] } }),
+            ),
+            (
+                "textDocument/codeAction",
+                json!({ "textDocument": doc, "range": whole, "context": { "diagnostics": [] } }),
+            ),
+            ("textDocument/hover", json!({ "textDocument": doc, "position": middle })),
+            (
+                "textDocument/completion",
+                json!({ "textDocument": doc, "position": middle }),
+            ),
+        ];
+        for (method, params) in requests {
+            let answer = s
+                .request_raw(method, params)
+                .await
+                .unwrap_or_else(|e| panic!("{shape}: {method} failed: {e}"));
+            assert_positions_within(&answer, &lines, &format!("{shape}: {method}"));
+        }
+    }
 }

@@ -241,11 +241,7 @@ async fn server_work(body: &str) -> (Duration, Vec<(String, Duration)>) {
 }
 
 /// The tests of this file measure the whole process's CPU time: they run one at a time.
-static ALONE: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-fn alone() -> std::sync::MutexGuard<'static, ()> {
-    ALONE.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
-}
+static ALONE: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 fn verdict(verdicts: Verdicts) {
     assert!(
@@ -257,7 +253,7 @@ fn verdict(verdicts: Verdicts) {
 
 #[test]
 fn check_grows_linearly_in_every_format() {
-    let _alone = alone();
+    let _alone = ALONE.blocking_lock();
     let mut verdicts = Verdicts::default();
     for (shape, body) in SHAPES {
         let (small, large) = (body(1), body(8));
@@ -272,7 +268,7 @@ fn check_grows_linearly_in_every_format() {
 /// The server on every shape: startup, and each request about the open document.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_request_grows_linearly() {
-    let _alone = alone();
+    let _alone = ALONE.lock().await;
     let mut verdicts = Verdicts::default();
     for (shape, body) in SERVER_SHAPES {
         let (start_small, small) = server_work(&body(1)).await;
