@@ -6,6 +6,11 @@
 //! file, edit to diagnostics on a small and on a 1 MB article (p50 and p99 over 200 edits, no
 //! debounce), hover, definition, references to an entity with 100,000 mentions, completion,
 //! a rename of that entity, and workspace symbols. Wall-clock figures: run it on an idle machine.
+//!
+//! Hostile shapes (issue 14), one article each in a corpus of its own: one 4.8 MB line holding
+//! 400,000 annotations that each name an unknown entity (check in all four formats), 80 KB of
+//! `[` (check), semantic tokens for a line of 40,000 such annotations (the real server), and
+//! check of the 10,000-article corpus with `unannotated-mention` on and off.
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -233,16 +238,111 @@ fn bench_lsp(articles: usize, dir: &Path) {
     );
 }
 
+/// A corpus of one entity and one article with `body`, under target/bench/.
+fn hostile_corpus(name: &str, body: &str) -> PathBuf {
+    let dir = repo(&format!("target/bench/hostile-{name}"));
+    std::fs::create_dir_all(dir.join("articles")).unwrap();
+    std::fs::create_dir_all(dir.join("entities")).unwrap();
+    std::fs::write(dir.join("annals.toml"), "[corpus]\nname = \"hostile\"\n").unwrap();
+    std::fs::write(dir.join("entities/w.md"), "---\nkind: person\nname: Wally\n---\n").unwrap();
+    std::fs::write(
+        dir.join("articles/a.md"),
+        format!("---\ntitle: T\npublished: 2022-04-02\n---\n[Wally]{{e=w}}\n\n{body}\n"),
+    )
+    .unwrap();
+    dir
+}
+
+fn check_wall(dir: &Path, format: &str, runs: usize) -> (Duration, u64) {
+    best_of(runs, || {
+        let (wall, rss, status) = measure(
+            Command::new(annals())
+                .args(["check", "--format", format, "--fail-on", "never"])
+                .arg(dir),
+        );
+        assert_eq!(status, Some(0), "check --format {format} {}", dir.display());
+        (wall, rss)
+    })
+}
+
+fn bench_hostile() {
+    let line = hostile_corpus("long-line", &"[Word]{e=x} ".repeat(400_000));
+    for format in ["human", "json", "sarif", "github"] {
+        let (wall, rss) = check_wall(&line, format, 3);
+        println!(
+            "hostile: 400,000 annotations with findings on one 4.8 MB line: check --format {format:<6} {} wall, peak RSS {:.0} MB",
+            ms(wall),
+            rss as f64 / 1024.0
+        );
+    }
+    let brackets = hostile_corpus("brackets", &"[".repeat(80_000));
+    let (wall, _) = check_wall(&brackets, "human", 5);
+    println!("hostile: 80 KB of `[`: check {} wall (process start included)", ms(wall));
+
+    let tokens = hostile_corpus("tokens", &"[Word]{e=x} ".repeat(40_000));
+    let root_uri = Uri::from_file_path(&tokens).unwrap().to_string();
+    let path = tokens.join("articles/a.md");
+    let uri = Uri::from_file_path(&path).unwrap().to_string();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut c = stdio::Client::spawn_binary(&annals(), &tokens);
+    c.request("initialize", json!({ "processId": null, "rootUri": root_uri, "capabilities": {}, "workspaceFolders": [{ "uri": root_uri, "name": "bench" }], "initializationOptions": { "diagnosticsDelay": 0 } }));
+    c.notify("initialized", json!({}));
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": uri, "languageId": "markdown", "version": 1, "text": text } }),
+    );
+    c.wait(|m| (m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri.as_str()).then_some(()));
+    let mut samples = Vec::new();
+    for _ in 0..20 {
+        let (took, answer) = c.request_timed("textDocument/semanticTokens/full", json!({ "textDocument": { "uri": uri } }));
+        assert!(answer["result"]["data"].as_array().is_some_and(|d| d.len() >= 5 * 80_000), "{answer}");
+        samples.push(took);
+    }
+    c.request("shutdown", Value::Null);
+    c.notify("exit", Value::Null);
+    println!(
+        "hostile: semantic tokens for a line of 40,000 annotations: p50 {} p99 {}",
+        ms(percentile(&mut samples, 0.5)),
+        ms(percentile(&mut samples, 0.99))
+    );
+}
+
+/// check of a generated corpus with `unannotated-mention` on (the default) and off.
+fn bench_rule_off(articles: usize, dir: &Path) {
+    let config = dir.join("annals.toml");
+    let original = std::fs::read_to_string(&config).unwrap();
+    let (on, _) = check_wall(dir, "json", 5);
+    let off_config = match original.split_once("[rules]\n") {
+        Some((head, tail)) => format!("{head}[rules]\nunannotated-mention = \"off\"\n{tail}"),
+        None => format!("{original}\n[rules]\nunannotated-mention = \"off\"\n"),
+    };
+    std::fs::write(&config, off_config).unwrap();
+    let (off, _) = check_wall(dir, "json", 5);
+    std::fs::write(&config, original).unwrap();
+    println!(
+        "check {articles:>6} articles: unannotated-mention on {}, off {} ({:.0}% less)",
+        ms(on),
+        ms(off),
+        100.0 * (1.0 - off.as_secs_f64() / on.as_secs_f64())
+    );
+}
+
 fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
+    if std::env::args().any(|a| a == "--hostile") {
+        bench_hostile();
+        return;
+    }
     let sizes: &[usize] = if quick { &[1000] } else { &[1000, 10_000] };
     println!(
         "annals scale benchmark ({} cores)",
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
+    bench_hostile();
     for &articles in sizes {
         let (dir, bytes) = corpus(articles);
         bench_check(articles, &dir, bytes);
+        bench_rule_off(articles, &dir);
         bench_lsp(articles, &dir);
     }
 }

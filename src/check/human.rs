@@ -4,6 +4,7 @@ use super::{Diagnostic, Report};
 use crate::finding::Severity;
 use crate::text::floor_char_boundary;
 use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
+use rayon::prelude::*;
 
 fn level(severity: Severity) -> Level<'static> {
     match severity {
@@ -17,7 +18,7 @@ fn level(severity: Severity) -> Level<'static> {
 /// Characters kept on each side of a finding on a long line: more than annotate-snippets
 /// shows of a line (it cuts lines to the terminal's width itself), so a window renders as the
 /// whole line would.
-const CONTEXT: usize = 512;
+const CONTEXT: usize = 200;
 /// A finding's lines up to this many bytes are given whole; longer ones as a window.
 const WHOLE_LINES: usize = 4 * CONTEXT;
 
@@ -89,33 +90,51 @@ pub fn render(report: &Report, color: bool) -> String {
     render_with(report, color, WHOLE_LINES)
 }
 
+/// One finding's snippet and the blank line after it.
+fn render_one(renderer: &Renderer, d: &Diagnostic, whole_lines: usize, out: &mut String) {
+    let excerpt = excerpt(d, whole_lines);
+    let group = level(d.severity)
+        .primary_title(d.message.as_str())
+        .id(d.code.as_str())
+        .element(
+            Snippet::source(excerpt.source)
+                .line_start(excerpt.line)
+                .path(d.display_path.as_str())
+                .annotation(AnnotationKind::Primary.span(excerpt.span.clone())),
+        );
+    let rendered = renderer.render(&[group]);
+    match excerpt.window_column {
+        None => out.push_str(&rendered),
+        Some(column) => {
+            // annotate-snippets counts the column in the window: the location says the line's.
+            let shown = excerpt.source[..excerpt.span.start].chars().count() + 1;
+            let wrong = format!("{}:{}:{shown}", d.display_path, excerpt.line);
+            let right = format!("{}:{}:{column}", d.display_path, excerpt.line);
+            out.push_str(&rendered.replacen(&wrong, &right, 1));
+        }
+    }
+    out.push_str("\n\n");
+}
+
 /// `render`, with lines up to `whole_lines` bytes given whole (tests compare windows with whole lines).
 fn render_with(report: &Report, color: bool, whole_lines: usize) -> String {
-    let renderer = if color { Renderer::styled() } else { Renderer::plain() };
-    let mut out = String::new();
-    for d in &report.diagnostics {
-        let excerpt = excerpt(d, whole_lines);
-        let group = level(d.severity)
-            .primary_title(d.message.as_str())
-            .id(d.code.as_str())
-            .element(
-                Snippet::source(excerpt.source)
-                    .line_start(excerpt.line)
-                    .path(d.display_path.as_str())
-                    .annotation(AnnotationKind::Primary.span(excerpt.span.clone())),
-            );
-        let rendered = renderer.render(&[group]);
-        match excerpt.window_column {
-            None => out.push_str(&rendered),
-            Some(column) => {
-                // annotate-snippets counts the column in the window: the location says the line's.
-                let shown = excerpt.source[..excerpt.span.start].chars().count() + 1;
-                let wrong = format!("{}:{}:{shown}", d.display_path, excerpt.line);
-                let right = format!("{}:{}:{column}", d.display_path, excerpt.line);
-                out.push_str(&rendered.replacen(&wrong, &right, 1));
+    // Each snippet is rendered on its own, so chunks of them are rendered on every core and
+    // joined in order.
+    let chunks: Vec<String> = report
+        .diagnostics
+        .par_chunks(256)
+        .map(|chunk| {
+            let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+            let mut out = String::new();
+            for d in chunk {
+                render_one(&renderer, d, whole_lines, &mut out);
             }
-        }
-        out.push_str("\n\n");
+            out
+        })
+        .collect();
+    let mut out = String::with_capacity(chunks.iter().map(String::len).sum::<usize>() + 128);
+    for chunk in chunks {
+        out.push_str(&chunk);
     }
     let counts = [
         plural(report.count(Severity::Error), "error"),
