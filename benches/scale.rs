@@ -277,7 +277,10 @@ fn bench_hostile() {
     }
     let brackets = hostile_corpus("brackets", &"[".repeat(80_000));
     let (wall, _) = check_wall(&brackets, "human", 5);
-    println!("hostile: 80 KB of `[`: check {} wall (process start included)", ms(wall));
+    println!(
+        "hostile: 80 KB of `[`: check {} wall (process start included)",
+        ms(wall)
+    );
 
     let tokens = hostile_corpus("tokens", &"[Word]{e=x} ".repeat(40_000));
     let root_uri = Uri::from_file_path(&tokens).unwrap().to_string();
@@ -294,8 +297,16 @@ fn bench_hostile() {
     c.wait(|m| (m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri.as_str()).then_some(()));
     let mut samples = Vec::new();
     for _ in 0..20 {
-        let (took, answer) = c.request_timed("textDocument/semanticTokens/full", json!({ "textDocument": { "uri": uri } }));
-        assert!(answer["result"]["data"].as_array().is_some_and(|d| d.len() >= 5 * 80_000), "{answer}");
+        let (took, answer) = c.request_timed(
+            "textDocument/semanticTokens/full",
+            json!({ "textDocument": { "uri": uri } }),
+        );
+        assert!(
+            answer["result"]["data"]
+                .as_array()
+                .is_some_and(|d| d.len() >= 5 * 80_000),
+            "{answer}"
+        );
         samples.push(took);
     }
     c.request("shutdown", Value::Null);

@@ -141,7 +141,11 @@ fn main() -> ExitCode {
                     }
                     let mut stdout = std::io::stdout().lock();
                     // A closed pipe (`annals check | head`) is not an error worth a message.
-                    let _ = stdout.write_all(outcome.stdout.as_bytes());
+                    for piece in &outcome.stdout {
+                        if stdout.write_all(piece.as_bytes()).is_err() {
+                            break;
+                        }
+                    }
                     let _ = stdout.flush();
                     ExitCode::from(outcome.exit_code as u8)
                 }

@@ -130,7 +130,7 @@ fn check_work(body: &str, format: Format) -> Duration {
     };
     work(|| {
         let outcome = check::run(&options).expect("the corpus loads");
-        assert!(!outcome.stdout.is_empty());
+        assert!(outcome.stdout.iter().any(|piece| !piece.is_empty()));
     })
 }
 

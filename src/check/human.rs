@@ -18,7 +18,7 @@ fn level(severity: Severity) -> Level<'static> {
 /// Characters kept on each side of a finding on a long line: more than annotate-snippets
 /// shows of a line (it cuts lines to the terminal's width itself), so a window renders as the
 /// whole line would.
-const CONTEXT: usize = 200;
+const CONTEXT: usize = 160;
 /// A finding's lines up to this many bytes are given whole; longer ones as a window.
 const WHOLE_LINES: usize = 4 * CONTEXT;
 
@@ -86,7 +86,7 @@ fn plural(n: usize, word: &str) -> String {
     }
 }
 
-pub fn render(report: &Report, color: bool) -> String {
+pub fn render(report: &Report, color: bool) -> Vec<String> {
     render_with(report, color, WHOLE_LINES)
 }
 
@@ -117,10 +117,10 @@ fn render_one(renderer: &Renderer, d: &Diagnostic, whole_lines: usize, out: &mut
 }
 
 /// `render`, with lines up to `whole_lines` bytes given whole (tests compare windows with whole lines).
-fn render_with(report: &Report, color: bool, whole_lines: usize) -> String {
+fn render_with(report: &Report, color: bool, whole_lines: usize) -> Vec<String> {
     // Each snippet is rendered on its own, so chunks of them are rendered on every core and
     // joined in order.
-    let chunks: Vec<String> = report
+    let mut chunks: Vec<String> = report
         .diagnostics
         .par_chunks(256)
         .map(|chunk| {
@@ -132,10 +132,7 @@ fn render_with(report: &Report, color: bool, whole_lines: usize) -> String {
             out
         })
         .collect();
-    let mut out = String::with_capacity(chunks.iter().map(String::len).sum::<usize>() + 128);
-    for chunk in chunks {
-        out.push_str(&chunk);
-    }
+    let mut out = String::new();
     let counts = [
         plural(report.count(Severity::Error), "error"),
         plural(report.count(Severity::Warning), "warning"),
@@ -152,7 +149,8 @@ fn render_with(report: &Report, color: bool, whole_lines: usize) -> String {
             counts.join(", ")
         }
     ));
-    out
+    chunks.push(out);
+    chunks
 }
 
 #[cfg(test)]
@@ -183,13 +181,13 @@ mod tests {
         assert!(findings.len() > 400);
         let report = super::super::report(Path::new("/c"), [(&doc, findings)].into_iter(), Path::new("/c"));
         for color in [false, true] {
-            let windowed = render(&report, color);
-            let whole = render_with(&report, color, usize::MAX);
+            let windowed = render(&report, color).concat();
+            let whole = render_with(&report, color, usize::MAX).concat();
             assert!(
                 windowed == whole,
                 "windowed and whole-line renderings differ (color {color})"
             );
         }
-        assert!(render(&report, false).contains("articles/a.md:6:"));
+        assert!(render(&report, false).concat().contains("articles/a.md:6:"));
     }
 }

@@ -154,7 +154,9 @@ pub struct Options {
 
 /// What a run prints and its exit status.
 pub struct Outcome {
-    pub stdout: String,
+    /// The output, in pieces to write one after the other: a report of hundreds of
+    /// thousands of findings is rendered in parallel chunks, never copied into one string.
+    pub stdout: Vec<String>,
     /// Notes for standard error (configuration warnings, an empty scope).
     pub notes: Vec<String>,
     pub exit_code: i32,
@@ -192,9 +194,9 @@ pub fn run(options: &Options) -> Result<Outcome, LoadError> {
     }
     let stdout = match options.format {
         Format::Human => human::render(&report, options.color),
-        Format::Json => json::render(&report),
+        Format::Json => vec![json::render(&report)],
         Format::Sarif => sarif::render(&report),
-        Format::Github => github::render(&report),
+        Format::Github => vec![github::render(&report)],
     };
     let exit_code = report.exit_code(options.fail_on);
     drop(report);

@@ -1,8 +1,8 @@
 //! `--format sarif`: SARIF 2.1.0 through serde-sarif, one rule per code.
 
 use super::{Diagnostic, Report};
-use rayon::prelude::*;
 use crate::finding::{RuleCode, Severity};
+use rayon::prelude::*;
 use serde_sarif::sarif;
 
 fn result_level(severity: Severity) -> sarif::ResultLevel {
@@ -21,7 +21,7 @@ fn level(severity: Severity) -> &'static str {
     }
 }
 
-pub fn render(report: &Report) -> String {
+pub fn render(report: &Report) -> Vec<String> {
     let rules: Vec<sarif::ReportingDescriptor> = RuleCode::ALL
         .iter()
         .map(|code| {
@@ -75,27 +75,24 @@ pub fn render(report: &Report) -> String {
         .runs(vec![run])
         .build();
     let skeleton = serde_json::to_string_pretty(&log).unwrap_or_default();
-    let mut out = String::with_capacity(skeleton.len() + results.iter().map(Vec::len).sum::<usize>() + 64);
     // The one `"results": []` of the skeleton (rules hold no results) takes the results.
     match skeleton.split_once(EMPTY_RESULTS) {
         Some((head, tail)) if !report.diagnostics.is_empty() => {
-            out.push_str(head);
-            out.push_str("\"results\": [\n");
-            for (k, chunk) in results.iter().enumerate() {
-                if k > 0 {
-                    out.push_str(",\n");
+            let mut pieces = Vec::with_capacity(results.len() + 2);
+            pieces.push(format!("{head}\"results\": [\n"));
+            let last = results.len() - 1;
+            for (k, mut chunk) in results.into_iter().enumerate() {
+                if k < last {
+                    chunk.extend_from_slice(b",\n");
                 }
-                out.push_str(std::str::from_utf8(chunk).unwrap_or_default());
+                // Built from `str`s by serde_json and this file: always UTF-8.
+                pieces.push(String::from_utf8(chunk).unwrap_or_default());
             }
-            out.push('\n');
-            out.push_str(&RESULT_INDENT[2..]);
-            out.push(']');
-            out.push_str(tail);
+            pieces.push(format!("\n{}]{tail}\n", &RESULT_INDENT[2..]));
+            pieces
         }
-        _ => out.push_str(&skeleton),
+        _ => vec![skeleton + "\n"],
     }
-    out.push('\n');
-    out
 }
 
 const EMPTY_RESULTS: &str = "\"results\": []";

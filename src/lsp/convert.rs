@@ -48,7 +48,9 @@ pub fn range(text: &str, lines: &LineIndex, range: TextRange, encoding: Encoding
     // Most ranges (a mention, an id) end on their own line: count on from the start instead
     // of finding the line again (references to 100,000 mentions convert twice as fast).
     let (from, to) = (range.start as usize, range.end as usize);
+    // Only for short ranges, so that the check costs a bounded amount per range.
     if let Some(span) = text.get(from..to)
+        && span.len() <= 128
         && !span.contains(['\n', '\r'])
         && (encoding == Encoding::Utf8 || span.is_ascii())
     {
