@@ -1,4 +1,4 @@
-//! Dates of FORMAT.md section 5: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, proleptic Gregorian.
+//! Dates of docs/format.md section 5: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, proleptic Gregorian.
 //!
 //! A partial date stands for its whole year or month, so a date is an interval of days and
 //! "before" means "ends before the other starts". Two overlapping dates are neither.

@@ -1,4 +1,4 @@
-//! A document: its text, syntax tree and what it means (FORMAT.md sections 2-4).
+//! A document: its text, syntax tree and what it means (docs/format.md sections 2-4).
 //!
 //! Lowering turns the syntax tree into the corpus model (article or entity front
 //! matter, mentions, claims, references). Problems of form that lowering meets on

@@ -35,7 +35,7 @@ impl fmt::Display for Severity {
 
 macro_rules! rule_codes {
     ($( $variant:ident = $code:literal, $severity:ident, $summary:literal; )*) => {
-        /// The rule codes of FORMAT.md section 6.
+        /// The rule codes of docs/format.md section 6 ("Rules").
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum RuleCode { $( $variant, )* }
 
@@ -53,6 +53,12 @@ macro_rules! rule_codes {
             /// One line on what the rule finds, for SARIF rule descriptions and documentation.
             pub fn summary(self) -> &'static str {
                 match self { $( RuleCode::$variant => $summary, )* }
+            }
+
+            /// The rule's documentation page, docs/rules/CODE.md, as Markdown: built into the
+            /// binary for `annals explain`, so a code without its page does not compile.
+            pub fn page(self) -> &'static str {
+                match self { $( RuleCode::$variant => include_str!(concat!("../docs/rules/", $code, ".md")), )* }
             }
 
             pub fn from_code(code: &str) -> Option<RuleCode> {
@@ -99,6 +105,17 @@ rule_codes! {
         "An entity that nothing in the corpus references.";
     FileTooLarge = "file-too-large", Error,
         "A document file above [corpus] max-file-size in annals.toml: it is skipped, not read.";
+}
+
+/// Where the rule pages are published: a finding links to `DOCS_BASE` + `CODE.md` (LSP
+/// `codeDescription.href`, SARIF `helpUri`). The one place to change when they move.
+pub const DOCS_BASE: &str = "https://github.com/annals-dev/annals/blob/main/docs/rules/";
+
+impl RuleCode {
+    /// The address of the rule's documentation page.
+    pub fn help_url(self) -> String {
+        format!("{DOCS_BASE}{}.md", self.as_str())
+    }
 }
 
 impl fmt::Display for RuleCode {

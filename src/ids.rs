@@ -1,4 +1,4 @@
-//! Ids and references (FORMAT.md sections 1 and 4).
+//! Ids and references (docs/format.md sections 1 and 4).
 
 use crate::text::TextRange;
 

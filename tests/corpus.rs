@@ -283,7 +283,7 @@ fn entities_carry_roles_and_aliases() {
 // Dates and their evidence, and the ground truth of quotation detection (issue 22).
 //
 // What the text supports is read, not written by hand: the dates written in the plain text
-// (FORMAT.md 6.1) of the claim's paragraph and of the paragraph before it, read by the
+// (docs/format.md section 8) of the claim's paragraph and of the paragraph before it, read by the
 // library's date reader (`annals::ide::dates::dates_in`: "Feb. 24", "on Saturday (April 2)",
 // "in 2015", "February 24, 2022") and, in addition, month names on their own ("in February",
 // "At the beginning of March"), each resolved against the article's publication date. An
@@ -293,7 +293,7 @@ fn entities_carry_roles_and_aliases() {
 
 const GROUND_TRUTH: &str = "tests/data/quotations.json";
 
-/// A document's plain text (FORMAT.md 6.1): the body with every annotation's `[` and `]{…}`
+/// A document's plain text (docs/format.md section 8): the body with every annotation's `[` and `]{…}`
 /// removed and escapes resolved; `at[k]` is the plain byte offset of body byte `k`.
 struct Plain {
     text: String,
@@ -347,7 +347,7 @@ impl Plain {
         )
     }
 
-    /// Unicode code points before plain byte offset `b` (FORMAT.md 6.1 counts code points).
+    /// Unicode code points before plain byte offset `b` (docs/format.md section 8 counts code points).
     fn code_points(&self, b: usize) -> usize {
         self.text[..b].chars().count()
     }
@@ -543,7 +543,7 @@ struct ClaimTruth {
     /// What the text itself supports of it (see `text_date`); null when nothing.
     text_date: Option<String>,
     source: Option<String>,
-    /// Code points into the document's plain text (FORMAT.md 6.1), end exclusive.
+    /// Code points into the document's plain text (docs/format.md section 8), end exclusive.
     start: usize,
     end: usize,
     text: String,

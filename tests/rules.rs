@@ -1,4 +1,4 @@
-//! Every rule of FORMAT.md section 6: a fixture corpus that triggers it, and a clean
+//! Every rule of docs/format.md section 6: a fixture corpus that triggers it, and a clean
 //! twin that does not. Fixtures live in tests/fixtures/rules/CODE.fixture.
 
 mod support;

@@ -1,4 +1,4 @@
-//! `--format json`: exactly FORMAT.md section 7.
+//! `--format json`: exactly docs/format.md section 7.
 //!
 //! Typed rows borrowed from the report, serialized straight to text: a `serde_json::Value`
 //! tree of every finding would cost more memory than the text it prints. Fields are in

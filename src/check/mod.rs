@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 pub enum Format {
     /// rustc-style snippets with the range underlined.
     Human,
-    /// One JSON object (FORMAT.md section 7).
+    /// One JSON object (docs/format.md section 7).
     Json,
     /// SARIF 2.1.0, for code-scanning tools.
     Sarif,

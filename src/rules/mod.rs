@@ -1,4 +1,4 @@
-//! Rules: the findings of FORMAT.md section 6 for one document, given the corpus.
+//! Rules: the findings of docs/format.md section 6 for one document, given the corpus.
 //!
 //! Each family is a module of plain functions over a `Context`. Problems of form
 //! (syntax, front matter types, ids, dates) were already found while reading the

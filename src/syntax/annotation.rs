@@ -9,7 +9,7 @@ use super::blocks::{Blocks, Paragraph};
 use crate::ids::Name;
 use crate::text::TextRange;
 
-/// Known attribute keys on mentions and claims (FORMAT.md section 3).
+/// Known attribute keys on mentions and claims (docs/format.md section 3).
 pub const ATTRIBUTE_KEYS: [&str; 9] = [
     "e",
     "by",
