@@ -30,6 +30,7 @@ pub fn render(report: &Report) -> Vec<String> {
                 .name(code.as_str())
                 .short_description(sarif::MultiformatMessageString::builder().text(code.summary()).build())
                 .full_description(sarif::MultiformatMessageString::builder().text(code.summary()).build())
+                .help_uri(code.help_url())
                 .default_configuration(
                     sarif::ReportingConfiguration::builder()
                         .level(serde_json::Value::from(level(code.default_severity())))
