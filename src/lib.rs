@@ -14,6 +14,7 @@ pub mod generate;
 pub mod ide;
 pub mod ids;
 pub mod index;
+pub mod init;
 pub mod lsp;
 pub mod rules;
 pub mod suggest;

@@ -1,7 +1,8 @@
-//! The `annals` command: `check` for terminals and CI, `lsp` for editors.
+//! The `annals` command: `check` for terminals and CI, `lsp` for editors, `init` for a new
+//! corpus, `explain` for a rule's page, and completions and a man page for the shell.
 
 use annals::check::{self, FailOn, Format};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -66,6 +67,28 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Create a corpus: annals.toml, articles/ and entities/, with one example of each.
+    ///
+    /// Never overwrites a file: when one of them exists, nothing is written (exit status 2).
+    Init {
+        /// The folder of the new corpus (created when missing).
+        #[arg(default_value = ".")]
+        path: PathBuf,
+    },
+    /// Print the documentation of a rule: what it finds, why, examples, how to fix it.
+    ///
+    /// Exit status 2 for a code that is no rule's, with the list of codes.
+    Explain {
+        /// A rule code, as findings show it (e.g. undated-claim).
+        code: String,
+    },
+    /// Print a completion script for a shell to standard output.
+    ///
+    /// bash: `source <(annals completions bash)`; zsh: `annals completions zsh > ~/.zfunc/_annals`;
+    /// fish: `annals completions fish > ~/.config/fish/completions/annals.fish`.
+    Completions { shell: clap_complete::Shell },
+    /// Print the man page (roff) to standard output: `annals man | man -l -`.
+    Man,
     /// Run the language server on standard input and output (for editors).
     ///
     /// Exit status: 0 after shutdown and exit, 1 when exit comes without shutdown.
@@ -80,6 +103,41 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Lsp { stdio: _ } => ExitCode::from(annals::lsp::run_stdio() as u8),
+        Command::Init { path } => match annals::init::init(&path) {
+            Ok(written) => print_all(&annals::init::next_steps(&path.display().to_string(), &written)),
+            Err(e) => {
+                eprintln!("annals: error: {e}");
+                ExitCode::from(2)
+            }
+        },
+        Command::Explain { code } => match annals::RuleCode::from_code(code.trim()) {
+            Some(rule) => print_all(rule.page()),
+            None => {
+                let codes: Vec<&str> = annals::RuleCode::ALL.iter().map(|c| c.as_str()).collect();
+                let near = annals::suggest::closest(&code, codes.iter().copied(), 1);
+                eprintln!(
+                    "annals: error: `{code}` is not a rule code{}\nThe rule codes are:\n  {}",
+                    annals::suggest::did_you_mean(&near),
+                    codes.join("\n  ")
+                );
+                ExitCode::from(2)
+            }
+        },
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "annals", &mut out);
+            print_all(&String::from_utf8_lossy(&out))
+        }
+        Command::Man => {
+            let mut out = Vec::new();
+            match clap_mangen::Man::new(Cli::command()).render(&mut out) {
+                Ok(()) => print_all(&String::from_utf8_lossy(&out)),
+                Err(e) => {
+                    eprintln!("annals: error: cannot render the man page: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
         Command::Generate {
             out,
             articles,
@@ -156,4 +214,11 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+/// Writes `text` to standard output; a closed pipe (`annals man | head`) is not an error.
+fn print_all(text: &str) -> ExitCode {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush());
+    ExitCode::SUCCESS
 }

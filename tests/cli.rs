@@ -386,3 +386,98 @@ fn check_never_writes() {
     }
     assert_eq!(before, listing(dir.path()));
 }
+
+#[test]
+fn init_writes_a_corpus_that_checks_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = annals(dir.path(), &["init", "news"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    for line in [
+        "annals.toml",
+        "articles/example-article.md",
+        "entities/example-agency.md",
+        "Open the folder news in your editor",
+        "`annals check news`",
+    ] {
+        assert!(text.contains(line), "{line:?} is not in:\n{text}");
+    }
+    let out = annals(dir.path(), &["check", "news", "--format", "json", "--fail-on", "hint"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["documents"], 2);
+    assert_eq!(v["diagnostics"], serde_json::json!([]), "no finding at all");
+
+    // In the current folder, the next step is a plain `annals check`.
+    let here = dir.path().join("here");
+    std::fs::create_dir(&here).unwrap();
+    let out = annals(&here, &["init"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("Run `annals check`:"), "{}", stdout(&out));
+}
+
+#[test]
+fn init_never_overwrites() {
+    let dir = clean_corpus();
+    let before = walk(dir.path());
+    let out = annals(dir.path(), &["init"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let err = stderr(&out);
+    assert!(err.contains("annals.toml already exists"), "{err}");
+    assert!(err.contains("nothing was written"), "{err}");
+    assert_eq!(walk(dir.path()), before);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("annals.toml")).unwrap(),
+        "[corpus]\n"
+    );
+}
+
+#[test]
+fn bash_completion_offers_subcommands() {
+    let script = r#"source <("$0" completions bash) || exit 3
+complete -p annals || exit 4
+COMP_WORDS=(annals ch); COMP_CWORD=1; COMP_LINE="annals ch"; COMP_POINT=9
+_annals annals ch annals
+printf '%s\n' "${COMPREPLY[@]}""#;
+    let out = Command::new("bash")
+        .args(["-c", script, env!("CARGO_BIN_EXE_annals")])
+        .output()
+        .expect("bash runs");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    let mut lines = text.lines();
+    assert!(lines.next().unwrap_or_default().contains("-F _annals annals"), "{text}");
+    let offered: Vec<&str> = lines.collect();
+    assert_eq!(offered, ["check"], "{text}");
+}
+
+#[test]
+fn completions_for_every_shell() {
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let out = annals(Path::new("."), &["completions", shell]);
+        assert_eq!(out.status.code(), Some(0), "{shell}: {}", stderr(&out));
+        let text = stdout(&out);
+        for word in ["check", "init", "explain", "fail-on"] {
+            assert!(text.contains(word), "{shell}: no {word}");
+        }
+    }
+    let out = annals(Path::new("."), &["completions", "tcsh"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn man_page_is_roff() {
+    let out = annals(Path::new("."), &["man"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.starts_with('.'),
+        "a roff request first: {}",
+        &text[..text.len().min(80)]
+    );
+    assert!(text.contains("\n.TH annals 1"), "a .TH header");
+    assert!(text.contains("\n.SH NAME\n"));
+    assert!(text.contains("check"));
+    assert!(text.contains("Checker and language server for annotated news corpora"));
+}
