@@ -4,8 +4,9 @@
 //! CPU time, not allocations: most quadratic loops allocate nothing (a rescan to the end of a
 //! paragraph per bracket, a column counted from the line's start per finding). The process's
 //! own CPU time (getrusage) counts every thread (rayon's, tokio's, the blocking pool's), and
-//! this file holds one test, so nothing else runs in the process while it measures. Each
-//! measure is the least of three runs, which keeps a scheduler hiccup from failing it.
+//! the tests of this file take turns, so nothing else runs in the process while one
+//! measures. Each measure is the least of three runs, which keeps a scheduler hiccup from
+//! failing it, and a request that takes microseconds is measured in batches.
 //!
 //! Shapes: unclosed `[`; unclosed `]{`; an unclosed quote after many `]{`; thousands of
 //! attributes in one span; thousands of annotations with findings on one line (through the
@@ -206,9 +207,16 @@ fn requests(uri: &str, cursor: &Value, end: &Value) -> Vec<(&'static str, Value)
     ]
 }
 
-/// The CPU time of each request (in the order of `requests`), and of opening the server until
-/// the document's diagnostics arrive.
-async fn server_work(body: &str) -> (Duration, Vec<(String, Duration)>) {
+/// A request answered in microseconds is sent in a batch: `calibrate` picks how many make at
+/// least `BATCH` of CPU time at 1x, and the 8x run sends as many, so that even a cheap request
+/// is measured above the clock's granularity (a quadratic hover would hide under 1 ms).
+const BATCH: Duration = Duration::from_millis(20);
+const MAX_BATCH: usize = 400;
+
+/// The CPU time of each request's batch (in the order of `requests`) with the batch sizes,
+/// and of opening the server until the document's diagnostics arrive. `batches` are the sizes
+/// to use; `None` calibrates them.
+async fn server_work(body: &str, batches: Option<&[usize]>) -> (Duration, Vec<(String, Duration, usize)>) {
     let text = article(body);
     let fixture = format!("//- entities/w.md\n{ENTITY}//- articles/a.md\n{text}");
     let before = cpu_time();
@@ -227,15 +235,26 @@ async fn server_work(body: &str) -> (Duration, Vec<(String, Duration)>) {
     let end = server.position(&text, text.len());
     let uri = server.uri_of("articles/a.md");
     let mut costs = Vec::new();
-    for (method, params) in requests(&uri, &cursor, &end) {
+    for (k, (method, params)) in requests(&uri, &cursor, &end).into_iter().enumerate() {
+        let batch = match batches {
+            Some(sizes) => sizes[k],
+            None => {
+                let before = cpu_time();
+                let _ = server.request_raw(method, params.clone()).await;
+                let once = (cpu_time() - before).max(Duration::from_micros(1));
+                (BATCH.as_nanos() / once.as_nanos()).clamp(1, MAX_BATCH as u128) as usize
+            }
+        };
         let mut least = Duration::MAX;
         for _ in 0..3 {
             let before = cpu_time();
-            // An error is an answer too (no entity under the cursor of a shape without mentions).
-            let _answer = server.request_raw(method, params.clone()).await;
+            for _ in 0..batch {
+                // An error is an answer too (no entity under the cursor of a shape without mentions).
+                let _answer = server.request_raw(method, params.clone()).await;
+            }
             least = least.min(cpu_time() - before);
         }
-        costs.push((method.to_string(), least));
+        costs.push((method.to_string(), least, batch));
     }
     (startup, costs)
 }
@@ -271,15 +290,16 @@ async fn every_request_grows_linearly() {
     let _alone = ALONE.lock().await;
     let mut verdicts = Verdicts::default();
     for (shape, body) in SERVER_SHAPES {
-        let (start_small, small) = server_work(&body(1)).await;
-        let (start_large, large) = server_work(&body(8)).await;
+        let (start_small, small) = server_work(&body(1), None).await;
+        let batches: Vec<usize> = small.iter().map(|(_, _, batch)| *batch).collect();
+        let (start_large, large) = server_work(&body(8), Some(&batches)).await;
         verdicts.judge(
             &format!("{shape}: server start to diagnostics"),
             start_small,
             start_large,
         );
-        for (k, ((method, a), (_, b))) in small.iter().zip(&large).enumerate() {
-            verdicts.judge(&format!("{shape}: {method} (#{k})"), *a, *b);
+        for (k, ((method, a, batch), (_, b, _))) in small.iter().zip(&large).enumerate() {
+            verdicts.judge(&format!("{shape}: {method} (#{k}, {batch} at a time)"), *a, *b);
         }
     }
     verdict(verdicts);
