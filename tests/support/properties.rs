@@ -57,8 +57,8 @@ fn assert_range_in(text: &str, range: TextRange, what: &str) {
 
 /// Offsets to ask queries at: every character boundary of a short text, about a hundred
 /// spread over a long one, and one past the end.
-fn sample_offsets(text: &str) -> Vec<usize> {
-    let step = (text.len() / 100).max(1);
+fn sample_offsets(text: &str, samples: usize) -> Vec<usize> {
+    let step = (text.len() / samples.max(1)).max(1);
     let mut offsets: Vec<usize> = (0..=text.len())
         .step_by(step)
         .map(|o| annals::text::floor_char_boundary(text, o))
@@ -70,8 +70,15 @@ fn sample_offsets(text: &str) -> Vec<usize> {
 }
 
 /// Any text through the parser, every rule and every query: no panic, and every range
-/// that comes back lies on character boundaries of its document.
+/// that comes back lies on character boundaries of its document. Queries at positions
+/// every 1% of the text.
 pub fn analyse_any_text(text: &str) {
+    analyse_any_text_at(text, 100);
+}
+
+/// `analyse_any_text` with queries at about `samples` positions (the fuzz target takes few:
+/// each query is linear in the text, and a fuzzer gains more from more inputs).
+pub fn analyse_any_text_at(text: &str, samples: usize) {
     let corpus = corpus_with(text);
     for df in corpus.findings() {
         for f in &df.findings {
@@ -80,7 +87,7 @@ pub fn analyse_any_text(text: &str) {
     }
     for slot in 0..2u32 {
         let doc = &corpus.documents[slot as usize];
-        for offset in sample_offsets(text) {
+        for offset in sample_offsets(text, samples) {
             let _ = ide::hover::hover(&corpus, slot, offset);
             let _ = ide::definition::definition(&corpus, slot, offset);
             for location in ide::references::references(&corpus, slot, offset, true) {

@@ -6,5 +6,8 @@ mod properties;
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     let yaml = String::from_utf8_lossy(data);
-    properties::analyse_any_text(&format!("---\n{yaml}\n---\n[Rogozin]{{e=rogozin}} said [\"q\"]{{.claim #c1}}.\n"));
+    properties::analyse_any_text_at(
+        &format!("---\n{yaml}\n---\n[Rogozin]{{e=rogozin}} said [\"q\"]{{.claim #c1}}.\n"),
+        8,
+    );
 });
