@@ -45,7 +45,8 @@ pub fn days_in_month(year: i32, month: u8) -> u8 {
     }
 }
 
-const MONTHS: [&str; 12] = [
+/// English month names, January first.
+pub const MONTHS: [&str; 12] = [
     "January",
     "February",
     "March",

@@ -413,21 +413,8 @@ fn written_dates(text: &str, published: Option<Date>) -> Vec<Date> {
         .map(|(_, w)| w.date)
         .collect();
     if let Some(p) = published {
-        const MONTHS: [&str; 12] = [
-            "January",
-            "February",
-            "March",
-            "April",
-            "",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ];
-        for (k, name) in MONTHS.iter().enumerate().filter(|(_, n)| !n.is_empty()) {
+        // "May" is a verb as often as a month: not read on its own.
+        for (k, name) in annals::date::MONTHS.iter().enumerate().filter(|(_, n)| **n != "May") {
             let month = k as u8 + 1;
             let whole_word = text.match_indices(name).any(|(at, _)| {
                 let before = text[..at].chars().next_back();
