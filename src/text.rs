@@ -166,8 +166,10 @@ impl LineIndex {
             let n = offset as u32;
             return Checkpoint { chars: n, utf16: n };
         }
-        let chunk = offset / CHUNK;
-        let base = self.checkpoints.get(chunk).copied().unwrap_or_default();
+        // The end of a text whose length is a whole number of chunks lies past the last
+        // checkpoint: counted from the last one, a whole chunk on.
+        let chunk = (offset / CHUNK).min(self.checkpoints.len() - 1);
+        let base = self.checkpoints[chunk];
         let rest = counts(&text.as_bytes()[chunk * CHUNK..offset]);
         Checkpoint {
             chars: base.chars + rest.chars,
@@ -309,6 +311,13 @@ mod tests {
             let back = index.advance_utf16(&text, start, end, utf16);
             assert_eq!(back, at.min(end), "back from {utf16} units on line {line}");
         }
+        // A text whose length is a whole number of chunks: its end is past the last checkpoint.
+        let text = "ж".repeat(CHUNK / 2);
+        assert_eq!(text.len(), CHUNK);
+        let index = LineIndex::new(&text);
+        assert_eq!(index.line_column(&text, text.len()).column, CHUNK / 2);
+        assert_eq!(index.utf16_between(&text, 0, text.len()), CHUNK / 2);
+        assert_eq!(index.advance_utf16(&text, 0, text.len(), CHUNK / 2), text.len());
         // Inside a surrogate pair: the character's start.
         let text = "a😀b";
         let index = LineIndex::new(text);
