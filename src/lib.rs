@@ -16,6 +16,7 @@ pub mod ids;
 pub mod index;
 pub mod init;
 pub mod lsp;
+pub mod names;
 pub mod rules;
 pub mod suggest;
 pub mod sweep;
