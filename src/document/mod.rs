@@ -1,0 +1,352 @@
+//! A document: its text, syntax tree and what it means (docs/format.md sections 2-4).
+//!
+//! Lowering turns the syntax tree into the corpus model (article or entity front
+//! matter, mentions, claims, references). Problems of form that lowering meets on
+//! the way (a value of the wrong type, a bad id or date) become findings here;
+//! the rules in `rules/` judge meaning. Lowering is split by what it reads: the YAML
+//! tree (`front_matter.rs`) or the spans (`spans.rs`).
+
+mod front_matter;
+mod spans;
+
+use crate::date::Date;
+use crate::finding::{Finding, RuleCode};
+use crate::ids::{ClaimRef, Name};
+use crate::syntax::{self, Head, Span, SyntaxTree};
+use crate::text::{LineIndex, TextRange};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DocumentKind {
+    Article,
+    Entity,
+}
+
+impl DocumentKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocumentKind::Article => "article",
+            DocumentKind::Entity => "entity",
+        }
+    }
+}
+
+/// A value with the range it was read from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Located<T> {
+    pub value: T,
+    pub range: TextRange,
+}
+
+impl<T> Located<T> {
+    pub fn new(value: T, range: TextRange) -> Self {
+        Located { value, range }
+    }
+}
+
+pub const ENTITY_KINDS: [&str; 9] = [
+    "person",
+    "agency",
+    "organization",
+    "company",
+    "outlet",
+    "government",
+    "country",
+    "place",
+    "craft",
+];
+
+#[derive(Clone, Debug, Default)]
+pub struct ArticleMeta {
+    pub title: Option<Located<String>>,
+    pub published: Option<Located<Date>>,
+    pub outlet: Option<Located<String>>,
+    pub authors: Vec<Located<String>>,
+    pub url: Option<Located<String>>,
+    pub lang: Option<Located<String>>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Role {
+    pub title: Option<Located<String>>,
+    pub org: Option<Located<String>>,
+    pub from: Option<Located<Date>>,
+    pub to: Option<Located<Date>>,
+    pub range: TextRange,
+}
+
+impl Role {
+    /// Whether the role may have been held on `date` (open ends count as unbounded).
+    pub fn held_on(&self, date: Date) -> bool {
+        let started = self.from.as_ref().is_none_or(|f| !f.value.is_after(date));
+        let not_ended = self.to.as_ref().is_none_or(|t| !t.value.is_before(date));
+        started && not_ended
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct EntityMeta {
+    pub kind: Option<Located<String>>,
+    pub name: Option<Located<String>>,
+    pub aliases: Vec<Located<String>>,
+    pub description: Option<Located<String>>,
+    pub country: Option<Located<String>>,
+    pub parent: Option<Located<String>>,
+    pub wikidata: Option<Located<String>>,
+    pub roles: Vec<Role>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RelationKind {
+    RepliesTo,
+    Repeats,
+    Contradicts,
+    Supports,
+}
+
+impl RelationKind {
+    pub const ALL: [RelationKind; 4] = [
+        RelationKind::RepliesTo,
+        RelationKind::Repeats,
+        RelationKind::Contradicts,
+        RelationKind::Supports,
+    ];
+    pub fn key(self) -> &'static str {
+        match self {
+            RelationKind::RepliesTo => "replies-to",
+            RelationKind::Repeats => "repeats",
+            RelationKind::Contradicts => "contradicts",
+            RelationKind::Supports => "supports",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Relation {
+    pub kind: RelationKind,
+    pub target: ClaimRef,
+}
+
+#[derive(Clone, Debug)]
+pub enum Source {
+    Address(Located<String>),
+    /// `DOC` or `DOC:ID`.
+    Document {
+        document: Located<String>,
+        claim: Option<ClaimRef>,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub struct Mention {
+    /// Index of the span in the syntax tree.
+    pub span: u32,
+    /// Its `e=` reference in `Document::entity_refs` (the id and its range), kept once:
+    /// `Document::mention_entity` reads it.
+    pub entity_ref: u32,
+    /// The innermost claim whose text holds this mention.
+    pub claim: Option<u32>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Claim {
+    pub span: u32,
+    pub id: Option<Located<Name>>,
+    pub by: Vec<Located<Name>>,
+    /// The `date=` attribute's value range, present even when the date is invalid.
+    pub date_range: Option<TextRange>,
+    pub date: Option<Date>,
+    pub via: Option<Located<Name>>,
+    /// Boxed: most claims have none, and inline it would be a third of every claim's size.
+    pub source: Option<Box<Source>>,
+    pub relations: Vec<Relation>,
+    pub parent: Option<u32>,
+}
+
+/// Where an entity reference stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum EntityRefSite {
+    Mention(u32),
+    Speaker(u32),
+    Outlet,
+    Author,
+    RoleOrg(u32),
+    Parent,
+}
+
+#[derive(Clone, Debug)]
+pub struct EntityRef {
+    pub id: Name,
+    pub range: TextRange,
+    pub site: EntityRefSite,
+}
+
+pub use crate::syntax::annotation::ATTRIBUTE_KEYS;
+
+#[derive(Debug)]
+pub struct Document {
+    pub id: String,
+    /// Relative to the corpus root, with `/` separators.
+    pub path: String,
+    pub kind: DocumentKind,
+    pub text: String,
+    pub lines: LineIndex,
+    pub syntax: SyntaxTree,
+    pub article: Option<ArticleMeta>,
+    pub entity: Option<EntityMeta>,
+    pub mentions: Vec<Mention>,
+    pub claims: Vec<Claim>,
+    /// Indices of the claims that have an id, sorted by id and then by position: a binary
+    /// search finds the first claim with an id, with 4 bytes per claim and no copy of it.
+    claims_by_id: Vec<u32>,
+    /// Every entity reference in the document, front matter included.
+    pub entity_refs: Vec<EntityRef>,
+    /// Problems of form found while reading the document.
+    pub problems: Vec<Finding>,
+}
+
+impl Document {
+    /// The id of the entity a mention names.
+    pub fn mention_entity(&self, m: &Mention) -> &str {
+        self.entity_refs
+            .get(m.entity_ref as usize)
+            .map_or("", |r| r.id.as_str())
+    }
+
+    pub fn span(&self, index: u32) -> &Span {
+        &self.syntax.spans[index as usize]
+    }
+
+    pub fn claim_by_id(&self, id: &str) -> Option<(u32, &Claim)> {
+        let at = self.claims_by_id.partition_point(|&k| self.claim_id(k) < Some(id));
+        let k = *self.claims_by_id.get(at)?;
+        (self.claim_id(k) == Some(id)).then(|| (k, &self.claims[k as usize]))
+    }
+
+    /// The id of claim `k`, if it has one.
+    fn claim_id(&self, k: u32) -> Option<&str> {
+        self.claims
+            .get(k as usize)
+            .and_then(|c| c.id.as_ref())
+            .map(|i| i.value.as_str())
+    }
+
+    /// The `published` date of an article.
+    pub fn published(&self) -> Option<Date> {
+        self.article.as_ref()?.published.as_ref().map(|p| p.value)
+    }
+
+    /// The first line of the document (the front matter's `---`), where whole-document findings go.
+    pub fn head_range(&self) -> TextRange {
+        match &self.syntax.head {
+            Head::FrontMatter(fm) => fm.first_line,
+            Head::Unclosed { first_line } => *first_line,
+            Head::Missing => self.lines.line_range(&self.text, 0),
+        }
+    }
+
+    /// Reads a document from its text. Never fails: problems become findings.
+    pub fn new(id: String, path: String, kind: DocumentKind, text: String) -> Document {
+        let syntax = syntax::parse(&text);
+        let lines = LineIndex::new(&text);
+        let mut doc = Document {
+            id,
+            path,
+            kind,
+            text,
+            lines,
+            syntax,
+            article: None,
+            entity: None,
+            mentions: Vec::new(),
+            claims: Vec::new(),
+            claims_by_id: Vec::new(),
+            entity_refs: Vec::new(),
+            problems: Vec::new(),
+        };
+        let mut lower = Lowering {
+            problems: Vec::new(),
+            entity_refs: Vec::new(),
+        };
+        lower.head(&mut doc);
+        lower.spans(&mut doc);
+        for e in &doc.syntax.errors {
+            lower
+                .problems
+                .push(Finding::new(RuleCode::SyntaxError, e.range, e.message.clone()));
+        }
+        doc.problems = lower.problems;
+        doc.entity_refs = lower.entity_refs;
+        // Grown by doubling while lowering: up to half of it would stay unused for the document's life.
+        doc.entity_refs.shrink_to_fit();
+
+        let mut by_id: Vec<u32> = (0..doc.claims.len() as u32)
+            .filter(|&k| doc.claims[k as usize].id.is_some())
+            .collect();
+        // Stable: among claims with one id, the first stays first.
+        by_id.sort_by(|&a, &b| doc.claim_id(a).cmp(&doc.claim_id(b)));
+        doc.claims_by_id = by_id;
+        doc
+    }
+
+    /// Drops what only the document's own rules and queries read: its spans, masked ranges,
+    /// syntax errors, mentions and problems. Text, lines, front matter, claims and entity
+    /// references stay, which is what the rules over links read (`rules::link_findings`)
+    /// and what a report shows. For `annals check`, which judges each document once: its
+    /// syntax is most of a document's memory.
+    pub fn shed_syntax(&mut self) {
+        self.syntax.spans = Vec::new();
+        self.syntax.masked = Vec::new();
+        self.syntax.errors = Vec::new();
+        self.mentions = Vec::new();
+        self.problems = Vec::new();
+    }
+
+    /// A document that could not be read (not UTF-8, unreadable): one finding, nothing else.
+    pub fn unreadable(id: String, path: String, kind: DocumentKind, text: String, finding: Finding) -> Document {
+        let mut doc = Document::new(id, path, kind, String::new());
+        doc.lines = LineIndex::new(&text);
+        doc.text = text;
+        doc.problems = vec![finding];
+        doc
+    }
+}
+
+/// What lowering gathers besides the document's own fields, in the order it meets them:
+/// the front matter first (`front_matter.rs`), then the spans (`spans.rs`). The order
+/// matters: a mention's `entity_ref` is its index in `entity_refs`.
+struct Lowering {
+    problems: Vec<Finding>,
+    entity_refs: Vec<EntityRef>,
+}
+
+impl Lowering {
+    fn problem(&mut self, code: RuleCode, range: TextRange, message: String) {
+        self.problems.push(Finding::new(code, range, message));
+    }
+}
+
+fn invalid_entity_id(id: &str) -> String {
+    format!(
+        "`{id}` is not a valid entity id: an entity id is its file name without `.md`, made of letters, digits, `-` and `_`"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_claim_id_finds_its_first_claim() {
+        let text = "---\ntitle: T\npublished: 2022-04-02\n---\n[x]{.claim #b by=a date=2022-04-01} [y]{.claim #a by=a date=2022-04-01} [z]{.claim #b by=a date=2022-04-01} [w]{.claim by=a date=2022-04-01}\n";
+        let doc = Document::new("d".into(), "articles/d.md".into(), DocumentKind::Article, text.into());
+        assert_eq!(doc.claims.len(), 4);
+        assert_eq!(
+            doc.claim_by_id("b").map(|(k, _)| k),
+            Some(0),
+            "the first of two claims with one id"
+        );
+        assert_eq!(doc.claim_by_id("a").map(|(k, _)| k), Some(1));
+        assert_eq!(doc.claim_by_id("c").map(|(k, _)| k), None);
+        assert_eq!(doc.claim_by_id("").map(|(k, _)| k), None);
+    }
+}

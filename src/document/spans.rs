@@ -1,0 +1,190 @@
+//! Lowering of the body's spans: each span becomes a mention (`e=`), a claim (`.claim`)
+//! or neither, and its attribute values become ids, dates, sources and relations.
+//!
+//! A module of its own because it reads only the syntax tree's spans, in one pass in
+//! document order (a span's parent comes before it), and nothing of the YAML.
+
+use super::{
+    Claim, Document, EntityRef, EntityRefSite, Located, Lowering, Mention, Relation, RelationKind, Source,
+    invalid_entity_id,
+};
+use crate::date::Date;
+use crate::finding::RuleCode;
+use crate::ids::{self, Name};
+use crate::syntax::Span;
+use crate::text::TextRange;
+
+impl Lowering {
+    /// Reads the spans into `doc.mentions` and `doc.claims`.
+    pub(super) fn spans(&mut self, doc: &mut Document) {
+        // Sized from the spans up front: growth by doubling would leave up to half of each
+        // vector empty, and trimming afterwards costs a copy on every edit of a large document.
+        let mentions = doc
+            .syntax
+            .spans
+            .iter()
+            .filter(|s| s.get("e").is_some() && !s.has_class("claim"))
+            .count();
+        let claims = doc
+            .syntax
+            .spans
+            .iter()
+            .filter(|s| s.has_class("claim") && s.get("e").is_none())
+            .count();
+        doc.mentions.reserve_exact(mentions);
+        doc.claims.reserve_exact(claims);
+        // A span's claim index, so that nested spans find their enclosing claim.
+        let mut claim_of_span: Vec<Option<u32>> = vec![None; doc.syntax.spans.len()];
+        for (k, span) in doc.syntax.spans.iter().enumerate() {
+            let enclosing = span.parent.and_then(|p| claim_of_span[p as usize]);
+            let is_mention = span.get("e").is_some();
+            let is_claim = span.has_class("claim");
+            if is_mention && is_claim {
+                self.problem(
+                    RuleCode::ConflictingAnnotation,
+                    span.attributes_range,
+                    "a span is a mention (`e=`) or a claim (`.claim`), never both: nest the mention inside the claim, e.g. `[[Rogozin]{e=rogozin} said …]{.claim …}`".into(),
+                );
+                claim_of_span[k] = enclosing;
+                continue;
+            }
+            if is_mention {
+                let Some(e) = span.get("e") else { continue };
+                if ids::is_valid_id(&e.value) {
+                    let mention = doc.mentions.len() as u32;
+                    let entity_ref = self.entity_refs.len() as u32;
+                    self.entity_refs.push(EntityRef {
+                        id: e.value.clone(),
+                        range: e.value_range,
+                        site: EntityRefSite::Mention(mention),
+                    });
+                    doc.mentions.push(Mention {
+                        span: k as u32,
+                        entity_ref,
+                        claim: enclosing,
+                    });
+                } else {
+                    self.problem(RuleCode::InvalidId, e.value_range, invalid_entity_id(&e.value));
+                }
+                claim_of_span[k] = enclosing;
+            } else if is_claim {
+                let index = doc.claims.len() as u32;
+                let claim = self.claim(span, k as u32, index, enclosing);
+                doc.claims.push(claim);
+                claim_of_span[k] = Some(index);
+            } else {
+                claim_of_span[k] = enclosing;
+            }
+        }
+    }
+
+    fn claim(&mut self, span: &Span, k: u32, index: u32, parent: Option<u32>) -> Claim {
+        let id = span.id().and_then(|a| {
+            if ids::is_valid_id(&a.value) {
+                Some(Located::new(a.value.clone(), a.value_range))
+            } else {
+                self.problem(
+                    RuleCode::InvalidId,
+                    a.range,
+                    format!(
+                        "`#{}` is not a valid claim id: use only letters, digits, `-` and `_`",
+                        a.value
+                    ),
+                );
+                None
+            }
+        });
+        // Exact sizes: most claims have one speaker and at most one relation, and a default
+        // vector of four would waste three quarters of it on a million claims.
+        let mut by = Vec::with_capacity(span.get("by").map_or(0, |a| a.value.split_whitespace().count()));
+        if let Some(a) = span.get("by") {
+            for (word, range) in ids::words(&a.value, a.value_range) {
+                if ids::is_valid_id(word) {
+                    self.entity_refs.push(EntityRef {
+                        id: Name::from(word),
+                        range,
+                        site: EntityRefSite::Speaker(index),
+                    });
+                    by.push(Located::new(Name::from(word), range));
+                } else {
+                    self.problem(RuleCode::InvalidId, range, invalid_entity_id(word));
+                }
+            }
+            if a.value.trim().is_empty() {
+                self.problem(
+                    RuleCode::InvalidId,
+                    a.range,
+                    "`by=` names no one: give an entity id, or several in quotes".into(),
+                );
+            }
+        }
+        let (date_range, date) = match span.get("date") {
+            Some(a) => {
+                let date = match Date::parse(&a.value) {
+                    Ok(d) => Some(d),
+                    Err(e) => {
+                        self.problem(RuleCode::InvalidDate, a.value_range, e.message(&a.value));
+                        None
+                    }
+                };
+                (Some(a.value_range), date)
+            }
+            None => (None, None),
+        };
+        let via = span.get("via").map(|a| Located::new(a.value.clone(), a.value_range));
+        let source = span.get("source").and_then(|a| {
+            let value = a.value.trim();
+            if ids::is_address(value) {
+                return Some(Source::Address(Located::new(value.to_string(), a.value_range)));
+            }
+            let (document, claim) = match value.split_once(':') {
+                Some((d, c)) => (d, Some(c)),
+                None => (value, None),
+            };
+            if !ids::is_valid_id(document) || claim.is_some_and(|c| !ids::is_valid_id(c)) {
+                self.problem(
+                    RuleCode::InvalidId,
+                    a.value_range,
+                    format!("`source={value}` is neither an address (`\"https://…\"`) nor a corpus reference (`DOC` or `DOC:ID`)"),
+                );
+                return None;
+            }
+            let doc_range = TextRange::new(a.value_range.start as usize, a.value_range.start as usize + document.len());
+            Some(Source::Document {
+                document: Located::new(document.to_string(), if a.value.len() == a.value_range.len() { doc_range } else { a.value_range }),
+                claim: claim.map(|c| ids::ClaimRef {
+                    document: Some(Name::from(document)),
+                    claim: Name::from(c),
+                    range: a.value_range,
+                }),
+            })
+        });
+        let relation_words = RelationKind::ALL
+            .iter()
+            .filter_map(|kind| span.get(kind.key()))
+            .map(|a| a.value.split_whitespace().count())
+            .sum();
+        let mut relations = Vec::with_capacity(relation_words);
+        for kind in RelationKind::ALL {
+            if let Some(a) = span.get(kind.key()) {
+                for (word, range) in ids::words(&a.value, a.value_range) {
+                    match ids::parse_claim_ref(word, range) {
+                        Ok(target) => relations.push(Relation { kind, target }),
+                        Err(message) => self.problem(RuleCode::InvalidId, range, message),
+                    }
+                }
+            }
+        }
+        Claim {
+            span: k,
+            id,
+            by,
+            date_range,
+            date,
+            via,
+            source: source.map(Box::new),
+            relations,
+            parent,
+        }
+    }
+}
