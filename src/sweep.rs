@@ -9,15 +9,16 @@
 //!    names and aliases. Articles stand in as empty documents that carry only id, path and
 //!    kind, which is all of another document that `rules::own_findings` reads.
 //! 2. Every article is read, gets its own findings, and sheds its syntax (in parallel).
-//! 3. The index of links is built over the shed documents, and each document gets the
-//!    findings that follow links (`rules::link_findings`).
+//! 3. The index of links is built over the shed documents, which become `ShedDocument`s,
+//!    and each document gets the findings that follow links (`rules::link_findings`): a
+//!    rule that reads spans cannot be given a document without them.
 //!
 //! Both faces run the same rule functions: a sweep's findings equal `Corpus::findings`
 //! (tests/sweep.rs).
 
 use crate::config::Config;
 use crate::discover::{self, SourceFile};
-use crate::document::{Document, DocumentKind};
+use crate::document::{Document, DocumentKind, ShedDocument};
 use crate::finding::Finding;
 use crate::index::CorpusIndex;
 use crate::rules::{self, Context};
@@ -26,12 +27,12 @@ use rayon::prelude::*;
 
 /// The outcome of a sweep, in the order of the files swept.
 pub struct Swept {
-    /// Each document with its syntax shed (`Document::shed_syntax`): front matter, claims
-    /// and entity references remain, and the text and lines of entities and of documents
-    /// with findings, for reports. A document with only link findings is read a second
-    /// time for its text: a file changed meanwhile is reported as it then reads (line and
-    /// column conversions clamp, so nothing fails).
-    pub documents: Vec<Document>,
+    /// Each document with its syntax shed (`Document::shed`): front matter, claims and
+    /// entity references remain, and the text and lines of entities and of documents with
+    /// findings, for reports. A document with only link findings is read a second time for
+    /// its text: a file changed meanwhile is reported as it then reads (line and column
+    /// conversions clamp, so nothing fails).
+    pub documents: Vec<ShedDocument>,
     /// Each document's findings as `Corpus::findings` gives them, or `None` for a document
     /// outside the wanted part.
     pub findings: Vec<Option<Vec<Finding>>>,
@@ -83,7 +84,7 @@ pub fn sweep(
                 // An article's text stays only for the positions and snippets of its findings:
                 // it is most of what a shed document holds.
                 let keep_text = findings.as_ref().is_some_and(|f| !f.is_empty());
-                (read_now.map(|d| shed(d, keep_text)), findings)
+                (read_now.map(|d| shed_in_place(d, keep_text)), findings)
             })
             .collect::<Vec<_>>()
             .into_iter()
@@ -99,10 +100,12 @@ pub fn sweep(
     documents.iter_mut().for_each(Document::shed_syntax);
 
     // Stage 3: links, over the whole corpus, with the index the rules read (no backlinks:
-    // they serve queries). The entities are those of stage 1.
+    // they serve queries). The entities are those of stage 1. The index reads `Document`s,
+    // so they become `ShedDocument`s (moved, not copied) only once it is built.
     let mut index = CorpusIndex::build_for_rules(&documents);
     index.entity_ids = directory.entity_ids;
     index.names = directory.names;
+    let mut documents: Vec<ShedDocument> = documents.into_par_iter().map(Document::shed).collect();
     let findings: Vec<Option<Vec<Finding>>> = own
         .into_par_iter()
         .enumerate()
@@ -149,7 +152,8 @@ fn stand_in(file: &SourceFile) -> Document {
     Document::new(id, file.relative.clone(), file.kind, String::new())
 }
 
-fn shed(mut doc: Document, keep_text: bool) -> Document {
+/// A document whose own rules ran: its syntax dropped, and its text unless a report needs it.
+fn shed_in_place(mut doc: Document, keep_text: bool) -> Document {
     doc.shed_syntax();
     if !keep_text {
         doc.text = String::new();

@@ -179,6 +179,7 @@ mod tests {
             .map(|(at, w)| Finding::new(RuleCode::UnknownEntity, TextRange::new(at, at + w.len()), "unknown"))
             .collect();
         assert!(findings.len() > 400);
+        let doc = doc.shed();
         let report = super::super::report(Path::new("/c"), [(&doc, findings)].into_iter(), Path::new("/c"));
         for color in [false, true] {
             let windowed = render(&report, color).concat();

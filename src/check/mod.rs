@@ -10,7 +10,7 @@ mod sarif;
 
 use crate::config;
 use crate::corpus::{self, LoadError};
-use crate::document::Document;
+use crate::document::ShedDocument;
 use crate::finding::{Finding, RuleCode, Severity};
 use crate::sweep;
 use crate::text::TextRange;
@@ -65,7 +65,7 @@ pub struct Diagnostic<'c> {
     pub message: String,
     pub suggestion: Option<String>,
     pub range: TextRange,
-    pub document: &'c Document,
+    pub document: &'c ShedDocument,
 }
 
 pub struct Report<'c> {
@@ -110,7 +110,11 @@ fn in_scope(root: &Path, scope: &Path, relative: &str) -> bool {
 }
 
 /// Places the findings of the documents in scope for output, sorted by file, position and code.
-pub fn report<'c>(root: &Path, findings: impl Iterator<Item = (&'c Document, Vec<Finding>)>, cwd: &Path) -> Report<'c> {
+pub fn report<'c>(
+    root: &Path,
+    findings: impl Iterator<Item = (&'c ShedDocument, Vec<Finding>)>,
+    cwd: &Path,
+) -> Report<'c> {
     let mut diagnostics = Vec::new();
     let mut documents = 0;
     for (doc, doc_findings) in findings {

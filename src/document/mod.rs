@@ -7,7 +7,10 @@
 //! tree (`front_matter.rs`) or the spans (`spans.rs`).
 
 mod front_matter;
+mod shed;
 mod spans;
+
+pub use shed::{Links, ShedDocument};
 
 use crate::date::Date;
 use crate::finding::{Finding, RuleCode};
@@ -217,17 +220,7 @@ impl Document {
     }
 
     pub fn claim_by_id(&self, id: &str) -> Option<(u32, &Claim)> {
-        let at = self.claims_by_id.partition_point(|&k| self.claim_id(k) < Some(id));
-        let k = *self.claims_by_id.get(at)?;
-        (self.claim_id(k) == Some(id)).then(|| (k, &self.claims[k as usize]))
-    }
-
-    /// The id of claim `k`, if it has one.
-    fn claim_id(&self, k: u32) -> Option<&str> {
-        self.claims
-            .get(k as usize)
-            .and_then(|c| c.id.as_ref())
-            .map(|i| i.value.as_str())
+        claim_by_id(&self.claims, &self.claims_by_id, id)
     }
 
     /// The `published` date of an article.
@@ -237,11 +230,7 @@ impl Document {
 
     /// The first line of the document (the front matter's `---`), where whole-document findings go.
     pub fn head_range(&self) -> TextRange {
-        match &self.syntax.head {
-            Head::FrontMatter(fm) => fm.first_line,
-            Head::Unclosed { first_line } => *first_line,
-            Head::Missing => self.lines.line_range(&self.text, 0),
-        }
+        head_range(&self.syntax.head, &self.text, &self.lines)
     }
 
     /// Reads a document from its text. Never fails: problems become findings.
@@ -283,17 +272,16 @@ impl Document {
             .filter(|&k| doc.claims[k as usize].id.is_some())
             .collect();
         // Stable: among claims with one id, the first stays first.
-        by_id.sort_by(|&a, &b| doc.claim_id(a).cmp(&doc.claim_id(b)));
+        by_id.sort_by(|&a, &b| claim_id(&doc.claims, a).cmp(&claim_id(&doc.claims, b)));
         doc.claims_by_id = by_id;
         doc
     }
 
-    /// Drops what only the document's own rules and queries read: its spans, masked ranges,
-    /// syntax errors, mentions and problems. Text, lines, front matter, claims and entity
-    /// references stay, which is what the rules over links read (`rules::link_findings`)
-    /// and what a report shows. For `annals check`, which judges each document once: its
-    /// syntax is most of a document's memory.
-    pub fn shed_syntax(&mut self) {
+    /// Drops in place what `shed` drops: spans, masked ranges, syntax errors, mentions and
+    /// problems. Only for the sweep, which frees a document's syntax as soon as its own rules
+    /// ran but builds its index over `Document`s (`CorpusIndex::build_for_rules`) before it
+    /// turns them into `ShedDocument`s: the result still has `span`, over an emptied vector.
+    pub(crate) fn shed_syntax(&mut self) {
         self.syntax.spans = Vec::new();
         self.syntax.masked = Vec::new();
         self.syntax.errors = Vec::new();
@@ -322,6 +310,31 @@ struct Lowering {
 impl Lowering {
     fn problem(&mut self, code: RuleCode, range: TextRange, message: String) {
         self.problems.push(Finding::new(code, range, message));
+    }
+}
+
+/// The first claim with the id `id`, through `by_id`: the indices of the claims that have
+/// an id, sorted by id and then by position.
+fn claim_by_id<'c>(claims: &'c [Claim], by_id: &[u32], id: &str) -> Option<(u32, &'c Claim)> {
+    let at = by_id.partition_point(|&k| claim_id(claims, k) < Some(id));
+    let k = *by_id.get(at)?;
+    (claim_id(claims, k) == Some(id)).then(|| (k, &claims[k as usize]))
+}
+
+/// The id of claim `k`, if it has one.
+fn claim_id(claims: &[Claim], k: u32) -> Option<&str> {
+    claims
+        .get(k as usize)
+        .and_then(|c| c.id.as_ref())
+        .map(|i| i.value.as_str())
+}
+
+/// The first line of a document (the front matter's `---`), where whole-document findings go.
+fn head_range(head: &Head, text: &str, lines: &LineIndex) -> TextRange {
+    match head {
+        Head::FrontMatter(fm) => fm.first_line,
+        Head::Unclosed { first_line } => *first_line,
+        Head::Missing => lines.line_range(text, 0),
     }
 }
 

@@ -1,7 +1,7 @@
 //! Mentions: names left unannotated in prose, and entities nothing references.
 
 use super::Context;
-use crate::document::DocumentKind;
+use crate::document::{DocumentKind, Links};
 use crate::finding::{Finding, RuleCode};
 use crate::text::TextRange;
 use rustc_hash::FxHashMap as HashMap;
@@ -71,28 +71,27 @@ pub fn unannotated(cx: &Context, out: &mut Vec<Finding>) {
 }
 
 /// An entity document that nothing else references.
-pub fn unused(cx: &Context, out: &mut Vec<Finding>) {
+pub fn unused<D: Links>(cx: &Context<D>, out: &mut Vec<Finding>) {
     let doc = cx.doc;
-    if doc.kind != DocumentKind::Entity || cx.index.entity(cx.documents, &doc.id) != Some(cx.slot) {
+    if doc.kind() != DocumentKind::Entity || cx.entity(doc.id()) != Some(cx.slot) {
         return;
     }
     let referenced = cx
         .index
         .entity_references
-        .get(&doc.id)
+        .get(doc.id())
         .is_some_and(|by_slot| by_slot.slots().any(|s| s != cx.slot));
     if referenced {
         return;
     }
     let range = doc
-        .entity
-        .as_ref()
+        .entity()
         .and_then(|e| e.name.as_ref())
         .map_or_else(|| doc.head_range(), |n| n.range);
     out.push(Finding::new(
         RuleCode::UnusedEntity,
         range,
-        format!("nothing in the corpus references the entity `{}`: mention it (`[…]{{e={}}}`) somewhere, or remove the file", doc.id, doc.id),
+        format!("nothing in the corpus references the entity `{}`: mention it (`[…]{{e={}}}`) somewhere, or remove the file", doc.id(), doc.id()),
     ));
 }
 

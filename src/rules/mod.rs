@@ -11,20 +11,23 @@ mod mentions;
 mod references;
 
 use crate::config::Config;
-use crate::document::Document;
+use crate::document::{Document, DocumentKind, Links};
 use crate::finding::{Finding, RuleCode};
-use crate::index::CorpusIndex;
+use crate::ids::ClaimRef;
+use crate::index::{ClaimKey, CorpusIndex};
 
-/// What a rule sees: the corpus, the configuration and the one document it judges.
-pub struct Context<'c> {
-    pub documents: &'c [Document],
+/// What a rule sees: the corpus, the configuration and the one document it judges. The
+/// rules over links take any documents with `Links`, so that `annals check` runs them on
+/// `ShedDocument`s; the others take full `Document`s.
+pub struct Context<'c, D = Document> {
+    pub documents: &'c [D],
     pub index: &'c CorpusIndex,
     pub config: &'c Config,
     pub slot: u32,
-    pub doc: &'c Document,
+    pub doc: &'c D,
 }
 
-impl Context<'_> {
+impl<D> Context<'_, D> {
     /// Whether findings of `code` are wanted: a rule that is off is not run, and a family of
     /// rules skips the work of the ones that are off.
     pub fn on(&self, code: RuleCode) -> bool {
@@ -32,8 +35,36 @@ impl Context<'_> {
     }
 }
 
+impl<D: Links> Context<'_, D> {
+    /// The slot of the entity document with this id: `CorpusIndex::entity`, over any documents.
+    fn entity(&self, id: &str) -> Option<u32> {
+        self.index
+            .documents
+            .get(id)?
+            .iter()
+            .copied()
+            .filter(|&slot| {
+                self.documents
+                    .get(slot as usize)
+                    .is_some_and(|d| d.kind() == DocumentKind::Entity)
+            })
+            .min()
+    }
+
+    /// The claim a reference written in this document names: `CorpusIndex::resolve_claim`,
+    /// over any documents.
+    fn resolve_claim(&self, reference: &ClaimRef) -> Option<ClaimKey> {
+        let slot = match &reference.document {
+            Some(id) => self.index.document(id)?,
+            None => self.slot,
+        };
+        let (claim, _) = self.documents.get(slot as usize)?.claim_by_id(&reference.claim)?;
+        Some(ClaimKey { document: slot, claim })
+    }
+}
+
 /// A family of rules: the codes it can report, and the function that finds them.
-type Family = (&'static [RuleCode], fn(&Context, &mut Vec<Finding>));
+type Family<D = Document> = (&'static [RuleCode], fn(&Context<D>, &mut Vec<Finding>));
 
 /// The rules that read the document's text and syntax (see `own_findings`).
 const OWN: [Family; 5] = [
@@ -52,21 +83,23 @@ const OWN: [Family; 5] = [
     (&[RuleCode::UnannotatedMention], mentions::unannotated),
 ];
 
-/// The rules that follow links (see `link_findings`).
-const LINKS: [Family; 2] = [
-    (
-        &[
-            RuleCode::BrokenReference,
-            RuleCode::SelfReference,
-            RuleCode::ReplyBeforeOriginal,
-        ],
-        references::claim_links,
-    ),
-    (&[RuleCode::UnusedEntity], mentions::unused),
-];
+/// The rules that follow links (see `link_findings`), for documents of type `D`.
+fn links<D: Links>() -> [Family<D>; 2] {
+    [
+        (
+            &[
+                RuleCode::BrokenReference,
+                RuleCode::SelfReference,
+                RuleCode::ReplyBeforeOriginal,
+            ],
+            references::claim_links,
+        ),
+        (&[RuleCode::UnusedEntity], mentions::unused),
+    ]
+}
 
 /// Runs each family that has a code that is on.
-fn run(cx: &Context, families: &[Family], out: &mut Vec<Finding>) {
+fn run<D>(cx: &Context<D>, families: &[Family<D>], out: &mut Vec<Finding>) {
     for (codes, family) in families {
         if codes.iter().any(|&code| cx.on(code)) {
             family(cx, out);
@@ -102,10 +135,11 @@ pub fn own_findings(cx: &Context) -> Vec<Finding> {
 }
 
 /// The findings that follow links between documents: claim and corpus references, and
-/// entities nothing references. They read the document's claims, entity references and
-/// front matter, never its text or syntax tree, and need the whole corpus's index.
-pub fn link_findings(cx: &Context, out: &mut Vec<Finding>) {
-    run(cx, &LINKS, out);
+/// entities nothing references. They read the documents' `Links` (claims and front matter),
+/// never text or syntax tree, and need the whole corpus's index: `annals check` runs them
+/// on `ShedDocument`s, the corpus on `Document`s.
+pub fn link_findings<D: Links>(cx: &Context<D>, out: &mut Vec<Finding>) {
+    run(cx, &links(), out);
 }
 
 /// Findings as reported: configured severities, rules that are off left out, sorted by
@@ -131,7 +165,6 @@ pub fn settle(config: &Config, mut out: Vec<Finding>) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::DocumentKind;
 
     fn never(_: &Context, _: &mut Vec<Finding>) {
         panic!("a family whose rules are all off was run");
@@ -168,7 +201,7 @@ mod tests {
         assert_eq!(out.len(), 1);
         // The real tables: every family that reports only unannotated-mention is skipped,
         // and the name matcher it alone reads is never built.
-        for (codes, _) in OWN.iter().chain(&LINKS) {
+        for (codes, _) in OWN.iter().chain(&links::<Document>()) {
             assert!(!codes.is_empty());
         }
         assert!(OWN.iter().any(|(codes, _)| codes == &[RuleCode::UnannotatedMention]));

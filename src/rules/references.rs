@@ -3,15 +3,15 @@
 //! before what they answer.
 
 use super::Context;
-use crate::document::{DocumentKind, RelationKind, Source};
+use crate::document::{DocumentKind, Links, RelationKind, Source};
 use crate::finding::{Finding, RuleCode};
 use crate::ids::ClaimRef;
 use crate::index::ClaimKey;
 use crate::suggest;
 
 /// Relations and `source=` references of the document's claims.
-pub fn claim_links(cx: &Context, out: &mut Vec<Finding>) {
-    for (k, claim) in cx.doc.claims.iter().enumerate() {
+pub fn claim_links<D: Links>(cx: &Context<D>, out: &mut Vec<Finding>) {
+    for (k, claim) in cx.doc.claims().iter().enumerate() {
         let key = ClaimKey {
             document: cx.slot,
             claim: k as u32,
@@ -32,7 +32,7 @@ pub fn claim_links(cx: &Context, out: &mut Vec<Finding>) {
                 continue;
             }
             if relation.kind == RelationKind::RepliesTo {
-                let original = &cx.documents[target.document as usize].claims[target.claim as usize];
+                let original = &cx.documents[target.document as usize].claims()[target.claim as usize];
                 if let (Some(reply), Some(first)) = (claim.date, original.date)
                     && reply.is_before(first)
                 {
@@ -87,7 +87,7 @@ pub fn entity_references(cx: &Context, out: &mut Vec<Finding>) {
     }
 }
 
-fn missing_document(cx: &Context, id: &str, range: crate::text::TextRange) -> Finding {
+fn missing_document<D>(cx: &Context<D>, id: &str, range: crate::text::TextRange) -> Finding {
     let near = cx.index.closest_documents(id, 3);
     Finding::new(
         RuleCode::BrokenReference,
@@ -98,8 +98,8 @@ fn missing_document(cx: &Context, id: &str, range: crate::text::TextRange) -> Fi
 }
 
 /// The claim a reference names, or a broken-reference finding saying what is missing.
-fn resolve(cx: &Context, reference: &ClaimRef, out: &mut Vec<Finding>) -> Option<ClaimKey> {
-    if let Some(key) = cx.index.resolve_claim(cx.documents, cx.slot, reference) {
+fn resolve<D: Links>(cx: &Context<D>, reference: &ClaimRef, out: &mut Vec<Finding>) -> Option<ClaimKey> {
+    if let Some(key) = cx.resolve_claim(reference) {
         return Some(key);
     }
     let slot = match &reference.document {
@@ -116,7 +116,7 @@ fn resolve(cx: &Context, reference: &ClaimRef, out: &mut Vec<Finding>) -> Option
     };
     let target = &cx.documents[slot as usize];
     let candidates = target
-        .claims
+        .claims()
         .iter()
         .filter_map(|c| c.id.as_ref().map(|i| i.value.as_str()));
     let mut near = suggest::closest(&reference.claim, candidates, 3);
@@ -130,7 +130,7 @@ fn resolve(cx: &Context, reference: &ClaimRef, out: &mut Vec<Finding>) -> Option
             .flatten();
         let qualified: Vec<String> = elsewhere
             .filter(|&&slot| slot != cx.slot)
-            .map(|&slot| format!("{}:{}", cx.documents[slot as usize].id, reference.claim))
+            .map(|&slot| format!("{}:{}", cx.documents[slot as usize].id(), reference.claim))
             .take(3)
             .collect();
         near.splice(0..0, qualified);

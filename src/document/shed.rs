@@ -1,0 +1,152 @@
+//! What `annals check` keeps of a document once its own rules ran, and what the rules over
+//! links read of any document.
+//!
+//! The sweep drops a document's syntax tree as soon as its own findings are known (it is most
+//! of the document's memory). What is left is a type of its own, without `span` nor mentions,
+//! so that a rule that reads spans cannot be handed a shed document: it would not compile,
+//! where with an emptied `Document` it would panic in `check` only.
+
+use super::{ArticleMeta, Claim, Document, DocumentKind, EntityMeta, EntityRef, claim_by_id, head_range};
+use crate::syntax::Head;
+use crate::text::{LineIndex, TextRange};
+
+/// A document without its syntax tree, mentions and problems (`Document::shed`): what the
+/// rules over links read (`Links`) and what a report shows. The text and lines are the
+/// document's own, moved, not copied; the sweep empties them for articles without findings.
+///
+/// It has no `span`, so a rule that reads spans does not compile on it:
+///
+/// ```compile_fail
+/// use annals::document::{Document, DocumentKind};
+/// let text = "---\ntitle: T\n---\n[x]{.claim}\n".to_string();
+/// let shed = Document::new("a".into(), "articles/a.md".into(), DocumentKind::Article, text).shed();
+/// shed.span(shed.claims[0].span);
+/// ```
+#[derive(Debug)]
+pub struct ShedDocument {
+    pub id: String,
+    /// Relative to the corpus root, with `/` separators.
+    pub path: String,
+    pub kind: DocumentKind,
+    pub text: String,
+    pub lines: LineIndex,
+    /// Kept for `head_range`; its YAML tree was taken while lowering.
+    head: Head,
+    pub article: Option<ArticleMeta>,
+    pub entity: Option<EntityMeta>,
+    /// Their `span` fields name spans that are gone: nothing here can look them up.
+    pub claims: Vec<Claim>,
+    /// As `Document::claims_by_id`.
+    claims_by_id: Vec<u32>,
+    pub entity_refs: Vec<EntityRef>,
+}
+
+impl ShedDocument {
+    pub fn claim_by_id(&self, id: &str) -> Option<(u32, &Claim)> {
+        claim_by_id(&self.claims, &self.claims_by_id, id)
+    }
+
+    /// As `Document::head_range`.
+    pub fn head_range(&self) -> TextRange {
+        head_range(&self.head, &self.text, &self.lines)
+    }
+}
+
+impl Document {
+    /// What `annals check` keeps once the document's own rules ran (see `ShedDocument`).
+    pub fn shed(self) -> ShedDocument {
+        // The rest (spans, masked ranges, syntax errors, mentions, problems) drops here.
+        ShedDocument {
+            id: self.id,
+            path: self.path,
+            kind: self.kind,
+            text: self.text,
+            lines: self.lines,
+            head: self.syntax.head,
+            article: self.article,
+            entity: self.entity,
+            claims: self.claims,
+            claims_by_id: self.claims_by_id,
+            entity_refs: self.entity_refs,
+        }
+    }
+}
+
+/// What the rules over links (`rules::link_findings`) read of a document: its id and kind,
+/// front matter, claims and the claim with an id. Both a full `Document` (the language
+/// server's corpus) and a `ShedDocument` (`annals check`) have it; nothing here reaches the
+/// syntax tree.
+pub trait Links {
+    fn id(&self) -> &str;
+    fn kind(&self) -> DocumentKind;
+    fn entity(&self) -> Option<&EntityMeta>;
+    fn claims(&self) -> &[Claim];
+    fn claim_by_id(&self, id: &str) -> Option<(u32, &Claim)>;
+    fn head_range(&self) -> TextRange;
+}
+
+impl Links for Document {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn kind(&self) -> DocumentKind {
+        self.kind
+    }
+    fn entity(&self) -> Option<&EntityMeta> {
+        self.entity.as_ref()
+    }
+    fn claims(&self) -> &[Claim] {
+        &self.claims
+    }
+    fn claim_by_id(&self, id: &str) -> Option<(u32, &Claim)> {
+        Document::claim_by_id(self, id)
+    }
+    fn head_range(&self) -> TextRange {
+        Document::head_range(self)
+    }
+}
+
+impl Links for ShedDocument {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn kind(&self) -> DocumentKind {
+        self.kind
+    }
+    fn entity(&self) -> Option<&EntityMeta> {
+        self.entity.as_ref()
+    }
+    fn claims(&self) -> &[Claim] {
+        &self.claims
+    }
+    fn claim_by_id(&self, id: &str) -> Option<(u32, &Claim)> {
+        ShedDocument::claim_by_id(self, id)
+    }
+    fn head_range(&self) -> TextRange {
+        ShedDocument::head_range(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Shedding keeps what the rules over links read, as the full document gives it.
+    #[test]
+    fn a_shed_document_links_as_the_document_does() {
+        let text = "---\nkind: person\nname: Wally\n---\n[x]{.claim #b by=a date=2022-04-01} [y]{.claim #a by=a replies-to=b}\n";
+        let doc = Document::new("w".into(), "entities/w.md".into(), DocumentKind::Entity, text.into());
+        let (claims, head) = (doc.claims.len(), Links::head_range(&doc));
+        let found = |d: &dyn Links| ["a", "b", "c"].map(|id| d.claim_by_id(id).map(|(k, _)| k));
+        let before = found(&doc);
+        let shed = doc.shed();
+        assert_eq!(shed.claims().len(), claims);
+        assert_eq!(Links::head_range(&shed), head);
+        assert_eq!(found(&shed), before);
+        assert_eq!(before, [Some(1), Some(0), None]);
+        assert_eq!(
+            shed.entity().and_then(|e| e.name.as_ref()).map(|n| n.value.as_str()),
+            Some("Wally")
+        );
+    }
+}
