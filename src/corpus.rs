@@ -20,8 +20,12 @@ pub struct Corpus {
     pub config: Config,
     pub documents: Vec<Document>,
     pub index: CorpusIndex,
-    /// Relative path → slot.
+    /// Relative path → slot. A slot is the document's stable id for the corpus's life: a
+    /// removed document leaves an empty slot (see `is_live`), reused by the next new one, so
+    /// that no other document's slot, findings or index entries move.
     paths: HashMap<String, u32>,
+    /// Empty slots, for the next new documents.
+    free: Vec<u32>,
     /// The configuration's document globs, compiled once (None when they do not compile).
     globs: Option<DocumentGlobs>,
 }
@@ -115,8 +119,31 @@ impl Corpus {
             documents,
             index,
             paths,
+            free: Vec::new(),
             globs,
         }
+    }
+
+    /// Whether `slot` holds a document (not the empty place of a removed one).
+    pub fn is_live(&self, slot: u32) -> bool {
+        self.documents.get(slot as usize).is_some_and(|d| !is_vacant(d))
+    }
+
+    /// The documents and their slots, without the empty places of removed ones.
+    pub fn live(&self) -> impl Iterator<Item = (u32, &Document)> + '_ {
+        self.documents
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| !is_vacant(d))
+            .map(|(k, d)| (k as u32, d))
+    }
+
+    /// Rebuilds the index and the path table from the documents. Used after a mutation
+    /// was interrupted (a caught panic): each document is whole, the index may not be.
+    pub fn rebuild_index(&mut self) {
+        self.index = CorpusIndex::build_for(&self.documents, &self.config);
+        self.paths = self.live().map(|(k, d)| (d.path.clone(), k)).collect();
+        self.free = (0..self.documents.len() as u32).filter(|&k| !self.is_live(k)).collect();
     }
 
     /// The slot of the document at `relative` (to the root, `/`-separated).
@@ -170,50 +197,114 @@ impl Corpus {
     pub fn replace_document(&mut self, new: Document) -> Affected {
         let mut affected = BTreeSet::new();
         let Some(slot) = self.slot(&new.path) else {
-            let slot = self.documents.len() as u32;
+            let slot = match self.free.pop() {
+                Some(slot) => slot,
+                None => {
+                    self.documents.push(vacant());
+                    self.documents.len() as u32 - 1
+                }
+            };
             self.paths.insert(new.path.clone(), slot);
             self.index.add_document(slot, &new);
-            let is_entity = new.kind == DocumentKind::Entity;
-            self.documents.push(new);
-            if is_entity {
+            let (kind, names) = (new.kind, index_names(&new));
+            self.documents[slot as usize] = new;
+            let doc = &self.documents[slot as usize];
+            self.neighbours(slot, doc, &mut affected);
+            self.entities_touched(None, doc, &mut affected);
+            // A new id: "did you mean" of references that resolve to nothing may now name it.
+            self.unresolved_referrers(kind, &mut affected);
+            if kind == DocumentKind::Entity {
                 self.index.refresh_entities(&self.documents, &self.config);
-                return Affected::All;
+                self.holding_names(&names, &mut affected);
             }
-            self.neighbours(slot, &self.documents[slot as usize], &mut affected);
-            self.entities_touched(None, &self.documents[slot as usize], &mut affected);
             return Affected::Some(affected);
         };
-        let names_changed = index_names(&self.documents[slot as usize]) != index_names(&new)
-            || self.documents[slot as usize].kind != new.kind;
+        let old_names = index_names(&self.documents[slot as usize]);
+        let new_names = index_names(&new);
+        let kind_changed = self.documents[slot as usize].kind != new.kind;
         self.neighbours(slot, &self.documents[slot as usize], &mut affected);
         let old = std::mem::replace(&mut self.documents[slot as usize], new);
         self.index.remove_document(slot, &old);
         self.index.add_document(slot, &self.documents[slot as usize]);
-        if names_changed {
-            self.index.refresh_entities(&self.documents, &self.config);
-            return Affected::All;
-        }
         self.neighbours(slot, &self.documents[slot as usize], &mut affected);
         // Only the entities this edit started or stopped referencing may change their unused-entity
         // finding: a 1 MB article referencing 2,000 entities re-checks none of them for a typo fix.
         self.entities_touched(Some(&old), &self.documents[slot as usize], &mut affected);
+        if kind_changed {
+            self.unresolved_referrers(DocumentKind::Entity, &mut affected);
+        }
+        if kind_changed || old_names != new_names {
+            self.index.refresh_entities(&self.documents, &self.config);
+            // Only prose that holds a name that came or went can change its unannotated
+            // mentions: an alias typed letter by letter re-checks a few documents, not all.
+            let changed: Vec<String> = if kind_changed {
+                old_names.into_iter().chain(new_names).collect()
+            } else {
+                let old: BTreeSet<String> = old_names.into_iter().collect();
+                let new: BTreeSet<String> = new_names.into_iter().collect();
+                old.symmetric_difference(&new).cloned().collect()
+            };
+            self.holding_names(&changed, &mut affected);
+        }
         Affected::Some(affected)
     }
 
-    /// Removes the document at `relative`. Slots move, so everything is affected.
+    /// Removes the document at `relative`. Its slot becomes empty; only the documents
+    /// that referenced it, that it referenced, or that share its id are affected.
     pub fn remove_document(&mut self, relative: &str) -> Affected {
-        let Some(slot) = self.slot(relative) else {
+        let Some(slot) = self.paths.remove(relative) else {
             return Affected::Some(BTreeSet::new());
         };
-        self.documents.remove(slot as usize);
-        self.index = CorpusIndex::build_for(&self.documents, &self.config);
-        self.paths = self
+        let mut affected = BTreeSet::new();
+        let old = std::mem::replace(&mut self.documents[slot as usize], vacant());
+        self.index.remove_document(slot, &old);
+        self.free.push(slot);
+        // The emptied slot itself stays in the set: what was shown for it must be cleared.
+        self.neighbours(slot, &old, &mut affected);
+        self.entities_touched(None, &old, &mut affected);
+        self.unresolved_referrers(old.kind, &mut affected);
+        if old.kind == DocumentKind::Entity {
+            self.index.refresh_entities(&self.documents, &self.config);
+            self.holding_names(&index_names(&old), &mut affected);
+        }
+        Affected::Some(affected)
+    }
+
+    /// Documents with a reference that resolves to nothing, of the kind whose set of ids
+    /// changed: their "did you mean" suggestions read that set.
+    fn unresolved_referrers(&self, kind: DocumentKind, out: &mut BTreeSet<u32>) {
+        if kind == DocumentKind::Entity {
+            for (id, by_slot) in self.index.entity_references.iter() {
+                if self.index.entity(&self.documents, id).is_none() {
+                    out.extend(by_slot.slots());
+                }
+            }
+        }
+        for (id, by_slot) in self.index.backlinks.referrers.iter() {
+            if !self.index.documents.contains_key(id) {
+                out.extend(by_slot.slots());
+            }
+        }
+    }
+
+    /// Documents whose text holds one of `names` (where an unannotated mention may come or go).
+    fn holding_names(&self, names: &[String], out: &mut BTreeSet<u32>) {
+        let names: Vec<&str> = names.iter().map(String::as_str).filter(|n| !n.is_empty()).collect();
+        if names.is_empty() {
+            return;
+        }
+        let Ok(search) = aho_corasick::AhoCorasick::new(&names) else {
+            out.extend(self.live().map(|(k, _)| k));
+            return;
+        };
+        let found: Vec<u32> = self
             .documents
-            .iter()
+            .par_iter()
             .enumerate()
-            .map(|(k, d)| (d.path.clone(), k as u32))
+            .filter(|(_, d)| search.is_match(d.text.as_str()))
+            .map(|(k, _)| k as u32)
             .collect();
-        Affected::All
+        out.extend(found);
     }
 
     /// What a file at `relative` is in this corpus, if it is a document.
@@ -221,7 +312,11 @@ impl Corpus {
         self.globs.as_ref()?.kind(relative)
     }
 
+    /// The findings of the document at `slot` (none for an empty slot).
     pub fn findings_of(&self, slot: u32) -> Vec<Finding> {
+        if !self.is_live(slot) {
+            return Vec::new();
+        }
         rules::document_findings(&self.documents, &self.index, &self.config, slot)
     }
 
@@ -229,6 +324,7 @@ impl Corpus {
     pub fn findings(&self) -> Vec<DocumentFindings<'_>> {
         (0..self.documents.len() as u32)
             .into_par_iter()
+            .filter(|&slot| self.is_live(slot))
             .map(|slot| DocumentFindings {
                 document: &self.documents[slot as usize],
                 findings: self.findings_of(slot),
@@ -246,6 +342,15 @@ pub fn configured_files(root: &Path) -> Result<(Config, Vec<SourceFile>), LoadEr
     let globs = DocumentGlobs::new(&config).map_err(LoadError::Globs)?;
     let files = discover::corpus_files(root, &globs);
     Ok((config, files))
+}
+
+/// The place of a removed document: no path, no id, no text, in no index.
+fn vacant() -> Document {
+    Document::new(String::new(), String::new(), DocumentKind::Article, String::new())
+}
+
+fn is_vacant(doc: &Document) -> bool {
+    doc.path.is_empty()
 }
 
 fn index_names(doc: &Document) -> Vec<String> {

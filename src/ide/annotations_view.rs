@@ -59,75 +59,115 @@ pub fn inlay_hints(corpus: &Corpus, slot: u32, range: TextRange, entities: bool,
     out
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A count of what points at a claim or an entity, shown above it. The places it counts
+/// are listed by `lens_locations`, only when someone asks: an entity with 100,000 mentions
+/// would otherwise carry megabytes of locations in every answer.
 pub struct CodeLens {
     pub range: TextRange,
     pub title: String,
-    /// Where a click leads: the referring places.
-    pub locations: Vec<Location>,
+    pub target: LensTarget,
 }
 
-fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
+/// What a lens counts the references to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LensTarget {
+    /// Claim `k` of the document.
+    Claim(u32),
+    /// The document's entity.
+    Entity,
 }
 
+/// "2 replies · 1 repeat": the non-zero counts only.
+fn counts(parts: &[(usize, &str, &str)]) -> Option<String> {
+    let shown: Vec<String> = parts
+        .iter()
+        .filter(|(n, _, _)| *n > 0)
+        .map(|&(n, one, many)| format!("{n} {}", if n == 1 { one } else { many }))
+        .collect();
+    (!shown.is_empty()).then(|| shown.join(" · "))
+}
+
+/// Lenses of document `slot`: one per claim that something replies to, repeats, supports
+/// or contradicts, and one on an entity page that is mentioned or speaks. None where there
+/// is nothing to count.
 pub fn code_lenses(corpus: &Corpus, slot: u32) -> Vec<CodeLens> {
     let Some(doc) = corpus.documents.get(slot as usize) else {
         return Vec::new();
     };
     let mut out = Vec::new();
-    for claim in &doc.claims {
+    for (k, claim) in doc.claims.iter().enumerate() {
         let Some(id) = &claim.id else { continue };
         let mut by_kind = [0usize; 4];
-        let mut locations = Vec::new();
-        for (from, link) in corpus.index.references_to_claim(&doc.id, &id.value) {
+        for (_, link) in corpus.index.references_to_claim(&doc.id, &id.value) {
             let k = RelationKind::ALL.iter().position(|r| *r == link.kind).unwrap_or(0);
             by_kind[k] += 1;
-            let from_doc = &corpus.documents[from as usize];
-            let claim_range = from_doc
-                .claims
-                .get(link.claim as usize)
-                .map_or(link.range, |c| from_doc.span(c.span).range);
-            locations.push(Location {
-                document: from,
-                range: claim_range,
+        }
+        let title = counts(&[
+            (by_kind[0], "reply", "replies"),
+            (by_kind[1], "repeat", "repeats"),
+            (by_kind[2], "contradiction", "contradictions"),
+            (by_kind[3], "support", "supports"),
+        ]);
+        if let Some(title) = title {
+            out.push(CodeLens {
+                range: doc.span(claim.span).range,
+                title,
+                target: LensTarget::Claim(k as u32),
             });
         }
-        let title = format!(
-            "{} · {} · {} · {}",
-            count(by_kind[0], "reply", "replies"),
-            count(by_kind[1], "repeat", "repeats"),
-            count(by_kind[2], "contradiction", "contradictions"),
-            count(by_kind[3], "support", "supports"),
-        );
-        out.push(CodeLens {
-            range: doc.span(claim.span).range,
-            title,
-            locations,
-        });
     }
     if doc.entity.is_some() {
         let (mut mentions, mut claims) = (0, 0);
-        let mut locations = Vec::new();
-        for (from, range, site) in corpus.index.references_to_entity(&doc.id) {
+        for (_, _, site) in corpus.index.references_to_entity(&doc.id) {
             match site {
                 EntityRefSite::Mention(_) => mentions += 1,
                 EntityRefSite::Speaker(_) => claims += 1,
                 _ => {}
             }
-            locations.push(Location { document: from, range });
         }
-        out.push(CodeLens {
-            range: doc.head_range(),
-            title: format!(
-                "{} · {}",
-                count(mentions, "mention", "mentions"),
-                count(claims, "claim", "claims")
-            ),
-            locations,
-        });
+        if let Some(title) = counts(&[(mentions, "mention", "mentions"), (claims, "claim", "claims")]) {
+            out.push(CodeLens {
+                range: doc.head_range(),
+                title,
+                target: LensTarget::Entity,
+            });
+        }
     }
     out
+}
+
+/// The places a lens of document `slot` counts: the referring claims, or every reference
+/// to the entity.
+pub fn lens_locations(corpus: &Corpus, slot: u32, target: LensTarget) -> Vec<Location> {
+    let Some(doc) = corpus.documents.get(slot as usize) else {
+        return Vec::new();
+    };
+    match target {
+        LensTarget::Claim(k) => {
+            let Some(id) = doc.claims.get(k as usize).and_then(|c| c.id.as_ref()) else {
+                return Vec::new();
+            };
+            corpus
+                .index
+                .references_to_claim(&doc.id, &id.value)
+                .map(|(from, link)| {
+                    let from_doc = &corpus.documents[from as usize];
+                    let range = from_doc
+                        .claims
+                        .get(link.claim as usize)
+                        .map_or(link.range, |c| from_doc.span(c.span).range);
+                    Location { document: from, range }
+                })
+                .collect()
+        }
+        LensTarget::Entity if doc.entity.is_some() => corpus
+            .index
+            .references_to_entity(&doc.id)
+            .map(|(from, range, _)| Location { document: from, range })
+            .collect(),
+        LensTarget::Entity => Vec::new(),
+    }
 }
 
 /// Ranges worth folding: the front matter, and claims or attribute blocks over several lines.

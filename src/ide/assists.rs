@@ -24,10 +24,14 @@ pub const MAX_FINDINGS: usize = 200;
 
 /// Assists for the findings of document `slot` that touch `range` (the first `MAX_FINDINGS`).
 pub fn assists(corpus: &Corpus, slot: u32, range: TextRange) -> Vec<Assist> {
+    assists_with(corpus, slot, range, &corpus.findings_of(slot))
+}
+
+/// `assists`, with the document's findings computed already (the server caches them).
+pub fn assists_with(corpus: &Corpus, slot: u32, range: TextRange, findings: &[Finding]) -> Vec<Assist> {
     let Some(doc) = corpus.documents.get(slot as usize) else {
         return Vec::new();
     };
-    let findings = corpus.findings_of(slot);
     // Claims by their attribute block, the range their findings carry: one map per request,
     // not a pass over every span per finding.
     let claim_spans: rustc_hash::FxHashMap<TextRange, &crate::syntax::Span> = doc

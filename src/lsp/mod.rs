@@ -1,12 +1,16 @@
 //! `annals lsp`: the editor face. Speaks LSP over stdio with tower-lsp-server and
 //! answers from the same analysis core as `annals check`.
 
+pub mod capabilities;
 pub mod convert;
-pub mod diagnostics;
-pub mod features;
+pub mod dispatch;
+pub mod findings_cache;
+pub mod global_state;
+pub mod handlers;
 pub mod large_answer;
 pub mod server;
-pub mod state;
+pub mod tasks;
+pub mod to_proto;
 pub mod transport;
 
 pub use server::{Options, Server};
@@ -21,8 +25,7 @@ pub fn service(options: Options) -> (LspService<Server>, ClientSocket, Arc<Atomi
     let shut_down = Arc::new(AtomicBool::new(false));
     let flag = shut_down.clone();
     let test_hooks = options.test_hooks;
-    let large_answers = options.large_answers;
-    let mut builder = LspService::build(move |client| Server::new(client, flag, large_answers.clone()));
+    let mut builder = LspService::build(move |client| Server::new(client, flag, &options));
     if test_hooks {
         builder = builder
             .custom_method("annals/crash", Server::crash)

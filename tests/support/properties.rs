@@ -218,9 +218,8 @@ pub fn all_findings(corpus: &Corpus) -> Vec<(String, Vec<Finding>)> {
 /// The same documents, analysed from nothing.
 pub fn from_scratch(corpus: &Corpus) -> Corpus {
     let docs = corpus
-        .documents
-        .iter()
-        .map(|d| Document::new(d.id.clone(), d.path.clone(), d.kind, d.text.clone()))
+        .live()
+        .map(|(_, d)| Document::new(d.id.clone(), d.path.clone(), d.kind, d.text.clone()))
         .collect();
     Corpus::from_documents(corpus.root.clone(), corpus.config.clone(), docs)
 }

@@ -93,11 +93,24 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       }
       await start(context);
     }),
-    // Code lenses list the claims or mentions behind their counts.
+    // Code lenses list the claims or mentions behind their counts. The server sends the
+    // places only when asked (`codeLens/resolve`), so a lens costs nothing until clicked.
     vscode.commands.registerCommand(
       "annals.showReferences",
-      async (uri: string, position: LspPosition, locations: LspLocation[]) => {
+      async (uri: string, position: LspPosition, target: LspLocation[] | unknown) => {
         if (!client) return;
+        let locations: LspLocation[] = [];
+        if (Array.isArray(target)) {
+          locations = target as LspLocation[];
+        } else {
+          const lens = { range: { start: position, end: position }, data: target };
+          const resolved: { command?: { arguments?: unknown[] } } = await client.sendRequest(
+            "codeLens/resolve",
+            lens,
+          );
+          const found = resolved.command?.arguments?.[2];
+          if (Array.isArray(found)) locations = found as LspLocation[];
+        }
         const p2c = client.protocol2CodeConverter;
         await vscode.commands.executeCommand(
           "editor.action.showReferences",

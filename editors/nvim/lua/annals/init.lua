@@ -12,11 +12,19 @@ M.defaults = {
   root_markers = { 'annals.toml' },
 }
 
--- Code lenses ("2 replies · 1 repeat · ...") run annals.showReferences with
--- (uri, position, locations): list the locations in the quickfix window.
+-- Code lenses ("2 replies · 1 repeat") run annals.showReferences with
+-- (uri, position, key). The server sends the places a lens counts only when asked,
+-- through codeLens/resolve: list them in the quickfix window.
 local function show_references(command, ctx)
-  local locations = (command.arguments or {})[3] or {}
+  local args = command.arguments or {}
   local client = vim.lsp.get_client_by_id(ctx.client_id)
+  local locations = args[3] or {}
+  if client and not vim.islist(locations) then
+    local lens = { range = { start = args[2], ['end'] = args[2] }, data = locations }
+    local answer = client:request_sync('codeLens/resolve', lens, 5000, ctx.bufnr)
+    local resolved = answer and answer.result or {}
+    locations = ((resolved.command or {}).arguments or {})[3] or {}
+  end
   local encoding = client and client.offset_encoding or 'utf-16'
   local items = vim.lsp.util.locations_to_items(locations, encoding)
   vim.fn.setqflist({}, ' ', { title = command.title or 'annals', items = items })

@@ -1,0 +1,177 @@
+//! Findings as diagnostics: pulled for one document, pulled for the workspace, and the
+//! publications of push mode. All read the findings cache, so an unchanged document costs
+//! a comparison of result ids.
+
+use super::document;
+use crate::lsp::dispatch::{Cancel, Cancelled};
+use crate::lsp::findings_cache::ResultId;
+use crate::lsp::global_state::{Analysis, path_of};
+use crate::lsp::to_proto;
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use tower_lsp_server::ls_types::*;
+
+pub fn document_report(ws: &Analysis, uri: &Uri, previous: Option<&str>) -> DocumentDiagnosticReport {
+    let Some((k, slot, doc)) = document(ws, uri) else {
+        return DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport::default());
+    };
+    let c = &ws.corpora[k];
+    let found = c.findings.get(&c.corpus, slot);
+    if previous.and_then(ResultId::from_wire) == Some(found.result_id) {
+        return DocumentDiagnosticReport::Unchanged(RelatedUnchangedDocumentDiagnosticReport {
+            related_documents: None,
+            unchanged_document_diagnostic_report: UnchangedDocumentDiagnosticReport {
+                result_id: found.result_id.to_wire(),
+            },
+        });
+    }
+    DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
+        related_documents: None,
+        full_document_diagnostic_report: FullDocumentDiagnosticReport {
+            result_id: Some(found.result_id.to_wire()),
+            items: found
+                .findings
+                .iter()
+                .map(|f| to_proto::diagnostic(doc, f, ws.encoding()))
+                .collect(),
+        },
+    })
+}
+
+/// Where a workspace pull goes on: the corpus and the first slot not reported yet.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Cursor {
+    pub corpus: usize,
+    pub slot: u32,
+}
+
+/// Reports for up to `chunk` documents from `cursor` on: in full for each document whose
+/// findings differ from the client's `previous` result, nothing for the others (the client
+/// keeps what it has, as for a document not mentioned). Returns where to go on, if anywhere.
+pub fn workspace_reports(
+    ws: &Analysis,
+    previous: &HashMap<Uri, ResultId>,
+    cursor: Cursor,
+    chunk: usize,
+    cancel: &Cancel,
+) -> Result<(Vec<WorkspaceDocumentDiagnosticReport>, Option<Cursor>), Cancelled> {
+    let Some(c) = ws.corpora.get(cursor.corpus) else {
+        return Ok((Vec::new(), None));
+    };
+    let end = (cursor.slot as usize + chunk).min(c.corpus.documents.len()) as u32;
+    let next = if (end as usize) < c.corpus.documents.len() {
+        Some(Cursor {
+            corpus: cursor.corpus,
+            slot: end,
+        })
+    } else if cursor.corpus + 1 < ws.corpora.len() {
+        Some(Cursor {
+            corpus: cursor.corpus + 1,
+            slot: 0,
+        })
+    } else {
+        None
+    };
+    let encoding = ws.encoding();
+    let reports: Vec<Option<WorkspaceDocumentDiagnosticReport>> = (cursor.slot..end)
+        .into_par_iter()
+        .map(|slot| {
+            let uri = c.uri_ref(slot)?;
+            let known = previous.get(uri);
+            // Cheap first: a document computed already and unchanged needs no rule run.
+            if let Some(found) = c.findings.peek(slot)
+                && known == Some(&found.result_id)
+            {
+                return None;
+            }
+            if cancel.check().is_err() {
+                return None;
+            }
+            let found = c.findings.get(&c.corpus, slot);
+            if known == Some(&found.result_id) {
+                return None;
+            }
+            let doc = &c.corpus.documents[slot as usize];
+            let version = path_of(uri).and_then(|p| ws.version(&p)).map(i64::from);
+            Some(WorkspaceDocumentDiagnosticReport::Full(
+                WorkspaceFullDocumentDiagnosticReport {
+                    uri: uri.clone(),
+                    version,
+                    full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                        result_id: Some(found.result_id.to_wire()),
+                        items: found
+                            .findings
+                            .iter()
+                            .map(|f| to_proto::diagnostic(doc, f, encoding))
+                            .collect(),
+                    },
+                },
+            ))
+        })
+        .collect();
+    cancel.check()?;
+    Ok((reports.into_iter().flatten().collect(), next))
+}
+
+/// What push mode last sent for a slot: to which URI, with which findings.
+pub type Published = HashMap<(PathBuf, u32), (Uri, Option<ResultId>)>;
+
+pub type Publication = (Uri, Option<i32>, Vec<Diagnostic>);
+
+/// The diagnostics to push: for every stale document whose findings changed since they
+/// were last sent (or that is open, whose version moved), and empty lists for documents
+/// removed or cleared.
+pub fn publications(ws: &Analysis, published: &mut Published) -> Vec<Publication> {
+    let encoding = ws.encoding();
+    let mut out = Vec::new();
+    for c in &ws.corpora {
+        let stale = c.take_stale();
+        let slots: Vec<u32> = match &stale {
+            crate::corpus::Affected::All => (0..c.corpus.documents.len() as u32).collect(),
+            crate::corpus::Affected::Some(set) => set
+                .iter()
+                .copied()
+                .filter(|s| (*s as usize) < c.corpus.documents.len())
+                .collect(),
+        };
+        let computed: Vec<_> = slots
+            .par_iter()
+            .map(|&slot| (slot, c.corpus.is_live(slot).then(|| c.findings.get(&c.corpus, slot))))
+            .collect();
+        for (slot, found) in computed {
+            let key = (c.root.clone(), slot);
+            let before = published.get(&key).cloned();
+            let now_uri = c.uri(slot);
+            // A removed document, or a slot now holding another: clear what was shown there.
+            if let Some((old_uri, Some(_))) = &before
+                && now_uri.as_ref() != Some(old_uri)
+            {
+                out.push((old_uri.clone(), None, Vec::new()));
+                published.remove(&key);
+            }
+            let (Some(uri), Some(found)) = (now_uri, found) else {
+                continue;
+            };
+            let version = path_of(&uri).and_then(|p| ws.version(&p));
+            let shown = published
+                .get(&key)
+                .and_then(|(u, id)| (u == &uri).then_some(*id))
+                .flatten();
+            let id = (!found.findings.is_empty()).then_some(found.result_id);
+            // Unchanged and closed: nothing to send. An open document hears about each version.
+            if shown == id && version.is_none() {
+                continue;
+            }
+            let doc = &c.corpus.documents[slot as usize];
+            let list = found
+                .findings
+                .iter()
+                .map(|f| to_proto::diagnostic(doc, f, encoding))
+                .collect();
+            published.insert(key, (uri.clone(), id));
+            out.push((uri, version, list));
+        }
+    }
+    out
+}
