@@ -525,7 +525,10 @@ async fn cancelled_long_requests_answer_at_once_with_request_cancelled() {
     ] {
         // The state is busy (held by a test hook), so the request queues behind it; the
         // cancellation comes while it waits and must answer it at once.
-        let (_, hold) = s.start_request("annals/hold", json!({ "ms": 600 })).await;
+        let (_, hold) = s
+            .start_request("annals/hold", json!({ "ms": 600, "write": true }))
+            .await;
+        let hold = tokio::spawn(hold);
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         let (id, answer) = s.start_request(method, params.clone()).await;
         let started = std::time::Instant::now();
@@ -536,7 +539,7 @@ async fn cancelled_long_requests_answer_at_once_with_request_cancelled() {
             started.elapsed().as_millis() < 400,
             "{method} waited for the work it cancelled"
         );
-        hold.await.unwrap();
+        hold.await.unwrap().unwrap();
         // Not cancelled, the same request is answered.
         let (_, answer) = s.start_request(method, params).await;
         assert!(answer.await.is_ok(), "{method}");
