@@ -172,6 +172,27 @@ proptest! {
     ) {
         properties::edited_corpus_matches_scratch(&initial, &edits, encoding);
     }
+
+    #[test]
+    fn incremental_analysis_equals_a_fresh_one_after_file_creation_deletion_and_rename(
+        operations in prop::collection::vec(file_operation(), 1..10),
+    ) {
+        properties::file_operations_match_scratch(properties::ARTICLE, &operations);
+    }
+}
+
+fn file_operation() -> impl Strategy<Value = properties::FileOperation> {
+    use properties::FileOperation as Op;
+    let path = 0..properties::PATHS.len();
+    let text = prop_oneof![
+        3 => prop::sample::select(properties::FILE_TEXTS).prop_map(str::to_string),
+        1 => prop::collection::vec(prop::sample::select(PIECES), 0..30).prop_map(|p| p.concat()),
+    ];
+    prop_oneof![
+        3 => (path.clone(), text).prop_map(|(p, t)| Op::Write(p, t)),
+        1 => path.clone().prop_map(Op::Delete),
+        1 => (path.clone(), path).prop_map(|(a, b)| Op::Rename(a, b)),
+    ]
 }
 
 /// The model itself, on cases worked out by hand: a property test is only as good as it.

@@ -399,3 +399,99 @@ pub fn sweep_equals_corpus(corpus: &Corpus) {
         assert_eq!(found.as_ref(), wanted, "{} in a part", files[k].relative);
     }
 }
+
+/// A change of the corpus's files, as the server sees it from the editor and from disk.
+#[derive(Clone, Debug)]
+pub enum FileOperation {
+    /// Creates the file or replaces its text.
+    Write(usize, String),
+    Delete(usize),
+    /// Moves a file to another path (a deletion and a creation, as file watchers report it).
+    Rename(usize, usize),
+}
+
+/// The paths file operations pick from: articles and entities, some of them referenced by
+/// the corpus's other documents (`a`, `e`, `rogozin`), some new.
+pub const PATHS: &[&str] = &[
+    "articles/a.md",
+    "articles/b.md",
+    "articles/n.md",
+    "entities/e.md",
+    "entities/rogozin.md",
+    "entities/x.md",
+];
+
+/// Texts for written files: a referenced article, an entity whose names occur in prose,
+/// and a claim that replies to another document.
+pub const FILE_TEXTS: &[&str] = &[
+    ARTICLE,
+    ROGOZIN,
+    NEIGHBOUR,
+    "---\nkind: agency\nname: Dmitry\naliases: [said, the agency]\n---\n",
+    "---\ntitle: B\npublished: 2022-04-03\n---\n[\"x\"]{.claim #c1 by=e date=2022-04-02 replies-to=a:c1 source=n}\n",
+    "",
+];
+
+fn kind_of(path: &str) -> DocumentKind {
+    if path.starts_with("entities/") {
+        DocumentKind::Entity
+    } else {
+        DocumentKind::Article
+    }
+}
+
+/// Applies file operations one by one to `corpus_with(initial)`: after each, the findings
+/// equal a from-scratch analysis, every document whose findings changed was reported
+/// affected, and no other document moved from its slot.
+pub fn file_operations_match_scratch(initial: &str, operations: &[FileOperation]) {
+    let mut corpus = corpus_with(initial);
+    for (step, op) in operations.iter().enumerate() {
+        let before: std::collections::HashMap<String, Vec<Finding>> = all_findings(&corpus).into_iter().collect();
+        let slots: Vec<(String, u32)> = corpus.live().map(|(k, d)| (d.path.clone(), k)).collect();
+        let mut affected = Affected::Some(Default::default());
+        let mut touched: Vec<&str> = Vec::new();
+        match op {
+            FileOperation::Write(p, text) => {
+                let path = PATHS[p % PATHS.len()];
+                touched.push(path);
+                affected.merge(corpus.set_document_text(path, kind_of(path), text.clone()));
+            }
+            FileOperation::Delete(p) => {
+                let path = PATHS[p % PATHS.len()];
+                touched.push(path);
+                affected.merge(corpus.remove_document(path));
+            }
+            FileOperation::Rename(from, to) => {
+                let (from, to) = (PATHS[from % PATHS.len()], PATHS[to % PATHS.len()]);
+                if let Some(slot) = corpus.slot(from)
+                    && from != to
+                {
+                    let text = corpus.documents[slot as usize].text.clone();
+                    touched.extend([from, to]);
+                    affected.merge(corpus.remove_document(from));
+                    affected.merge(corpus.set_document_text(to, kind_of(to), text));
+                }
+            }
+        }
+        let after = all_findings(&corpus);
+        assert_eq!(
+            after,
+            all_findings(&from_scratch(&corpus)),
+            "step {step} ({op:?}): incremental differs from scratch"
+        );
+        for (path, findings) in &after {
+            if before.get(path) != Some(findings) {
+                let slot = corpus.slot(path).expect("a live document has a slot");
+                assert!(
+                    affected.contains(slot),
+                    "step {step} ({op:?}): {path} changed its findings but was not reported affected"
+                );
+            }
+        }
+        for (path, slot) in slots {
+            if !touched.contains(&path.as_str()) {
+                assert_eq!(corpus.slot(&path), Some(slot), "step {step} ({op:?}): {path} moved");
+            }
+        }
+    }
+}
