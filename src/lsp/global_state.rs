@@ -53,6 +53,9 @@ pub struct Inputs {
     orphans: BTreeSet<PathBuf>,
     /// Files just closed: their next workspace report is sent in full (see `FindingsCache::renew`).
     closed: BTreeSet<PathBuf>,
+    /// Writers that took edits from here and have not committed them yet: a request must
+    /// wait for them, or it would read the analysis from before those edits.
+    in_flight: usize,
 }
 
 impl Inputs {
@@ -83,7 +86,7 @@ impl Inputs {
     }
 
     fn has_edits(&self) -> bool {
-        !self.edited.is_empty() || !self.orphans.is_empty()
+        !self.edited.is_empty() || !self.orphans.is_empty() || !self.closed.is_empty()
     }
 }
 
@@ -283,6 +286,9 @@ pub struct GlobalState {
     pub changes: tokio::sync::watch::Sender<u64>,
     /// A document whose path ends with this panics in the middle of its commit (tests only).
     pub test_panic_suffix: Option<String>,
+    /// Set when the first indexing is done: until then, files opened outside the corpora
+    /// wait (their corpus is most likely being loaded already).
+    pub indexed: std::sync::atomic::AtomicBool,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -341,18 +347,40 @@ impl GlobalState {
     /// Commits the open documents' edits, and loads the corpora of files opened outside
     /// every loaded corpus.
     pub fn apply_edits(&self) {
-        if !self.has_edits() {
-            return;
+        {
+            let inputs = lock(&self.inputs);
+            if !inputs.has_edits() && inputs.in_flight == 0 {
+                return;
+            }
         }
+        // Waits for a writer that took edits before us, then takes what is left.
         let _writer = lock(&self.writer);
+        let indexed = self.indexed.load(Ordering::SeqCst);
         let (edited, orphans, closed) = {
             let mut inputs = lock(&self.inputs);
+            if !inputs.has_edits() {
+                return;
+            }
+            let orphans = if indexed {
+                std::mem::take(&mut inputs.orphans)
+            } else {
+                BTreeSet::new()
+            };
+            inputs.in_flight += 1;
             (
                 std::mem::take(&mut inputs.edited),
-                std::mem::take(&mut inputs.orphans),
+                orphans,
                 std::mem::take(&mut inputs.closed),
             )
         };
+        // Committed (or abandoned by a panic): readers need not wait any more.
+        struct Done<'a>(&'a Mutex<Inputs>);
+        impl Drop for Done<'_> {
+            fn drop(&mut self) {
+                lock(self.0).in_flight -= 1;
+            }
+        }
+        let _done = Done(&self.inputs);
         // Corpora for files outside every loaded one (annals.toml upward), loaded outside the lock.
         let roots: BTreeSet<PathBuf> = {
             let analysis = self.read();

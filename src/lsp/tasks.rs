@@ -92,7 +92,10 @@ pub fn start_indexing(client: Client, state: Arc<GlobalState>, session: Arc<Sess
                 })
                 .await;
         }
+        state.indexed.store(true, std::sync::atomic::Ordering::SeqCst);
         ready.send_replace(true);
+        // Files opened outside the corpora just loaded: look for theirs now.
+        state.change(|_| {});
     });
 }
 
