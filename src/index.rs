@@ -7,7 +7,7 @@
 //! found again when its target appears.
 
 use crate::config::Config;
-use crate::document::{Document, DocumentKind, EntityRefSite, RelationKind, Source};
+use crate::document::{Document, DocumentKind, EntityRefSite, Links, RelationKind, Source};
 use crate::finding::RuleCode;
 use crate::ids::ClaimRef;
 use crate::suggest::Vocabulary;
@@ -281,7 +281,7 @@ impl CorpusIndex {
     }
 
     /// The slot of the entity document with this id.
-    pub fn entity(&self, documents: &[Document], id: &str) -> Option<u32> {
+    pub fn entity<D: Links>(&self, documents: &[D], id: &str) -> Option<u32> {
         self.documents
             .get(id)?
             .iter()
@@ -289,18 +289,18 @@ impl CorpusIndex {
             .filter(|&slot| {
                 documents
                     .get(slot as usize)
-                    .is_some_and(|d| d.kind == DocumentKind::Entity)
+                    .is_some_and(|d| d.kind() == DocumentKind::Entity)
             })
             .min()
     }
 
     /// The claim a reference written in document `from` names.
-    pub fn resolve_claim(&self, documents: &[Document], from: u32, reference: &ClaimRef) -> Option<ClaimKey> {
+    pub fn resolve_claim<D: Links>(&self, documents: &[D], from: u32, reference: &ClaimRef) -> Option<ClaimKey> {
         let slot = match &reference.document {
             Some(id) => self.document(id)?,
             None => from,
         };
-        let (claim, _) = documents.get(slot as usize)?.claim_by_id(&reference.claim)?;
+        let (claim, _) = Links::claim_by_id(documents.get(slot as usize)?, &reference.claim)?;
         Some(ClaimKey { document: slot, claim })
     }
 

@@ -11,7 +11,7 @@ mod mentions;
 mod references;
 
 use crate::config::Config;
-use crate::document::{Document, DocumentKind, Links};
+use crate::document::{Document, Links};
 use crate::finding::{Finding, RuleCode};
 use crate::ids::ClaimRef;
 use crate::index::{ClaimKey, CorpusIndex};
@@ -36,30 +36,14 @@ impl<D> Context<'_, D> {
 }
 
 impl<D: Links> Context<'_, D> {
-    /// The slot of the entity document with this id: `CorpusIndex::entity`, over any documents.
+    /// The slot of the entity document with this id.
     fn entity(&self, id: &str) -> Option<u32> {
-        self.index
-            .documents
-            .get(id)?
-            .iter()
-            .copied()
-            .filter(|&slot| {
-                self.documents
-                    .get(slot as usize)
-                    .is_some_and(|d| d.kind() == DocumentKind::Entity)
-            })
-            .min()
+        self.index.entity(self.documents, id)
     }
 
-    /// The claim a reference written in this document names: `CorpusIndex::resolve_claim`,
-    /// over any documents.
+    /// The claim a reference written in this document names.
     fn resolve_claim(&self, reference: &ClaimRef) -> Option<ClaimKey> {
-        let slot = match &reference.document {
-            Some(id) => self.index.document(id)?,
-            None => self.slot,
-        };
-        let (claim, _) = self.documents.get(slot as usize)?.claim_by_id(&reference.claim)?;
-        Some(ClaimKey { document: slot, claim })
+        self.index.resolve_claim(self.documents, self.slot, reference)
     }
 }
 
@@ -165,6 +149,7 @@ pub fn settle(config: &Config, mut out: Vec<Finding>) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::document::DocumentKind;
 
     fn never(_: &Context, _: &mut Vec<Finding>) {
         panic!("a family whose rules are all off was run");
