@@ -99,6 +99,8 @@ pub struct CorpusState {
     pub stale: Mutex<Affected>,
     /// Each slot's URI, built once (a workspace pull compares thousands of them).
     uris: Vec<Option<Uri>>,
+    /// The editor's version of each open document's committed text, by slot.
+    versions: rustc_hash::FxHashMap<u32, i32>,
 }
 
 impl CorpusState {
@@ -106,6 +108,7 @@ impl CorpusState {
         let mut state = CorpusState {
             root: corpus.root.clone(),
             uris: Vec::new(),
+            versions: Default::default(),
             findings: FindingsCache::default(),
             stale: Mutex::new(Affected::All),
             corpus,
@@ -141,13 +144,24 @@ impl CorpusState {
         self.uris.get(slot as usize)?.as_ref()
     }
 
+    /// The editor's version of the open document at `slot`, as analysed (none when closed).
+    pub fn version(&self, slot: u32) -> Option<i32> {
+        self.versions.get(&slot).copied()
+    }
+
     pub fn take_stale(&self) -> Affected {
         std::mem::replace(&mut lock(&self.stale), Affected::Some(BTreeSet::new()))
     }
 
     /// Applies one document's new text (or its removal). A panic inside leaves the corpus
     /// consistent: its index is rebuilt from the documents, each of which is whole.
-    fn commit(&mut self, relative: &str, document: Option<Document>, test_panic: bool) -> Affected {
+    fn commit(
+        &mut self,
+        relative: &str,
+        document: Option<Document>,
+        version: Option<i32>,
+        test_panic: bool,
+    ) -> Affected {
         let before = self.corpus.slot(relative);
         let corpus = &mut self.corpus;
         let outcome = catch_unwind(AssertUnwindSafe(|| {
@@ -181,13 +195,19 @@ impl CorpusState {
         // The slot this path had and the one it has now (a removal empties one, an addition fills one).
         let after = self.corpus.slot(relative);
         let rebuilt = matches!(affected, Affected::All);
-        let renamed: Vec<u32> = if rebuilt {
+        let moved: Vec<u32> = if rebuilt {
             (0..slots as u32).collect()
         } else {
             before.into_iter().chain(after).collect()
         };
-        for k in renamed {
+        for k in moved {
             self.uris[k as usize] = self.make_uri(k);
+        }
+        if let Some(slot) = before {
+            self.versions.remove(&slot);
+        }
+        if let (Some(slot), Some(version)) = (after, version) {
+            self.versions.insert(slot, version);
         }
         lock(&self.stale).merge(affected.clone());
         affected
@@ -199,8 +219,6 @@ impl CorpusState {
 pub struct Analysis {
     pub corpora: Vec<CorpusState>,
     pub encoding: Option<Encoding>,
-    /// The editor's version of each open document's committed text.
-    versions: HashMap<PathBuf, i32>,
 }
 
 pub fn path_of(uri: &Uri) -> Option<PathBuf> {
@@ -230,11 +248,6 @@ impl Analysis {
         let c = &self.corpora[k];
         let slot = c.corpus.slot(&c.relative(&path)?)?;
         Some((k, slot))
-    }
-
-    /// The editor's version of the open document at `path`, as analysed.
-    pub fn version(&self, path: &Path) -> Option<i32> {
-        self.versions.get(path).copied()
     }
 
     /// Adds a loaded corpus, or puts it in place of the one with its root.
@@ -267,7 +280,6 @@ impl std::ops::Deref for Snapshot<'_> {
 struct Prepared {
     corpus: PathBuf,
     relative: String,
-    path: PathBuf,
     document: Option<Document>,
     version: Option<i32>,
 }
@@ -337,11 +349,6 @@ impl GlobalState {
     pub fn snapshot(&self) -> Snapshot<'_> {
         self.apply_edits();
         self.read()
-    }
-
-    /// Whether edits wait to be committed.
-    pub fn has_edits(&self) -> bool {
-        lock(&self.inputs).has_edits()
     }
 
     /// Commits the open documents' edits, and loads the corpora of files opened outside
@@ -520,7 +527,6 @@ impl GlobalState {
                 Prepared {
                     corpus: t.corpus,
                     relative: t.relative,
-                    path: t.path,
                     document,
                     version,
                 }
@@ -536,10 +542,6 @@ impl GlobalState {
         {
             let mut analysis = self.write();
             for p in prepared {
-                match p.version {
-                    Some(v) => analysis.versions.insert(p.path.clone(), v),
-                    None => analysis.versions.remove(&p.path),
-                };
                 let Some(k) = analysis.corpora.iter().position(|c| c.root == p.corpus) else {
                     continue;
                 };
@@ -547,7 +549,7 @@ impl GlobalState {
                     .test_panic_suffix
                     .as_deref()
                     .is_some_and(|s| p.relative.ends_with(s) && p.document.is_some());
-                analysis.corpora[k].commit(&p.relative, p.document, test_panic);
+                analysis.corpora[k].commit(&p.relative, p.document, p.version, test_panic);
             }
             for path in closed {
                 if let Some(k) = analysis.corpus_of(path) {

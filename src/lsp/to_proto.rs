@@ -5,7 +5,7 @@
 
 use super::convert::{self, Encoding};
 use super::dispatch::{Cancel, Cancelled};
-use super::global_state::{Analysis, path_of};
+use super::global_state::Analysis;
 use crate::document::Document;
 use crate::finding::{Finding, RuleCode, Severity};
 use crate::ide::SourceChange;
@@ -177,7 +177,7 @@ pub fn workspace_edit(ws: &Analysis, k: usize, change: SourceChange) -> Option<W
     slots.sort();
     for slot in slots {
         let uri = c.uri(slot)?;
-        let version = path_of(&uri).and_then(|p| ws.version(&p));
+        let version = c.version(slot);
         operations.push(DocumentChangeOperation::Edit(TextDocumentEdit {
             text_document: OptionalVersionedTextDocumentIdentifier { uri, version },
             edits: by_doc.remove(&slot)?.into_iter().map(OneOf::Left).collect(),

@@ -5,7 +5,7 @@
 use super::document;
 use crate::lsp::dispatch::{Cancel, Cancelled};
 use crate::lsp::findings_cache::ResultId;
-use crate::lsp::global_state::{Analysis, path_of};
+use crate::lsp::global_state::Analysis;
 use crate::lsp::to_proto;
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -93,7 +93,7 @@ pub fn workspace_reports(
                 return None;
             }
             let doc = &c.corpus.documents[slot as usize];
-            let version = path_of(uri).and_then(|p| ws.version(&p)).map(i64::from);
+            let version = c.version(slot).map(i64::from);
             Some(WorkspaceDocumentDiagnosticReport::Full(
                 WorkspaceFullDocumentDiagnosticReport {
                     uri: uri.clone(),
@@ -153,7 +153,7 @@ pub fn publications(ws: &Analysis, published: &mut Published) -> Vec<Publication
             let (Some(uri), Some(found)) = (now_uri, found) else {
                 continue;
             };
-            let version = path_of(&uri).and_then(|p| ws.version(&p));
+            let version = c.version(slot);
             let shown = published
                 .get(&key)
                 .and_then(|(u, id)| (u == &uri).then_some(*id))
