@@ -90,6 +90,22 @@ impl Server {
         dispatch::read(&self.state, what, OnEdit::Finish, move |snapshot, _| Ok(f(snapshot))).await
     }
 
+    /// A long request (references, rename, workspace symbols): like `read`, and it stops with
+    /// `ContentModified` when an edit arrives while it runs.
+    async fn read_long<T: Send + 'static>(
+        &self,
+        what: &'static str,
+        f: impl FnOnce(&super::global_state::Analysis, &dispatch::Cancel) -> std::result::Result<T, Cancelled>
+        + Send
+        + 'static,
+    ) -> Result<T> {
+        self.wait_ready().await;
+        dispatch::read(&self.state, what, OnEdit::Stop, move |snapshot, cancel| {
+            f(snapshot, cancel)
+        })
+        .await
+    }
+
     /// The test hook behind `annals/hold`: `{"ms": N}` holds a snapshot for N milliseconds, as
     /// a long request does (it stops early when an edit arrives); `{"ms": N, "write": true}`
     /// holds the writer instead, as a long commit does.
@@ -232,12 +248,12 @@ impl LanguageServer for Server {
     }
 
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
-        self.wait_ready().await;
         let large = self.shared.large_answers.clone();
-        let answer = dispatch::read(&self.state, "references", OnEdit::Stop, move |ws, cancel| {
-            handlers::navigation::references(ws, params, large.as_ref(), cancel)
-        })
-        .await?;
+        let answer = self
+            .read_long("references", move |ws, cancel| {
+                handlers::navigation::references(ws, params, large.as_ref(), cancel)
+            })
+            .await?;
         Ok(answer.map(|found| found.finish(Locations::single).into_vec()))
     }
 
@@ -331,12 +347,12 @@ impl LanguageServer for Server {
     }
 
     async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
-        self.wait_ready().await;
         let large = self.shared.large_answers.clone();
-        let result = dispatch::read(&self.state, "rename", OnEdit::Stop, move |ws, cancel| {
-            handlers::navigation::rename(ws, params, large.as_ref(), cancel)
-        })
-        .await?;
+        let result = self
+            .read_long("rename", move |ws, cancel| {
+                handlers::navigation::rename(ws, params, large.as_ref(), cancel)
+            })
+            .await?;
         let placeholder = |uri| WorkspaceEdit {
             changes: Some(HashMap::from([(uri, Vec::new())])),
             ..WorkspaceEdit::default()
@@ -355,8 +371,7 @@ impl LanguageServer for Server {
     }
 
     async fn symbol(&self, params: WorkspaceSymbolParams) -> Result<Option<WorkspaceSymbolResponse>> {
-        self.wait_ready().await;
-        dispatch::read(&self.state, "workspace/symbol", OnEdit::Stop, move |ws, cancel| {
+        self.read_long("workspace/symbol", move |ws, cancel| {
             handlers::navigation::workspace_symbols(ws, &params.query, cancel)
         })
         .await
