@@ -135,11 +135,11 @@ impl CorpusIndex {
 
     /// What the rules read: documents and claims by id and entity references, without the
     /// backlinks (see `Backlinks`), nor `entity_ids` and `names`.
-    pub fn build_for_rules(documents: &[Document]) -> CorpusIndex {
+    pub fn build_for_rules<D: Links + Sync>(documents: &[D]) -> CorpusIndex {
         CorpusIndex::build_parts(documents, false)
     }
 
-    fn build_parts(documents: &[Document], backlinks: bool) -> CorpusIndex {
+    fn build_parts<D: Links + Sync>(documents: &[D], backlinks: bool) -> CorpusIndex {
         // Entity references fill a map of their own, filed on the other core meanwhile.
         let (entity_references, mut index) = rayon::join(
             || {
@@ -176,10 +176,10 @@ impl CorpusIndex {
     }
 
     /// Files the document's id and its claims' ids.
-    fn add_ids(&mut self, slot: u32, doc: &Document) {
+    fn add_ids(&mut self, slot: u32, doc: &impl Links) {
         self.document_ids = OnceLock::new();
-        bucket(&mut self.documents, &doc.id).push(slot);
-        for claim in &doc.claims {
+        bucket(&mut self.documents, doc.id()).push(slot);
+        for claim in doc.claims() {
             if let Some(id) = &claim.id {
                 bucket(&mut self.claims_by_id, &id.value).insert(slot);
             }
@@ -334,10 +334,10 @@ impl CorpusIndex {
 
 impl Backlinks {
     /// Files the relations and `source=` references of one document's claims.
-    fn add(&mut self, slot: u32, doc: &Document) {
-        for (k, claim) in doc.claims.iter().enumerate() {
+    fn add(&mut self, slot: u32, doc: &impl Links) {
+        for (k, claim) in doc.claims().iter().enumerate() {
             for relation in &claim.relations {
-                let target_doc = relation.target.document.as_deref().unwrap_or(&doc.id);
+                let target_doc = relation.target.document.as_deref().unwrap_or(doc.id());
                 bucket(&mut self.referrers, target_doc).push(slot, ());
                 let link = Link {
                     claim: k as u32,
@@ -366,8 +366,8 @@ impl Backlinks {
 
 type EntityReferences = HashMap<String, BySlot<(TextRange, EntityRefSite)>>;
 
-fn file_entity_references(map: &mut EntityReferences, slot: u32, doc: &Document) {
-    for r in &doc.entity_refs {
+fn file_entity_references(map: &mut EntityReferences, slot: u32, doc: &impl Links) {
+    for r in doc.entity_refs() {
         bucket(map, &r.id).push(slot, (r.range, r.site));
     }
 }

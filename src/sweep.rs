@@ -8,10 +8,10 @@
 //! 1. Entity documents are read first (in parallel): other documents' rules need their
 //!    names and aliases. Articles stand in as empty documents that carry only id, path and
 //!    kind, which is all of another document that `rules::own_findings` reads.
-//! 2. Every article is read, gets its own findings, and sheds its syntax (in parallel).
-//! 3. The index of links is built over the shed documents, which become `ShedDocument`s,
-//!    and each document gets the findings that follow links (`rules::link_findings`): a
-//!    rule that reads spans cannot be given a document without them.
+//! 2. Every article is read, gets its own findings, and becomes a `ShedDocument` at once (in
+//!    parallel): a rule that reads spans cannot be given a document without them.
+//! 3. The index of links is built over the shed documents, and each document gets the
+//!    findings that follow links (`rules::link_findings`).
 //!
 //! Both faces run the same rule functions: a sweep's findings equal `Corpus::findings`
 //! (tests/sweep.rs).
@@ -50,7 +50,7 @@ pub fn sweep(
     wanted: impl Fn(&SourceFile) -> bool + Sync,
 ) -> Swept {
     // Stage 1: entities in full, articles as stand-ins.
-    let mut documents: Vec<Document> = files
+    let documents: Vec<Document> = files
         .par_iter()
         .map(|file| match file.kind {
             DocumentKind::Entity => read(file),
@@ -59,8 +59,8 @@ pub fn sweep(
         .collect();
     let directory = CorpusIndex::build_for(&documents, config);
 
-    // Stage 2: each article read and judged on its own; entities judged in place.
-    let own: Vec<Option<Vec<Finding>>> = {
+    // Stage 2: each article read, judged on its own and shed at once; entities judged in place.
+    let (articles, own): (Vec<Option<ShedDocument>>, Vec<Option<Vec<Finding>>>) = {
         let entities = &documents;
         let directory = &directory;
         files
@@ -84,28 +84,22 @@ pub fn sweep(
                 // An article's text stays only for the positions and snippets of its findings:
                 // it is most of what a shed document holds.
                 let keep_text = findings.as_ref().is_some_and(|f| !f.is_empty());
-                (read_now.map(|d| shed_in_place(d, keep_text)), findings)
+                (read_now.map(|d| shed(d, keep_text)), findings)
             })
-            .collect::<Vec<_>>()
-            .into_iter()
-            .enumerate()
-            .map(|(slot, (article, findings))| {
-                if let Some(article) = article {
-                    documents[slot] = article;
-                }
-                findings
-            })
-            .collect()
+            .unzip()
     };
-    documents.iter_mut().for_each(Document::shed_syntax);
 
     // Stage 3: links, over the whole corpus, with the index the rules read (no backlinks:
-    // they serve queries). The entities are those of stage 1. The index reads `Document`s,
-    // so they become `ShedDocument`s (moved, not copied) only once it is built.
+    // they serve queries). The entities are those of stage 1, shed now; the articles' stand-ins
+    // give way to the articles.
+    let mut documents: Vec<ShedDocument> = documents
+        .into_par_iter()
+        .zip(articles)
+        .map(|(entity_or_stand_in, article)| article.unwrap_or_else(|| entity_or_stand_in.shed()))
+        .collect();
     let mut index = CorpusIndex::build_for_rules(&documents);
     index.entity_ids = directory.entity_ids;
     index.names = directory.names;
-    let mut documents: Vec<ShedDocument> = documents.into_par_iter().map(Document::shed).collect();
     let findings: Vec<Option<Vec<Finding>>> = own
         .into_par_iter()
         .enumerate()
@@ -153,8 +147,8 @@ fn stand_in(file: &SourceFile) -> Document {
 }
 
 /// A document whose own rules ran: its syntax dropped, and its text unless a report needs it.
-fn shed_in_place(mut doc: Document, keep_text: bool) -> Document {
-    doc.shed_syntax();
+fn shed(doc: Document, keep_text: bool) -> ShedDocument {
+    let mut doc = doc.shed();
     if !keep_text {
         doc.text = String::new();
         doc.lines = LineIndex::new("");

@@ -277,18 +277,6 @@ impl Document {
         doc
     }
 
-    /// Drops in place what `shed` drops: spans, masked ranges, syntax errors, mentions and
-    /// problems. Only for the sweep, which frees a document's syntax as soon as its own rules
-    /// ran but builds its index over `Document`s (`CorpusIndex::build_for_rules`) before it
-    /// turns them into `ShedDocument`s: the result still has `span`, over an emptied vector.
-    pub(crate) fn shed_syntax(&mut self) {
-        self.syntax.spans = Vec::new();
-        self.syntax.masked = Vec::new();
-        self.syntax.errors = Vec::new();
-        self.mentions = Vec::new();
-        self.problems = Vec::new();
-    }
-
     /// A document that could not be read (not UTF-8, unreadable): one finding, nothing else.
     pub fn unreadable(id: String, path: String, kind: DocumentKind, text: String, finding: Finding) -> Document {
         let mut doc = Document::new(id, path, kind, String::new());

@@ -83,6 +83,8 @@ pub trait Links {
     fn claims(&self) -> &[Claim];
     fn claim_by_id(&self, id: &str) -> Option<(u32, &Claim)>;
     fn head_range(&self) -> TextRange;
+    /// Every entity reference, front matter included (what the index files).
+    fn entity_refs(&self) -> &[EntityRef];
 }
 
 impl Links for Document {
@@ -104,6 +106,9 @@ impl Links for Document {
     fn head_range(&self) -> TextRange {
         Document::head_range(self)
     }
+    fn entity_refs(&self) -> &[EntityRef] {
+        &self.entity_refs
+    }
 }
 
 impl Links for ShedDocument {
@@ -124,6 +129,9 @@ impl Links for ShedDocument {
     }
     fn head_range(&self) -> TextRange {
         ShedDocument::head_range(self)
+    }
+    fn entity_refs(&self) -> &[EntityRef] {
+        &self.entity_refs
     }
 }
 
