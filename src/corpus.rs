@@ -8,6 +8,7 @@ use crate::document::{Document, DocumentKind};
 use crate::finding::{Finding, RuleCode};
 use crate::index::CorpusIndex;
 use crate::rules;
+use crate::slots::DocumentSlot;
 use crate::text::{LineIndex, TextRange};
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap};
@@ -23,9 +24,9 @@ pub struct Corpus {
     /// Relative path → slot. A slot is the document's stable id for the corpus's life: a
     /// removed document leaves an empty slot (see `is_live`), reused by the next new one, so
     /// that no other document's slot, findings or index entries move.
-    paths: HashMap<String, u32>,
+    paths: HashMap<String, DocumentSlot>,
     /// Empty slots, for the next new documents.
-    free: Vec<u32>,
+    free: Vec<DocumentSlot>,
     /// The configuration's document globs, compiled once (None when they do not compile).
     globs: Option<DocumentGlobs>,
 }
@@ -33,13 +34,13 @@ pub struct Corpus {
 /// The documents whose findings may have changed after an edit.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Affected {
-    Some(BTreeSet<u32>),
+    Some(BTreeSet<DocumentSlot>),
     /// Every document: entity names changed, or slots moved.
     All,
 }
 
 impl Affected {
-    pub fn contains(&self, slot: u32) -> bool {
+    pub fn contains(&self, slot: DocumentSlot) -> bool {
         match self {
             Affected::Some(set) => set.contains(&slot),
             Affected::All => true,
@@ -110,7 +111,7 @@ impl Corpus {
         let paths = documents
             .iter()
             .enumerate()
-            .map(|(k, d)| (d.path.clone(), k as u32))
+            .map(|(k, d)| (d.path.clone(), DocumentSlot::new(k)))
             .collect();
         let globs = DocumentGlobs::new(&config).ok();
         Corpus {
@@ -125,17 +126,17 @@ impl Corpus {
     }
 
     /// Whether `slot` holds a document (not the empty place of a removed one).
-    pub fn is_live(&self, slot: u32) -> bool {
-        self.documents.get(slot as usize).is_some_and(|d| !is_vacant(d))
+    pub fn is_live(&self, slot: DocumentSlot) -> bool {
+        self.documents.get(slot.index()).is_some_and(|d| !is_vacant(d))
     }
 
     /// The documents and their slots, without the empty places of removed ones.
-    pub fn live(&self) -> impl Iterator<Item = (u32, &Document)> + '_ {
+    pub fn live(&self) -> impl Iterator<Item = (DocumentSlot, &Document)> + '_ {
         self.documents
             .iter()
             .enumerate()
             .filter(|(_, d)| !is_vacant(d))
-            .map(|(k, d)| (k as u32, d))
+            .map(|(k, d)| (DocumentSlot::new(k), d))
     }
 
     /// Rebuilds the index and the path table from the documents. Used after a mutation
@@ -143,17 +144,20 @@ impl Corpus {
     pub fn rebuild_index(&mut self) {
         self.index = CorpusIndex::build_for(&self.documents, &self.config);
         self.paths = self.live().map(|(k, d)| (d.path.clone(), k)).collect();
-        self.free = (0..self.documents.len() as u32).filter(|&k| !self.is_live(k)).collect();
+        self.free = (0..self.documents.len())
+            .map(DocumentSlot::new)
+            .filter(|&k| !self.is_live(k))
+            .collect();
     }
 
     /// The slot of the document at `relative` (to the root, `/`-separated).
-    pub fn slot(&self, relative: &str) -> Option<u32> {
+    pub fn slot(&self, relative: &str) -> Option<DocumentSlot> {
         self.paths.get(relative).copied()
     }
 
     /// Documents whose findings depend on `doc` (at `slot`): those whose references name it,
     /// and those sharing its id (duplicate-id).
-    fn neighbours(&self, slot: u32, doc: &Document, out: &mut BTreeSet<u32>) {
+    fn neighbours(&self, slot: DocumentSlot, doc: &Document, out: &mut BTreeSet<DocumentSlot>) {
         out.insert(slot);
         if let Some(referrers) = self.index.backlinks.referrers.get(&doc.id) {
             out.extend(referrers.slots());
@@ -168,7 +172,7 @@ impl Corpus {
 
     /// The entities whose unused-entity finding may flip: those that `doc` references (all of
     /// them, when `before` is None), or only those it started or stopped referencing.
-    fn entities_touched(&self, before: Option<&Document>, doc: &Document, out: &mut BTreeSet<u32>) {
+    fn entities_touched(&self, before: Option<&Document>, doc: &Document, out: &mut BTreeSet<DocumentSlot>) {
         let ids = |d: &Document| {
             d.entity_refs
                 .iter()
@@ -201,14 +205,14 @@ impl Corpus {
                 Some(slot) => slot,
                 None => {
                     self.documents.push(vacant());
-                    self.documents.len() as u32 - 1
+                    DocumentSlot::new(self.documents.len() - 1)
                 }
             };
             self.paths.insert(new.path.clone(), slot);
             self.index.add_document(slot, &new);
             let (kind, names) = (new.kind, index_names(&new));
-            self.documents[slot as usize] = new;
-            let doc = &self.documents[slot as usize];
+            self.documents[slot.index()] = new;
+            let doc = &self.documents[slot.index()];
             self.neighbours(slot, doc, &mut affected);
             self.entities_touched(None, doc, &mut affected);
             // A new id: "did you mean" of references that resolve to nothing may now name it.
@@ -219,17 +223,17 @@ impl Corpus {
             }
             return Affected::Some(affected);
         };
-        let old_names = index_names(&self.documents[slot as usize]);
+        let old_names = index_names(&self.documents[slot.index()]);
         let new_names = index_names(&new);
-        let kind_changed = self.documents[slot as usize].kind != new.kind;
-        self.neighbours(slot, &self.documents[slot as usize], &mut affected);
-        let old = std::mem::replace(&mut self.documents[slot as usize], new);
+        let kind_changed = self.documents[slot.index()].kind != new.kind;
+        self.neighbours(slot, &self.documents[slot.index()], &mut affected);
+        let old = std::mem::replace(&mut self.documents[slot.index()], new);
         self.index.remove_document(slot, &old);
-        self.index.add_document(slot, &self.documents[slot as usize]);
-        self.neighbours(slot, &self.documents[slot as usize], &mut affected);
+        self.index.add_document(slot, &self.documents[slot.index()]);
+        self.neighbours(slot, &self.documents[slot.index()], &mut affected);
         // Only the entities this edit started or stopped referencing may change their unused-entity
         // finding: a 1 MB article referencing 2,000 entities re-checks none of them for a typo fix.
-        self.entities_touched(Some(&old), &self.documents[slot as usize], &mut affected);
+        self.entities_touched(Some(&old), &self.documents[slot.index()], &mut affected);
         if kind_changed {
             self.unresolved_referrers(DocumentKind::Entity, &mut affected);
         }
@@ -256,7 +260,7 @@ impl Corpus {
             return Affected::Some(BTreeSet::new());
         };
         let mut affected = BTreeSet::new();
-        let old = std::mem::replace(&mut self.documents[slot as usize], vacant());
+        let old = std::mem::replace(&mut self.documents[slot.index()], vacant());
         self.index.remove_document(slot, &old);
         self.free.push(slot);
         // The emptied slot itself stays in the set: what was shown for it must be cleared.
@@ -272,7 +276,7 @@ impl Corpus {
 
     /// Documents with a reference that resolves to nothing, of the kind whose set of ids
     /// changed: their "did you mean" suggestions read that set.
-    fn unresolved_referrers(&self, kind: DocumentKind, out: &mut BTreeSet<u32>) {
+    fn unresolved_referrers(&self, kind: DocumentKind, out: &mut BTreeSet<DocumentSlot>) {
         if kind == DocumentKind::Entity {
             for (id, by_slot) in self.index.entity_references.iter() {
                 if self.index.entity(&self.documents, id).is_none() {
@@ -288,7 +292,7 @@ impl Corpus {
     }
 
     /// Documents whose text holds one of `names` (where an unannotated mention may come or go).
-    fn holding_names(&self, names: &[String], out: &mut BTreeSet<u32>) {
+    fn holding_names(&self, names: &[String], out: &mut BTreeSet<DocumentSlot>) {
         let names: Vec<&str> = names.iter().map(String::as_str).filter(|n| !n.is_empty()).collect();
         if names.is_empty() {
             return;
@@ -297,12 +301,12 @@ impl Corpus {
             out.extend(self.live().map(|(k, _)| k));
             return;
         };
-        let found: Vec<u32> = self
+        let found: Vec<DocumentSlot> = self
             .documents
             .par_iter()
             .enumerate()
             .filter(|(_, d)| search.is_match(d.text.as_str()))
-            .map(|(k, _)| k as u32)
+            .map(|(k, _)| DocumentSlot::new(k))
             .collect();
         out.extend(found);
     }
@@ -313,7 +317,7 @@ impl Corpus {
     }
 
     /// The findings of the document at `slot` (none for an empty slot).
-    pub fn findings_of(&self, slot: u32) -> Vec<Finding> {
+    pub fn findings_of(&self, slot: DocumentSlot) -> Vec<Finding> {
         if !self.is_live(slot) {
             return Vec::new();
         }
@@ -322,11 +326,12 @@ impl Corpus {
 
     /// Findings of every document, in document order, computed in parallel.
     pub fn findings(&self) -> Vec<DocumentFindings<'_>> {
-        (0..self.documents.len() as u32)
+        (0..self.documents.len())
             .into_par_iter()
+            .map(DocumentSlot::new)
             .filter(|&slot| self.is_live(slot))
             .map(|slot| DocumentFindings {
-                document: &self.documents[slot as usize],
+                document: &self.documents[slot.index()],
                 findings: self.findings_of(slot),
             })
             .collect()

@@ -10,6 +10,7 @@ use crate::config::Config;
 use crate::document::{Document, DocumentKind, EntityRefSite, Links, RelationKind, Source};
 use crate::finding::RuleCode;
 use crate::ids::ClaimRef;
+use crate::slots::DocumentSlot;
 use crate::suggest::Vocabulary;
 use crate::text::TextRange;
 use rustc_hash::FxHashMap as HashMap;
@@ -22,14 +23,14 @@ pub use crate::names::{NameMatch, NameMatcher, entity_names};
 /// A place in the corpus: a document slot and a byte range in it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Location {
-    pub document: u32,
+    pub document: DocumentSlot,
     pub range: TextRange,
 }
 
 /// A claim in the corpus: its document slot and its index in that document's claims.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ClaimKey {
-    pub document: u32,
+    pub document: DocumentSlot,
     pub claim: u32,
 }
 
@@ -55,7 +56,7 @@ pub struct SourceLink {
 /// allocates nothing per (id, document) pair, and an edit removes one document's entries with a
 /// scan of this id's references.
 #[derive(Clone, Debug)]
-pub struct BySlot<T>(Vec<(u32, T)>);
+pub struct BySlot<T>(Vec<(DocumentSlot, T)>);
 
 impl<T> Default for BySlot<T> {
     fn default() -> Self {
@@ -64,23 +65,23 @@ impl<T> Default for BySlot<T> {
 }
 
 impl<T> BySlot<T> {
-    fn push(&mut self, slot: u32, value: T) {
+    fn push(&mut self, slot: DocumentSlot, value: T) {
         self.0.push((slot, value));
     }
     fn shrink(&mut self) {
         self.0.shrink_to_fit();
     }
-    fn remove_slot(&mut self, slot: u32) {
+    fn remove_slot(&mut self, slot: DocumentSlot) {
         self.0.retain(|(s, _)| *s != slot);
     }
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
     /// The referring slots, once per entry (a slot may repeat).
-    pub fn slots(&self) -> impl Iterator<Item = u32> + '_ {
+    pub fn slots(&self) -> impl Iterator<Item = DocumentSlot> + '_ {
         self.0.iter().map(|(s, _)| *s)
     }
-    pub fn iter(&self) -> impl Iterator<Item = (u32, &T)> + '_ {
+    pub fn iter(&self) -> impl Iterator<Item = (DocumentSlot, &T)> + '_ {
         self.0.iter().map(|(s, t)| (*s, t))
     }
 }
@@ -101,12 +102,12 @@ pub struct Backlinks {
 #[derive(Debug, Default)]
 pub struct CorpusIndex {
     /// Document id → document slots; more than one is a duplicate id.
-    pub documents: HashMap<String, Vec<u32>>,
+    pub documents: HashMap<String, Vec<DocumentSlot>>,
     /// Entity id → referring document → (range, where it stands).
     pub entity_references: EntityReferences,
     pub backlinks: Backlinks,
     /// Claim id → the documents holding a claim with that id.
-    pub claims_by_id: HashMap<String, BTreeSet<u32>>,
+    pub claims_by_id: HashMap<String, BTreeSet<DocumentSlot>>,
     /// Entity ids, sorted: the candidates of "did you mean".
     pub entity_ids: Vocabulary,
     /// Document ids as candidates of "did you mean", prepared at the first need after a change.
@@ -145,16 +146,16 @@ impl CorpusIndex {
             || {
                 let mut map = EntityReferences::default();
                 for (slot, doc) in documents.iter().enumerate() {
-                    file_entity_references(&mut map, slot as u32, doc);
+                    file_entity_references(&mut map, DocumentSlot::new(slot), doc);
                 }
                 map
             },
             || {
                 let mut index = CorpusIndex::default();
                 for (slot, doc) in documents.iter().enumerate() {
-                    index.add_ids(slot as u32, doc);
+                    index.add_ids(DocumentSlot::new(slot), doc);
                     if backlinks {
-                        index.backlinks.add(slot as u32, doc);
+                        index.backlinks.add(DocumentSlot::new(slot), doc);
                     }
                 }
                 index
@@ -169,14 +170,14 @@ impl CorpusIndex {
 
     /// Files one document's references. Call `refresh_entities` after the set of entities
     /// or their names changed.
-    pub fn add_document(&mut self, slot: u32, doc: &Document) {
+    pub fn add_document(&mut self, slot: DocumentSlot, doc: &Document) {
         file_entity_references(&mut self.entity_references, slot, doc);
         self.add_ids(slot, doc);
         self.backlinks.add(slot, doc);
     }
 
     /// Files the document's id and its claims' ids.
-    fn add_ids(&mut self, slot: u32, doc: &impl Links) {
+    fn add_ids(&mut self, slot: DocumentSlot, doc: &impl Links) {
         self.document_ids = OnceLock::new();
         bucket(&mut self.documents, doc.id()).push(slot);
         for claim in doc.claims() {
@@ -187,9 +188,9 @@ impl CorpusIndex {
     }
 
     /// Removes what `add_document(slot, doc)` filed. `doc` must be the document as it was added.
-    pub fn remove_document(&mut self, slot: u32, doc: &Document) {
+    pub fn remove_document(&mut self, slot: DocumentSlot, doc: &Document) {
         self.document_ids = OnceLock::new();
-        fn drop_slot<T>(map: &mut HashMap<String, BySlot<T>>, key: &str, slot: u32) {
+        fn drop_slot<T>(map: &mut HashMap<String, BySlot<T>>, key: &str, slot: DocumentSlot) {
             if let Some(by_slot) = map.get_mut(key) {
                 by_slot.remove_slot(slot);
                 if by_slot.is_empty() {
@@ -276,36 +277,44 @@ impl CorpusIndex {
     }
 
     /// The slot of the document with this id (the first, when the id is duplicated).
-    pub fn document(&self, id: &str) -> Option<u32> {
+    pub fn document(&self, id: &str) -> Option<DocumentSlot> {
         self.documents.get(id).and_then(|slots| slots.iter().min().copied())
     }
 
     /// The slot of the entity document with this id.
-    pub fn entity<D: Links>(&self, documents: &[D], id: &str) -> Option<u32> {
+    pub fn entity<D: Links>(&self, documents: &[D], id: &str) -> Option<DocumentSlot> {
         self.documents
             .get(id)?
             .iter()
             .copied()
             .filter(|&slot| {
                 documents
-                    .get(slot as usize)
+                    .get(slot.index())
                     .is_some_and(|d| d.kind() == DocumentKind::Entity)
             })
             .min()
     }
 
     /// The claim a reference written in document `from` names.
-    pub fn resolve_claim<D: Links>(&self, documents: &[D], from: u32, reference: &ClaimRef) -> Option<ClaimKey> {
+    pub fn resolve_claim<D: Links>(
+        &self,
+        documents: &[D],
+        from: DocumentSlot,
+        reference: &ClaimRef,
+    ) -> Option<ClaimKey> {
         let slot = match &reference.document {
             Some(id) => self.document(id)?,
             None => from,
         };
-        let (claim, _) = Links::claim_by_id(documents.get(slot as usize)?, &reference.claim)?;
+        let (claim, _) = Links::claim_by_id(documents.get(slot.index())?, &reference.claim)?;
         Some(ClaimKey { document: slot, claim })
     }
 
     /// Every reference to an entity: (document slot, range, site).
-    pub fn references_to_entity(&self, id: &str) -> impl Iterator<Item = (u32, TextRange, EntityRefSite)> + '_ {
+    pub fn references_to_entity(
+        &self,
+        id: &str,
+    ) -> impl Iterator<Item = (DocumentSlot, TextRange, EntityRefSite)> + '_ {
         self.entity_references
             .get(id)
             .into_iter()
@@ -313,7 +322,7 @@ impl CorpusIndex {
     }
 
     /// Every relation that names claim `claim_id` of document `doc_id`: (referring slot, link).
-    pub fn references_to_claim(&self, doc_id: &str, claim_id: &str) -> impl Iterator<Item = (u32, Link)> + '_ {
+    pub fn references_to_claim(&self, doc_id: &str, claim_id: &str) -> impl Iterator<Item = (DocumentSlot, Link)> + '_ {
         self.backlinks
             .claim_references
             .get(doc_id)
@@ -323,7 +332,7 @@ impl CorpusIndex {
     }
 
     /// Every `source=` that names document `doc_id`: (referring slot, link).
-    pub fn sources_naming(&self, doc_id: &str) -> impl Iterator<Item = (u32, &SourceLink)> + '_ {
+    pub fn sources_naming(&self, doc_id: &str) -> impl Iterator<Item = (DocumentSlot, &SourceLink)> + '_ {
         self.backlinks
             .source_references
             .get(doc_id)
@@ -334,7 +343,7 @@ impl CorpusIndex {
 
 impl Backlinks {
     /// Files the relations and `source=` references of one document's claims.
-    fn add(&mut self, slot: u32, doc: &impl Links) {
+    fn add(&mut self, slot: DocumentSlot, doc: &impl Links) {
         for (k, claim) in doc.claims().iter().enumerate() {
             for relation in &claim.relations {
                 let target_doc = relation.target.document.as_deref().unwrap_or(doc.id());
@@ -366,7 +375,7 @@ impl Backlinks {
 
 type EntityReferences = HashMap<String, BySlot<(TextRange, EntityRefSite)>>;
 
-fn file_entity_references(map: &mut EntityReferences, slot: u32, doc: &impl Links) {
+fn file_entity_references(map: &mut EntityReferences, slot: DocumentSlot, doc: &impl Links) {
     for r in doc.entity_refs() {
         bucket(map, &r.id).push(slot, (r.range, r.site));
     }

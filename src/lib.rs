@@ -18,6 +18,7 @@ pub mod init;
 pub mod lsp;
 pub mod names;
 pub mod rules;
+pub mod slots;
 pub mod suggest;
 pub mod sweep;
 pub mod syntax;

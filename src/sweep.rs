@@ -22,6 +22,7 @@ use crate::document::{Document, DocumentKind, ShedDocument};
 use crate::finding::Finding;
 use crate::index::CorpusIndex;
 use crate::rules::{self, Context};
+use crate::slots::DocumentSlot;
 use crate::text::LineIndex;
 use rayon::prelude::*;
 
@@ -77,7 +78,7 @@ pub fn sweep(
                         documents: entities,
                         index: directory,
                         config,
-                        slot: slot as u32,
+                        slot: DocumentSlot::new(slot),
                         doc,
                     })
                 });
@@ -110,7 +111,7 @@ pub fn sweep(
                     documents: &documents,
                     index: &index,
                     config,
-                    slot: slot as u32,
+                    slot: DocumentSlot::new(slot),
                     doc: &documents[slot],
                 },
                 &mut out,

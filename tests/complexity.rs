@@ -7,6 +7,7 @@
 
 use annals::corpus::Corpus;
 use annals::document::{Document, DocumentKind};
+use annals::slots::DocumentSlot;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -124,7 +125,7 @@ fn an_entity_with_100_000_mentions() {
     let measure = |docs: Vec<Document>| {
         work(|| {
             let mut c = corpus(docs);
-            let _ = c.findings_of(0);
+            let _ = c.findings_of(DocumentSlot::new(0));
             // An edit of one article that mentions the entity: its entries come and go.
             let text = c.documents[1].text.replace("again", "once more");
             let _ = c.set_document_text("articles/a0.md", DocumentKind::Article, text);
@@ -163,9 +164,10 @@ fn a_document_referenced_by_thousands() {
             let mut c = corpus(docs);
             // Editing the hub re-checks every referrer (they may break): linear in referrers.
             let slot = c.slot("articles/hub.md").unwrap();
-            let text = c.documents[slot as usize].text.replace("the original", "the first");
+            let text = c.documents[slot.index()].text.replace("the original", "the first");
             let affected = c.set_document_text("articles/hub.md", DocumentKind::Article, text);
-            let n: usize = (0..c.documents.len() as u32)
+            let n: usize = (0..c.documents.len())
+                .map(DocumentSlot::new)
                 .filter(|s| affected.contains(*s))
                 .map(|s| c.findings_of(s).len())
                 .sum();

@@ -23,7 +23,7 @@ fn claim<'c>(corpus: &'c Corpus, doc: &str, id: &str) -> &'c Claim {
         .index
         .document(doc)
         .unwrap_or_else(|| panic!("no document {doc}"));
-    corpus.documents[slot as usize]
+    corpus.documents[slot.index()]
         .claim_by_id(id)
         .unwrap_or_else(|| panic!("no claim {doc}:{id}"))
         .1
@@ -124,7 +124,7 @@ fn shape() {
             a.path
         );
     }
-    let space_com = &corpus.documents[corpus.index.document(SPACE_COM).unwrap() as usize];
+    let space_com = &corpus.documents[corpus.index.document(SPACE_COM).unwrap().index()];
     let meta = space_com.article.as_ref().unwrap();
     assert_eq!(meta.outlet.as_ref().unwrap().value, "space-com");
     assert_eq!(
@@ -207,7 +207,7 @@ fn repeats_point_at_the_first_report_and_replies_at_what_they_answer() {
     );
     assert_eq!(heard.date.unwrap().to_string(), "2022-02-25");
     // Nelson's letter of 30 March answers Rogozin's letter of 14 March.
-    let space_com = &corpus.documents[corpus.index.document(SPACE_COM).unwrap() as usize];
+    let space_com = &corpus.documents[corpus.index.document(SPACE_COM).unwrap().index()];
     let nelson: Vec<&Claim> = space_com
         .claims
         .iter()
@@ -229,7 +229,7 @@ fn repeats_point_at_the_first_report_and_replies_at_what_they_answer() {
     // Every relation resolves (the index holds it), so the back-links exist too.
     let deorbit_key = corpus.index.resolve_claim(
         &corpus.documents,
-        0,
+        annals::slots::DocumentSlot::new(0),
         &annals::ids::ClaimRef {
             document: Some(DEORBIT_DOC.into()),
             claim: "deorbit".into(),
@@ -245,7 +245,7 @@ fn repeats_point_at_the_first_report_and_replies_at_what_they_answer() {
 fn entities_carry_roles_and_aliases() {
     let corpus = corpus();
     let rogozin_slot = corpus.index.entity(&corpus.documents, "rogozin").unwrap();
-    let rogozin = corpus.documents[rogozin_slot as usize].entity.as_ref().unwrap();
+    let rogozin = corpus.documents[rogozin_slot.index()].entity.as_ref().unwrap();
     assert!(rogozin.aliases.iter().any(|a| a.value == "РОГОЗИН"));
     let on = |date: &str| -> Vec<String> {
         let d = annals::date::Date::parse(date).unwrap();
@@ -269,7 +269,7 @@ fn entities_carry_roles_and_aliases() {
             .index
             .entity(&corpus.documents, id)
             .unwrap_or_else(|| panic!("no entity {id}"));
-        let e = corpus.documents[slot as usize].entity.as_ref().unwrap();
+        let e = corpus.documents[slot.index()].entity.as_ref().unwrap();
         assert!(
             e.roles
                 .iter()
@@ -658,7 +658,7 @@ fn ground_truth_is_in_step_with_the_corpus() {
     assert_eq!(find(SEZNAM, "iss-funding").kind, "own");
     let purpose = find(SPACE_COM, "sanctions-purpose");
     assert_eq!(purpose.text_date.as_deref(), Some("2022-04-02"));
-    let doc = &corpus.documents[corpus.index.document(SPACE_COM).unwrap() as usize];
+    let doc = &corpus.documents[corpus.index.document(SPACE_COM).unwrap().index()];
     let plain = Plain::of(doc);
     let at: String = plain
         .text

@@ -34,7 +34,7 @@ fn edits_match_a_fresh_analysis_and_affected_is_complete() {
     let mut corpus = Corpus::load(&support::repo_path("corpus")).unwrap();
     let article = "articles/2022-02-25-rogozin-deorbit-tweetstorm.md";
     let entity = "entities/musk.md";
-    let text_of = |c: &Corpus, p: &str| c.documents[c.slot(p).unwrap() as usize].text.clone();
+    let text_of = |c: &Corpus, p: &str| c.documents[c.slot(p).unwrap().index()].text.clone();
     let edits: Vec<Edit> = vec![
         // Break a claim id that other documents reply to and repeat.
         (article, Box::new(|t: &str| t.replacen("#deorbit ", "#deorbit-x ", 1))),
@@ -97,13 +97,13 @@ fn edits_match_a_fresh_analysis_and_affected_is_complete() {
     // whose findings depend on it are affected.
     let before: std::collections::HashMap<String, Vec<Finding>> = all_findings(&corpus).into_iter().collect();
     let removed = "articles/2022-02-25-rogozin-deorbit-tweetstorm.md";
-    let slots_before: Vec<(String, u32)> = corpus
+    let slots_before: Vec<(String, annals::slots::DocumentSlot)> = corpus
         .live()
         .map(|(k, d)| (d.path.clone(), k))
         .filter(|(p, _)| p != removed)
         .collect();
     let affected = corpus.remove_document(removed);
-    assert!(!corpus.is_live(corpus.slot(removed).unwrap_or(u32::MAX)));
+    assert!(corpus.slot(removed).is_none_or(|s| !corpus.is_live(s)));
     for (path, slot) in &slots_before {
         assert_eq!(corpus.slot(path), Some(*slot), "{path} moved");
     }

@@ -224,20 +224,21 @@ fn large_answers_arrive_whole_and_equal_to_the_core() {
     let root = dir.path().canonicalize().unwrap();
     annals::generate::write(&annals::generate::Spec::new(300), &root).unwrap();
     let corpus = annals::corpus::Corpus::load(&root).unwrap();
-    let slot = (0..corpus.documents.len() as u32)
-        .find(|&s| corpus.documents[s as usize].text.contains("{e=hub-person}"))
+    let slot = (0..corpus.documents.len())
+        .map(annals::slots::DocumentSlot::new)
+        .find(|&s| corpus.documents[s.index()].text.contains("{e=hub-person}"))
         .expect("a generated article mentions hub-person");
-    let doc = &corpus.documents[slot as usize];
+    let doc = &corpus.documents[slot.index()];
     let offset = doc.text.find("{e=hub-person}").unwrap() + 4;
-    let uri_of = |s: u32| {
-        Uri::from_file_path(root.join(&corpus.documents[s as usize].path))
+    let uri_of = |s: annals::slots::DocumentSlot| {
+        Uri::from_file_path(root.join(&corpus.documents[s.index()].path))
             .unwrap()
             .to_string()
     };
     let mut expected: Vec<Value> = annals::ide::references::references(&corpus, slot, offset, true)
         .iter()
         .map(|l| {
-            let d = &corpus.documents[l.document as usize];
+            let d = &corpus.documents[l.document.index()];
             json!({ "uri": uri_of(l.document), "range": convert::range(&d.text, &d.lines, l.range, Encoding::Utf16) })
         })
         .collect();

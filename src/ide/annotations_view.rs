@@ -8,6 +8,7 @@ use super::plain::{first_words, plain_text};
 use crate::corpus::Corpus;
 use crate::document::{EntityRefSite, RelationKind, Source};
 use crate::index::Location;
+use crate::slots::DocumentSlot;
 use crate::text::TextRange;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -17,8 +18,14 @@ pub struct InlayHint {
     pub is_entity: bool,
 }
 
-pub fn inlay_hints(corpus: &Corpus, slot: u32, range: TextRange, entities: bool, claims: bool) -> Vec<InlayHint> {
-    let Some(doc) = corpus.documents.get(slot as usize) else {
+pub fn inlay_hints(
+    corpus: &Corpus,
+    slot: DocumentSlot,
+    range: TextRange,
+    entities: bool,
+    claims: bool,
+) -> Vec<InlayHint> {
+    let Some(doc) = corpus.documents.get(slot.index()) else {
         return Vec::new();
     };
     let mut out = Vec::new();
@@ -44,7 +51,7 @@ pub fn inlay_hints(corpus: &Corpus, slot: u32, range: TextRange, entities: bool,
                     continue;
                 }
                 if let Some(target) = corpus.index.resolve_claim(&corpus.documents, slot, &relation.target) {
-                    let tdoc = &corpus.documents[target.document as usize];
+                    let tdoc = &corpus.documents[target.document.index()];
                     let text = plain_text(tdoc, tdoc.span(tdoc.claims[target.claim as usize].span).text_range);
                     out.push(InlayHint {
                         offset: relation.target.range.end as usize,
@@ -91,8 +98,8 @@ fn counts(parts: &[(usize, &str, &str)]) -> Option<String> {
 /// Lenses of document `slot`: one per claim that something replies to, repeats, supports
 /// or contradicts, and one on an entity page that is mentioned or speaks. None where there
 /// is nothing to count.
-pub fn code_lenses(corpus: &Corpus, slot: u32) -> Vec<CodeLens> {
-    let Some(doc) = corpus.documents.get(slot as usize) else {
+pub fn code_lenses(corpus: &Corpus, slot: DocumentSlot) -> Vec<CodeLens> {
+    let Some(doc) = corpus.documents.get(slot.index()) else {
         return Vec::new();
     };
     let mut out = Vec::new();
@@ -139,8 +146,8 @@ pub fn code_lenses(corpus: &Corpus, slot: u32) -> Vec<CodeLens> {
 
 /// The places a lens of document `slot` counts: the referring claims, or every reference
 /// to the entity.
-pub fn lens_locations(corpus: &Corpus, slot: u32, target: LensTarget) -> Vec<Location> {
-    let Some(doc) = corpus.documents.get(slot as usize) else {
+pub fn lens_locations(corpus: &Corpus, slot: DocumentSlot, target: LensTarget) -> Vec<Location> {
+    let Some(doc) = corpus.documents.get(slot.index()) else {
         return Vec::new();
     };
     match target {
@@ -152,7 +159,7 @@ pub fn lens_locations(corpus: &Corpus, slot: u32, target: LensTarget) -> Vec<Loc
                 .index
                 .references_to_claim(&doc.id, &id.value)
                 .map(|(from, link)| {
-                    let from_doc = &corpus.documents[from as usize];
+                    let from_doc = &corpus.documents[from.index()];
                     let range = from_doc
                         .claims
                         .get(link.claim as usize)
@@ -171,8 +178,8 @@ pub fn lens_locations(corpus: &Corpus, slot: u32, target: LensTarget) -> Vec<Loc
 }
 
 /// Ranges worth folding: the front matter, and claims or attribute blocks over several lines.
-pub fn folding_ranges(corpus: &Corpus, slot: u32) -> Vec<TextRange> {
-    let Some(doc) = corpus.documents.get(slot as usize) else {
+pub fn folding_ranges(corpus: &Corpus, slot: DocumentSlot) -> Vec<TextRange> {
+    let Some(doc) = corpus.documents.get(slot.index()) else {
         return Vec::new();
     };
     let mut out = Vec::new();
@@ -190,8 +197,8 @@ pub fn folding_ranges(corpus: &Corpus, slot: u32) -> Vec<TextRange> {
 }
 
 /// Addresses worth opening: `source="https://…"`, the article's `url`, an entity's Wikidata item.
-pub fn document_links(corpus: &Corpus, slot: u32) -> Vec<(TextRange, String)> {
-    let Some(doc) = corpus.documents.get(slot as usize) else {
+pub fn document_links(corpus: &Corpus, slot: DocumentSlot) -> Vec<(TextRange, String)> {
+    let Some(doc) = corpus.documents.get(slot.index()) else {
         return Vec::new();
     };
     let mut out = Vec::new();

@@ -7,6 +7,7 @@ use crate::document::Document;
 use crate::finding::{Finding, RuleCode};
 use crate::ide::hover::entity_name;
 use crate::ide::plain::plain_text;
+use crate::slots::DocumentSlot;
 use crate::text::TextRange;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -23,13 +24,13 @@ pub struct Assist {
 pub const MAX_FINDINGS: usize = 200;
 
 /// Assists for the findings of document `slot` that touch `range` (the first `MAX_FINDINGS`).
-pub fn assists(corpus: &Corpus, slot: u32, range: TextRange) -> Vec<Assist> {
+pub fn assists(corpus: &Corpus, slot: DocumentSlot, range: TextRange) -> Vec<Assist> {
     assists_with(corpus, slot, range, &corpus.findings_of(slot))
 }
 
 /// `assists`, with the document's findings computed already (the server caches them).
-pub fn assists_with(corpus: &Corpus, slot: u32, range: TextRange, findings: &[Finding]) -> Vec<Assist> {
-    let Some(doc) = corpus.documents.get(slot as usize) else {
+pub fn assists_with(corpus: &Corpus, slot: DocumentSlot, range: TextRange, findings: &[Finding]) -> Vec<Assist> {
+    let Some(doc) = corpus.documents.get(slot.index()) else {
         return Vec::new();
     };
     // Claims by their attribute block, the range their findings carry: one map per request,

@@ -5,6 +5,7 @@ use super::dates;
 use super::plain::first_words;
 use crate::corpus::Corpus;
 use crate::document::{ATTRIBUTE_KEYS, Document, RelationKind};
+use crate::slots::DocumentSlot;
 use crate::text::TextRange;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -246,8 +247,8 @@ fn mentioned_before(doc: &Document, offset: usize) -> Vec<&str> {
     out
 }
 
-pub fn completions(corpus: &Corpus, slot: u32, offset: usize) -> Vec<CompletionItem> {
-    let Some(doc) = corpus.documents.get(slot as usize) else {
+pub fn completions(corpus: &Corpus, slot: DocumentSlot, offset: usize) -> Vec<CompletionItem> {
+    let Some(doc) = corpus.documents.get(slot.index()) else {
         return Vec::new();
     };
     let Some(cx) = context(doc, offset) else {
@@ -305,7 +306,7 @@ fn entity_items(
         .entity_ids
         .iter()
         .filter_map(|id| {
-            let doc = &corpus.documents[corpus.index.entity(&corpus.documents, id)? as usize];
+            let doc = &corpus.documents[corpus.index.entity(&corpus.documents, id)?.index()];
             let entity = doc.entity.as_ref()?;
             let name = entity.name.as_ref().map_or(id, |n| n.value.as_str());
             let kind = entity.kind.as_ref().map_or("entity", |k| k.value.as_str());
@@ -350,8 +351,14 @@ fn ranked(items: impl Iterator<Item = CompletionItem>) -> Vec<CompletionItem> {
         .collect()
 }
 
-fn reference_items(corpus: &Corpus, slot: u32, range: TextRange, prefix: &str, relation: bool) -> Vec<CompletionItem> {
-    let doc = &corpus.documents[slot as usize];
+fn reference_items(
+    corpus: &Corpus,
+    slot: DocumentSlot,
+    range: TextRange,
+    prefix: &str,
+    relation: bool,
+) -> Vec<CompletionItem> {
+    let doc = &corpus.documents[slot.index()];
     let claim_item = |target: &Document, id: &str, text_range: TextRange, qualified: bool| {
         let label = if qualified {
             format!("{}:{id}", target.id)
@@ -383,7 +390,7 @@ fn reference_items(corpus: &Corpus, slot: u32, range: TextRange, prefix: &str, r
         let Some(target) = corpus.index.document(document) else {
             return Vec::new();
         };
-        return ranked(claims_of(&corpus.documents[target as usize], true).into_iter());
+        return ranked(claims_of(&corpus.documents[target.index()], true).into_iter());
     }
     let mut items = Vec::new();
     if relation {

@@ -6,6 +6,7 @@ use crate::date::Date;
 use crate::document::{Claim, Document, EntityRefSite, Source};
 use crate::ids::ClaimRef;
 use crate::index::ClaimKey;
+use crate::slots::DocumentSlot;
 use crate::text::TextRange;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -50,7 +51,7 @@ pub fn claim_date(doc: &Document, mut index: Option<u32>) -> Option<Date> {
 }
 
 /// Claim `k` of document `slot`, under the cursor itself (not through a reference).
-fn own_claim(slot: u32, k: usize) -> Item {
+fn own_claim(slot: DocumentSlot, k: usize) -> Item {
     Item::Claim {
         target: Some(ClaimKey {
             document: slot,
@@ -60,8 +61,8 @@ fn own_claim(slot: u32, k: usize) -> Item {
     }
 }
 
-pub fn at(corpus: &Corpus, slot: u32, offset: usize) -> Option<Found> {
-    let doc = corpus.documents.get(slot as usize)?;
+pub fn at(corpus: &Corpus, slot: DocumentSlot, offset: usize) -> Option<Found> {
+    let doc = corpus.documents.get(slot.index())?;
     let published = doc.published();
     let found = |item, range, context: Option<Date>| {
         Some(Found {

@@ -4,14 +4,15 @@
 use super::NavigationTarget;
 use super::cursor::{self, Item};
 use crate::corpus::Corpus;
+use crate::slots::DocumentSlot;
 use crate::text::TextRange;
 
-pub fn definition(corpus: &Corpus, slot: u32, offset: usize) -> Option<NavigationTarget> {
+pub fn definition(corpus: &Corpus, slot: DocumentSlot, offset: usize) -> Option<NavigationTarget> {
     let found = cursor::at(corpus, slot, offset)?;
     match found.item {
         Item::Entity { id } => entity_target(corpus, &id),
         Item::Claim { target: Some(key), .. } => {
-            let doc = &corpus.documents[key.document as usize];
+            let doc = &corpus.documents[key.document.index()];
             let claim = &doc.claims[key.claim as usize];
             let span = doc.span(claim.span);
             let focus = claim.id.as_ref().map_or(span.text_range, |i| i.range);
@@ -29,7 +30,7 @@ pub fn definition(corpus: &Corpus, slot: u32, offset: usize) -> Option<Navigatio
 /// An entity's page, focused on its name.
 pub fn entity_target(corpus: &Corpus, id: &str) -> Option<NavigationTarget> {
     let slot = corpus.index.entity(&corpus.documents, id)?;
-    let doc = &corpus.documents[slot as usize];
+    let doc = &corpus.documents[slot.index()];
     let focus = doc
         .entity
         .as_ref()
@@ -43,8 +44,8 @@ pub fn entity_target(corpus: &Corpus, id: &str) -> Option<NavigationTarget> {
 }
 
 /// A document, focused on its first line.
-pub fn document_target(corpus: &Corpus, slot: u32) -> Option<NavigationTarget> {
-    let doc = corpus.documents.get(slot as usize)?;
+pub fn document_target(corpus: &Corpus, slot: DocumentSlot) -> Option<NavigationTarget> {
+    let doc = corpus.documents.get(slot.index())?;
     let focus = doc
         .article
         .as_ref()

@@ -7,6 +7,7 @@ use crate::corpus::Corpus;
 use crate::date::Date;
 use crate::document::{Claim, Document, EntityRefSite, RelationKind, Role, Source};
 use crate::index::ClaimKey;
+use crate::slots::DocumentSlot;
 use crate::text::TextRange;
 use std::fmt::Write;
 
@@ -16,7 +17,7 @@ pub struct Hover {
     pub markdown: String,
 }
 
-pub fn hover(corpus: &Corpus, slot: u32, offset: usize) -> Option<Hover> {
+pub fn hover(corpus: &Corpus, slot: DocumentSlot, offset: usize) -> Option<Hover> {
     let found = cursor::at(corpus, slot, offset)?;
     let markdown = match &found.item {
         Item::Entity { id } => entity_card(corpus, id, found.context_date),
@@ -33,7 +34,7 @@ pub fn hover(corpus: &Corpus, slot: u32, offset: usize) -> Option<Hover> {
             format!("No claim `{written}` in the corpus.")
         }
         Item::Document { id } => document_card(corpus, id),
-        Item::Date { date } => date_card(*date, corpus.documents.get(slot as usize)?.published()),
+        Item::Date { date } => date_card(*date, corpus.documents.get(slot.index())?.published()),
     };
     Some(Hover {
         range: found.range,
@@ -47,7 +48,7 @@ pub fn entity_name(corpus: &Corpus, id: &str) -> String {
         .index
         .entity(&corpus.documents, id)
         .and_then(|s| {
-            corpus.documents[s as usize]
+            corpus.documents[s.index()]
                 .entity
                 .as_ref()?
                 .name
@@ -81,7 +82,7 @@ pub fn roles_on(corpus: &Corpus, id: &str, date: Date) -> Vec<String> {
     let Some(slot) = corpus.index.entity(&corpus.documents, id) else {
         return Vec::new();
     };
-    let Some(entity) = &corpus.documents[slot as usize].entity else {
+    let Some(entity) = &corpus.documents[slot.index()].entity else {
         return Vec::new();
     };
     entity
@@ -102,7 +103,7 @@ fn entity_card(corpus: &Corpus, id: &str, date: Option<Date>) -> String {
     let Some(slot) = corpus.index.entity(&corpus.documents, id) else {
         return format!("No entity `{id}` in the corpus.");
     };
-    let doc = &corpus.documents[slot as usize];
+    let doc = &corpus.documents[slot.index()];
     let Some(entity) = &doc.entity else {
         return format!("`{id}`");
     };
@@ -177,7 +178,7 @@ fn plural(n: usize, word: &str) -> String {
 
 /// A claim's quoted text, its speaker and date, for lists of linked claims.
 fn claim_line(corpus: &Corpus, key: ClaimKey) -> String {
-    let doc = &corpus.documents[key.document as usize];
+    let doc = &corpus.documents[key.document.index()];
     let claim = &doc.claims[key.claim as usize];
     let text = truncate(&plain_text(doc, doc.span(claim.span).text_range), 160);
     let by: Vec<String> = claim.by.iter().map(|b| entity_name(corpus, &b.value)).collect();
@@ -212,7 +213,7 @@ fn relation_label(kind: RelationKind, incoming: bool) -> &'static str {
 }
 
 fn claim_card(corpus: &Corpus, key: ClaimKey) -> String {
-    let doc: &Document = &corpus.documents[key.document as usize];
+    let doc: &Document = &corpus.documents[key.document.index()];
     let claim: &Claim = &doc.claims[key.claim as usize];
     let mut md = String::new();
     let title = doc
@@ -282,7 +283,7 @@ fn claim_card(corpus: &Corpus, key: ClaimKey) -> String {
         }
     }
     if let Some(id) = &claim.id {
-        let mut incoming: Vec<(u32, crate::index::Link)> =
+        let mut incoming: Vec<(DocumentSlot, crate::index::Link)> =
             corpus.index.references_to_claim(&doc.id, &id.value).collect();
         incoming.sort_by_key(|(slot, link)| (relation_label(link.kind, true), *slot, link.claim));
         for (slot, link) in incoming {
@@ -342,7 +343,7 @@ fn document_card(corpus: &Corpus, id: &str) -> String {
     let Some(slot) = corpus.index.document(id) else {
         return format!("No document `{id}` in the corpus.");
     };
-    let doc = &corpus.documents[slot as usize];
+    let doc = &corpus.documents[slot.index()];
     match &doc.article {
         Some(a) => {
             let title = a.title.as_ref().map_or(id, |t| t.value.as_str());

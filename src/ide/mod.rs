@@ -14,12 +14,13 @@ pub mod references;
 pub mod rename;
 pub mod symbols;
 
+use crate::slots::DocumentSlot;
 use crate::text::TextRange;
 
 /// A place to jump to: the whole thing, and the part to select (an id, a name).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct NavigationTarget {
-    pub document: u32,
+    pub document: DocumentSlot,
     pub full_range: TextRange,
     pub focus_range: TextRange,
 }
@@ -27,7 +28,7 @@ pub struct NavigationTarget {
 /// A replacement of `range` in document `document`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TextEdit {
-    pub document: u32,
+    pub document: DocumentSlot,
     pub range: TextRange,
     pub insert: String,
 }
@@ -38,5 +39,5 @@ pub struct TextEdit {
 pub struct SourceChange {
     pub edits: Vec<TextEdit>,
     pub create: Vec<(String, String)>,
-    pub rename: Vec<(u32, String)>,
+    pub rename: Vec<(DocumentSlot, String)>,
 }

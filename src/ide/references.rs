@@ -5,8 +5,9 @@ use super::cursor::{self, Item};
 use super::definition;
 use crate::corpus::Corpus;
 use crate::index::Location;
+use crate::slots::DocumentSlot;
 
-pub fn references(corpus: &Corpus, slot: u32, offset: usize, include_declaration: bool) -> Vec<Location> {
+pub fn references(corpus: &Corpus, slot: DocumentSlot, offset: usize, include_declaration: bool) -> Vec<Location> {
     let Some(found) = cursor::at(corpus, slot, offset) else {
         return Vec::new();
     };
@@ -27,7 +28,7 @@ pub fn references(corpus: &Corpus, slot: u32, offset: usize, include_declaration
             );
         }
         Item::Claim { target: Some(key), .. } => {
-            let doc = &corpus.documents[key.document as usize];
+            let doc = &corpus.documents[key.document.index()];
             let claim = &doc.claims[key.claim as usize];
             if let Some(id) = &claim.id {
                 if include_declaration {

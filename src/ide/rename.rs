@@ -7,6 +7,7 @@ use crate::corpus::Corpus;
 use crate::document::{DocumentKind, Source};
 use crate::ids::is_valid_id;
 use crate::index::ClaimKey;
+use crate::slots::DocumentSlot;
 use crate::text::TextRange;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -19,8 +20,8 @@ const WHERE: &str =
     "rename works on an entity id (e=, by=, outlet, authors, org, parent) or a claim id (#id or a claim reference)";
 
 /// What would be renamed at `offset`: the range of the id under the cursor and the target.
-fn target(corpus: &Corpus, slot: u32, offset: usize) -> Result<(TextRange, Target), String> {
-    let doc = corpus.documents.get(slot as usize).ok_or("no such document")?;
+fn target(corpus: &Corpus, slot: DocumentSlot, offset: usize) -> Result<(TextRange, Target), String> {
+    let doc = corpus.documents.get(slot.index()).ok_or("no such document")?;
     let found = cursor::at(corpus, slot, offset).ok_or(WHERE)?;
     match found.item {
         Item::Entity { id } => {
@@ -61,12 +62,12 @@ fn target(corpus: &Corpus, slot: u32, offset: usize) -> Result<(TextRange, Targe
 }
 
 /// The range to rename and its current text, or why renaming is not possible here.
-pub fn prepare(corpus: &Corpus, slot: u32, offset: usize) -> Result<(TextRange, String), String> {
+pub fn prepare(corpus: &Corpus, slot: DocumentSlot, offset: usize) -> Result<(TextRange, String), String> {
     let (range, _) = target(corpus, slot, offset)?;
-    Ok((range, corpus.documents[slot as usize].text[range.range()].to_string()))
+    Ok((range, corpus.documents[slot.index()].text[range.range()].to_string()))
 }
 
-pub fn rename(corpus: &Corpus, slot: u32, offset: usize, new_id: &str) -> Result<SourceChange, String> {
+pub fn rename(corpus: &Corpus, slot: DocumentSlot, offset: usize, new_id: &str) -> Result<SourceChange, String> {
     let (_, target) = target(corpus, slot, offset)?;
     if !is_valid_id(new_id) {
         return Err(format!(
@@ -80,7 +81,7 @@ pub fn rename(corpus: &Corpus, slot: u32, offset: usize, new_id: &str) -> Result
 }
 
 fn rename_claim(corpus: &Corpus, key: ClaimKey, new_id: &str) -> Result<SourceChange, String> {
-    let doc = &corpus.documents[key.document as usize];
+    let doc = &corpus.documents[key.document.index()];
     let claim = &doc.claims[key.claim as usize];
     let old = claim.id.as_ref().ok_or("this claim has no id to rename")?;
     if doc.claim_by_id(new_id).is_some() {
@@ -92,7 +93,7 @@ fn rename_claim(corpus: &Corpus, key: ClaimKey, new_id: &str) -> Result<SourceCh
         insert: new_id.to_string(),
     }];
     for (slot, link) in corpus.index.references_to_claim(&doc.id, &old.value) {
-        let text = &corpus.documents[slot as usize].text[link.range.range()];
+        let text = &corpus.documents[slot.index()].text[link.range.range()];
         let start = link.range.start as usize + text.find(':').map_or(0, |c| c + 1);
         edits.push(TextEdit {
             document: slot,
@@ -105,7 +106,7 @@ fn rename_claim(corpus: &Corpus, key: ClaimKey, new_id: &str) -> Result<SourceCh
             // `source=DOC:ID`: the link's range is DOC; the id follows the colon.
             let start = link.range.end as usize + 1;
             let range = TextRange::new(start, start + old.value.len());
-            if corpus.documents[slot as usize].text.get(range.range()) == Some(old.value.as_str()) {
+            if corpus.documents[slot.index()].text.get(range.range()) == Some(old.value.as_str()) {
                 edits.push(TextEdit {
                     document: slot,
                     range,
@@ -124,7 +125,7 @@ fn rename_entity(corpus: &Corpus, old: &str, new_id: &str) -> Result<SourceChang
     if let Some(existing) = corpus.index.document(new_id) {
         return Err(format!(
             "a document with the id `{new_id}` exists already: {}",
-            corpus.documents[existing as usize].path
+            corpus.documents[existing.index()].path
         ));
     }
     let slot = corpus
@@ -147,7 +148,7 @@ fn rename_entity(corpus: &Corpus, old: &str, new_id: &str) -> Result<SourceChang
                 if relation.target.document.as_deref() == Some(old) {
                     let start = relation.target.range.start as usize;
                     edits.push(TextEdit {
-                        document: k as u32,
+                        document: DocumentSlot::new(k),
                         range: TextRange::new(start, start + old.len()),
                         insert: new_id.to_string(),
                     });
@@ -157,7 +158,7 @@ fn rename_entity(corpus: &Corpus, old: &str, new_id: &str) -> Result<SourceChang
                 && document.value == old
             {
                 edits.push(TextEdit {
-                    document: k as u32,
+                    document: DocumentSlot::new(k),
                     range: document.range,
                     insert: new_id.to_string(),
                 });
@@ -166,7 +167,7 @@ fn rename_entity(corpus: &Corpus, old: &str, new_id: &str) -> Result<SourceChang
     }
     edits.sort_by_key(|e| (e.document, e.range));
     edits.dedup();
-    let doc = &corpus.documents[slot as usize];
+    let doc = &corpus.documents[slot.index()];
     debug_assert_eq!(doc.kind, DocumentKind::Entity);
     let folder = doc
         .path

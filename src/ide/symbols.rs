@@ -4,6 +4,7 @@
 use super::plain::{first_words, plain_text};
 use crate::corpus::Corpus;
 use crate::document::Document;
+use crate::slots::DocumentSlot;
 use crate::text::TextRange;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -205,7 +206,7 @@ pub fn fuzzy_score(query: &str, candidate: &str) -> Option<usize> {
 pub struct WorkspaceSymbol {
     pub name: String,
     pub kind: SymbolKind,
-    pub document: u32,
+    pub document: DocumentSlot,
     pub range: TextRange,
     pub container: Option<String>,
     pub score: usize,
@@ -214,7 +215,7 @@ pub struct WorkspaceSymbol {
 pub fn workspace_symbols(corpus: &Corpus, query: &str, limit: usize) -> Vec<WorkspaceSymbol> {
     let mut out = Vec::new();
     for (slot, doc) in corpus.documents.iter().enumerate() {
-        let slot = slot as u32;
+        let slot = DocumentSlot::new(slot);
         if let Some(entity) = &doc.entity {
             let name = entity.name.as_ref().map_or(doc.id.as_str(), |n| n.value.as_str());
             let forms = std::iter::once(name)

@@ -8,6 +8,7 @@
 
 use crate::corpus::{Affected, Corpus};
 use crate::finding::Finding;
+use crate::slots::DocumentSlot;
 use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -81,8 +82,8 @@ fn hash_of(findings: &[Finding]) -> u64 {
 
 impl FindingsCache {
     /// The findings of `slot`, computed now if no request computed them since the last change.
-    pub fn get(&self, corpus: &Corpus, slot: u32) -> Arc<DocumentFindings> {
-        let Some(cell) = self.cells.get(slot as usize) else {
+    pub fn get(&self, corpus: &Corpus, slot: DocumentSlot) -> Arc<DocumentFindings> {
+        let Some(cell) = self.cells.get(slot.index()) else {
             // A slot the cache has not heard of yet (it grows at commit): compute, keep nothing.
             return Arc::new(fresh(corpus.findings_of(slot), None));
         };
@@ -92,8 +93,8 @@ impl FindingsCache {
     }
 
     /// The findings of `slot` if they are computed already.
-    pub fn peek(&self, slot: u32) -> Option<&Arc<DocumentFindings>> {
-        self.cells.get(slot as usize)?.now.get()
+    pub fn peek(&self, slot: DocumentSlot) -> Option<&Arc<DocumentFindings>> {
+        self.cells.get(slot.index())?.now.get()
     }
 
     /// Forgets the findings of the affected documents (of every one for `Affected::All`).
@@ -105,7 +106,7 @@ impl FindingsCache {
             Affected::All => self.cells.iter_mut().for_each(Cell::forget),
             Affected::Some(set) => {
                 for &slot in set {
-                    if let Some(cell) = self.cells.get_mut(slot as usize) {
+                    if let Some(cell) = self.cells.get_mut(slot.index()) {
                         cell.forget();
                     }
                 }
@@ -115,8 +116,8 @@ impl FindingsCache {
 
     /// Forgets `slot`'s findings and its result id: the next ones get a new id even if they
     /// are the same (a closed document must be reported again in full, see `Analysis`).
-    pub fn renew(&mut self, slot: u32) {
-        if let Some(cell) = self.cells.get_mut(slot as usize) {
+    pub fn renew(&mut self, slot: DocumentSlot) {
+        if let Some(cell) = self.cells.get_mut(slot.index()) {
             *cell = Cell::default();
         }
     }
@@ -158,21 +159,21 @@ mod tests {
 
     #[test]
     fn the_same_findings_keep_their_id_and_new_ones_get_another() {
-        let c = corpus("[x]{e=nobody}");
+        let (c, a) = (corpus("[x]{e=nobody}"), DocumentSlot::new(0));
         let mut cache = FindingsCache::default();
         cache.invalidate(&Affected::All, 1);
-        let first = cache.get(&c, 0);
+        let first = cache.get(&c, a);
         assert!(!first.findings.is_empty());
-        assert!(Arc::ptr_eq(&first, &cache.get(&c, 0)), "computed once");
-        cache.invalidate(&Affected::Some(BTreeSet::from([0])), 1);
-        let again = cache.get(&c, 0);
+        assert!(Arc::ptr_eq(&first, &cache.get(&c, a)), "computed once");
+        cache.invalidate(&Affected::Some(BTreeSet::from([a])), 1);
+        let again = cache.get(&c, a);
         assert!(!Arc::ptr_eq(&first, &again), "recomputed after invalidation");
         assert_eq!(first.result_id, again.result_id, "same findings, same id");
         let other = corpus("[x]{e=somebody}");
         cache.invalidate(&Affected::All, 1);
-        assert_ne!(cache.get(&other, 0).result_id, first.result_id);
-        cache.renew(0);
-        assert_ne!(cache.get(&other, 0).result_id, first.result_id);
+        assert_ne!(cache.get(&other, a).result_id, first.result_id);
+        cache.renew(a);
+        assert_ne!(cache.get(&other, a).result_id, first.result_id);
         let wire = first.result_id.to_wire();
         assert_eq!(ResultId::from_wire(&wire), Some(first.result_id));
         assert_eq!(ResultId::from_wire("1-1"), None, "an id of another process");

@@ -21,6 +21,7 @@ use crate::config;
 use crate::corpus::{Affected, Corpus, LoadError};
 use crate::discover;
 use crate::document::{Document, DocumentKind};
+use crate::slots::DocumentSlot;
 use ropey::Rope;
 use std::collections::{BTreeSet, HashMap};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -100,7 +101,7 @@ pub struct CorpusState {
     /// Each slot's URI, built once (a workspace pull compares thousands of them).
     uris: Vec<Option<Uri>>,
     /// The editor's version of each open document's committed text, by slot.
-    versions: rustc_hash::FxHashMap<u32, i32>,
+    versions: rustc_hash::FxHashMap<DocumentSlot, i32>,
 }
 
 impl CorpusState {
@@ -114,8 +115,8 @@ impl CorpusState {
             corpus,
         };
         state.findings.invalidate(&Affected::All, state.corpus.documents.len());
-        state.uris = (0..state.corpus.documents.len() as u32)
-            .map(|slot| state.make_uri(slot))
+        state.uris = (0..state.corpus.documents.len())
+            .map(|slot| state.make_uri(DocumentSlot::new(slot)))
             .collect();
         state
     }
@@ -128,24 +129,24 @@ impl CorpusState {
         self.corpus.kind_of(relative)
     }
 
-    fn make_uri(&self, slot: u32) -> Option<Uri> {
+    fn make_uri(&self, slot: DocumentSlot) -> Option<Uri> {
         if !self.corpus.is_live(slot) {
             return None;
         }
-        Uri::from_file_path(self.root.join(&self.corpus.documents[slot as usize].path))
+        Uri::from_file_path(self.root.join(&self.corpus.documents[slot.index()].path))
     }
 
     /// The URI of the document at `slot` (none for an empty slot).
-    pub fn uri(&self, slot: u32) -> Option<Uri> {
-        self.uris.get(slot as usize).cloned().flatten()
+    pub fn uri(&self, slot: DocumentSlot) -> Option<Uri> {
+        self.uris.get(slot.index()).cloned().flatten()
     }
 
-    pub fn uri_ref(&self, slot: u32) -> Option<&Uri> {
-        self.uris.get(slot as usize)?.as_ref()
+    pub fn uri_ref(&self, slot: DocumentSlot) -> Option<&Uri> {
+        self.uris.get(slot.index())?.as_ref()
     }
 
     /// The editor's version of the open document at `slot`, as analysed (none when closed).
-    pub fn version(&self, slot: u32) -> Option<i32> {
+    pub fn version(&self, slot: DocumentSlot) -> Option<i32> {
         self.versions.get(&slot).copied()
     }
 
@@ -168,11 +169,11 @@ impl CorpusState {
             if test_panic && let Some(slot) = corpus.slot(relative) {
                 // The test hook: a bug between removing a document's entries and adding new ones.
                 let doc = std::mem::replace(
-                    &mut corpus.documents[slot as usize],
+                    &mut corpus.documents[slot.index()],
                     Document::new(String::new(), String::new(), DocumentKind::Article, String::new()),
                 );
                 corpus.index.remove_document(slot, &doc);
-                corpus.documents[slot as usize] = doc;
+                corpus.documents[slot.index()] = doc;
                 panic!("annals: test hook: a panic in the middle of a commit");
             }
             match document {
@@ -195,13 +196,13 @@ impl CorpusState {
         // The slot this path had and the one it has now (a removal empties one, an addition fills one).
         let after = self.corpus.slot(relative);
         let rebuilt = matches!(affected, Affected::All);
-        let moved: Vec<u32> = if rebuilt {
-            (0..slots as u32).collect()
+        let moved: Vec<DocumentSlot> = if rebuilt {
+            (0..slots).map(DocumentSlot::new).collect()
         } else {
             before.into_iter().chain(after).collect()
         };
         for k in moved {
-            self.uris[k as usize] = self.make_uri(k);
+            self.uris[k.index()] = self.make_uri(k);
         }
         if let Some(slot) = before {
             self.versions.remove(&slot);
@@ -242,7 +243,7 @@ impl Analysis {
     }
 
     /// The corpus and slot of the document at `uri`.
-    pub fn locate(&self, uri: &Uri) -> Option<(usize, u32)> {
+    pub fn locate(&self, uri: &Uri) -> Option<(usize, DocumentSlot)> {
         let path = path_of(uri)?;
         let k = self.corpus_of(&path)?;
         let c = &self.corpora[k];

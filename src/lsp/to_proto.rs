@@ -11,6 +11,7 @@ use crate::finding::{Finding, RuleCode, Severity};
 use crate::ide::SourceChange;
 use crate::ide::highlight::TokenKind;
 use crate::ide::symbols::{Symbol, SymbolKind as CoreKind};
+use crate::slots::DocumentSlot;
 use crate::text::TextRange;
 use std::collections::HashMap;
 use tower_lsp_server::ls_types::*;
@@ -154,9 +155,9 @@ pub fn workspace_edit_size_hint(edit: &WorkspaceEdit) -> usize {
 pub fn workspace_edit(ws: &Analysis, k: usize, change: SourceChange) -> Option<WorkspaceEdit> {
     let c = &ws.corpora[k];
     let enc = ws.encoding();
-    let mut by_doc: HashMap<u32, Vec<TextEdit>> = HashMap::new();
+    let mut by_doc: HashMap<DocumentSlot, Vec<TextEdit>> = HashMap::new();
     for e in &change.edits {
-        let doc = c.corpus.documents.get(e.document as usize)?;
+        let doc = c.corpus.documents.get(e.document.index())?;
         by_doc.entry(e.document).or_default().push(TextEdit {
             range: convert::range(&doc.text, &doc.lines, e.range, enc),
             new_text: e.insert.clone(),
@@ -173,7 +174,7 @@ pub fn workspace_edit(ws: &Analysis, k: usize, change: SourceChange) -> Option<W
         });
     }
     let mut operations = Vec::new();
-    let mut slots: Vec<u32> = by_doc.keys().copied().collect();
+    let mut slots: Vec<DocumentSlot> = by_doc.keys().copied().collect();
     slots.sort();
     for slot in slots {
         let uri = c.uri(slot)?;
@@ -309,12 +310,12 @@ impl Locations {
 pub fn locations(
     ws: &Analysis,
     k: usize,
-    found: impl IntoIterator<Item = (u32, TextRange)>,
+    found: impl IntoIterator<Item = (DocumentSlot, TextRange)>,
     cancel: &Cancel,
 ) -> std::result::Result<Locations, Cancelled> {
     let c = &ws.corpora[k];
     // Index into `out.uris` by slot; None when the document has no file URI.
-    let mut seen: rustc_hash::FxHashMap<u32, Option<u32>> = Default::default();
+    let mut seen: rustc_hash::FxHashMap<DocumentSlot, Option<u32>> = Default::default();
     let mut out = Locations::default();
     let mut keyed = Vec::new();
     for (n, (slot, range)) in found.into_iter().enumerate() {
@@ -342,7 +343,7 @@ pub fn locations(
         .par_iter()
         .with_min_len(4096)
         .map(|&(uri, slot, range)| {
-            let doc = &c.corpus.documents[slot as usize];
+            let doc = &c.corpus.documents[slot.index()];
             (uri, convert::range(&doc.text, &doc.lines, range, encoding))
         })
         .collect();
@@ -350,12 +351,12 @@ pub fn locations(
 }
 
 /// One place in corpus `k` as an LSP location.
-pub fn location(ws: &Analysis, k: usize, slot: u32, range: TextRange) -> Option<Location> {
+pub fn location(ws: &Analysis, k: usize, slot: DocumentSlot, range: TextRange) -> Option<Location> {
     let c = &ws.corpora[k];
     if !c.corpus.is_live(slot) {
         return None;
     }
-    let doc = &c.corpus.documents[slot as usize];
+    let doc = &c.corpus.documents[slot.index()];
     Some(Location {
         uri: c.uri(slot)?,
         range: convert::range(&doc.text, &doc.lines, range, ws.encoding()),

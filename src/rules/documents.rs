@@ -20,7 +20,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         let others: Vec<&str> = slots
             .iter()
             .filter(|&&s| s != cx.slot)
-            .map(|&s| cx.documents[s as usize].path.as_str())
+            .map(|&s| cx.documents[s.index()].path.as_str())
             .collect();
         if !others.is_empty() {
             out.push(Finding::new(

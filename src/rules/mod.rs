@@ -15,6 +15,7 @@ use crate::document::{Document, Links};
 use crate::finding::{Finding, RuleCode};
 use crate::ids::ClaimRef;
 use crate::index::{ClaimKey, CorpusIndex};
+use crate::slots::DocumentSlot;
 
 /// What a rule sees: the corpus, the configuration and the one document it judges. The
 /// rules over links take any documents with `Links`, so that `annals check` runs them on
@@ -23,7 +24,7 @@ pub struct Context<'c, D = Document> {
     pub documents: &'c [D],
     pub index: &'c CorpusIndex,
     pub config: &'c Config,
-    pub slot: u32,
+    pub slot: DocumentSlot,
     pub doc: &'c D,
 }
 
@@ -37,7 +38,7 @@ impl<D> Context<'_, D> {
 
 impl<D: Links> Context<'_, D> {
     /// The slot of the entity document with this id.
-    fn entity(&self, id: &str) -> Option<u32> {
+    fn entity(&self, id: &str) -> Option<DocumentSlot> {
         self.index.entity(self.documents, id)
     }
 
@@ -93,8 +94,13 @@ fn run<D>(cx: &Context<D>, families: &[Family<D>], out: &mut Vec<Finding>) {
 
 /// Every finding of document `slot`, with the configured severities, rules that are off
 /// left out, sorted by position and code.
-pub fn document_findings(documents: &[Document], index: &CorpusIndex, config: &Config, slot: u32) -> Vec<Finding> {
-    let Some(doc) = documents.get(slot as usize) else {
+pub fn document_findings(
+    documents: &[Document],
+    index: &CorpusIndex,
+    config: &Config,
+    slot: DocumentSlot,
+) -> Vec<Finding> {
+    let Some(doc) = documents.get(slot.index()) else {
         return Vec::new();
     };
     let cx = Context {
@@ -170,7 +176,7 @@ mod tests {
             documents: &documents,
             index: &index,
             config: &config,
-            slot: 0,
+            slot: DocumentSlot::new(0),
             doc: &documents[0],
         };
         let mut out = Vec::new();

@@ -32,7 +32,7 @@ pub fn claim_links<D: Links>(cx: &Context<D>, out: &mut Vec<Finding>) {
                 continue;
             }
             if relation.kind == RelationKind::RepliesTo {
-                let original = &cx.documents[target.document as usize].claims()[target.claim as usize];
+                let original = &cx.documents[target.document.index()].claims()[target.claim as usize];
                 if let (Some(reply), Some(first)) = (claim.date, original.date)
                     && reply.is_before(first)
                 {
@@ -70,7 +70,7 @@ pub fn entity_references(cx: &Context, out: &mut Vec<Finding>) {
         let article = cx
             .index
             .document(&r.id)
-            .filter(|&s| cx.documents[s as usize].kind == DocumentKind::Article);
+            .filter(|&s| cx.documents[s.index()].kind == DocumentKind::Article);
         let message = match article {
             Some(_) => format!(
                 "`{}` is an article, not an entity: an entity reference names a file under the entities folder{}",
@@ -114,7 +114,7 @@ fn resolve<D: Links>(cx: &Context<D>, reference: &ClaimRef, out: &mut Vec<Findin
         },
         None => cx.slot,
     };
-    let target = &cx.documents[slot as usize];
+    let target = &cx.documents[slot.index()];
     let candidates = target
         .claims()
         .iter()
@@ -130,7 +130,7 @@ fn resolve<D: Links>(cx: &Context<D>, reference: &ClaimRef, out: &mut Vec<Findin
             .flatten();
         let qualified: Vec<String> = elsewhere
             .filter(|&&slot| slot != cx.slot)
-            .map(|&slot| format!("{}:{}", cx.documents[slot as usize].id(), reference.claim))
+            .map(|&slot| format!("{}:{}", cx.documents[slot.index()].id(), reference.claim))
             .take(3)
             .collect();
         near.splice(0..0, qualified);

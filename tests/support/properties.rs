@@ -10,6 +10,7 @@ use annals::corpus::{Affected, Corpus};
 use annals::document::{Document, DocumentKind};
 use annals::ide;
 use annals::lsp::convert::{self, Encoding};
+use annals::slots::DocumentSlot;
 use annals::text::TextRange;
 use ropey::Rope;
 use std::path::PathBuf;
@@ -85,13 +86,13 @@ pub fn analyse_any_text_at(text: &str, samples: usize) {
             assert_range_in(&df.document.text, f.range, &format!("{} finding", f.code));
         }
     }
-    for slot in 0..2u32 {
-        let doc = &corpus.documents[slot as usize];
+    for slot in (0..2).map(DocumentSlot::new) {
+        let doc = &corpus.documents[slot.index()];
         for offset in sample_offsets(text, samples) {
             let _ = ide::hover::hover(&corpus, slot, offset);
             let _ = ide::definition::definition(&corpus, slot, offset);
             for location in ide::references::references(&corpus, slot, offset, true) {
-                let target = &corpus.documents[location.document as usize].text;
+                let target = &corpus.documents[location.document.index()].text;
                 assert_range_in(target, location.range, "reference");
             }
             for item in ide::completion::completions(&corpus, slot, offset) {
@@ -369,7 +370,7 @@ pub fn sweep_equals_corpus(corpus: &Corpus) {
         .collect();
     let read = |file: &SourceFile| {
         let slot = corpus.slot(&file.relative).expect("a document of the corpus");
-        let d = &corpus.documents[slot as usize];
+        let d = &corpus.documents[slot.index()];
         Document::new(d.id.clone(), d.path.clone(), d.kind, d.text.clone())
     };
     let expected: Vec<Vec<Finding>> = corpus.findings().into_iter().map(|df| df.findings).collect();
@@ -392,7 +393,7 @@ pub fn sweep_equals_corpus(corpus: &Corpus) {
     }
     // A part: every other document. The rest is read (references cross it) but not judged.
     let part = annals::sweep::sweep(&corpus.config, &files, read, |f| {
-        corpus.slot(&f.relative).is_some_and(|s| s % 2 == 0)
+        corpus.slot(&f.relative).is_some_and(|s| s.index() % 2 == 0)
     });
     for (k, found) in part.findings.iter().enumerate() {
         let wanted = (k % 2 == 0).then_some(&expected[k]);
@@ -447,7 +448,7 @@ pub fn file_operations_match_scratch(initial: &str, operations: &[FileOperation]
     let mut corpus = corpus_with(initial);
     for (step, op) in operations.iter().enumerate() {
         let before: std::collections::HashMap<String, Vec<Finding>> = all_findings(&corpus).into_iter().collect();
-        let slots: Vec<(String, u32)> = corpus.live().map(|(k, d)| (d.path.clone(), k)).collect();
+        let slots: Vec<(String, DocumentSlot)> = corpus.live().map(|(k, d)| (d.path.clone(), k)).collect();
         let mut affected = Affected::Some(Default::default());
         let mut touched: Vec<&str> = Vec::new();
         match op {
@@ -466,7 +467,7 @@ pub fn file_operations_match_scratch(initial: &str, operations: &[FileOperation]
                 if let Some(slot) = corpus.slot(from)
                     && from != to
                 {
-                    let text = corpus.documents[slot as usize].text.clone();
+                    let text = corpus.documents[slot.index()].text.clone();
                     touched.extend([from, to]);
                     affected.merge(corpus.remove_document(from));
                     affected.merge(corpus.set_document_text(to, kind_of(to), text));

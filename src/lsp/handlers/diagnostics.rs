@@ -7,6 +7,7 @@ use crate::lsp::dispatch::{Cancel, Cancelled};
 use crate::lsp::findings_cache::ResultId;
 use crate::lsp::global_state::Analysis;
 use crate::lsp::to_proto;
+use crate::slots::DocumentSlot;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -40,10 +41,20 @@ pub fn document_report(ws: &Analysis, uri: &Uri, previous: Option<&str>) -> Docu
 }
 
 /// Where a workspace pull goes on: the corpus and the first slot not reported yet.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug)]
 pub struct Cursor {
     pub corpus: usize,
-    pub slot: u32,
+    pub slot: DocumentSlot,
+}
+
+impl Default for Cursor {
+    /// The first slot of the first corpus.
+    fn default() -> Self {
+        Cursor {
+            corpus: 0,
+            slot: DocumentSlot::new(0),
+        }
+    }
 }
 
 /// Reports for up to `chunk` documents from `cursor` on: in full for each document whose
@@ -59,23 +70,24 @@ pub fn workspace_reports(
     let Some(c) = ws.corpora.get(cursor.corpus) else {
         return Ok((Vec::new(), None));
     };
-    let end = (cursor.slot as usize + chunk).min(c.corpus.documents.len()) as u32;
-    let next = if (end as usize) < c.corpus.documents.len() {
+    let end = (cursor.slot.index() + chunk).min(c.corpus.documents.len());
+    let next = if end < c.corpus.documents.len() {
         Some(Cursor {
             corpus: cursor.corpus,
-            slot: end,
+            slot: DocumentSlot::new(end),
         })
     } else if cursor.corpus + 1 < ws.corpora.len() {
         Some(Cursor {
             corpus: cursor.corpus + 1,
-            slot: 0,
+            slot: DocumentSlot::new(0),
         })
     } else {
         None
     };
     let encoding = ws.encoding();
-    let reports: Vec<Option<WorkspaceDocumentDiagnosticReport>> = (cursor.slot..end)
+    let reports: Vec<Option<WorkspaceDocumentDiagnosticReport>> = (cursor.slot.index()..end)
         .into_par_iter()
+        .map(DocumentSlot::new)
         .map(|slot| {
             let uri = c.uri_ref(slot)?;
             let known = previous.get(uri);
@@ -92,7 +104,7 @@ pub fn workspace_reports(
             if known == Some(&found.result_id) {
                 return None;
             }
-            let doc = &c.corpus.documents[slot as usize];
+            let doc = &c.corpus.documents[slot.index()];
             let version = c.version(slot).map(i64::from);
             Some(WorkspaceDocumentDiagnosticReport::Full(
                 WorkspaceFullDocumentDiagnosticReport {
@@ -115,7 +127,7 @@ pub fn workspace_reports(
 }
 
 /// What push mode last sent for a slot: to which URI, with which findings.
-pub type Published = HashMap<(PathBuf, u32), (Uri, Option<ResultId>)>;
+pub type Published = HashMap<(PathBuf, DocumentSlot), (Uri, Option<ResultId>)>;
 
 pub type Publication = (Uri, Option<i32>, Vec<Diagnostic>);
 
@@ -127,12 +139,12 @@ pub fn publications(ws: &Analysis, published: &mut Published) -> Vec<Publication
     let mut out = Vec::new();
     for c in &ws.corpora {
         let stale = c.take_stale();
-        let slots: Vec<u32> = match &stale {
-            crate::corpus::Affected::All => (0..c.corpus.documents.len() as u32).collect(),
+        let slots: Vec<DocumentSlot> = match &stale {
+            crate::corpus::Affected::All => (0..c.corpus.documents.len()).map(DocumentSlot::new).collect(),
             crate::corpus::Affected::Some(set) => set
                 .iter()
                 .copied()
-                .filter(|s| (*s as usize) < c.corpus.documents.len())
+                .filter(|s| s.index() < c.corpus.documents.len())
                 .collect(),
         };
         let computed: Vec<_> = slots
@@ -163,7 +175,7 @@ pub fn publications(ws: &Analysis, published: &mut Published) -> Vec<Publication
             if shown == id && version.is_none() {
                 continue;
             }
-            let doc = &c.corpus.documents[slot as usize];
+            let doc = &c.corpus.documents[slot.index()];
             let list = found
                 .findings
                 .iter()

@@ -11,16 +11,17 @@ pub mod view;
 use super::convert;
 use super::global_state::Analysis;
 use crate::document::Document;
+use crate::slots::DocumentSlot;
 use tower_lsp_server::ls_types::{Position, Uri};
 
 /// The document at `uri`: its corpus, its slot and the document itself.
-pub fn document<'a>(ws: &'a Analysis, uri: &Uri) -> Option<(usize, u32, &'a Document)> {
+pub fn document<'a>(ws: &'a Analysis, uri: &Uri) -> Option<(usize, DocumentSlot, &'a Document)> {
     let (k, slot) = ws.locate(uri)?;
-    Some((k, slot, &ws.corpora[k].corpus.documents[slot as usize]))
+    Some((k, slot, &ws.corpora[k].corpus.documents[slot.index()]))
 }
 
 /// The document at `uri` and the byte offset of `pos` in it.
-pub fn at<'a>(ws: &'a Analysis, uri: &Uri, pos: Position) -> Option<(usize, u32, &'a Document, usize)> {
+pub fn at<'a>(ws: &'a Analysis, uri: &Uri, pos: Position) -> Option<(usize, DocumentSlot, &'a Document, usize)> {
     let (k, slot, doc) = document(ws, uri)?;
     let offset = convert::offset(&doc.text, &doc.lines, pos, ws.encoding());
     Some((k, slot, doc, offset))

@@ -1,0 +1,38 @@
+//! Typed places in the model's lists: a document's slot in the corpus, and positions in a
+//! document's own lists.
+//!
+//! Each is a `u32` (4 bytes, as the lists hold at most `u32::MAX` items: texts are addressed
+//! by `u32` offsets) of its own type, so that a claim's index cannot be passed where a
+//! document's slot is wanted, nor used to index the wrong list: the compiler tells them
+//! apart where a bare `u32` would not. There is no conversion from a bare integer: a value is
+//! made with `new` where its list is counted, and read with `index` where the list is indexed.
+
+/// A newtype over `u32`: `new` from a list position, `index` back to one.
+macro_rules! typed_index {
+    ($(#[$meta:meta])* $name:ident) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(u32);
+
+        impl $name {
+            /// The place at `index` in its list (at most `u32::MAX`).
+            pub const fn new(index: usize) -> Self {
+                debug_assert!(index <= u32::MAX as usize);
+                Self(index as u32)
+            }
+
+            /// The place as an index into its list.
+            pub const fn index(self) -> usize {
+                self.0 as usize
+            }
+        }
+    };
+}
+
+typed_index! {
+    /// A document's place in `Corpus::documents`: its stable id for the corpus's life (a
+    /// removed document leaves an empty slot, reused by the next new one). Slots key the
+    /// index, `Affected`, the findings cache and every query; a type of its own keeps them
+    /// apart from the claim, span and reference indices that travel with them.
+    DocumentSlot
+}
