@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::document::{Document, DocumentKind, EntityRefSite, Links, RelationKind, Source};
 use crate::finding::RuleCode;
 use crate::ids::ClaimRef;
-use crate::slots::DocumentSlot;
+use crate::slots::{ClaimIndex, DocumentSlot};
 use crate::suggest::Vocabulary;
 use crate::text::TextRange;
 use rustc_hash::FxHashMap as HashMap;
@@ -31,14 +31,14 @@ pub struct Location {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ClaimKey {
     pub document: DocumentSlot,
-    pub claim: u32,
+    pub claim: ClaimIndex,
 }
 
 /// A relation written in a claim of some document (the map key holds which document).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Link {
     /// The claim that holds the relation, in the referring document.
-    pub claim: u32,
+    pub claim: ClaimIndex,
     pub kind: RelationKind,
     /// The reference's range in the referring document.
     pub range: TextRange,
@@ -47,7 +47,7 @@ pub struct Link {
 /// A `source=DOC` or `source=DOC:ID` in a claim of some document.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SourceLink {
-    pub claim: u32,
+    pub claim: ClaimIndex,
     pub range: TextRange,
     pub target_claim: Option<String>,
 }
@@ -349,7 +349,7 @@ impl Backlinks {
                 let target_doc = relation.target.document.as_deref().unwrap_or(doc.id());
                 bucket(&mut self.referrers, target_doc).push(slot, ());
                 let link = Link {
-                    claim: k as u32,
+                    claim: ClaimIndex::new(k),
                     kind: relation.kind,
                     range: relation.target.range,
                 };
@@ -363,7 +363,7 @@ impl Backlinks {
             {
                 bucket(&mut self.referrers, &document.value).push(slot, ());
                 let link = SourceLink {
-                    claim: k as u32,
+                    claim: ClaimIndex::new(k),
                     range: document.range,
                     target_claim: target.as_ref().map(|c| c.claim.to_string()),
                 };

@@ -10,8 +10,8 @@
 /// A newtype over `u32`: `new` from a list position, `index` back to one.
 macro_rules! typed_index {
     ($(#[$meta:meta])* $name:ident) => {
-        $(#[$meta])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        $(#[$meta])*
         pub struct $name(u32);
 
         impl $name {
@@ -35,4 +35,14 @@ typed_index! {
     /// index, `Affected`, the findings cache and every query; a type of its own keeps them
     /// apart from the claim, span and reference indices that travel with them.
     DocumentSlot
+}
+
+typed_index! {
+    /// A claim's index in its document's `claims`. With a `DocumentSlot` it names a claim
+    /// of the corpus (`index::ClaimKey`); alone it travels in links, mentions and code lenses,
+    /// next to span and reference indices it must not be confused with. A code lens's data
+    /// carries it to the client and back as the plain number it was (`{"claim": 3}`).
+    #[derive(serde::Serialize, serde::Deserialize)]
+    #[serde(transparent)]
+    ClaimIndex
 }

@@ -543,7 +543,7 @@ fn ground_truth(corpus: &Corpus) -> GroundTruth {
     let mut documents = Vec::new();
     for doc in articles(corpus) {
         let plain = Plain::of(doc);
-        let id_of = |k: u32| doc.claims[k as usize].id.as_ref().map(|i| i.value.to_string());
+        let id_of = |k: annals::slots::ClaimIndex| doc.claims[k.index()].id.as_ref().map(|i| i.value.to_string());
         let claims = doc
             .claims
             .iter()

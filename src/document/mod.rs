@@ -15,6 +15,7 @@ pub use shed::{Links, ShedDocument};
 use crate::date::Date;
 use crate::finding::{Finding, RuleCode};
 use crate::ids::{ClaimRef, Name};
+use crate::slots::ClaimIndex;
 use crate::syntax::{self, Head, Span, SyntaxTree};
 use crate::text::{LineIndex, TextRange};
 
@@ -147,7 +148,7 @@ pub struct Mention {
     /// `Document::mention_entity` reads it.
     pub entity_ref: u32,
     /// The innermost claim whose text holds this mention.
-    pub claim: Option<u32>,
+    pub claim: Option<ClaimIndex>,
 }
 
 #[derive(Clone, Debug)]
@@ -162,16 +163,20 @@ pub struct Claim {
     /// Boxed: most claims have none, and inline it would be a third of every claim's size.
     pub source: Option<Box<Source>>,
     pub relations: Vec<Relation>,
-    pub parent: Option<u32>,
+    /// The innermost claim whose text holds this one.
+    pub parent: Option<ClaimIndex>,
 }
 
 /// Where an entity reference stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum EntityRefSite {
+    /// An `e=`: the mention's index in `Document::mentions`.
     Mention(u32),
-    Speaker(u32),
+    /// A `by=` of this claim.
+    Speaker(ClaimIndex),
     Outlet,
     Author,
+    /// The `org` of the role at this index in the entity's `roles`.
     RoleOrg(u32),
     Parent,
 }
@@ -200,7 +205,7 @@ pub struct Document {
     pub claims: Vec<Claim>,
     /// Indices of the claims that have an id, sorted by id and then by position: a binary
     /// search finds the first claim with an id, with 4 bytes per claim and no copy of it.
-    claims_by_id: Vec<u32>,
+    claims_by_id: Vec<ClaimIndex>,
     /// Every entity reference in the document, front matter included.
     pub entity_refs: Vec<EntityRef>,
     /// Problems of form found while reading the document.
@@ -219,7 +224,7 @@ impl Document {
         &self.syntax.spans[index as usize]
     }
 
-    pub fn claim_by_id(&self, id: &str) -> Option<(u32, &Claim)> {
+    pub fn claim_by_id(&self, id: &str) -> Option<(ClaimIndex, &Claim)> {
         claim_by_id(&self.claims, &self.claims_by_id, id)
     }
 
@@ -268,8 +273,9 @@ impl Document {
         // Grown by doubling while lowering: up to half of it would stay unused for the document's life.
         doc.entity_refs.shrink_to_fit();
 
-        let mut by_id: Vec<u32> = (0..doc.claims.len() as u32)
-            .filter(|&k| doc.claims[k as usize].id.is_some())
+        let mut by_id: Vec<ClaimIndex> = (0..doc.claims.len())
+            .filter(|&k| doc.claims[k].id.is_some())
+            .map(ClaimIndex::new)
             .collect();
         // Stable: among claims with one id, the first stays first.
         by_id.sort_by(|&a, &b| claim_id(&doc.claims, a).cmp(&claim_id(&doc.claims, b)));
@@ -303,16 +309,16 @@ impl Lowering {
 
 /// The first claim with the id `id`, through `by_id`: the indices of the claims that have
 /// an id, sorted by id and then by position.
-fn claim_by_id<'c>(claims: &'c [Claim], by_id: &[u32], id: &str) -> Option<(u32, &'c Claim)> {
+fn claim_by_id<'c>(claims: &'c [Claim], by_id: &[ClaimIndex], id: &str) -> Option<(ClaimIndex, &'c Claim)> {
     let at = by_id.partition_point(|&k| claim_id(claims, k) < Some(id));
     let k = *by_id.get(at)?;
-    (claim_id(claims, k) == Some(id)).then(|| (k, &claims[k as usize]))
+    (claim_id(claims, k) == Some(id)).then(|| (k, &claims[k.index()]))
 }
 
 /// The id of claim `k`, if it has one.
-fn claim_id(claims: &[Claim], k: u32) -> Option<&str> {
+fn claim_id(claims: &[Claim], k: ClaimIndex) -> Option<&str> {
     claims
-        .get(k as usize)
+        .get(k.index())
         .and_then(|c| c.id.as_ref())
         .map(|i| i.value.as_str())
 }
@@ -342,12 +348,12 @@ mod tests {
         let doc = Document::new("d".into(), "articles/d.md".into(), DocumentKind::Article, text.into());
         assert_eq!(doc.claims.len(), 4);
         assert_eq!(
-            doc.claim_by_id("b").map(|(k, _)| k),
+            doc.claim_by_id("b").map(|(k, _)| k.index()),
             Some(0),
             "the first of two claims with one id"
         );
-        assert_eq!(doc.claim_by_id("a").map(|(k, _)| k), Some(1));
-        assert_eq!(doc.claim_by_id("c").map(|(k, _)| k), None);
-        assert_eq!(doc.claim_by_id("").map(|(k, _)| k), None);
+        assert_eq!(doc.claim_by_id("a").map(|(k, _)| k.index()), Some(1));
+        assert_eq!(doc.claim_by_id("c").map(|(k, _)| k.index()), None);
+        assert_eq!(doc.claim_by_id("").map(|(k, _)| k.index()), None);
     }
 }

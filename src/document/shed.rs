@@ -7,6 +7,7 @@
 //! where with an emptied `Document` it would panic in `check` only.
 
 use super::{ArticleMeta, Claim, Document, DocumentKind, EntityMeta, EntityRef, claim_by_id, head_range};
+use crate::slots::ClaimIndex;
 use crate::syntax::Head;
 use crate::text::{LineIndex, TextRange};
 
@@ -37,12 +38,12 @@ pub struct ShedDocument {
     /// Their `span` fields name spans that are gone: nothing here can look them up.
     pub claims: Vec<Claim>,
     /// As `Document::claims_by_id`.
-    claims_by_id: Vec<u32>,
+    claims_by_id: Vec<ClaimIndex>,
     pub entity_refs: Vec<EntityRef>,
 }
 
 impl ShedDocument {
-    pub fn claim_by_id(&self, id: &str) -> Option<(u32, &Claim)> {
+    pub fn claim_by_id(&self, id: &str) -> Option<(ClaimIndex, &Claim)> {
         claim_by_id(&self.claims, &self.claims_by_id, id)
     }
 
@@ -81,7 +82,7 @@ pub trait Links {
     fn kind(&self) -> DocumentKind;
     fn entity(&self) -> Option<&EntityMeta>;
     fn claims(&self) -> &[Claim];
-    fn claim_by_id(&self, id: &str) -> Option<(u32, &Claim)>;
+    fn claim_by_id(&self, id: &str) -> Option<(ClaimIndex, &Claim)>;
     fn head_range(&self) -> TextRange;
     /// Every entity reference, front matter included (what the index files).
     fn entity_refs(&self) -> &[EntityRef];
@@ -100,7 +101,7 @@ impl Links for Document {
     fn claims(&self) -> &[Claim] {
         &self.claims
     }
-    fn claim_by_id(&self, id: &str) -> Option<(u32, &Claim)> {
+    fn claim_by_id(&self, id: &str) -> Option<(ClaimIndex, &Claim)> {
         Document::claim_by_id(self, id)
     }
     fn head_range(&self) -> TextRange {
@@ -124,7 +125,7 @@ impl Links for ShedDocument {
     fn claims(&self) -> &[Claim] {
         &self.claims
     }
-    fn claim_by_id(&self, id: &str) -> Option<(u32, &Claim)> {
+    fn claim_by_id(&self, id: &str) -> Option<(ClaimIndex, &Claim)> {
         ShedDocument::claim_by_id(self, id)
     }
     fn head_range(&self) -> TextRange {
@@ -145,7 +146,7 @@ mod tests {
         let text = "---\nkind: person\nname: Wally\n---\n[x]{.claim #b by=a date=2022-04-01} [y]{.claim #a by=a replies-to=b}\n";
         let doc = Document::new("w".into(), "entities/w.md".into(), DocumentKind::Entity, text.into());
         let (claims, head) = (doc.claims.len(), Links::head_range(&doc));
-        let found = |d: &dyn Links| ["a", "b", "c"].map(|id| d.claim_by_id(id).map(|(k, _)| k));
+        let found = |d: &dyn Links| ["a", "b", "c"].map(|id| d.claim_by_id(id).map(|(k, _)| k.index()));
         let before = found(&doc);
         let shed = doc.shed();
         assert_eq!(shed.claims().len(), claims);

@@ -11,6 +11,7 @@ use super::{
 use crate::date::Date;
 use crate::finding::RuleCode;
 use crate::ids::{self, Name};
+use crate::slots::ClaimIndex;
 use crate::syntax::Span;
 use crate::text::TextRange;
 
@@ -34,7 +35,7 @@ impl Lowering {
         doc.mentions.reserve_exact(mentions);
         doc.claims.reserve_exact(claims);
         // A span's claim index, so that nested spans find their enclosing claim.
-        let mut claim_of_span: Vec<Option<u32>> = vec![None; doc.syntax.spans.len()];
+        let mut claim_of_span: Vec<Option<ClaimIndex>> = vec![None; doc.syntax.spans.len()];
         for (k, span) in doc.syntax.spans.iter().enumerate() {
             let enclosing = span.parent.and_then(|p| claim_of_span[p as usize]);
             let is_mention = span.get("e").is_some();
@@ -68,7 +69,7 @@ impl Lowering {
                 }
                 claim_of_span[k] = enclosing;
             } else if is_claim {
-                let index = doc.claims.len() as u32;
+                let index = ClaimIndex::new(doc.claims.len());
                 let claim = self.claim(span, k as u32, index, enclosing);
                 doc.claims.push(claim);
                 claim_of_span[k] = Some(index);
@@ -78,7 +79,7 @@ impl Lowering {
         }
     }
 
-    fn claim(&mut self, span: &Span, k: u32, index: u32, parent: Option<u32>) -> Claim {
+    fn claim(&mut self, span: &Span, k: u32, index: ClaimIndex, parent: Option<ClaimIndex>) -> Claim {
         let id = span.id().and_then(|a| {
             if ids::is_valid_id(&a.value) {
                 Some(Located::new(a.value.clone(), a.value_range))

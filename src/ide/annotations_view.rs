@@ -8,7 +8,7 @@ use super::plain::{first_words, plain_text};
 use crate::corpus::Corpus;
 use crate::document::{EntityRefSite, RelationKind, Source};
 use crate::index::Location;
-use crate::slots::DocumentSlot;
+use crate::slots::{ClaimIndex, DocumentSlot};
 use crate::text::TextRange;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -52,7 +52,7 @@ pub fn inlay_hints(
                 }
                 if let Some(target) = corpus.index.resolve_claim(&corpus.documents, slot, &relation.target) {
                     let tdoc = &corpus.documents[target.document.index()];
-                    let text = plain_text(tdoc, tdoc.span(tdoc.claims[target.claim as usize].span).text_range);
+                    let text = plain_text(tdoc, tdoc.span(tdoc.claims[target.claim.index()].span).text_range);
                     out.push(InlayHint {
                         offset: relation.target.range.end as usize,
                         label: format!(": {}", first_words(&text, 5)),
@@ -80,7 +80,7 @@ pub struct CodeLens {
 #[serde(rename_all = "lowercase")]
 pub enum LensTarget {
     /// Claim `k` of the document.
-    Claim(u32),
+    Claim(ClaimIndex),
     /// The document's entity.
     Entity,
 }
@@ -120,7 +120,7 @@ pub fn code_lenses(corpus: &Corpus, slot: DocumentSlot) -> Vec<CodeLens> {
             out.push(CodeLens {
                 range: doc.span(claim.span).range,
                 title,
-                target: LensTarget::Claim(k as u32),
+                target: LensTarget::Claim(ClaimIndex::new(k)),
             });
         }
     }
@@ -152,7 +152,7 @@ pub fn lens_locations(corpus: &Corpus, slot: DocumentSlot, target: LensTarget) -
     };
     match target {
         LensTarget::Claim(k) => {
-            let Some(id) = doc.claims.get(k as usize).and_then(|c| c.id.as_ref()) else {
+            let Some(id) = doc.claims.get(k.index()).and_then(|c| c.id.as_ref()) else {
                 return Vec::new();
             };
             corpus
@@ -162,7 +162,7 @@ pub fn lens_locations(corpus: &Corpus, slot: DocumentSlot, target: LensTarget) -
                     let from_doc = &corpus.documents[from.index()];
                     let range = from_doc
                         .claims
-                        .get(link.claim as usize)
+                        .get(link.claim.index())
                         .map_or(link.range, |c| from_doc.span(c.span).range);
                     Location { document: from, range }
                 })
@@ -218,4 +218,26 @@ pub fn document_links(corpus: &Corpus, slot: DocumentSlot) -> Vec<(TextRange, St
         out.push((q.range, format!("https://www.wikidata.org/wiki/{}", q.value)));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// A lens's target goes to the client in its data and comes back as it always was.
+    #[test]
+    fn a_lens_target_keeps_its_wire_form() {
+        let claim = LensTarget::Claim(ClaimIndex::new(3));
+        assert_eq!(serde_json::to_value(claim).unwrap(), json!({ "claim": 3 }));
+        assert_eq!(serde_json::to_value(LensTarget::Entity).unwrap(), json!("entity"));
+        assert_eq!(
+            serde_json::from_value::<LensTarget>(json!({ "claim": 3 })).unwrap(),
+            claim
+        );
+        assert_eq!(
+            serde_json::from_value::<LensTarget>(json!("entity")).unwrap(),
+            LensTarget::Entity
+        );
+    }
 }

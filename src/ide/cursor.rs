@@ -6,7 +6,7 @@ use crate::date::Date;
 use crate::document::{Claim, Document, EntityRefSite, Source};
 use crate::ids::ClaimRef;
 use crate::index::ClaimKey;
-use crate::slots::DocumentSlot;
+use crate::slots::{ClaimIndex, DocumentSlot};
 use crate::text::TextRange;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -39,9 +39,9 @@ pub struct Found {
 }
 
 /// The date of the claim at `index` in `doc`, or of the nearest enclosing claim that has one.
-pub fn claim_date(doc: &Document, mut index: Option<u32>) -> Option<Date> {
+pub fn claim_date(doc: &Document, mut index: Option<ClaimIndex>) -> Option<Date> {
     while let Some(k) = index {
-        let claim: &Claim = doc.claims.get(k as usize)?;
+        let claim: &Claim = doc.claims.get(k.index())?;
         if claim.date.is_some() {
             return claim.date;
         }
@@ -55,7 +55,7 @@ fn own_claim(slot: DocumentSlot, k: usize) -> Item {
     Item::Claim {
         target: Some(ClaimKey {
             document: slot,
-            claim: k as u32,
+            claim: ClaimIndex::new(k),
         }),
         reference: None,
     }
@@ -83,7 +83,7 @@ pub fn at(corpus: &Corpus, slot: DocumentSlot, offset: usize) -> Option<Found> {
         }
     }
     for (k, claim) in doc.claims.iter().enumerate() {
-        let context = claim_date(doc, Some(k as u32));
+        let context = claim_date(doc, Some(ClaimIndex::new(k)));
         for relation in &claim.relations {
             if relation.target.range.touches(offset) {
                 let target = corpus.index.resolve_claim(&corpus.documents, slot, &relation.target);
@@ -164,7 +164,7 @@ pub fn at(corpus: &Corpus, slot: DocumentSlot, offset: usize) -> Option<Found> {
             return found(
                 own_claim(slot, k),
                 doc.span(span).text_range,
-                claim_date(doc, Some(k as u32)),
+                claim_date(doc, Some(ClaimIndex::new(k))),
             );
         }
     }

@@ -13,7 +13,7 @@ pub fn definition(corpus: &Corpus, slot: DocumentSlot, offset: usize) -> Option<
         Item::Entity { id } => entity_target(corpus, &id),
         Item::Claim { target: Some(key), .. } => {
             let doc = &corpus.documents[key.document.index()];
-            let claim = &doc.claims[key.claim as usize];
+            let claim = &doc.claims[key.claim.index()];
             let span = doc.span(claim.span);
             let focus = claim.id.as_ref().map_or(span.text_range, |i| i.range);
             Some(NavigationTarget {

@@ -179,7 +179,7 @@ fn plural(n: usize, word: &str) -> String {
 /// A claim's quoted text, its speaker and date, for lists of linked claims.
 fn claim_line(corpus: &Corpus, key: ClaimKey) -> String {
     let doc = &corpus.documents[key.document.index()];
-    let claim = &doc.claims[key.claim as usize];
+    let claim = &doc.claims[key.claim.index()];
     let text = truncate(&plain_text(doc, doc.span(claim.span).text_range), 160);
     let by: Vec<String> = claim.by.iter().map(|b| entity_name(corpus, &b.value)).collect();
     let by = if by.is_empty() {
@@ -214,7 +214,7 @@ fn relation_label(kind: RelationKind, incoming: bool) -> &'static str {
 
 fn claim_card(corpus: &Corpus, key: ClaimKey) -> String {
     let doc: &Document = &corpus.documents[key.document.index()];
-    let claim: &Claim = &doc.claims[key.claim as usize];
+    let claim: &Claim = &doc.claims[key.claim.index()];
     let mut md = String::new();
     let title = doc
         .article

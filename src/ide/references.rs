@@ -29,7 +29,7 @@ pub fn references(corpus: &Corpus, slot: DocumentSlot, offset: usize, include_de
         }
         Item::Claim { target: Some(key), .. } => {
             let doc = &corpus.documents[key.document.index()];
-            let claim = &doc.claims[key.claim as usize];
+            let claim = &doc.claims[key.claim.index()];
             if let Some(id) = &claim.id {
                 if include_declaration {
                     out.push(Location {

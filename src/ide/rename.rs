@@ -49,7 +49,7 @@ fn target(corpus: &Corpus, slot: DocumentSlot, offset: usize) -> Result<(TextRan
             };
             let is_text = doc
                 .claims
-                .get(key.claim as usize)
+                .get(key.claim.index())
                 .is_some_and(|c| doc.span(c.span).text_range == found.range);
             if is_text && key.document == slot {
                 return Err(WHERE.into());
@@ -82,7 +82,7 @@ pub fn rename(corpus: &Corpus, slot: DocumentSlot, offset: usize, new_id: &str) 
 
 fn rename_claim(corpus: &Corpus, key: ClaimKey, new_id: &str) -> Result<SourceChange, String> {
     let doc = &corpus.documents[key.document.index()];
-    let claim = &doc.claims[key.claim as usize];
+    let claim = &doc.claims[key.claim.index()];
     let old = claim.id.as_ref().ok_or("this claim has no id to rename")?;
     if doc.claim_by_id(new_id).is_some() {
         return Err(format!("`{}` has a claim `#{new_id}` already", doc.id));

@@ -86,7 +86,7 @@ pub fn document_symbols(doc: &Document) -> Vec<Symbol> {
             children: Vec::new(),
         };
         match m.claim {
-            Some(c) => claim_symbols[c as usize].children.push(symbol),
+            Some(c) => claim_symbols[c.index()].children.push(symbol),
             None => top.push(symbol),
         }
     }
@@ -106,7 +106,7 @@ pub fn document_symbols(doc: &Document) -> Vec<Symbol> {
                     children: Vec::new(),
                 },
             );
-            claim_symbols[parent as usize].children.push(child);
+            claim_symbols[parent.index()].children.push(child);
         }
     }
     top.extend(

@@ -7,6 +7,7 @@ use crate::document::{DocumentKind, Links, RelationKind, Source};
 use crate::finding::{Finding, RuleCode};
 use crate::ids::ClaimRef;
 use crate::index::ClaimKey;
+use crate::slots::ClaimIndex;
 use crate::suggest;
 
 /// Relations and `source=` references of the document's claims.
@@ -14,7 +15,7 @@ pub fn claim_links<D: Links>(cx: &Context<D>, out: &mut Vec<Finding>) {
     for (k, claim) in cx.doc.claims().iter().enumerate() {
         let key = ClaimKey {
             document: cx.slot,
-            claim: k as u32,
+            claim: ClaimIndex::new(k),
         };
         for relation in &claim.relations {
             let Some(target) = resolve(cx, &relation.target, out) else {
@@ -32,7 +33,7 @@ pub fn claim_links<D: Links>(cx: &Context<D>, out: &mut Vec<Finding>) {
                 continue;
             }
             if relation.kind == RelationKind::RepliesTo {
-                let original = &cx.documents[target.document.index()].claims()[target.claim as usize];
+                let original = &cx.documents[target.document.index()].claims()[target.claim.index()];
                 if let (Some(reply), Some(first)) = (claim.date, original.date)
                     && reply.is_before(first)
                 {
