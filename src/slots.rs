@@ -46,3 +46,11 @@ typed_index! {
     #[serde(transparent)]
     ClaimIndex
 }
+
+typed_index! {
+    /// A span's index in its document's syntax tree (`SyntaxTree::spans`, read through
+    /// `Document::span`): what claims and mentions point at, and a span's parent link.
+    /// Spans outnumber claims and claims are made from spans, so the two indices sit side by
+    /// side in lowering, where mixing them would read the wrong span without a sound.
+    SpanIndex
+}

@@ -32,8 +32,8 @@ fn ten_thousand_nested_brackets_neither_overflow_nor_go_quadratic() {
     let mut depth = 0;
     let mut k = inner;
     while let Some(p) = tree.spans[k].parent {
-        assert!(tree.spans[p as usize].range.contains_range(tree.spans[k].range));
-        k = p as usize;
+        assert!(tree.spans[p.index()].range.contains_range(tree.spans[k].range));
+        k = p.index();
         depth += 1;
     }
     assert_eq!(depth, 9_999);

@@ -15,7 +15,7 @@ pub use shed::{Links, ShedDocument};
 use crate::date::Date;
 use crate::finding::{Finding, RuleCode};
 use crate::ids::{ClaimRef, Name};
-use crate::slots::ClaimIndex;
+use crate::slots::{ClaimIndex, SpanIndex};
 use crate::syntax::{self, Head, Span, SyntaxTree};
 use crate::text::{LineIndex, TextRange};
 
@@ -142,8 +142,8 @@ pub enum Source {
 
 #[derive(Clone, Debug)]
 pub struct Mention {
-    /// Index of the span in the syntax tree.
-    pub span: u32,
+    /// Its span in the syntax tree.
+    pub span: SpanIndex,
     /// Its `e=` reference in `Document::entity_refs` (the id and its range), kept once:
     /// `Document::mention_entity` reads it.
     pub entity_ref: u32,
@@ -153,7 +153,7 @@ pub struct Mention {
 
 #[derive(Clone, Debug)]
 pub struct Claim {
-    pub span: u32,
+    pub span: SpanIndex,
     pub id: Option<Located<Name>>,
     pub by: Vec<Located<Name>>,
     /// The `date=` attribute's value range, present even when the date is invalid.
@@ -220,8 +220,8 @@ impl Document {
             .map_or("", |r| r.id.as_str())
     }
 
-    pub fn span(&self, index: u32) -> &Span {
-        &self.syntax.spans[index as usize]
+    pub fn span(&self, index: SpanIndex) -> &Span {
+        &self.syntax.spans[index.index()]
     }
 
     pub fn claim_by_id(&self, id: &str) -> Option<(ClaimIndex, &Claim)> {

@@ -11,7 +11,7 @@ use super::{
 use crate::date::Date;
 use crate::finding::RuleCode;
 use crate::ids::{self, Name};
-use crate::slots::ClaimIndex;
+use crate::slots::{ClaimIndex, SpanIndex};
 use crate::syntax::Span;
 use crate::text::TextRange;
 
@@ -37,7 +37,7 @@ impl Lowering {
         // A span's claim index, so that nested spans find their enclosing claim.
         let mut claim_of_span: Vec<Option<ClaimIndex>> = vec![None; doc.syntax.spans.len()];
         for (k, span) in doc.syntax.spans.iter().enumerate() {
-            let enclosing = span.parent.and_then(|p| claim_of_span[p as usize]);
+            let enclosing = span.parent.and_then(|p| claim_of_span[p.index()]);
             let is_mention = span.get("e").is_some();
             let is_claim = span.has_class("claim");
             if is_mention && is_claim {
@@ -60,7 +60,7 @@ impl Lowering {
                         site: EntityRefSite::Mention(mention),
                     });
                     doc.mentions.push(Mention {
-                        span: k as u32,
+                        span: SpanIndex::new(k),
                         entity_ref,
                         claim: enclosing,
                     });
@@ -70,7 +70,7 @@ impl Lowering {
                 claim_of_span[k] = enclosing;
             } else if is_claim {
                 let index = ClaimIndex::new(doc.claims.len());
-                let claim = self.claim(span, k as u32, index, enclosing);
+                let claim = self.claim(span, SpanIndex::new(k), index, enclosing);
                 doc.claims.push(claim);
                 claim_of_span[k] = Some(index);
             } else {
@@ -79,7 +79,7 @@ impl Lowering {
         }
     }
 
-    fn claim(&mut self, span: &Span, k: u32, index: ClaimIndex, parent: Option<ClaimIndex>) -> Claim {
+    fn claim(&mut self, span: &Span, k: SpanIndex, index: ClaimIndex, parent: Option<ClaimIndex>) -> Claim {
         let id = span.id().and_then(|a| {
             if ids::is_valid_id(&a.value) {
                 Some(Located::new(a.value.clone(), a.value_range))

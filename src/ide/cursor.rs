@@ -6,7 +6,7 @@ use crate::date::Date;
 use crate::document::{Claim, Document, EntityRefSite, Source};
 use crate::ids::ClaimRef;
 use crate::index::ClaimKey;
-use crate::slots::{ClaimIndex, DocumentSlot};
+use crate::slots::{ClaimIndex, DocumentSlot, SpanIndex};
 use crate::text::TextRange;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -148,7 +148,7 @@ pub fn at(corpus: &Corpus, slot: DocumentSlot, offset: usize) -> Option<Found> {
         .enumerate()
         .filter(|(_, s)| s.range.contains(offset))
         .min_by_key(|(_, s)| s.range.len())
-        .map(|(k, _)| k as u32);
+        .map(|(k, _)| SpanIndex::new(k));
     if let Some(span) = innermost {
         if let Some(m) = doc.mentions.iter().find(|m| m.span == span) {
             let range = doc.span(span).text_range;

@@ -2,6 +2,7 @@
 //! classes, as non-overlapping ranges (nested spans cut holes in their parents' text).
 
 use crate::document::Document;
+use crate::slots::SpanIndex;
 use crate::syntax::AttributeKind;
 use crate::text::TextRange;
 
@@ -32,11 +33,11 @@ impl TokenKind {
 
 pub fn tokens(doc: &Document) -> Vec<(TextRange, TokenKind)> {
     let mut out = Vec::new();
-    let mention_spans: std::collections::HashSet<u32> = doc.mentions.iter().map(|m| m.span).collect();
-    let claim_spans: std::collections::HashSet<u32> = doc.claims.iter().map(|c| c.span).collect();
+    let mention_spans: std::collections::HashSet<SpanIndex> = doc.mentions.iter().map(|m| m.span).collect();
+    let claim_spans: std::collections::HashSet<SpanIndex> = doc.claims.iter().map(|c| c.span).collect();
     // Each span's direct children, grouped by parent in one sort: a forward cursor then
     // hands each span its own, instead of a pass over every span per span.
-    let mut children_by_parent: Vec<(u32, TextRange)> = doc
+    let mut children_by_parent: Vec<(SpanIndex, TextRange)> = doc
         .syntax
         .spans
         .iter()
@@ -45,7 +46,7 @@ pub fn tokens(doc: &Document) -> Vec<(TextRange, TokenKind)> {
     children_by_parent.sort_unstable();
     let mut cursor = 0;
     for (k, span) in doc.syntax.spans.iter().enumerate() {
-        let k = k as u32;
+        let k = SpanIndex::new(k);
         while children_by_parent.get(cursor).is_some_and(|&(p, _)| p < k) {
             cursor += 1;
         }

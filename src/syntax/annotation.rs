@@ -7,6 +7,7 @@
 
 use super::blocks::{Blocks, Paragraph};
 use crate::ids::Name;
+use crate::slots::SpanIndex;
 use crate::text::TextRange;
 
 /// Known attribute keys on mentions and claims (docs/format.md section 3).
@@ -71,7 +72,7 @@ pub struct Span {
     /// Exactly sized, so a slice (a span is 8 bytes smaller without a capacity).
     pub attributes: Box<[Attribute]>,
     /// Index of the innermost span that contains this one.
-    pub parent: Option<u32>,
+    pub parent: Option<SpanIndex>,
 }
 
 impl Attribute {
@@ -701,7 +702,7 @@ fn assign_parents(spans: &mut [Span]) {
             }
             stack.pop();
         }
-        spans[k].parent = stack.last().map(|&p| p as u32);
+        spans[k].parent = stack.last().map(|&p| SpanIndex::new(p));
         stack.push(k);
     }
 }
