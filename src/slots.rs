@@ -54,3 +54,10 @@ typed_index! {
     /// side in lowering, where mixing them would read the wrong span without a sound.
     SpanIndex
 }
+
+typed_index! {
+    /// An entity reference's index in its document's `entity_refs` (front matter and body
+    /// together): where a mention keeps its `e=` once (`Document::mention_entity`). Lowering
+    /// counts it next to the mention's own index and its span's, all three from zero.
+    EntityRefIndex
+}

@@ -15,7 +15,7 @@ pub use shed::{Links, ShedDocument};
 use crate::date::Date;
 use crate::finding::{Finding, RuleCode};
 use crate::ids::{ClaimRef, Name};
-use crate::slots::{ClaimIndex, SpanIndex};
+use crate::slots::{ClaimIndex, EntityRefIndex, SpanIndex};
 use crate::syntax::{self, Head, Span, SyntaxTree};
 use crate::text::{LineIndex, TextRange};
 
@@ -146,7 +146,7 @@ pub struct Mention {
     pub span: SpanIndex,
     /// Its `e=` reference in `Document::entity_refs` (the id and its range), kept once:
     /// `Document::mention_entity` reads it.
-    pub entity_ref: u32,
+    pub entity_ref: EntityRefIndex,
     /// The innermost claim whose text holds this mention.
     pub claim: Option<ClaimIndex>,
 }
@@ -215,9 +215,7 @@ pub struct Document {
 impl Document {
     /// The id of the entity a mention names.
     pub fn mention_entity(&self, m: &Mention) -> &str {
-        self.entity_refs
-            .get(m.entity_ref as usize)
-            .map_or("", |r| r.id.as_str())
+        self.entity_refs.get(m.entity_ref.index()).map_or("", |r| r.id.as_str())
     }
 
     pub fn span(&self, index: SpanIndex) -> &Span {

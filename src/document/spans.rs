@@ -11,7 +11,7 @@ use super::{
 use crate::date::Date;
 use crate::finding::RuleCode;
 use crate::ids::{self, Name};
-use crate::slots::{ClaimIndex, SpanIndex};
+use crate::slots::{ClaimIndex, EntityRefIndex, SpanIndex};
 use crate::syntax::Span;
 use crate::text::TextRange;
 
@@ -53,7 +53,7 @@ impl Lowering {
                 let Some(e) = span.get("e") else { continue };
                 if ids::is_valid_id(&e.value) {
                     let mention = doc.mentions.len() as u32;
-                    let entity_ref = self.entity_refs.len() as u32;
+                    let entity_ref = EntityRefIndex::new(self.entity_refs.len());
                     self.entity_refs.push(EntityRef {
                         id: e.value.clone(),
                         range: e.value_range,
