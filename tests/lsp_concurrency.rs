@@ -208,3 +208,25 @@ async fn a_panic_in_the_middle_of_a_commit_leaves_a_whole_state() {
     let edited = count(&s.request("textDocument/references", entity).await);
     assert_eq!(edited, before - 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_open_document_is_published_before_the_rest_of_the_corpus() {
+    let mut s = TestServer::start_with(
+        &corpus(300, 0),
+        Setup {
+            initialization_options: json!({ "diagnosticsDelay": 500 }),
+            ..Setup::default()
+        },
+    )
+    .await;
+    // Opened while the first publication waits out its delay: it goes first.
+    s.open("articles/a150.md").await;
+    let first = publications(&mut s, Duration::from_secs(5)).await;
+    assert!(first.len() >= 300, "{} publications", first.len());
+    assert_eq!(first[0].0, "articles/a150.md", "the open article first, then the others");
+    assert_eq!(
+        first.iter().filter(|(p, _)| p == "articles/a150.md").count(),
+        1,
+        "and once"
+    );
+}

@@ -150,6 +150,11 @@ impl CorpusState {
         self.versions.get(&slot).copied()
     }
 
+    /// Puts documents back among the stale ones, for the next publication.
+    pub fn defer(&self, slots: Vec<DocumentSlot>) {
+        lock(&self.stale).merge(Affected::Some(slots.into_iter().collect()));
+    }
+
     pub fn take_stale(&self) -> Affected {
         std::mem::replace(&mut lock(&self.stale), Affected::Some(BTreeSet::new()))
     }

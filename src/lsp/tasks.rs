@@ -144,17 +144,23 @@ pub fn start_diagnostics(client: Client, state: Arc<GlobalState>, session: Arc<S
                 }
                 continue;
             }
-            let reading = state.clone();
-            let (batch, kept) = tokio::task::spawn_blocking(move || {
-                let snapshot = reading.snapshot();
-                let batch = publications(&snapshot, &mut published);
-                (batch, published)
-            })
-            .await
-            .unwrap_or_default();
-            published = kept;
-            for (uri, version, diagnostics) in batch {
-                client.publish_diagnostics(uri, diagnostics, version).await;
+            // Open documents first, then (if they were deferred) the rest.
+            loop {
+                let reading = state.clone();
+                let (batch, more, kept) = tokio::task::spawn_blocking(move || {
+                    let snapshot = reading.snapshot();
+                    let (batch, more) = publications(&snapshot, &mut published);
+                    (batch, more, published)
+                })
+                .await
+                .unwrap_or_default();
+                published = kept;
+                for (uri, version, diagnostics) in batch {
+                    client.publish_diagnostics(uri, diagnostics, version).await;
+                }
+                if !more {
+                    break;
+                }
             }
         }
     });

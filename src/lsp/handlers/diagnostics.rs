@@ -3,6 +3,7 @@
 //! a comparison of result ids.
 
 use super::document;
+use crate::corpus::Affected;
 use crate::lsp::dispatch::{Cancel, Cancelled};
 use crate::lsp::findings_cache::ResultId;
 use crate::lsp::global_state::Analysis;
@@ -133,19 +134,31 @@ pub type Publication = (Uri, Option<i32>, Vec<Diagnostic>);
 
 /// The diagnostics to push: for every stale document whose findings changed since they
 /// were last sent (or that is open, whose version moved), and empty lists for documents
-/// removed or cleared.
-pub fn publications(ws: &Analysis, published: &mut Published) -> Vec<Publication> {
+/// removed or cleared. Open documents go first: when closed ones are stale too, they stay
+/// stale for the next call, and the second value says so (a first indexing computes the
+/// open article's findings, and sends them, before those of the other 12,000).
+pub fn publications(ws: &Analysis, published: &mut Published) -> (Vec<Publication>, bool) {
     let encoding = ws.encoding();
     let mut out = Vec::new();
+    let mut deferred = false;
     for c in &ws.corpora {
         let stale = c.take_stale();
-        let slots: Vec<DocumentSlot> = match &stale {
-            crate::corpus::Affected::All => (0..c.corpus.documents.len()).map(DocumentSlot::new).collect(),
-            crate::corpus::Affected::Some(set) => set
+        let all: Vec<DocumentSlot> = match &stale {
+            Affected::All => (0..c.corpus.documents.len()).map(DocumentSlot::new).collect(),
+            Affected::Some(set) => set
                 .iter()
                 .copied()
                 .filter(|s| s.index() < c.corpus.documents.len())
                 .collect(),
+        };
+        let (open, closed): (Vec<DocumentSlot>, Vec<DocumentSlot>) =
+            all.iter().partition(|&&slot| c.version(slot).is_some());
+        let slots = if open.is_empty() || closed.is_empty() {
+            all
+        } else {
+            c.defer(closed);
+            deferred = true;
+            open
         };
         let computed: Vec<_> = slots
             .par_iter()
@@ -185,5 +198,5 @@ pub fn publications(ws: &Analysis, published: &mut Published) -> Vec<Publication
             out.push((uri, version, list));
         }
     }
-    out
+    (out, deferred)
 }
