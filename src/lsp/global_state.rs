@@ -545,27 +545,29 @@ impl GlobalState {
         if prepared.is_empty() && closed.is_empty() {
             return;
         }
-        {
+        // One write lock per document: a reader waits for one document's index update, not
+        // for a chunk of 256 (a hover after a branch switch).
+        for p in prepared {
             let mut analysis = self.write();
-            for p in prepared {
-                let Some(k) = analysis.corpora.iter().position(|c| c.root == p.corpus) else {
-                    continue;
-                };
-                let test_panic = self
-                    .test_panic_suffix
-                    .as_deref()
-                    .is_some_and(|s| p.relative.ends_with(s) && p.document.is_some());
-                analysis.corpora[k].commit(&p.relative, p.document, p.version, test_panic);
-            }
-            for path in closed {
-                if let Some(k) = analysis.corpus_of(path) {
-                    let c = &mut analysis.corpora[k];
-                    if let Some(slot) = c.relative(path).and_then(|r| c.corpus.slot(&r)) {
-                        c.findings.renew(slot);
-                    }
+            let Some(k) = analysis.corpora.iter().position(|c| c.root == p.corpus) else {
+                continue;
+            };
+            let test_panic = self
+                .test_panic_suffix
+                .as_deref()
+                .is_some_and(|s| p.relative.ends_with(s) && p.document.is_some());
+            analysis.corpora[k].commit(&p.relative, p.document, p.version, test_panic);
+        }
+        let mut analysis = self.write();
+        for path in closed {
+            if let Some(k) = analysis.corpus_of(path) {
+                let c = &mut analysis.corpora[k];
+                if let Some(slot) = c.relative(path).and_then(|r| c.corpus.slot(&r)) {
+                    c.findings.renew(slot);
                 }
             }
         }
+        drop(analysis);
         self.bump_commits();
     }
 
