@@ -86,23 +86,27 @@ pub fn workspace_reports(
         None
     };
     let encoding = ws.encoding();
-    let reports: Vec<Option<WorkspaceDocumentDiagnosticReport>> = (cursor.slot.index()..end)
-        .into_par_iter()
+    // Cheap first, in this thread: a document computed already and unchanged needs no rule
+    // run, and a pull with nothing new wakes no other thread.
+    let todo: Vec<(DocumentSlot, &Uri)> = (cursor.slot.index()..end)
         .map(DocumentSlot::new)
-        .map(|slot| {
+        .filter_map(|slot| {
             let uri = c.uri_ref(slot)?;
-            let known = previous.get(uri);
-            // Cheap first: a document computed already and unchanged needs no rule run.
-            if let Some(found) = c.findings.peek(slot)
-                && known == Some(&found.result_id)
-            {
-                return None;
-            }
+            let unchanged = c
+                .findings
+                .peek(slot)
+                .is_some_and(|found| previous.get(uri) == Some(&found.result_id));
+            (!unchanged).then_some((slot, uri))
+        })
+        .collect();
+    let reports: Vec<Option<WorkspaceDocumentDiagnosticReport>> = todo
+        .into_par_iter()
+        .map(|(slot, uri)| {
             if cancel.check().is_err() {
                 return None;
             }
             let found = c.findings.get(&c.corpus, slot);
-            if known == Some(&found.result_id) {
+            if previous.get(uri) == Some(&found.result_id) {
                 return None;
             }
             let doc = &c.corpus.documents[slot.index()];
