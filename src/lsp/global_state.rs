@@ -282,6 +282,13 @@ impl std::ops::Deref for Snapshot<'_> {
     }
 }
 
+/// How many cores a parse may take.
+#[derive(Clone, Copy)]
+enum Cores {
+    All,
+    One,
+}
+
 /// A document read or parsed outside the locks, ready to commit.
 struct Prepared {
     corpus: PathBuf,
@@ -408,7 +415,7 @@ impl GlobalState {
                 self.add_corpus(corpus);
             }
         }
-        let prepared = self.prepare(edited.into_iter().collect());
+        let prepared = self.prepare(edited.into_iter().collect(), Cores::All);
         self.commit(prepared, &closed);
     }
 
@@ -442,7 +449,7 @@ impl GlobalState {
             }
         }
         if !paths.is_empty() {
-            let prepared = self.prepare(paths);
+            let prepared = self.prepare(paths, Cores::One);
             self.commit(prepared, &BTreeSet::new());
         }
         more
@@ -462,14 +469,15 @@ impl GlobalState {
             .filter(|p| p.starts_with(&root))
             .cloned()
             .collect();
-        let prepared = self.prepare(open);
+        let prepared = self.prepare(open, Cores::All);
         self.commit(prepared, &BTreeSet::new());
         self.bump_commits();
     }
 
-    /// Reads (from the editor, else from disk) and parses the documents at `paths`, in
-    /// parallel, holding no lock of the analysis.
-    fn prepare(&self, paths: Vec<PathBuf>) -> Vec<Prepared> {
+    /// Reads (from the editor, else from disk) and parses the documents at `paths`, holding
+    /// no lock of the analysis: on every core for edits a request waits for, on one core for
+    /// files changed on disk, so that requests keep the other.
+    fn prepare(&self, paths: Vec<PathBuf>, cores: Cores) -> Vec<Prepared> {
         struct Target {
             corpus: PathBuf,
             relative: String,
@@ -506,9 +514,14 @@ impl GlobalState {
                 .collect()
         };
         use rayon::prelude::*;
+        let min_len = match cores {
+            Cores::All => 1,
+            Cores::One => usize::MAX,
+        };
         targets
             .into_par_iter()
             .zip(texts)
+            .with_min_len(min_len)
             .map(|(t, text)| {
                 let (document, version) = if t.outside {
                     (None, None)
