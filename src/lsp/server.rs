@@ -270,7 +270,7 @@ impl LanguageServer for Server {
 
     async fn workspace_diagnostic(&self, params: WorkspaceDiagnosticParams) -> Result<WorkspaceDiagnosticReportResult> {
         self.wait_ready().await;
-        let previous: Arc<HashMap<Uri, ResultId>> = Arc::new(
+        let previous: Arc<rustc_hash::FxHashMap<Uri, ResultId>> = Arc::new(
             params
                 .previous_result_ids
                 .into_iter()

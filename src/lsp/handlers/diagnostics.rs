@@ -63,7 +63,7 @@ impl Default for Cursor {
 /// keeps what it has, as for a document not mentioned). Returns where to go on, if anywhere.
 pub fn workspace_reports(
     ws: &Analysis,
-    previous: &HashMap<Uri, ResultId>,
+    previous: &rustc_hash::FxHashMap<Uri, ResultId>,
     cursor: Cursor,
     chunk: usize,
     cancel: &Cancel,
