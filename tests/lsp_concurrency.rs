@@ -223,7 +223,10 @@ async fn the_open_document_is_published_before_the_rest_of_the_corpus() {
     s.open("articles/a150.md").await;
     let first = publications(&mut s, Duration::from_secs(5)).await;
     assert!(first.len() >= 300, "{} publications", first.len());
-    assert_eq!(first[0].0, "articles/a150.md", "the open article first, then the others");
+    assert_eq!(
+        first[0].0, "articles/a150.md",
+        "the open article first, then the others"
+    );
     assert_eq!(
         first.iter().filter(|(p, _)| p == "articles/a150.md").count(),
         1,
