@@ -1,6 +1,8 @@
-//! Scale benchmarks: `cargo bench --bench scale` (add `-- --quick` for 1k articles only).
+//! Scale benchmarks: `cargo bench --bench scale` (add `-- --quick` for 1k articles only;
+//! `-- --size 100k --shape dense --only check,lsp` picks sizes, shapes and parts, see `Options`).
 //!
-//! For generated corpora of 1,000 and 10,000 articles (annals generate, seed 42) it measures
+//! For generated corpora of 1,000 and 10,000 articles (and 100,000 when asked), in the
+//! generator's sparse shape and in its dense one (annals generate, seed 42), it measures
 //! `annals check` (wall time, MB/s, peak RSS, and `rg -c '\]\{'` over the same files in the same
 //! run), and the real `annals lsp` over stdio: initialize to the first diagnostics of an opened
 //! file, edit to diagnostics on a small and on a 1 MB article (p50 and p99 over 200 edits, no
@@ -17,6 +19,7 @@ mod support;
 
 use support::{measure, stdio, walk};
 
+use annals::generate::Shape;
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -31,52 +34,36 @@ fn annals() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_annals"))
 }
 
-fn corpus(articles: usize) -> (PathBuf, u64) {
-    let dir = repo(&format!("target/bench/corpus-{articles}"));
+/// A generated corpus of `articles` articles in `shape`, under target/bench/ (kept between runs).
+fn corpus(articles: usize, shape: Shape) -> (PathBuf, u64) {
+    let name = match shape {
+        Shape::Sparse => format!("target/bench/corpus-{articles}"),
+        Shape::Dense => format!("target/bench/corpus-{articles}-dense-v2"),
+    };
+    let dir = repo(&name);
     if !dir.join("annals.toml").exists() {
+        let shape_arg = match shape {
+            Shape::Sparse => "sparse",
+            Shape::Dense => "dense",
+        };
         let status = Command::new(annals())
-            .args(["generate", "--force", "--articles", &articles.to_string()])
+            .args([
+                "generate",
+                "--force",
+                "--shape",
+                shape_arg,
+                "--articles",
+                &articles.to_string(),
+            ])
             .arg(&dir)
             .status()
             .unwrap();
         assert!(status.success());
         // One article of about 1 MB, for edit latency on a large document.
-        let spec = annals::generate::Spec::new(articles);
+        let mut spec = annals::generate::Spec::new(articles);
+        spec.shape = shape;
         let (name, text) = annals::generate::big_article(&spec, 1 << 20, 7);
         std::fs::write(dir.join("articles").join(name), text).unwrap();
-    }
-    let bytes = walk(&dir)
-        .iter()
-        .map(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0))
-        .sum();
-    (dir, bytes)
-}
-
-/// The same corpus as a corpus under annotation looks: nine articles in ten with an undated
-/// claim (a warning), one in thirty with a reference to a claim that does not exist (an
-/// error). The generator's shape has findings in about 1% of the claims; this one has them
-/// in most documents, so what the server caches, publishes and sends is most of the corpus.
-fn dense_corpus(articles: usize) -> (PathBuf, u64) {
-    let (sparse, _) = corpus(articles);
-    let dir = repo(&format!("target/bench/corpus-{articles}-dense"));
-    if !dir.join("annals.toml").exists() {
-        for (k, path) in walk(&sparse).into_iter().enumerate() {
-            let rel = path.strip_prefix(&sparse).unwrap();
-            let out = dir.join(rel);
-            std::fs::create_dir_all(out.parent().unwrap()).unwrap();
-            let mut text = std::fs::read_to_string(&path).unwrap();
-            if rel.starts_with("articles") {
-                if k % 10 != 0
-                    && let Some(at) = text.find(" date=")
-                {
-                    text.replace_range(at..at + " date=2018-01-01".len(), "");
-                }
-                if k % 30 == 0 {
-                    text = text.replacen("supports=c1}", "supports=c999}", 1);
-                }
-            }
-            std::fs::write(out, text).unwrap();
-        }
     }
     let bytes = walk(&dir)
         .iter()
@@ -507,28 +494,90 @@ fn bench_lsp_pull(articles: usize, dir: &Path) {
     );
 }
 
-fn main() {
-    let quick = std::env::args().any(|a| a == "--quick");
-    if std::env::args().any(|a| a == "--hostile") {
-        bench_hostile();
-        return;
+/// What to run: `-- --size 1k,10k,100k --shape sparse,dense --only check,rule-off,lsp,pull,hostile`
+/// (each a comma list; by default 1k and 10k, both shapes, everything). `--quick` is `--size 1k`.
+struct Options {
+    sizes: Vec<usize>,
+    shapes: Vec<Shape>,
+    parts: Vec<String>,
+}
+
+impl Options {
+    fn parse() -> Options {
+        let args: Vec<String> = std::env::args().skip(1).collect();
+        let value = |flag: &str| -> Option<Vec<String>> {
+            let at = args.iter().position(|a| a == flag)?;
+            let list = args.get(at + 1).unwrap_or_else(|| panic!("{flag} needs a value"));
+            Some(list.split(',').map(str::to_string).collect())
+        };
+        let size = |s: &str| -> usize {
+            match s.trim().to_lowercase().as_str() {
+                "1k" => 1000,
+                "10k" => 10_000,
+                "100k" => 100_000,
+                other => other
+                    .parse()
+                    .unwrap_or_else(|_| panic!("--size: {other} is not 1k, 10k, 100k or a number")),
+            }
+        };
+        let sizes = match value("--size") {
+            Some(list) => list.iter().map(|s| size(s)).collect(),
+            None if args.iter().any(|a| a == "--quick") => vec![1000],
+            None => vec![1000, 10_000],
+        };
+        let shapes = value("--shape")
+            .unwrap_or_else(|| vec!["sparse".into(), "dense".into()])
+            .iter()
+            .map(|s| match s.as_str() {
+                "sparse" => Shape::Sparse,
+                "dense" => Shape::Dense,
+                other => panic!("--shape: {other} is not sparse or dense"),
+            })
+            .collect();
+        let parts = value("--only").unwrap_or_else(|| {
+            ["hostile", "check", "rule-off", "lsp", "pull"]
+                .map(String::from)
+                .to_vec()
+        });
+        // `--hostile` alone: the hostile shapes only, as before.
+        let parts = if args.iter().any(|a| a == "--hostile") {
+            vec!["hostile".to_string()]
+        } else {
+            parts
+        };
+        Options { sizes, shapes, parts }
     }
-    let sizes: &[usize] = if quick { &[1000] } else { &[1000, 10_000] };
+
+    fn runs(&self, part: &str) -> bool {
+        self.parts.iter().any(|p| p == part)
+    }
+}
+
+fn main() {
+    let options = Options::parse();
     println!(
         "annals scale benchmark ({} cores)",
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
-    bench_hostile();
-    for &articles in sizes {
-        let (dir, bytes) = corpus(articles);
-        bench_check(articles, &dir, bytes);
-        bench_rule_off(articles, &dir);
-        bench_lsp(articles, &dir);
-        bench_lsp_pull(articles, &dir);
-        let (dense, bytes) = dense_corpus(articles);
-        println!("dense: the same corpus with findings in most documents");
-        bench_check(articles, &dense, bytes);
-        bench_lsp(articles, &dense);
-        bench_lsp_pull(articles, &dense);
+    if options.runs("hostile") {
+        bench_hostile();
+    }
+    for &articles in &options.sizes {
+        for &shape in &options.shapes {
+            let (dir, bytes) = corpus(articles, shape);
+            println!("{shape:?} shape, {articles} articles ({:.1} MB)", bytes as f64 / 1e6);
+            if options.runs("check") {
+                bench_check(articles, &dir, bytes);
+            }
+            if options.runs("rule-off") {
+                bench_rule_off(articles, &dir);
+            }
+            if options.runs("lsp") {
+                bench_lsp(articles, &dir);
+            }
+            if options.runs("pull") {
+                bench_lsp_pull(articles, &dir);
+            }
+        }
     }
 }

@@ -5,6 +5,11 @@
 //! to and repeat the claims of a few hub articles (each referenced by thousands at 10k
 //! articles), one entity (`hub-person`) is mentioned in every article, and a small share of
 //! claims carry real findings (undated, unsourced, broken references, unknown entities).
+//!
+//! The dense shape (`--shape dense`) is a corpus under annotation: nine articles in ten hold
+//! an undated claim (a warning), one in thirty a reference to a claim that does not exist
+//! (an error), and every article names two entities in its prose without annotating them
+//! (hints), so findings, and the work of the name search, are everywhere.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -97,6 +102,16 @@ fn name(rng: &mut Rng, parts: usize) -> String {
     s
 }
 
+/// Where the findings are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Shape {
+    /// About 1% of the claims carry a finding.
+    #[default]
+    Sparse,
+    /// Most articles carry a warning, one in thirty an error, each a few hints.
+    Dense,
+}
+
 /// What to generate.
 #[derive(Clone, Debug)]
 pub struct Spec {
@@ -105,15 +120,17 @@ pub struct Spec {
     pub seed: u64,
     /// Hub articles whose claims many others reply to and repeat.
     pub hubs: usize,
+    pub shape: Shape,
 }
 
 impl Spec {
     pub fn new(articles: usize) -> Self {
         Spec {
             articles,
-            entities: (articles / 5).clamp(50, 5000),
+            entities: (articles / 5).max(50),
             seed: 42,
             hubs: 10.min(articles.max(1)),
+            shape: Shape::Sparse,
         }
     }
 }
@@ -133,7 +150,8 @@ fn entities(spec: &Spec, rng: &mut Rng) -> Vec<Entity> {
     }];
     while out.len() < spec.entities {
         let first = name(rng, 2);
-        let last = name(rng, 3);
+        // Three syllables give 13,824 last names; past 8,000 entities, four (331,776).
+        let last = name(rng, if out.len() < 8000 { 3 } else { 4 });
         // A unique alias keeps unannotated-mention findings to the ones the generator plants.
         if !seen.insert(last.clone()) {
             continue;
@@ -194,6 +212,7 @@ pub fn article(spec: &Spec, k: usize, entities: &[String], names: &[String], rng
         claim_no += 1;
         let _ = write!(t, "\n[\"{}\"]{{.claim #c{claim_no}", sentence(rng, 12));
         let planted = rng.below(100);
+        let dense = spec.shape == Shape::Dense;
         if planted != 0 {
             let _ = write!(
                 t,
@@ -205,7 +224,9 @@ pub fn article(spec: &Spec, k: usize, entities: &[String], names: &[String], rng
                 }
             );
         }
-        if planted != 2 {
+        // Dense: the first claim of nine articles in ten is undated.
+        let undated = planted == 2 || (dense && claim_no == 1 && k % 10 != 0);
+        if !undated {
             // Hub claims open their year, so that replies to them are never dated before them.
             let d = if k < spec.hubs {
                 format!("{year}-01-01")
@@ -223,12 +244,15 @@ pub fn article(spec: &Spec, k: usize, entities: &[String], names: &[String], rng
             let relation = if rng.chance(50) { "replies-to" } else { "repeats" };
             let target = if planted == 3 { 99 } else { 1 + rng.below(10) };
             let _ = write!(t, " {relation}={hub_year}-12-28-article-{hub:06}:c{target}");
+        } else if dense && claim_no == 2 && k % 30 == 0 {
+            // Dense: one article in thirty supports a claim it does not have.
+            let _ = write!(t, " supports=c999");
         } else if claim_no > 1 {
             let _ = write!(t, " supports=c{}", claim_no - 1);
         }
         t.push_str("}\n\n");
         t.push_str(&sentence(rng, 14));
-        if planted == 4 {
+        if planted == 4 || (dense && p < 2) {
             // An unannotated name: a real unannotated-mention finding.
             let _ = write!(t, " {} ", names[speaker]);
         }
