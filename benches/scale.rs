@@ -426,11 +426,11 @@ fn bench_lsp_pull(articles: usize, dir: &Path) {
     }
     let (action50, action99) = (percentile(&mut samples, 0.5), percentile(&mut samples, 0.99));
 
-    // Idle for 30 s with a client that pulls every 2 s (VS Code's rhythm when pulls are
+    // Idle for 60 s with a client that pulls every 2 s (VS Code's rhythm when pulls are
     // answered at once).
     let cpu = cpu_time(c.pid());
     let idle = Instant::now();
-    while idle.elapsed() < Duration::from_secs(30) {
+    while idle.elapsed() < Duration::from_secs(60) {
         c.request("workspace/diagnostic", json!({ "previousResultIds": known }));
         std::thread::sleep(Duration::from_secs(2));
     }
@@ -468,7 +468,7 @@ fn bench_lsp_pull(articles: usize, dir: &Path) {
     c.request("workspace/diagnostic", json!({ "previousResultIds": [] }));
     let cpu = cpu_time(c.pid());
     c.send(&json!({ "jsonrpc": "2.0", "id": 9999, "method": "workspace/diagnostic", "params": { "previousResultIds": known } }));
-    std::thread::sleep(Duration::from_secs(30));
+    std::thread::sleep(Duration::from_secs(60));
     let held = cpu_time(c.pid()).saturating_sub(cpu);
     c.request("shutdown", Value::Null);
     c.notify("exit", Value::Null);
@@ -482,7 +482,7 @@ fn bench_lsp_pull(articles: usize, dir: &Path) {
         ms(pull_cpu)
     );
     println!(
-        "      code action at the cursor p50 {} p99 {}; idle 30 s: {} CPU with a pull every 2 s, {} with the pull held",
+        "      code action at the cursor p50 {} p99 {}; idle 60 s: {} CPU with a pull every 2 s, {} with the pull held",
         ms(action50),
         ms(action99),
         ms(polled),

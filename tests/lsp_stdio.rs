@@ -306,3 +306,56 @@ fn large_answers_arrive_whole_and_equal_to_the_core() {
     assert_eq!(edits, change.edits.len(), "{}", &text[..text.len().min(500)]);
     assert!(text.len() > annals::lsp::large_answer::THRESHOLD);
 }
+
+/// A workspace pull above 64 KiB skips the `Value` layer too (`lsp::large_request`): its
+/// result ids are read by the frame reader. It must answer exactly as a small pull would:
+/// nothing for documents whose id is current, a full report for the one whose id is stale,
+/// with the same ids, pulled the same way twice in a row (the second reuses the first's read).
+#[test]
+fn large_workspace_pulls_answer_as_small_ones_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    annals::generate::write(&annals::generate::Spec::new(600), &root).unwrap();
+    let mut c = Client::spawn(&root);
+    c.initialize(&root, json!({ "textDocument": { "diagnostic": {} } }));
+    let first = c.request("workspace/diagnostic", json!({ "previousResultIds": [] }));
+    let items = first["result"]["items"].as_array().cloned().unwrap();
+    assert!(items.len() > 600, "{} reports", items.len());
+    let mut known: Vec<Value> = items
+        .iter()
+        .map(|i| json!({ "uri": i["uri"], "value": i["resultId"] }))
+        .collect();
+    assert!(
+        serde_json::to_vec(&known).unwrap().len() > annals::lsp::large_request::THRESHOLD,
+        "the pull must be large enough to take the detour"
+    );
+    // One stale id, and one for a document the server does not know.
+    let stale = known[17]["uri"].clone();
+    known[17]["value"] = json!("0-1");
+    known.push(json!({ "uri": "file:///nowhere/x.md", "value": items[0]["resultId"] }));
+    for round in 0..2 {
+        let again = c.request(
+            "workspace/diagnostic",
+            json!({ "identifier": "annals", "previousResultIds": known }),
+        );
+        let reports = again["result"]["items"].as_array().unwrap();
+        assert_eq!(reports.len(), 1, "round {round}: only the stale one: {again}");
+        assert_eq!(reports[0]["uri"], stale, "round {round}");
+        assert_eq!(reports[0]["resultId"], items[17]["resultId"], "round {round}");
+        assert_eq!(reports[0]["items"], items[17]["items"], "round {round}");
+        assert!(
+            !again.to_string().contains("annals-request:"),
+            "round {round}: a marker reached the client"
+        );
+    }
+    // A document pull with a marker of its own is just an unknown URI.
+    let forged = c.request(
+        "workspace/diagnostic",
+        json!({ "previousResultIds": [{ "uri": "annals-request:///0000000000000000/1", "value": "" }] }),
+    );
+    assert_eq!(
+        forged["result"]["items"].as_array().map_or(0, Vec::len),
+        items.len(),
+        "a forged marker is an unknown document: every report in full"
+    );
+}

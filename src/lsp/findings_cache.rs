@@ -32,26 +32,34 @@ impl ResultId {
         ResultId(NEXT.fetch_add(1, Ordering::Relaxed))
     }
 
+    #[cfg(test)]
+    pub fn for_test(n: u64) -> ResultId {
+        ResultId(n)
+    }
+
     pub fn to_wire(self) -> String {
-        format!("{:x}-{}", epoch(), self.0)
+        format!("{}{}", prefix(), self.0)
     }
 
     /// The id a client sent back, if this process handed it out.
     pub fn from_wire(wire: &str) -> Option<ResultId> {
-        let (process, n) = wire.split_once('-')?;
-        (u64::from_str_radix(process, 16).ok()? == epoch())
-            .then(|| n.parse().ok().map(ResultId))
-            .flatten()
+        // A workspace pull sends back thousands: compare the process's prefix as bytes.
+        let n = wire.strip_prefix(prefix())?;
+        if n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        n.parse().ok().map(ResultId)
     }
 }
 
-/// This process's start, in nanoseconds since 1970.
-fn epoch() -> u64 {
-    static EPOCH: OnceLock<u64> = OnceLock::new();
-    *EPOCH.get_or_init(|| {
-        std::time::SystemTime::now()
+/// This process's start, in nanoseconds since 1970, in hexadecimal, and a dash.
+fn prefix() -> &'static str {
+    static PREFIX: OnceLock<String> = OnceLock::new();
+    PREFIX.get_or_init(|| {
+        let epoch = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos() as u64)
+            .map_or(0, |d| d.as_nanos() as u64);
+        format!("{epoch:x}-")
     })
 }
 
@@ -177,5 +185,7 @@ mod tests {
         let wire = first.result_id.to_wire();
         assert_eq!(ResultId::from_wire(&wire), Some(first.result_id));
         assert_eq!(ResultId::from_wire("1-1"), None, "an id of another process");
+        assert_eq!(ResultId::from_wire(&format!("{wire}x")), None);
+        assert_eq!(ResultId::from_wire(prefix()), None);
     }
 }

@@ -8,6 +8,7 @@ pub mod findings_cache;
 pub mod global_state;
 pub mod handlers;
 pub mod large_answer;
+pub mod large_request;
 pub mod server;
 pub mod tasks;
 pub mod to_proto;
@@ -51,19 +52,27 @@ pub fn run_stdio() -> i32 {
     };
     let status = runtime.block_on(async {
         let large_answers = large_answer::LargeAnswers::default();
+        let pull_ids = large_request::PullIds::default();
         let (service, socket, shut_down) = service(Options {
             large_answers: Some(large_answers.clone()),
+            pull_ids: Some(pull_ids.clone()),
             ..Options::default()
         });
         // Frames pass through `transport`, which answers malformed ones and reads on.
-        let (to_server, server_input) = tokio::io::duplex(1 << 16);
-        let (server_output, from_server) = tokio::io::duplex(1 << 16);
+        let (to_server, server_input) = tokio::io::duplex(1 << 20);
+        let (server_output, from_server) = tokio::io::duplex(1 << 20);
         let (answers_tx, answers_rx) = tokio::sync::mpsc::unbounded_channel();
-        tokio::spawn(transport::read_client(tokio::io::stdin(), to_server, answers_tx));
+        let handle = tokio::runtime::Handle::current();
+        tokio::spawn(transport::read_client(
+            transport::stdin(handle.clone()),
+            to_server,
+            answers_tx,
+            Some(pull_ids),
+        ));
         let writer = tokio::spawn(transport::write_client(
             from_server,
             answers_rx,
-            tokio::io::stdout(),
+            transport::stdout(handle),
             Some(large_answers),
         ));
         tower_lsp_server::Server::new(server_input, server_output, socket)

@@ -9,6 +9,7 @@ use super::findings_cache::ResultId;
 use super::global_state::{GlobalState, OpenDocument, path_of};
 use super::handlers::{self, diagnostics::Cursor};
 use super::large_answer::LargeAnswers;
+use super::large_request::{PreviousResults, PullIds};
 use super::tasks;
 use super::to_proto::Locations;
 use ropey::Rope;
@@ -34,6 +35,8 @@ pub struct Options {
     pub test_hooks: bool,
     /// Where large answers wait for the stdio writer (see `large_answer`); none in-process.
     pub large_answers: Option<LargeAnswers>,
+    /// Where large workspace pulls' result ids wait for their handler (see `large_request`).
+    pub pull_ids: Option<PullIds>,
 }
 
 struct Shared {
@@ -44,6 +47,7 @@ struct Shared {
     ready: watch::Sender<bool>,
     session: OnceLock<Arc<Session>>,
     large_answers: Option<LargeAnswers>,
+    pull_ids: Option<PullIds>,
 }
 
 pub struct Server {
@@ -66,6 +70,7 @@ impl Server {
                 ready,
                 session: OnceLock::new(),
                 large_answers: options.large_answers.clone(),
+                pull_ids: options.pull_ids.clone(),
             }),
         }
     }
@@ -270,13 +275,20 @@ impl LanguageServer for Server {
 
     async fn workspace_diagnostic(&self, params: WorkspaceDiagnosticParams) -> Result<WorkspaceDiagnosticReportResult> {
         self.wait_ready().await;
-        let previous: Arc<rustc_hash::FxHashMap<Uri, ResultId>> = Arc::new(
-            params
-                .previous_result_ids
-                .into_iter()
-                .filter_map(|p| Some((p.uri, ResultId::from_wire(&p.value)?)))
-                .collect(),
-        );
+        // A large pull's ids were read by the frame reader; its one previous result names them.
+        let stashed = match (&self.shared.pull_ids, params.previous_result_ids.as_slice()) {
+            (Some(stash), [one]) => stash.claim(one.uri.as_str()),
+            _ => None,
+        };
+        let previous: Arc<PreviousResults> = stashed.unwrap_or_else(|| {
+            Arc::new(
+                params
+                    .previous_result_ids
+                    .into_iter()
+                    .filter_map(|p| Some((Box::from(p.uri.as_str()), ResultId::from_wire(&p.value)?)))
+                    .collect(),
+            )
+        });
         let hold = self.shared.session.get().map_or(Duration::ZERO, |s| s.hold);
         let deadline = tokio::time::Instant::now() + hold;
         let mut commits = self.state.commits.subscribe();

@@ -81,9 +81,16 @@ impl Client {
     }
 
     pub fn send(&mut self, value: &Value) {
+        let frame = Self::frame(value);
+        self.send_raw(&frame);
+    }
+
+    /// A message framed by its Content-Length header, ready to write.
+    fn frame(value: &Value) -> Vec<u8> {
         let body = serde_json::to_string(value).unwrap();
-        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
-        self.stdin.flush().unwrap();
+        let mut frame = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+        frame.extend_from_slice(body.as_bytes());
+        frame
     }
 
     /// Bytes as they are, framed or not.
@@ -119,12 +126,13 @@ impl Client {
     }
 
     /// A request's answer, and the time from sending it to the answer's last byte (the
-    /// client's own parsing of the answer not included).
+    /// client's own serializing of the request and parsing of the answer not included).
     pub fn request_timed(&mut self, method: &str, params: Value) -> (Duration, Value) {
         self.next_id += 1;
         let id = self.next_id;
+        let frame = Self::frame(&json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
         let sent = std::time::Instant::now();
-        self.send(&json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
+        self.send_raw(&frame);
         let (arrived, answer) = self.wait_timed(|m| (m["id"] == id && m.get("method").is_none()).then(|| m.clone()));
         (arrived.saturating_duration_since(sent), answer)
     }

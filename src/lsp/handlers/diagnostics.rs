@@ -7,6 +7,7 @@ use crate::corpus::Affected;
 use crate::lsp::dispatch::{Cancel, Cancelled};
 use crate::lsp::findings_cache::ResultId;
 use crate::lsp::global_state::Analysis;
+use crate::lsp::large_request::PreviousResults;
 use crate::lsp::to_proto;
 use crate::slots::DocumentSlot;
 use rayon::prelude::*;
@@ -63,7 +64,7 @@ impl Default for Cursor {
 /// keeps what it has, as for a document not mentioned). Returns where to go on, if anywhere.
 pub fn workspace_reports(
     ws: &Analysis,
-    previous: &rustc_hash::FxHashMap<Uri, ResultId>,
+    previous: &PreviousResults,
     cursor: Cursor,
     chunk: usize,
     cancel: &Cancel,
@@ -95,7 +96,7 @@ pub fn workspace_reports(
             let unchanged = c
                 .findings
                 .peek(slot)
-                .is_some_and(|found| previous.get(uri) == Some(&found.result_id));
+                .is_some_and(|found| previous.get(uri.as_str()) == Some(&found.result_id));
             (!unchanged).then_some((slot, uri))
         })
         .collect();
@@ -106,7 +107,7 @@ pub fn workspace_reports(
                 return None;
             }
             let found = c.findings.get(&c.corpus, slot);
-            if previous.get(uri) == Some(&found.result_id) {
+            if previous.get(uri.as_str()) == Some(&found.result_id) {
                 return None;
             }
             let doc = &c.corpus.documents[slot.index()];
