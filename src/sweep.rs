@@ -66,6 +66,9 @@ pub trait Visitor: Sync {
     fn batch(&self) -> usize;
 }
 
+/// A document after stage 2: shed (an article), its own findings (if wanted), its visit.
+type Judged<T> = (Option<ShedDocument>, Option<Vec<Finding>>, T);
+
 /// The sweep of `annals check`: nothing visited, one batch.
 struct Unvisited;
 
@@ -103,7 +106,7 @@ pub fn sweep_visiting<V: Visitor>(
     for (k, chunk) in files.chunks(batch).enumerate() {
         let entities = &documents;
         let directory = &directory;
-        let judged: Vec<(Option<ShedDocument>, Option<Vec<Finding>>, V::Visit)> = chunk
+        let judged: Vec<Judged<V::Visit>> = chunk
             .par_iter()
             .enumerate()
             .map(|(at, file)| {

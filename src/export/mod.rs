@@ -175,10 +175,13 @@ pub struct Piece {
     /// Bytes to append to stream files (tables), by file name; `-` is the one stream of
     /// standard output.
     streams: Vec<(&'static str, Vec<u8>)>,
-    /// Files of the document's own: a stem and its (extension, bytes).
-    files: Option<(String, Vec<(&'static str, Vec<u8>)>)>,
+    /// Files of the document's own (brat's DOC.txt and DOC.ann).
+    files: Option<OwnFiles>,
     counts: Counts,
 }
+
+/// A stem and, per file, its extension and bytes.
+type OwnFiles = (String, Vec<(&'static str, Vec<u8>)>);
 
 /// What a run did, for the terminal.
 pub struct Outcome {

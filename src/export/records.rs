@@ -273,7 +273,7 @@ pub fn entity_info<'d>(cx: &Context<'d>, id: &'d str) -> EntityInfo<'d> {
 /// The entity ids of the mentions whose spans lie in `range`, each once, in order. Mentions
 /// are in span order, so those inside start at a binary search's place. The work is that of
 /// the list it makes: a mention inside nested claims is listed by each of them.
-fn mentions_inside<'d>(doc: &'d Document, range: TextRange) -> Vec<&'d str> {
+fn mentions_inside(doc: &Document, range: TextRange) -> Vec<&str> {
     let first = doc
         .mentions
         .partition_point(|m| doc.span(m.span).range.start < range.start);
