@@ -446,3 +446,30 @@ fn a_base_uri_names_every_iri() {
     assert!(!annotations.contains("urn:annals:"));
     consumer(&[&"w3c", &out, &repo_path("tests/data/anno.jsonld")]);
 }
+
+/// More annotations than one page holds: the collection's pages chain by next and prev.
+#[test]
+fn a_collection_of_several_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("corpus");
+    std::fs::create_dir_all(root.join("articles")).unwrap();
+    std::fs::create_dir_all(root.join("entities")).unwrap();
+    std::fs::write(root.join("annals.toml"), "[corpus]\nname = \"pages\"\n").unwrap();
+    std::fs::write(root.join("entities/w.md"), "---\nkind: person\nname: Wally\n---\n").unwrap();
+    let body: String = (0..2100).map(|k| format!("[Wally]{{e=w}} {k} ")).collect();
+    std::fs::write(
+        root.join("articles/a.md"),
+        format!(
+            "---\ntitle: T\npublished: 2022-04-02\n---\n{body}\n\n[\"q\"]{{.claim #q by=w date=2022-04-01}} [\"r\"]{{.claim by=w date=2022-04-02 replies-to=q}}\n"
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("w3c");
+    export(&root, &out, &["--format", "w3c"]);
+    let collection: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("collection.jsonld")).unwrap()).unwrap();
+    let graph = collection["@graph"].as_array().unwrap();
+    assert_eq!(graph.len(), 4, "three pages and the collection");
+    assert_eq!(graph[3]["total"], 2103);
+    consumer(&[&"w3c", &out, &repo_path("tests/data/anno.jsonld")]);
+}

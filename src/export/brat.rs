@@ -14,6 +14,7 @@
 //! links) at the top.
 
 use super::iri::Iris;
+use super::out::FolderFiles;
 use super::records::{Exported, Place, SourceRef};
 use super::{Counts, Piece};
 use crate::document::ENTITY_KINDS;
@@ -52,6 +53,25 @@ pub fn stem(id: &str) -> String {
     if out.is_empty() { "%".to_string() } else { out }
 }
 
+/// The file stems of documents with these ids, in order: `stem`, and for a stem that an earlier
+/// document has (a duplicate id, or two ids that differ in case only, which a case-insensitive
+/// file system takes for one), `STEM~2`, `STEM~3`, … Stems are ASCII, so comparing them in
+/// lowercase is what such a file system does.
+pub fn stems<'a>(ids: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut taken = rustc_hash::FxHashSet::default();
+    ids.map(|id| {
+        let base = stem(id);
+        let mut candidate = base.clone();
+        let mut k = 1;
+        while !taken.insert(candidate.to_ascii_lowercase()) {
+            k += 1;
+            candidate = format!("{base}~{k}");
+        }
+        candidate
+    })
+    .collect()
+}
+
 /// The fragments of `place`: (start, end) in code points, and their text joined by spaces.
 fn fragments(ex: &Exported, place: &Place) -> (Vec<(usize, usize)>, String) {
     let text = &ex.plain.text;
@@ -81,7 +101,9 @@ fn fragments(ex: &Exported, place: &Place) -> (Vec<(usize, usize)>, String) {
     (out, joined)
 }
 
-pub fn piece(ex: &Exported) -> Piece {
+/// One document's `.txt` and `.ann`, written at once to `files` under `stem` (on the sweep's
+/// worker threads: creating 24,000 files one after the other was most of a brat export).
+pub fn piece(ex: &Exported, stem: &str, files: &FolderFiles) -> Piece {
     let doc = ex.doc;
     let mut ann = String::new();
     let mut counts = Counts {
@@ -183,12 +205,14 @@ pub fn piece(ex: &Exported) -> Piece {
             counts.relations += 1;
         }
     }
+    let written = files
+        .create(&format!("{stem}.txt"), ex.plain.text.as_bytes())
+        .and_then(|()| files.create(&format!("{stem}.ann"), ann.as_bytes()))
+        .map_err(|e| (std::path::PathBuf::from(format!("{stem}.txt")), e));
     Piece {
         streams: Vec::new(),
-        files: Some((
-            stem(&doc.id),
-            vec![(".txt", ex.plain.text.clone().into_bytes()), (".ann", ann.into_bytes())],
-        )),
+        error: written.err(),
+        annotations: None,
         counts,
     }
 }
@@ -228,6 +252,10 @@ mod tests {
 
     #[test]
     fn stems_are_ids_or_escaped_ids() {
+        assert_eq!(
+            stems(["a", "dup", "Dup", "dup", "dup~2"].into_iter()),
+            ["a", "dup", "Dup~2", "dup~3", "dup%7E2"]
+        );
         assert_eq!(stem("2022-04-02-x_y"), "2022-04-02-x_y");
         assert_eq!(stem(".."), "%2E%2E");
         assert_eq!(stem("a/b\\c d"), "a%2Fb%5Cc%20d");

@@ -245,7 +245,8 @@ pub fn piece(ex: &Exported) -> Piece {
         .collect();
     Piece {
         streams,
-        files: None,
+        error: None,
+        annotations: None,
         counts,
     }
 }

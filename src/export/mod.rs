@@ -175,13 +175,12 @@ pub struct Piece {
     /// Bytes to append to stream files (tables), by file name; `-` is the one stream of
     /// standard output.
     streams: Vec<(&'static str, Vec<u8>)>,
-    /// Files of the document's own (brat's DOC.txt and DOC.ann).
-    files: Option<OwnFiles>,
+    /// A write that failed on a worker (brat's own files).
+    error: Option<(PathBuf, std::io::Error)>,
+    /// w3c: annotations without `@context`, one per line (see `w3c::Collection`).
+    annotations: Option<Vec<u8>>,
     counts: Counts,
 }
-
-/// A stem and, per file, its extension and bytes.
-type OwnFiles = (String, Vec<(&'static str, Vec<u8>)>);
 
 /// What a run did, for the terminal.
 pub struct Outcome {
@@ -237,21 +236,37 @@ pub fn run<'w>(options: &Options, stdout: impl Write + Send + 'w) -> Result<Outc
     let rules = errors_only(&config);
     let read = |file: &SourceFile| corpus::read_document(file, config.max_file_size);
 
-    let exporter = Exporter {
+    // brat's files are written by the workers, under stems fixed here in file order.
+    let mut renamed = Vec::new();
+    let brat_stems = (options.format == Format::Brat).then(|| {
+        let ids: Vec<String> = files
+            .iter()
+            .map(|f| crate::discover::document_id(&f.relative))
+            .collect();
+        let stems = brat::stems(ids.iter().map(String::as_str));
+        for (id, stem) in ids.iter().zip(&stems) {
+            if id != stem {
+                renamed.push((id.clone(), stem.clone()));
+            }
+        }
+        stems
+    });
+    let mut sink = Sink {
+        target: match &options.out {
+            Destination::Stdout => Target::Stdout(Box::new(stdout)),
+            Destination::Folder(out) => Target::Folder(Staging::prepare(out, options.force)?),
+        },
         format: options.format,
-        unit: options.offsets.unit(),
         iris: &iris,
-        one_stream,
-        sink: Mutex::new(Sink {
-            target: match &options.out {
-                Destination::Stdout => Target::Stdout(Box::new(stdout)),
-                Destination::Folder(out) => Target::Folder(Staging::prepare(out, options.force)?),
-            },
-            error: None,
-            closed: false,
-            counts: Counts::default(),
-            renamed: Vec::new(),
-        }),
+        collection: w3c::Collection::default(),
+        error: None,
+        closed: false,
+        counts: Counts::default(),
+        renamed,
+    };
+    let brat_files = match (&sink.target, brat_stems) {
+        (Target::Folder(staging), Some(stems)) => Some((stems, staging.files())),
+        _ => None,
     };
 
     // To standard output nothing can be taken back: the errors are known before a line is written.
@@ -262,9 +277,30 @@ pub fn run<'w>(options: &Options, stdout: impl Write + Send + 'w) -> Result<Outc
         }
     }
     let judge = !one_stream || options.allow_errors;
-    let swept = sweep::sweep_visiting(&rules, &files, read, |_| judge, &exporter);
+    // A thread of its own writes each batch while the next one is computed; two batches wait
+    // at most, so memory stays bounded.
+    let (batches, received) = std::sync::mpsc::sync_channel::<Vec<Piece>>(2);
+    let (swept, mut sink) = std::thread::scope(|scope| {
+        let writer = scope.spawn(move || {
+            for batch in received {
+                sink.write(batch);
+            }
+            sink
+        });
+        let exporter = Exporter {
+            format: options.format,
+            unit: options.offsets.unit(),
+            iris: &iris,
+            one_stream,
+            brat: brat_files,
+            batches: Mutex::new(Some(batches)),
+        };
+        let swept = sweep::sweep_visiting(&rules, &files, read, |_| judge, &exporter);
+        drop(exporter); // Closes the channel: the writer ends.
+        let sink = writer.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (swept, sink)
+    });
     let errors = errors_in(&swept);
-    let mut sink = exporter.sink.into_inner().unwrap_or_else(|e| e.into_inner());
     if !options.allow_errors
         && let Some(refused) = refusal(&root, &cwd, &swept, options.color)
     {
@@ -281,12 +317,12 @@ pub fn run<'w>(options: &Options, stdout: impl Write + Send + 'w) -> Result<Outc
         return Err(OutError::Io { path, error }.into());
     }
     let counts = sink.counts;
+    if let Target::Stdout(w) = &mut sink.target {
+        // A closed pipe (`annals export --out - | head`) is not an error worth a message.
+        let _ = w.flush();
+    }
     let written = match sink.target {
-        Target::Stdout(mut w) => {
-            // A closed pipe (`annals export --out - | head`) is not an error worth a message.
-            let _ = w.flush();
-            None
-        }
+        Target::Stdout(_) => None,
         Target::Folder(mut staging) => {
             let manifest = Manifest {
                 annals: env!("CARGO_PKG_VERSION"),
@@ -302,7 +338,7 @@ pub fn run<'w>(options: &Options, stdout: impl Write + Send + 'w) -> Result<Outc
                     .map(|(id, stem)| (id.as_str(), stem.as_str()))
                     .collect(),
             };
-            finish(&mut staging, options.format, &iris, &name, counts, &manifest)
+            finish(&mut staging, options.format, &iris, &name, sink.collection, &manifest)
                 .map_err(|(path, error)| OutError::Io { path, error })?;
             Some(staging.commit()?)
         }
@@ -409,7 +445,7 @@ fn finish(
     format: Format,
     iris: &Iris,
     name: &str,
-    counts: Counts,
+    collection: w3c::Collection,
     manifest: &Manifest,
 ) -> Result<(), (PathBuf, std::io::Error)> {
     let at = |file: &str| {
@@ -433,13 +469,8 @@ fn finish(
             for file in ["annotations.jsonl", "documents.jsonl"] {
                 staging.append(file, b"").map_err(at(file))?;
             }
-            let annotations = staging.read("annotations.jsonl").map_err(at("annotations.jsonl"))?;
-            let mut collection = Vec::new();
-            w3c::collection(iris, name, counts.annotations, annotations, &mut collection)
-                .map_err(at("collection.jsonld"))?;
-            staging
-                .append("collection.jsonld", &collection)
-                .map_err(at("collection.jsonld"))?;
+            let out = staging.stream("collection.jsonld").map_err(at("collection.jsonld"))?;
+            collection.finish(iris, name, out).map_err(at("collection.jsonld"))?;
         }
         Format::Brat => {
             let annotation = brat::annotation_conf();
@@ -463,8 +494,12 @@ enum Target<'w> {
     Stdout(Box<dyn Write + Send + 'w>),
 }
 
+/// What writes the pieces, in order, on the writer thread.
 struct Sink<'w> {
     target: Target<'w>,
+    format: Format,
+    iris: &'w Iris,
+    collection: w3c::Collection,
     /// The first write that failed; nothing is written after it.
     error: Option<(PathBuf, std::io::Error)>,
     /// Standard output was closed by its reader.
@@ -474,58 +509,72 @@ struct Sink<'w> {
     renamed: Vec<(String, String)>,
 }
 
+impl Sink<'_> {
+    fn write(&mut self, batch: Vec<Piece>) {
+        for piece in batch {
+            if self.error.is_some() || self.closed {
+                return;
+            }
+            self.counts.add(piece.counts);
+            let result = match &mut self.target {
+                _ if piece.error.is_some() => piece.error.map_or(Ok(()), Err),
+                Target::Stdout(w) => write_to_stream(w, self.iris, &mut self.collection, piece),
+                Target::Folder(staging) => write_piece(staging, self.format, self.iris, &mut self.collection, piece),
+            };
+            match result {
+                // A closed pipe (`annals export --out - | head`) ends the output, not with an error.
+                Err((_, e))
+                    if e.kind() == std::io::ErrorKind::BrokenPipe && matches!(self.target, Target::Stdout(_)) =>
+                {
+                    self.closed = true;
+                }
+                Err(e) => self.error = Some(e),
+                Ok(()) => {}
+            }
+        }
+    }
+}
+
 struct Exporter<'a> {
     format: Format,
     unit: Unit,
     iris: &'a Iris,
     one_stream: bool,
-    /// Taken by the sweeping thread only, once per batch.
-    sink: Mutex<Sink<'a>>,
+    /// brat: each document's file stem, by slot, and the folder to create them in.
+    brat: Option<(Vec<String>, out::FolderFiles)>,
+    /// To the writer thread; taken by the sweeping thread only, once per batch.
+    batches: Mutex<Option<std::sync::mpsc::SyncSender<Vec<Piece>>>>,
 }
 
 /// Documents per batch: enough for both cores, few enough that a batch's output is small.
 const BATCH: usize = 128;
 
 impl Visitor for Exporter<'_> {
-    type Visit = (String, Piece);
+    type Visit = Piece;
 
-    fn visit(&self, cx: &Context) -> (String, Piece) {
+    fn visit(&self, cx: &Context) -> Piece {
         let ex = Exported::new(cx, self.unit);
-        let piece = match self.format {
+        match self.format {
             Format::Jsonl => jsonl::piece(&ex, self.one_stream),
             Format::Csv => csv::piece(&ex),
             Format::W3c => w3c::piece(&ex, self.iris, self.one_stream),
-            Format::Brat => brat::piece(&ex),
-        };
-        (cx.doc.id.clone(), piece)
+            Format::Brat => match &self.brat {
+                Some((stems, files)) => brat::piece(&ex, &stems[cx.slot.index()], files),
+                None => Piece {
+                    streams: Vec::new(),
+                    error: Some((PathBuf::from("-"), std::io::Error::other("brat writes a folder"))),
+                    annotations: None,
+                    counts: Counts::default(),
+                },
+            },
+        }
     }
 
-    fn take(&self, batch: Vec<(String, Piece)>) {
-        let mut sink = self.sink.lock().unwrap_or_else(|e| e.into_inner());
-        let sink = &mut *sink;
-        for (id, piece) in batch {
-            if sink.error.is_some() || sink.closed {
-                return;
-            }
-            sink.counts.add(piece.counts);
-            let result = match &mut sink.target {
-                Target::Stdout(w) => piece
-                    .streams
-                    .iter()
-                    .try_for_each(|(_, bytes)| w.write_all(bytes))
-                    .map_err(|e| (PathBuf::from("-"), e)),
-                Target::Folder(staging) => write_piece(staging, self.format, &id, piece, &mut sink.renamed),
-            };
-            match result {
-                // A closed pipe (`annals export --out - | head`) ends the output, not with an error.
-                Err((_, e))
-                    if e.kind() == std::io::ErrorKind::BrokenPipe && matches!(sink.target, Target::Stdout(_)) =>
-                {
-                    sink.closed = true;
-                }
-                Err(e) => sink.error = Some(e),
-                Ok(()) => {}
-            }
+    fn take(&self, batch: Vec<Piece>) {
+        let batches = self.batches.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(sender) = batches.as_ref() {
+            // A writer that stopped has said why in its sink.
+            let _ = sender.send(batch);
         }
     }
 
@@ -534,13 +583,26 @@ impl Visitor for Exporter<'_> {
     }
 }
 
+type WriteResult = Result<(), (PathBuf, std::io::Error)>;
+
+fn write_to_stream(w: &mut impl Write, iris: &Iris, collection: &mut w3c::Collection, piece: Piece) -> WriteResult {
+    let at = |e| (PathBuf::from("-"), e);
+    for (_, bytes) in &piece.streams {
+        w.write_all(bytes).map_err(at)?;
+    }
+    if let Some(lines) = &piece.annotations {
+        collection.add(iris, lines, w, None).map_err(at)?;
+    }
+    Ok(())
+}
+
 fn write_piece(
     staging: &mut Staging,
     format: Format,
-    id: &str,
+    iris: &Iris,
+    collection: &mut w3c::Collection,
     piece: Piece,
-    renamed: &mut Vec<(String, String)>,
-) -> Result<(), (PathBuf, std::io::Error)> {
+) -> WriteResult {
     for (name, bytes) in &piece.streams {
         if format == Format::Csv && !staging.has_stream(name) {
             let header = csv::TABLES
@@ -553,12 +615,13 @@ fn write_piece(
         }
         staging.append(name, bytes).map_err(|e| (PathBuf::from(*name), e))?;
     }
-    if let Some((stem, parts)) = &piece.files {
-        let parts: Vec<(&str, &[u8])> = parts.iter().map(|(ext, bytes)| (*ext, bytes.as_slice())).collect();
-        let used = staging.create(stem, &parts).map_err(|e| (PathBuf::from(stem), e))?;
-        if used != id {
-            renamed.push((id.to_string(), used));
-        }
+    if let Some(lines) = &piece.annotations {
+        let at = |e| (PathBuf::from("annotations.jsonl"), e);
+        // Both streams at once: each line goes to annotations.jsonl and to a page.
+        let (annotations, pages) = staging
+            .two_streams("annotations.jsonl", "collection.jsonld")
+            .map_err(at)?;
+        collection.add(iris, lines, annotations, Some(pages)).map_err(at)?;
     }
     Ok(())
 }

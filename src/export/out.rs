@@ -9,7 +9,7 @@
 
 use std::fmt;
 use std::fs::File;
-use std::io::{self, BufReader, BufWriter, Write};
+use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 /// The file every export folder holds; `--force` replaces only folders that have it.
@@ -135,6 +135,11 @@ impl Staging {
 
     /// Appends to the stream file `name` (one path component), created at its first use.
     pub fn append(&mut self, name: &str, bytes: &[u8]) -> io::Result<()> {
+        self.stream(name)?.write_all(bytes)
+    }
+
+    /// The stream file `name` (one path component), created at its first use.
+    pub fn stream(&mut self, name: &str) -> io::Result<&mut BufWriter<File>> {
         let at = match self.streams.iter().position(|(n, _)| n == name) {
             Some(at) => at,
             None => {
@@ -144,7 +149,22 @@ impl Staging {
                 self.streams.len() - 1
             }
         };
-        self.streams[at].1.write_all(bytes)
+        Ok(&mut self.streams[at].1)
+    }
+
+    /// Two different streams at once (both created at their first use).
+    pub fn two_streams(&mut self, a: &str, b: &str) -> io::Result<(&mut BufWriter<File>, &mut BufWriter<File>)> {
+        self.stream(a)?;
+        self.stream(b)?;
+        let i = self.streams.iter().position(|(n, _)| n == a).unwrap_or(0);
+        let j = self.streams.iter().position(|(n, _)| n == b).unwrap_or(0);
+        if i == j {
+            return Err(io::Error::other("two_streams needs two names"));
+        }
+        let (low, high) = (i.min(j), i.max(j));
+        let (head, tail) = self.streams.split_at_mut(high);
+        let (x, y) = (&mut head[low].1, &mut tail[0].1);
+        Ok(if i < j { (x, y) } else { (y, x) })
     }
 
     /// Whether the stream `name` has been started.
@@ -152,59 +172,20 @@ impl Staging {
         self.streams.iter().any(|(n, _)| n == name)
     }
 
-    /// Creates the files `{stem}{ext}` for each part; when one of them exists already (two
-    /// ids that a case-insensitive file system takes for one), `{stem}~2{ext}` and so on.
-    /// Returns the stem used.
-    pub fn create(&mut self, stem: &str, parts: &[(&str, &[u8])]) -> io::Result<String> {
-        one_component(stem)?;
-        for k in 1..=1000 {
-            let candidate = if k == 1 {
-                stem.to_string()
-            } else {
-                format!("{stem}~{k}")
-            };
-            let free = parts
-                .iter()
-                .all(|(ext, _)| std::fs::symlink_metadata(self.temp.join(format!("{candidate}{ext}"))).is_err());
-            if !free {
-                continue;
-            }
-            let mut written = Vec::new();
-            let result = parts.iter().try_for_each(|(ext, bytes)| {
-                let path = self.temp.join(one_component(&format!("{candidate}{ext}"))?);
-                let mut file = create_new(&path)?;
-                written.push(path);
-                file.write_all(bytes)
-            });
-            match result {
-                Ok(()) => return Ok(candidate),
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-                    for path in written {
-                        let _ = std::fs::remove_file(path);
-                    }
-                }
-                Err(e) => return Err(e),
-            }
-        }
-        Err(io::Error::other(format!("no free file name for `{stem}`")))
-    }
-
-    /// Reads back a stream written so far (its buffer flushed first).
-    pub fn read(&mut self, name: &str) -> io::Result<BufReader<File>> {
-        if let Some((_, w)) = self.streams.iter_mut().find(|(n, _)| n == name) {
-            w.flush()?;
-        }
-        Ok(BufReader::new(File::open(self.temp.join(one_component(name)?))?))
+    /// A handle that creates files in the folder from any thread (brat's documents).
+    pub fn files(&self) -> FolderFiles {
+        FolderFiles { dir: self.temp.clone() }
     }
 
     /// Flushes every stream and moves the folder into place. Returns where it went.
+    ///
+    /// The files are not synced to the disk first: the rename makes the export appear whole to
+    /// every reader, and syncing a 170 MB export cost 0.4 s, most of an export's time at
+    /// 10,000 articles (cp, tar and the exporters of other tools do not sync either).
     pub fn commit(mut self) -> Result<PathBuf, OutError> {
         for (name, stream) in &mut self.streams {
             let path = self.temp.join(name.as_str());
-            stream
-                .flush()
-                .and_then(|()| stream.get_ref().sync_all())
-                .map_err(io_at(&path))?;
+            stream.flush().map_err(io_at(&path))?;
         }
         self.streams.clear();
         match self.before {
@@ -249,6 +230,20 @@ impl Drop for Staging {
             let _ = std::fs::remove_dir_all(&self.temp);
             remove_created(&mut self.created);
         }
+    }
+}
+
+/// Creates new files directly in the folder being written.
+#[derive(Clone, Debug)]
+pub struct FolderFiles {
+    dir: PathBuf,
+}
+
+impl FolderFiles {
+    /// Creates the new file `name` (one path component) with `bytes`.
+    pub fn create(&self, name: &str, bytes: &[u8]) -> io::Result<()> {
+        let mut file = create_new(&self.dir.join(one_component(name)?))?;
+        file.write_all(bytes)
     }
 }
 
@@ -354,7 +349,6 @@ fn one_component(name: &str) -> io::Result<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::BufRead;
 
     fn listing(root: &Path) -> Vec<String> {
         let mut out: Vec<String> = walkdir::WalkDir::new(root)
@@ -374,15 +368,14 @@ mod tests {
         let mut staging = Staging::prepare(&out, false).unwrap();
         staging.append("x.jsonl", b"1\n").unwrap();
         staging.append("x.jsonl", b"2\n").unwrap();
-        assert_eq!(staging.create("doc", &[(".txt", b"t"), (".ann", b"a")]).unwrap(), "doc");
-        assert_eq!(
-            staging.create("doc", &[(".txt", b"t2"), (".ann", b"a2")]).unwrap(),
-            "doc~2"
+        let files = staging.files();
+        files.create("doc.txt", b"t").unwrap();
+        files.create("doc.ann", b"a").unwrap();
+        assert!(
+            files.create("doc.txt", b"again").is_err(),
+            "never over an existing file"
         );
         assert!(!out.exists(), "nothing at --out before the commit");
-        let mut back = String::new();
-        staging.read("x.jsonl").unwrap().read_line(&mut back).unwrap();
-        assert_eq!(back, "1\n");
         staging.commit().unwrap();
         assert_eq!(
             listing(dir.path()),
@@ -392,8 +385,6 @@ mod tests {
                 "a/b/export",
                 "a/b/export/doc.ann",
                 "a/b/export/doc.txt",
-                "a/b/export/doc~2.ann",
-                "a/b/export/doc~2.txt",
                 "a/b/export/x.jsonl"
             ]
         );
@@ -408,7 +399,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut staging = Staging::prepare(&dir.path().join("out"), false).unwrap();
         for bad in ["../x", "..", ".", "", "a/b", "a\\b"] {
-            assert!(staging.create(bad, &[(".txt", b"")]).is_err(), "{bad:?}");
+            assert!(staging.files().create(bad, b"").is_err(), "{bad:?}");
             assert!(staging.append(bad, b"").is_err(), "{bad:?}");
         }
     }

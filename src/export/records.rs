@@ -11,7 +11,7 @@ use crate::plain_text::{PlainText, Unit};
 use crate::rules::Context;
 use crate::slots::ClaimIndex;
 use crate::text::TextRange;
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::ops::Range;
 
 /// Where an annotation stands: in the source (1-based line and column, columns in code points
@@ -120,6 +120,9 @@ impl<'d> Exported<'d> {
                 column: at.column + 1,
             }
         };
+        // A document names few entities many times: each is looked up once.
+        let mut known: FxHashMap<&str, EntityInfo> = FxHashMap::default();
+        let mut entity = |id: &'d str| *known.entry(id).or_insert_with(|| entity_info(cx, id));
         let mentions: Vec<MentionRecord> = doc
             .mentions
             .iter()
@@ -128,7 +131,7 @@ impl<'d> Exported<'d> {
                 let span = doc.span(m.span);
                 MentionRecord {
                     number: k + 1,
-                    entity: entity_info(cx, doc.mention_entity(m)),
+                    entity: entity(doc.mention_entity(m)),
                     place: place(span.range, span.text_range),
                     claim: m.claim,
                 }
@@ -161,7 +164,7 @@ impl<'d> Exported<'d> {
                     local,
                     place: place(span.range, span.text_range),
                     by: c.by.iter().map(|b| b.value.as_str()).collect(),
-                    speakers: c.by.iter().map(|b| entity_info(cx, b.value.as_str())).collect(),
+                    speakers: c.by.iter().map(|b| entity(b.value.as_str())).collect(),
                     date: c.date,
                     via: c.via.as_ref().map(|v| v.value.as_str()),
                     source,

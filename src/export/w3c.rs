@@ -1,8 +1,9 @@
 //! `--format w3c`: the W3C Web Annotation Data Model. annotations.jsonl holds one
 //! `Annotation` per line, each with its own `@context`; collection.jsonld holds the
-//! `AnnotationCollection` and its `AnnotationPage`s (a JSON-LD `@graph`), written after the
-//! sweep from annotations.jsonl; documents.jsonl holds the plain texts that the positions
-//! count in (jsonl's documents table).
+//! `AnnotationPage`s of `PAGE` annotations each and, last, their `AnnotationCollection` (one
+//! JSON-LD `@graph`: the total is known at the end, and the pages are written as the
+//! annotations come); documents.jsonl holds the plain texts that the positions count in
+//! (jsonl's documents table).
 //!
 //! - A mention is `identifying`: a `SpecificResource` body whose `source` is the entity (its
 //!   Wikidata IRI when it has one), and a `TextualBody` tagging the entity's kind.
@@ -23,6 +24,7 @@ use super::{Counts, Piece};
 use crate::date::Date;
 use crate::plain_text::Unit;
 use serde::Serialize;
+use std::io::Write;
 
 pub const CONTEXT: &str = "http://www.w3.org/ns/anno.jsonld";
 /// Annotations per `AnnotationPage` of the collection.
@@ -30,10 +32,10 @@ pub const PAGE: usize = 1000;
 /// Characters of a `TextQuoteSelector`'s `prefix` and `suffix`.
 const QUOTE_CONTEXT: usize = 32;
 
+/// An annotation without its `@context`, which annotations.jsonl adds to each line and
+/// collection.jsonld gives once.
 #[derive(Serialize)]
 struct Annotation<'a> {
-    #[serde(rename = "@context")]
-    context: &'static str,
     id: String,
     #[serde(rename = "type")]
     kind: &'static str,
@@ -214,7 +216,6 @@ pub fn piece(ex: &Exported, iris: &Iris, one_stream: bool) -> Piece {
         line(
             &mut out,
             &Annotation {
-                context: CONTEXT,
                 id: iris.mention(&doc.id, m.number),
                 kind: "Annotation",
                 motivation: "identifying",
@@ -245,7 +246,6 @@ pub fn piece(ex: &Exported, iris: &Iris, one_stream: bool) -> Piece {
         line(
             &mut out,
             &Annotation {
-                context: CONTEXT,
                 id: ex.claim_iri(iris, crate::slots::ClaimIndex::new(k)),
                 kind: "Annotation",
                 motivation: "describing",
@@ -266,7 +266,6 @@ pub fn piece(ex: &Exported, iris: &Iris, one_stream: bool) -> Piece {
         line(
             &mut out,
             &Annotation {
-                context: CONTEXT,
                 id: iris.relation(&doc.id, r.number),
                 kind: "Annotation",
                 motivation: "linking",
@@ -281,7 +280,7 @@ pub fn piece(ex: &Exported, iris: &Iris, one_stream: bool) -> Piece {
         counts.relations += 1;
     }
     counts.annotations = counts.mentions + counts.claims + counts.relations;
-    let mut streams = vec![(if one_stream { "-" } else { "annotations.jsonl" }, out)];
+    let mut streams = Vec::new();
     if !one_stream {
         let mut row = Vec::new();
         let _ = serde_json::to_writer(&mut row, &jsonl::document_row(ex));
@@ -290,68 +289,90 @@ pub fn piece(ex: &Exported, iris: &Iris, one_stream: bool) -> Piece {
     }
     Piece {
         streams,
-        files: None,
+        error: None,
+        annotations: Some(out),
         counts,
     }
 }
 
-/// collection.jsonld, from the lines of annotations.jsonl: the collection, then its pages of
-/// `PAGE` annotations (without their `@context`, which the file gives once).
-pub fn collection(
-    iris: &Iris,
-    label: &str,
-    total: usize,
-    annotations: impl std::io::BufRead,
-    out: &mut impl std::io::Write,
-) -> std::io::Result<()> {
-    let pages = total.div_ceil(PAGE);
-    let json = |v: &str| serde_json::to_string(v).unwrap_or_default();
-    write!(
-        out,
-        "{{\"@context\":\"{CONTEXT}\",\"@graph\":[\n{{\"id\":{},\"type\":\"AnnotationCollection\",\"label\":{},\"total\":{total}",
-        json(&iris.collection()),
-        json(label)
-    )?;
-    if pages > 0 {
+/// Writes annotations, as they come, to annotations.jsonl (each with its `@context`) and to
+/// collection.jsonld's pages.
+#[derive(Default)]
+pub struct Collection {
+    written: usize,
+}
+
+impl Collection {
+    /// `lines`: annotations without `@context`, one per line. `pages` is None for standard
+    /// output, which gets the annotations only.
+    pub fn add(
+        &mut self,
+        iris: &Iris,
+        lines: &[u8],
+        annotations: &mut impl Write,
+        mut pages: Option<&mut dyn Write>,
+    ) -> std::io::Result<()> {
+        let json = |v: &str| serde_json::to_string(v).unwrap_or_default();
+        for line in lines.split(|&b| b == b'\n').filter(|l| l.len() > 1) {
+            write!(annotations, "{{\"@context\":\"{CONTEXT}\",")?;
+            annotations.write_all(&line[1..])?;
+            annotations.write_all(b"\n")?;
+            let Some(out) = pages.as_deref_mut() else {
+                self.written += 1;
+                continue;
+            };
+            let k = self.written;
+            if k.is_multiple_of(PAGE) {
+                let page = k / PAGE;
+                if page == 0 {
+                    writeln!(out, "{{\"@context\":\"{CONTEXT}\",\"@graph\":[")?;
+                } else {
+                    // The page before ends, and leads here.
+                    write!(out, "\n],\"next\":{}}},\n", json(&iris.page(page)))?;
+                }
+                write!(
+                    out,
+                    "{{\"id\":{},\"type\":\"AnnotationPage\",\"partOf\":{},\"startIndex\":{k}",
+                    json(&iris.page(page)),
+                    json(&iris.collection())
+                )?;
+                if page > 0 {
+                    write!(out, ",\"prev\":{}", json(&iris.page(page - 1)))?;
+                }
+                writeln!(out, ",\"items\":[")?;
+            } else {
+                writeln!(out, ",")?;
+            }
+            out.write_all(line)?;
+            self.written += 1;
+        }
+        Ok(())
+    }
+
+    /// Ends the last page and writes the collection itself, with its total.
+    pub fn finish(self, iris: &Iris, label: &str, out: &mut impl Write) -> std::io::Result<()> {
+        let json = |v: &str| serde_json::to_string(v).unwrap_or_default();
+        let total = self.written;
+        if total == 0 {
+            writeln!(out, "{{\"@context\":\"{CONTEXT}\",\"@graph\":[")?;
+        } else {
+            write!(out, "\n]}},\n")?;
+        }
         write!(
             out,
-            ",\"first\":{},\"last\":{}",
-            json(&iris.page(0)),
-            json(&iris.page(pages - 1))
+            "{{\"id\":{},\"type\":\"AnnotationCollection\",\"label\":{},\"total\":{total}",
+            json(&iris.collection()),
+            json(label)
         )?;
-    }
-    write!(out, "}}")?;
-    let prefix = format!("{{\"@context\":\"{CONTEXT}\",");
-    for (k, line) in annotations.lines().enumerate() {
-        let line = line?;
-        if k % PAGE == 0 {
-            if k > 0 {
-                write!(out, "\n]}}")?;
-            }
-            let page = k / PAGE;
+        if total > 0 {
+            let pages = total.div_ceil(PAGE);
             write!(
                 out,
-                ",\n{{\"id\":{},\"type\":\"AnnotationPage\",\"partOf\":{},\"startIndex\":{k}",
-                json(&iris.page(page)),
-                json(&iris.collection())
+                ",\"first\":{},\"last\":{}",
+                json(&iris.page(0)),
+                json(&iris.page(pages - 1))
             )?;
-            if page > 0 {
-                write!(out, ",\"prev\":{}", json(&iris.page(page - 1)))?;
-            }
-            if page + 1 < pages {
-                write!(out, ",\"next\":{}", json(&iris.page(page + 1)))?;
-            }
-            writeln!(out, ",\"items\":[")?;
-        } else {
-            writeln!(out, ",")?;
         }
-        match line.strip_prefix(&prefix) {
-            Some(rest) => write!(out, "{{{rest}")?,
-            None => write!(out, "{line}")?,
-        }
+        writeln!(out, "}}\n]}}")
     }
-    if total > 0 {
-        write!(out, "\n]}}")?;
-    }
-    writeln!(out, "\n]}}")
 }

@@ -448,7 +448,10 @@ def check_w3c(folder, context_file):
     if collection.get("@context") != CONTEXT:
         fail("collection.jsonld: @context MUST be the anno context")
     graph = collection["@graph"]
-    head, pages = graph[0], graph[1:]
+    heads = [n for n in graph if n.get("type") == "AnnotationCollection"]
+    if len(heads) != 1 or graph[-1] is not heads[0]:
+        fail("collection.jsonld: the AnnotationCollection comes once, after its pages")
+    head, pages = heads[0], graph[:-1]
     if head["type"] != "AnnotationCollection" or head["total"] != len(annotations):
         fail(f"the collection says {head.get('type')} of {head.get('total')}, annotations.jsonl has {len(annotations)}")
     if not IRI.match(head["id"]) or head["first"] != pages[0]["id"] or head["last"] != pages[-1]["id"]:
