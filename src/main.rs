@@ -62,6 +62,7 @@ enum Command {
         /// The corpus root, or any folder or file inside it (annals.toml is found upward).
         #[arg(default_value = ".")]
         path: PathBuf,
+        /// What to write.
         #[arg(long, value_enum, default_value_t = annals::export::Format::Jsonl)]
         format: annals::export::Format,
         /// The folder to create (absent or empty, unless --force), or `-` for standard output.

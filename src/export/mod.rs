@@ -344,12 +344,13 @@ pub fn run<'w>(options: &Options, stdout: impl Write + Send + 'w) -> Result<Outc
         }
     };
     if let Some(path) = &written {
+        let n = |count: usize, what: &str| format!("{count} {what}{}", if count == 1 { "" } else { "s" });
         notes.push(format!(
-            "exported {} documents ({} mentions, {} claims, {} relations) as {} to {}",
-            counts.documents,
-            counts.mentions,
-            counts.claims,
-            counts.relations,
+            "exported {} ({}, {}, {}) as {} to {}",
+            n(counts.documents, "document"),
+            n(counts.mentions, "mention"),
+            n(counts.claims, "claim"),
+            n(counts.relations, "relation"),
             options.format.as_str(),
             check::display_path(path, &cwd)
         ));
