@@ -14,7 +14,8 @@
 //!    findings that follow links (`rules::link_findings`).
 //!
 //! Both faces run the same rule functions: a sweep's findings equal `Corpus::findings`
-//! (tests/sweep.rs).
+//! (tests/sweep.rs). `annals export` sweeps the same way, with a `Visitor` that turns each
+//! document into its export while stage 2 holds its syntax (`sweep_visiting`).
 
 use crate::config::Config;
 use crate::discover::{self, SourceFile};
