@@ -1,7 +1,7 @@
 //! annals: a checker and language server for annotated news corpora.
 //!
-//! The analysis core (everything but `check`, `cli` and later `lsp`) works on byte
-//! offsets and knows nothing of terminals or LSP. See ARCHITECTURE.md.
+//! The analysis core (everything but the faces `check`, `lsp` and `export`, and the binary)
+//! works on byte offsets and knows nothing of terminals or LSP. See ARCHITECTURE.md.
 
 pub mod check;
 pub mod config;
