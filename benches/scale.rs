@@ -1,5 +1,6 @@
 //! Scale benchmarks: `cargo bench --bench scale` (add `-- --quick` for 1k articles only;
-//! `-- --size 100k --shape dense --only check,lsp` picks sizes, shapes and parts, see `Options`).
+//! `-- --size 100k --shape dense --only check,lsp` picks sizes, shapes and parts, see `Options`;
+//! `--only check,export` times `annals export` in its four formats beside check).
 //!
 //! For generated corpora of 1,000 and 10,000 articles (and 100,000 when asked), in the
 //! generator's sparse shape and in its dense one (annals generate, seed 42), it measures
@@ -111,6 +112,43 @@ fn bench_check(articles: usize, dir: &Path, bytes: u64) {
         ms(rg_wall),
         wall.as_secs_f64() / rg_wall.as_secs_f64()
     );
+}
+
+/// `annals export` in each format against check's time (both its JSON output), with
+/// `--allow-errors`: the generated corpora hold planted errors.
+fn bench_export(articles: usize, dir: &Path) {
+    let (check, check_rss) = check_wall(dir, "json", 3);
+    for format in ["jsonl", "csv", "w3c", "brat"] {
+        let out = repo(&format!("target/bench/export-{format}"));
+        let mut bytes = 0;
+        let (wall, rss) = best_of(3, || {
+            if out.exists() {
+                std::fs::remove_dir_all(&out).unwrap();
+            }
+            let (wall, rss, status) = measure(
+                Command::new(annals())
+                    .args(["export", "--allow-errors", "--format", format, "--out"])
+                    .arg(&out)
+                    .arg(dir),
+            );
+            assert_eq!(status, Some(0), "export --format {format} {}", dir.display());
+            bytes = walk(&out)
+                .iter()
+                .map(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0))
+                .sum::<u64>();
+            (wall, rss)
+        });
+        println!(
+            "export {articles:>6} articles --format {format:<5}: {} wall, {:.2}x check's {}; peak RSS {:.0} MB (check {:.0} MB); wrote {:.0} MB",
+            ms(wall),
+            wall.as_secs_f64() / check.as_secs_f64(),
+            ms(check),
+            rss as f64 / 1024.0,
+            check_rss as f64 / 1024.0,
+            bytes as f64 / 1e6
+        );
+        std::fs::remove_dir_all(&out).unwrap();
+    }
 }
 
 fn which(name: &str) -> Option<PathBuf> {
@@ -495,7 +533,7 @@ fn bench_lsp_pull(articles: usize, dir: &Path) {
     );
 }
 
-/// What to run: `-- --size 1k,10k,100k --shape sparse,dense --only check,rule-off,lsp,pull,hostile`
+/// What to run: `-- --size 1k,10k,100k --shape sparse,dense --only check,export,rule-off,lsp,pull,hostile`
 /// (each a comma list; by default 1k and 10k, both shapes, everything). `--quick` is `--size 1k`.
 struct Options {
     sizes: Vec<usize>,
@@ -536,7 +574,7 @@ impl Options {
             })
             .collect();
         let parts = value("--only").unwrap_or_else(|| {
-            ["hostile", "check", "rule-off", "lsp", "pull"]
+            ["hostile", "check", "export", "rule-off", "lsp", "pull"]
                 .map(String::from)
                 .to_vec()
         });
@@ -569,6 +607,9 @@ fn main() {
             println!("{shape:?} shape, {articles} articles ({:.1} MB)", bytes as f64 / 1e6);
             if options.runs("check") {
                 bench_check(articles, &dir, bytes);
+            }
+            if options.runs("export") {
+                bench_export(articles, &dir);
             }
             if options.runs("rule-off") {
                 bench_rule_off(articles, &dir);

@@ -1,7 +1,7 @@
 //! annals: a checker and language server for annotated news corpora.
 //!
-//! The analysis core (everything but `check`, `cli` and later `lsp`) works on byte
-//! offsets and knows nothing of terminals or LSP. See ARCHITECTURE.md.
+//! The analysis core (everything but the faces `check`, `lsp` and `export`, and the binary)
+//! works on byte offsets and knows nothing of terminals or LSP. See ARCHITECTURE.md.
 
 pub mod check;
 pub mod config;
@@ -9,6 +9,7 @@ pub mod corpus;
 pub mod date;
 pub mod discover;
 pub mod document;
+pub mod export;
 pub mod finding;
 pub mod generate;
 pub mod ide;
@@ -17,6 +18,7 @@ pub mod index;
 pub mod init;
 pub mod lsp;
 pub mod names;
+pub mod plain_text;
 pub mod rules;
 pub mod slots;
 pub mod suggest;

@@ -1,5 +1,6 @@
-//! The `annals` command: `check` for terminals and CI, `lsp` for editors, `init` for a new
-//! corpus, `explain` for a rule's page, and completions and a man page for the shell.
+//! The `annals` command: `check` for terminals and CI, `lsp` for editors, `export` for other
+//! tools, `init` for a new corpus, `explain` for a rule's page, and completions and a man page
+//! for the shell.
 
 use annals::check::{self, FailOn, Format};
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
@@ -46,6 +47,41 @@ enum Command {
         #[arg(long, value_enum, default_value_t = FailOn::Error)]
         fail_on: FailOn,
         /// Colour in human output: auto colours only a terminal, and never with NO_COLOR set.
+        #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+        color: ColorChoice,
+    },
+    /// Export the annotations as data: JSON Lines, CSV, W3C Web Annotations or brat standoff.
+    ///
+    /// Analyses the whole corpus as check does. A corpus with errors is refused, with the errors
+    /// listed, unless --allow-errors. Writes only into --out: a new folder, built next to it and
+    /// renamed into place, or standard output with `--out -` (jsonl and w3c).
+    ///
+    /// Exit status: 0 when the export was written, 1 when the corpus has errors (nothing was
+    /// written), 2 when the export could not run (no corpus, a bad option, --out not empty).
+    Export {
+        /// The corpus root, or any folder or file inside it (annals.toml is found upward).
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// What to write.
+        #[arg(long, value_enum, default_value_t = annals::export::Format::Jsonl)]
+        format: annals::export::Format,
+        /// The folder to create (absent or empty, unless --force), or `-` for standard output.
+        #[arg(long)]
+        out: PathBuf,
+        /// Replace --out when it holds a previous export (its annals-export.json); a folder of
+        /// other files is never replaced.
+        #[arg(long)]
+        force: bool,
+        /// Export a corpus with errors (references may then dangle).
+        #[arg(long)]
+        allow_errors: bool,
+        /// What `start` and `end` count in the plain text.
+        #[arg(long, value_enum, default_value_t = annals::export::Offsets::Codepoints)]
+        offsets: annals::export::Offsets,
+        /// The base of the w3c export's IRIs (default `urn:annals:CORPUS-NAME:`).
+        #[arg(long)]
+        base_uri: Option<String>,
+        /// Colour in the listing of errors: auto colours only a terminal, and never with NO_COLOR set.
         #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
         color: ColorChoice,
     },
@@ -180,18 +216,50 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Export {
+            path,
+            format,
+            out,
+            force,
+            allow_errors,
+            offsets,
+            base_uri,
+            color,
+        } => {
+            let options = annals::export::Options {
+                path,
+                format,
+                out: annals::export::Destination::parse(&out),
+                force,
+                allow_errors,
+                offsets,
+                base_uri,
+                color: colored(color, std::io::stderr().is_terminal()),
+            };
+            match annals::export::run(&options, std::io::BufWriter::with_capacity(1 << 16, std::io::stdout())) {
+                Ok(outcome) => {
+                    let mut stderr = std::io::stderr().lock();
+                    for piece in &outcome.refused {
+                        let _ = stderr.write_all(piece.as_bytes());
+                    }
+                    for note in &outcome.notes {
+                        let _ = writeln!(stderr, "annals: {note}");
+                    }
+                    ExitCode::from(outcome.exit_code as u8)
+                }
+                Err(e) => {
+                    eprintln!("annals: error: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
         Command::Check {
             path,
             format,
             fail_on,
             color,
         } => {
-            let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-            let color = match color {
-                ColorChoice::Always => true,
-                ColorChoice::Never => false,
-                ColorChoice::Auto => !no_color && std::io::stdout().is_terminal(),
-            };
+            let color = colored(color, std::io::stdout().is_terminal());
             let options = check::Options {
                 path,
                 format,
@@ -219,6 +287,16 @@ fn main() -> ExitCode {
                 }
             }
         }
+    }
+}
+
+/// Whether to colour output to a stream that is (or is not) a terminal.
+fn colored(choice: ColorChoice, terminal: bool) -> bool {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => !no_color && terminal,
     }
 }
 

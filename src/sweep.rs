@@ -14,7 +14,8 @@
 //!    findings that follow links (`rules::link_findings`).
 //!
 //! Both faces run the same rule functions: a sweep's findings equal `Corpus::findings`
-//! (tests/sweep.rs).
+//! (tests/sweep.rs). `annals export` sweeps the same way, with a `Visitor` that turns each
+//! document into its export while stage 2 holds its syntax (`sweep_visiting`).
 
 use crate::config::Config;
 use crate::discover::{self, SourceFile};
@@ -50,6 +51,45 @@ pub fn sweep(
     read: impl Fn(&SourceFile) -> Document + Sync,
     wanted: impl Fn(&SourceFile) -> bool + Sync,
 ) -> Swept {
+    sweep_visiting(config, files, read, wanted, &Unvisited)
+}
+
+/// What a sweep hands each document while its syntax is there (`annals export`): `visit`
+/// runs in parallel on each document, entities included, with the entity documents and
+/// their index (`Context::documents` and `index`: the articles there are stand-ins); `take`
+/// then gets the visits of a batch of documents in file order, on the sweeping thread, so
+/// that what it writes comes out in order while only a batch is held at a time.
+pub trait Visitor: Sync {
+    type Visit: Send;
+    fn visit(&self, cx: &Context) -> Self::Visit;
+    fn take(&self, batch: Vec<Self::Visit>);
+    /// Documents per batch: `usize::MAX` for one batch (the plain sweep's, which keeps nothing).
+    fn batch(&self) -> usize;
+}
+
+/// A document after stage 2: shed (an article), its own findings (if wanted), its visit.
+type Judged<T> = (Option<ShedDocument>, Option<Vec<Finding>>, T);
+
+/// The sweep of `annals check`: nothing visited, one batch.
+struct Unvisited;
+
+impl Visitor for Unvisited {
+    type Visit = ();
+    fn visit(&self, _: &Context) {}
+    fn take(&self, _: Vec<()>) {}
+    fn batch(&self) -> usize {
+        usize::MAX
+    }
+}
+
+/// `sweep`, with each document visited (see `Visitor`).
+pub fn sweep_visiting<V: Visitor>(
+    config: &Config,
+    files: &[SourceFile],
+    read: impl Fn(&SourceFile) -> Document + Sync,
+    wanted: impl Fn(&SourceFile) -> bool + Sync,
+    visitor: &V,
+) -> Swept {
     // Stage 1: entities in full, articles as stand-ins.
     let documents: Vec<Document> = files
         .par_iter()
@@ -61,34 +101,45 @@ pub fn sweep(
     let directory = CorpusIndex::build_for(&documents, config);
 
     // Stage 2: each article read, judged on its own and shed at once; entities judged in place.
-    let (articles, own): (Vec<Option<ShedDocument>>, Vec<Option<Vec<Finding>>>) = {
+    let mut articles: Vec<Option<ShedDocument>> = Vec::with_capacity(files.len());
+    let mut own: Vec<Option<Vec<Finding>>> = Vec::with_capacity(files.len());
+    let batch = visitor.batch().max(1);
+    for (k, chunk) in files.chunks(batch).enumerate() {
         let entities = &documents;
         let directory = &directory;
-        files
+        let judged: Vec<Judged<V::Visit>> = chunk
             .par_iter()
             .enumerate()
-            .map(|(slot, file)| {
+            .map(|(at, file)| {
+                let slot = k * batch + at;
                 let read_now = match file.kind {
                     DocumentKind::Article => Some(read(file)),
                     DocumentKind::Entity => None,
                 };
                 let doc = read_now.as_ref().unwrap_or(&entities[slot]);
-                let findings = wanted(file).then(|| {
-                    rules::own_findings(&Context {
-                        documents: entities,
-                        index: directory,
-                        config,
-                        slot: DocumentSlot::new(slot),
-                        doc,
-                    })
-                });
+                let cx = Context {
+                    documents: entities,
+                    index: directory,
+                    config,
+                    slot: DocumentSlot::new(slot),
+                    doc,
+                };
+                let findings = wanted(file).then(|| rules::own_findings(&cx));
+                let visit = visitor.visit(&cx);
                 // An article's text stays only for the positions and snippets of its findings:
                 // it is most of what a shed document holds.
                 let keep_text = findings.as_ref().is_some_and(|f| !f.is_empty());
-                (read_now.map(|d| shed(d, keep_text)), findings)
+                (read_now.map(|d| shed(d, keep_text)), findings, visit)
             })
-            .unzip()
-    };
+            .collect();
+        let mut visits = Vec::with_capacity(judged.len());
+        for (article, findings, visit) in judged {
+            articles.push(article);
+            own.push(findings);
+            visits.push(visit);
+        }
+        visitor.take(visits);
+    }
 
     // Stage 3: links, over the whole corpus, with the index the rules read (no backlinks:
     // they serve queries). The entities are those of stage 1, shed now; the articles' stand-ins

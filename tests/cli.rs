@@ -481,3 +481,44 @@ fn man_page_is_roff() {
     assert!(text.contains("check"));
     assert!(text.contains("Checker and language server for annotated news corpora"));
 }
+
+/// `annals export` is a subcommand like the others: its usage errors exit 2, and its help, the
+/// man page and the completions know it (tests/export.rs tests what it writes).
+#[test]
+fn export_is_a_command_of_its_own() {
+    let dir = clean_corpus();
+    let o = annals(dir.path(), &["export"]);
+    assert_eq!(o.status.code(), Some(2), "--out is required");
+    assert!(stderr(&o).contains("--out"), "{}", stderr(&o));
+    let help = annals(dir.path(), &["export", "--help"]);
+    let help = stdout(&help);
+    for word in [
+        "jsonl",
+        "csv",
+        "w3c",
+        "brat",
+        "--allow-errors",
+        "--offsets",
+        "--base-uri",
+        "--force",
+        "Exit status",
+    ] {
+        assert!(help.contains(word), "export --help lacks {word}:\n{help}");
+    }
+    let man = stdout(&annals(dir.path(), &["man"]));
+    assert!(man.contains("export"), "the man page lists export");
+    let completions = stdout(&annals(dir.path(), &["completions", "bash"]));
+    assert!(
+        completions.contains("--allow-errors"),
+        "bash completion knows export's options"
+    );
+    // A clean corpus exports, and says where to.
+    let o = annals(dir.path(), &["export", "--out", "out"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("exported 2 documents (1 mention, 1 claim, 0 relations) as jsonl to out"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(dir.path().join("out/mentions.jsonl").is_file());
+}

@@ -10,8 +10,8 @@
 //!
 //! Shapes: unclosed `[`; unclosed `]{`; an unclosed quote after many `]{`; thousands of
 //! attributes in one span; thousands of annotations with findings on one line (through the
-//! four formats of check, and open in the server through every request it answers); many
-//! findings in one paragraph (code actions at the cursor).
+//! four formats of check and of export, and open in the server through every request it
+//! answers); many findings in one paragraph (code actions at the cursor).
 
 mod support;
 
@@ -134,6 +134,35 @@ fn check_work(body: &str, format: Format) -> Duration {
         assert!(outcome.stdout.iter().any(|piece| !piece.is_empty()));
     })
 }
+
+/// CPU time of `annals export` of the shape's corpus, with its errors allowed (the shapes are
+/// made of findings), into a folder replaced at each run.
+fn export_work(body: &str, format: annals::export::Format) -> Duration {
+    let dir = corpus(body);
+    let out = tempfile::tempdir().expect("a temporary folder");
+    let options = annals::export::Options {
+        path: dir.path().to_path_buf(),
+        format,
+        out: annals::export::Destination::Folder(out.path().join("export")),
+        force: true,
+        allow_errors: true,
+        offsets: annals::export::Offsets::Codepoints,
+        base_uri: None,
+        color: false,
+    };
+    work(|| {
+        let outcome = annals::export::run(&options, std::io::sink()).expect("the corpus exports");
+        assert_eq!(outcome.exit_code, 0);
+        assert!(outcome.written.is_some());
+    })
+}
+
+const EXPORT_FORMATS: [(annals::export::Format, &str); 4] = [
+    (annals::export::Format::Jsonl, "jsonl"),
+    (annals::export::Format::Csv, "csv"),
+    (annals::export::Format::W3c, "w3c"),
+    (annals::export::Format::Brat, "brat"),
+];
 
 const FORMATS: [(Format, &str); 4] = [
     (Format::Human, "human"),
@@ -279,6 +308,20 @@ fn check_grows_linearly_in_every_format() {
         for (format, name) in FORMATS {
             let (a, b) = (check_work(&small, format), check_work(&large, format));
             verdicts.judge(&format!("{shape}: check --format {name}"), a, b);
+        }
+    }
+    verdict(verdicts);
+}
+
+#[test]
+fn export_grows_linearly_in_every_format() {
+    let _alone = ALONE.blocking_lock();
+    let mut verdicts = Verdicts::default();
+    for (shape, body) in SHAPES {
+        let (small, large) = (body(1), body(8));
+        for (format, name) in EXPORT_FORMATS {
+            let (a, b) = (export_work(&small, format), export_work(&large, format));
+            verdicts.judge(&format!("{shape}: export --format {name}"), a, b);
         }
     }
     verdict(verdicts);

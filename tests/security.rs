@@ -31,7 +31,7 @@ const FORBIDDEN: &[&str] = &[
 ];
 
 /// The modules of the commands whose job is to write, where the user said.
-const WRITERS: [&str; 2] = ["generate.rs", "init.rs"];
+const WRITERS: [&str; 3] = ["generate.rs", "init.rs", "export/out.rs"];
 
 #[test]
 fn the_core_and_both_faces_never_write_run_or_connect() {
@@ -40,9 +40,10 @@ fn the_core_and_both_faces_never_write_run_or_connect() {
     let mut found = Vec::new();
     for file in support::walk(&src) {
         let rel = file.strip_prefix(&src).unwrap().to_string_lossy().replace('\\', "/");
-        // `annals generate OUT` and `annals init PATH` write into the folder the user names:
-        // that is their whole job, and neither check nor lsp calls them (init's own tests
-        // hold it to PATH, to new files only, and to atomic writes).
+        // `annals generate OUT`, `annals init PATH` and `annals export --out DIR` write into
+        // the folder the user names: that is their whole job, and neither check nor lsp calls
+        // them (init's own tests hold it to PATH, to new files only, and to atomic writes;
+        // export's writes all go through export/out.rs, held below to --out).
         if WRITERS.contains(&rel.as_str()) || !rel.ends_with(".rs") {
             continue;
         }
@@ -174,4 +175,96 @@ fn the_server_writes_nothing_even_when_asked_for_edits() {
         before == listing(root),
         "the server changed the corpus on disk; only the editor may apply its edits"
     );
+}
+
+/// Hostile document ids (`..`, separators, a newline, an empty id, duplicates) with
+/// `--allow-errors`: every format writes only files directly in --out, under names of one
+/// component, and the corpus and the folder around --out are left as they were.
+#[test]
+fn export_writes_only_below_out_even_with_hostile_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("corpus");
+    let names = [
+        "...md",
+        "..\\..\\evil.md",
+        "a b.md",
+        "-rf.md",
+        "x\ny.md",
+        "%2e%2e.md",
+        "Рогозин.md",
+        ".md",
+        "annotation.conf.md",
+        "annals-export.json.md",
+        "x/dup.md",
+        "y/dup.md",
+    ];
+    std::fs::create_dir_all(root.join("articles/x")).unwrap();
+    std::fs::create_dir_all(root.join("articles/y")).unwrap();
+    std::fs::write(root.join("annals.toml"), "[corpus]\nname = \"../../evil\"\n").unwrap();
+    for name in names {
+        std::fs::write(
+            root.join("articles").join(name),
+            "---\ntitle: T\npublished: 2022-04-02\n---\n[x]{.claim #c by=nobody} [y]{e=nobody}\n",
+        )
+        .unwrap();
+    }
+    let corpus_before = listing(&root);
+    for format in ["jsonl", "csv", "w3c", "brat"] {
+        let out = dir.path().join("exports").join(format);
+        let status = std::process::Command::new(env!("CARGO_BIN_EXE_annals"))
+            .args(["export", "--allow-errors", "--format", format, "--out"])
+            .arg(&out)
+            .arg(&root)
+            .output()
+            .unwrap();
+        assert_eq!(
+            status.status.code(),
+            Some(0),
+            "{format}: {}",
+            String::from_utf8_lossy(&status.stderr)
+        );
+        for entry in std::fs::read_dir(&out).unwrap() {
+            let entry = entry.unwrap();
+            assert!(
+                entry.file_type().unwrap().is_file(),
+                "{format}: {:?} is not a plain file",
+                entry.path()
+            );
+        }
+        let files = support::walk(dir.path());
+        for file in &files {
+            assert!(
+                file.starts_with(&root)
+                    || file.parent() == Some(out.as_path())
+                    || file.parent().and_then(Path::parent) == Some(&dir.path().join("exports")),
+                "{format}: {} lies outside --out",
+                file.display()
+            );
+        }
+        if format == "brat" {
+            let stems: std::collections::BTreeSet<String> = std::fs::read_dir(&out)
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .filter_map(|n| n.strip_suffix(".txt").map(str::to_string))
+                .collect();
+            assert_eq!(
+                stems.len(),
+                names.len(),
+                "one .txt per document, duplicates included: {stems:?}"
+            );
+            assert!(stems.contains("dup") && stems.contains("dup~2"), "{stems:?}");
+            assert!(
+                stems.contains("%2E%2E") && stems.contains("%") && stems.contains("x%0Ay"),
+                "{stems:?}"
+            );
+            let manifest = std::fs::read_to_string(out.join("annals-export.json")).unwrap();
+            assert!(manifest.contains("\"dup\": \"dup~2\""), "{manifest}");
+        }
+    }
+    assert!(listing(&root) == corpus_before, "the corpus is unchanged");
+    let top: Vec<String> = std::fs::read_dir(dir.path().join("exports"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(top.len(), 4, "no temporary folder is left next to --out: {top:?}");
 }

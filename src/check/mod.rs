@@ -149,6 +149,11 @@ pub fn report<'c>(
     }
 }
 
+/// The human format of a report (rustc-style snippets and a summary line), in pieces.
+pub fn render_human(report: &Report, color: bool) -> Vec<String> {
+    human::render(report, color)
+}
+
 pub struct Options {
     pub path: PathBuf,
     pub format: Format,
