@@ -58,7 +58,8 @@ pub fn entity_name(corpus: &Corpus, id: &str) -> String {
         .unwrap_or_else(|| id.to_string())
 }
 
-fn span_of_dates(role: &Role) -> String {
+/// A role's dates: "2018-05 – 2022-07", "since 2018-05".
+pub fn span_of_dates(role: &Role) -> String {
     match (&role.from, &role.to) {
         (Some(f), Some(t)) => format!("{} – {}", f.value, t.value),
         (Some(f), None) => format!("since {}", f.value),
