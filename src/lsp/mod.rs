@@ -2,6 +2,7 @@
 //! answers from the same analysis core as `annals check`.
 
 pub mod capabilities;
+pub mod client_socket;
 pub mod convert;
 pub mod dispatch;
 pub mod findings_cache;
@@ -21,7 +22,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll};
 use tower_lsp_server::jsonrpc::{Request, Response};
-use tower_lsp_server::{ClientSocket, ExitedError, LspService};
+use tower_lsp_server::{ExitedError, LspService};
 
 /// The server as a tower service: tower-lsp-server's `LspService`, with the `initialize`
 /// answer completed by what ls-types cannot say (`capabilities::complete_initialize_result`).
@@ -62,7 +63,7 @@ impl tower::Service<Request> for Service {
 
 /// A server and its client socket, for stdio or for tests, and the flag that says
 /// whether `shutdown` was received (exit status 0) before `exit`.
-pub fn service(options: Options) -> (Service, ClientSocket, Arc<AtomicBool>) {
+pub fn service(options: Options) -> (Service, client_socket::Socket, Arc<AtomicBool>) {
     let shut_down = Arc::new(AtomicBool::new(false));
     let flag = shut_down.clone();
     let test_hooks = options.test_hooks;
@@ -73,7 +74,7 @@ pub fn service(options: Options) -> (Service, ClientSocket, Arc<AtomicBool>) {
             .custom_method("annals/hold", Server::hold);
     }
     let (inner, socket) = builder.finish();
-    (Service { inner }, socket, shut_down)
+    (Service { inner }, client_socket::Socket::new(socket), shut_down)
 }
 
 /// Serves LSP on stdin/stdout until `exit`. Returns the exit status: 0 after

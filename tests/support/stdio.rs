@@ -17,6 +17,10 @@ pub struct Client {
     next_id: i64,
     /// Whether the server's own requests get an answer (a silent client tests the bounded wait).
     pub answers_server_requests: bool,
+    /// Every message the server sent, in order, once set to `Some` (the conformance test).
+    pub received: Option<Vec<Value>>,
+    /// The method of each request this client sent, by id.
+    pub sent: std::collections::HashMap<i64, String>,
 }
 
 pub fn read_message(reader: &mut impl BufRead) -> Option<Value> {
@@ -77,6 +81,8 @@ impl Client {
             messages,
             next_id: 0,
             answers_server_requests: true,
+            received: None,
+            sent: Default::default(),
         }
     }
 
@@ -123,6 +129,7 @@ impl Client {
     pub fn request_timed(&mut self, method: &str, params: Value) -> (Duration, Value) {
         self.next_id += 1;
         let id = self.next_id;
+        self.sent.insert(id, method.to_string());
         let sent = std::time::Instant::now();
         self.send(&json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
         let (arrived, answer) = self.wait_timed(|m| (m["id"] == id && m.get("method").is_none()).then(|| m.clone()));
@@ -139,6 +146,9 @@ impl Client {
                 .messages
                 .recv_timeout(Duration::from_secs(20))
                 .expect("the server answers within 20 s");
+            if let Some(received) = &mut self.received {
+                received.push(m.clone());
+            }
             if self.answers_server_requests && m.get("method").is_some() && m.get("id").is_some() {
                 // A server-to-client request: answer it.
                 let id = m["id"].clone();
