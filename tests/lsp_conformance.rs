@@ -7,27 +7,15 @@
 
 mod support;
 
+use support::conformance::{python, saw_or_wait, validate};
+
 use serde_json::{Value, json};
-use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use support::stdio::Client;
 use tower_lsp_server::ls_types::Uri;
 
 const TWEETSTORM: &str = "articles/2022-02-25-rogozin-deorbit-tweetstorm.md";
 const SPACE_COM: &str = "articles/2022-04-02-space-com-russia-threatens-iss.md";
-
-fn python() -> PathBuf {
-    let python = std::env::var_os("ANNALS_LSP_PYTHON")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| support::repo_path("target/lsp-venv/bin/python"));
-    assert!(
-        python.exists(),
-        "{} is missing: python3 -m venv target/lsp-venv && target/lsp-venv/bin/pip install lsprotocol==2025.0.0 \
-         (bash .ci/run does this), or point ANNALS_LSP_PYTHON at a Python with lsprotocol",
-        python.display()
-    );
-    python
-}
 
 fn seed_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -83,56 +71,6 @@ impl Doc {
 fn ok(answer: &Value, what: &str) -> Value {
     assert!(answer.get("error").is_none(), "{what}: {answer}");
     answer["result"].clone()
-}
-
-/// The recorded messages as the validator reads them: one JSON object a line, with the method
-/// (a response's is its request's) and the direction.
-fn records(c: &Client) -> (String, BTreeSet<String>) {
-    let mut lines = String::new();
-    let mut kinds = BTreeSet::new();
-    for m in c.received.as_ref().unwrap() {
-        let (method, direction) = match m["method"].as_str() {
-            Some(method) if m.get("id").is_some() => (method.to_string(), "request"),
-            Some(method) => (method.to_string(), "notification"),
-            None => {
-                let id = m["id"].as_i64().expect("a response to one of the client's requests");
-                (c.sent[&id].clone(), "response")
-            }
-        };
-        let error = if m.get("error").is_some() { " (error)" } else { "" };
-        kinds.insert(format!("{direction} {method}{error}"));
-        lines.push_str(&json!({ "method": method, "direction": direction, "message": m }).to_string());
-        lines.push('\n');
-    }
-    (lines, kinds)
-}
-
-/// Runs the validator over what `c` received; fails with its report unless all conform.
-fn validate(c: &Client, expected: &[&str]) {
-    let (lines, kinds) = records(c);
-    let missing: Vec<&&str> = expected.iter().filter(|k| !kinds.contains(**k)).collect();
-    assert!(
-        missing.is_empty(),
-        "the session never produced {missing:?}; it produced {kinds:#?}"
-    );
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("messages.jsonl");
-    std::fs::write(&file, lines).unwrap();
-    let output = std::process::Command::new(python())
-        .arg(support::repo_path("tests/lsp_conformance.py"))
-        .arg(&file)
-        .output()
-        .expect("the validator runs");
-    let said = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert!(
-        output.status.success() && said.contains("conform to LSP 3.17"),
-        "messages that do not conform to LSP 3.17:\n{said}"
-    );
-    println!("{said}");
 }
 
 #[test]
@@ -296,7 +234,7 @@ fn every_message_of_a_push_session_conforms_to_lsp_3_17() {
         "workspace/didChangeConfiguration",
         json!({ "settings": { "annals": { "inlayHints": { "claimText": false } } } }),
     );
-    c.wait(|m| (m["method"] == "workspace/inlayHint/refresh").then_some(()));
+    saw_or_wait(&mut c, "workspace/inlayHint/refresh");
     ok(&c.request("shutdown", Value::Null), "shutdown");
     c.notify("exit", Value::Null);
 
@@ -402,7 +340,7 @@ fn every_message_of_a_pull_session_conforms_to_lsp_3_17() {
         json!({ "textDocument": { "uri": space.uri, "version": 2 }, "contentChanges": [{ "text": space.text.replacen("by=rogozin", "by=rogozinn", 1) }] }),
     );
     c.request("textDocument/hover", space.at("by=rogozin", 4));
-    c.wait(|m| (m["method"] == "workspace/diagnostic/refresh").then_some(()));
+    saw_or_wait(&mut c, "workspace/diagnostic/refresh");
     ok(&c.request("shutdown", Value::Null), "shutdown");
     c.notify("exit", Value::Null);
     validate(
