@@ -187,6 +187,54 @@ async fn hover_on_a_mention_shows_the_entity_card_with_the_role_of_that_date() {
         "{text}"
     );
     assert!(text.contains("2 mentions · 2 claims in the corpus"), "{text}");
+    // The claims, the latest first, each a link to its place (`#L` line, column).
+    let link = |rel: &str, id: &str| {
+        let file = &s.files[rel].text;
+        let at = s.position(file, file.find(id).unwrap() + 1);
+        format!(
+            "{}#L{},{}",
+            s.uri_of(rel),
+            at["line"].as_u64().unwrap() + 1,
+            at["character"].as_u64().unwrap() + 1
+        )
+    };
+    let (b, a) = (
+        link("articles/2022-04-02-b.md", "#again"),
+        link("articles/2022-02-25-a.md", "#deorbit"),
+    );
+    assert!(
+        text.contains(&format!(
+            "**Claims:**\n- 2022-04-02 · [“save the ISS”]({b})\n- 2022-02-24 · [“who will save the ISS”]({a})\n"
+        )),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn an_entity_card_lists_the_five_latest_of_many_claims() {
+    let claims: String = (1..=9)
+        .map(|d| format!("[\"claim number {d}\"]{{.claim #c{d} by=rogozin date=2022-03-0{d}}} "))
+        .collect();
+    let many = format!("---\ntitle: Many\npublished: 2022-04-02\n---\n[Rogozin]{{e=rogo$0zin}} said: {claims}\n");
+    let mut s = TestServer::start(&format!("//- articles/many.md\n{many}{}", corpus(A, B, ROGOZIN))).await;
+    let text = hover_text(&s.request("textDocument/hover", s.at_cursor("articles/many.md")).await);
+    let listed: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("- 2022"))
+        .map(|l| l.split(" · ").next().unwrap())
+        .collect();
+    assert!(text.contains("**Recent claims** (5 of 11):"), "{text}");
+    assert_eq!(
+        listed,
+        [
+            "- 2022-04-02",
+            "- 2022-03-09",
+            "- 2022-03-08",
+            "- 2022-03-07",
+            "- 2022-03-06"
+        ],
+        "{text}"
+    );
 }
 
 #[tokio::test]
@@ -225,6 +273,10 @@ async fn hover_on_a_claim_reference_shows_the_claim_and_its_links_both_ways() {
     );
     assert!(
         text.contains("**Date** Thursday, 24 February 2022 · **via** twitter"),
+        "{text}"
+    );
+    assert!(
+        text.contains("**Thread:** the thread's first statement · 1 reply below it, 1 level deep · 2 reports"),
         "{text}"
     );
     assert!(

@@ -11,7 +11,16 @@ use tower_lsp_server::ls_types::*;
 
 pub fn hover(ws: &Analysis, p: TextDocumentPositionParams) -> Option<Hover> {
     let (k, slot, doc, offset) = at(ws, &p.text_document.uri, p.position)?;
-    let h = ide::hover::hover(&ws.corpora[k].corpus, slot, offset)?;
+    // A place in the corpus as a link editors open: `file:///…#L12,5` (VS Code reads the line
+    // and column from the fragment).
+    let links = |target: crate::slots::DocumentSlot, range: crate::text::TextRange| {
+        let c = &ws.corpora[k];
+        let uri = c.uri_ref(target)?;
+        let target_doc = c.corpus.documents.get(target.index())?;
+        let at = convert::position(&target_doc.text, &target_doc.lines, range.start as usize, ws.encoding());
+        Some(format!("{}#L{},{}", uri.as_str(), at.line + 1, at.character + 1))
+    };
+    let h = ide::hover::hover_with_links(&ws.corpora[k].corpus, slot, offset, &links)?;
     Some(Hover {
         contents: HoverContents::Markup(MarkupContent {
             kind: MarkupKind::Markdown,
