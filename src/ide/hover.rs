@@ -202,8 +202,9 @@ fn recent_claims(corpus: &Corpus, id: &str, links: Links, md: &mut String) {
     if total == 0 {
         return;
     }
-    // The latest first: by the last day a date may mean, then the first; the five in linear time.
-    let newest = |(d, key): &(Date, ClaimKey)| (std::cmp::Reverse((d.last_day(), d.first_day())), *key);
+    // The latest first, a partial date at its first day (as threads order them); the five in
+    // linear time.
+    let newest = |(d, key): &(Date, ClaimKey)| (std::cmp::Reverse((d.first_day(), d.last_day())), *key);
     if said.len() > RECENT_CLAIMS {
         said.select_nth_unstable_by_key(RECENT_CLAIMS - 1, newest);
         said.truncate(RECENT_CLAIMS);
