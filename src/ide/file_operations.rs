@@ -228,11 +228,13 @@ pub fn will_delete(corpus: &Corpus, paths: &[String]) -> Breakage {
 /// the article template under the article globs, nothing elsewhere. `today` dates an article
 /// whose file name does not start with a date.
 pub fn new_file_template(corpus: &Corpus, path: &str, today: crate::date::Date) -> Option<String> {
+    // An editor may open the new file first: blank (Neovim's holds one line break) it still
+    // wants the template; with text it is no new file.
     if corpus
         .slot(path)
-        .is_some_and(|s| !corpus.documents[s.index()].text.is_empty())
+        .is_some_and(|s| !corpus.documents[s.index()].text.trim().is_empty())
     {
-        return None; // Already a document with text: nothing to start.
+        return None;
     }
     let id = document_id(path);
     match corpus.kind_of(path)? {
@@ -446,5 +448,11 @@ mod tests {
         );
         assert_eq!(new_file_template(&c, "notes/x.md", today), None);
         assert_eq!(new_file_template(&c, "entities/rogozin.md", today), None);
+        let mut c = c;
+        c.set_document_text("entities/opened.md", DocumentKind::Entity, "\n".into());
+        assert!(
+            new_file_template(&c, "entities/opened.md", today).is_some(),
+            "opened blank, it is still new"
+        );
     }
 }
