@@ -225,7 +225,7 @@ pub fn article(spec: &Spec, k: usize, entities: &[String], names: &[String], rng
             );
         }
         // Dense: the first claim of nine articles in ten is undated.
-        let undated = planted == 2 || (dense && claim_no == 1 && k % 10 != 0);
+        let undated = planted == 2 || (dense && claim_no == 1 && !k.is_multiple_of(10));
         if !undated {
             // Hub claims open their year, so that replies to them are never dated before them.
             let d = if k < spec.hubs {
@@ -244,7 +244,7 @@ pub fn article(spec: &Spec, k: usize, entities: &[String], names: &[String], rng
             let relation = if rng.chance(50) { "replies-to" } else { "repeats" };
             let target = if planted == 3 { 99 } else { 1 + rng.below(10) };
             let _ = write!(t, " {relation}={hub_year}-12-28-article-{hub:06}:c{target}");
-        } else if dense && claim_no == 2 && k % 30 == 0 {
+        } else if dense && claim_no == 2 && k.is_multiple_of(30) {
             // Dense: one article in thirty supports a claim it does not have.
             let _ = write!(t, " supports=c999");
         } else if claim_no > 1 {

@@ -1,5 +1,6 @@
 // End-to-end in a real VS Code: code-server hosts the packaged extension, Debian's Chromium
-// (driven by playwright-core) opens the seed corpus. Checks the Problems panel, a hover and F12.
+// (driven by playwright-core) opens the seed corpus. Checks the Problems panel, a hover, F12 and
+// the call hierarchy of a claim.
 // Environment: CODE_SERVER, NODE24_BIN, ANNALS_BIN, VSIX, CORPUS, SCRATCH, SCREENSHOTS, PORT.
 const { spawn, spawnSync } = require("child_process");
 const fs = require("fs");
@@ -102,7 +103,19 @@ async function main() {
       await page.keyboard.press("Control+P");
       await page.locator(".quick-input-widget input").waitFor({ timeout: 20000 });
       await page.keyboard.type(name);
-      await page.locator(".quick-input-list .monaco-list-row").first().waitFor({ timeout: 20000 });
+      // The list updates as it searches: wait until its first row is the file asked for.
+      try {
+        await page.waitForFunction(
+          (n) => (document.querySelector(".quick-input-list .monaco-list-row")?.textContent ?? "").includes(n),
+          name,
+          { timeout: 20000 },
+        );
+      } catch (e) {
+        await page.screenshot({ path: path.join(shots, "vscode-quick-open-failed.png") });
+        const rows = await page.locator(".quick-input-list .monaco-list-row").allTextContents();
+        const typed = await page.locator(".quick-input-widget input").inputValue().catch(() => "?");
+        throw new Error(`Quick Open did not offer ${name} first (typed ${JSON.stringify(typed)}): ${JSON.stringify(rows.slice(0, 3))}: ${e}`);
+      }
       await page.keyboard.press("Enter");
       await page.locator(`.tab.active[data-resource-name="${name}"]`).waitFor({ timeout: 20000 });
     };
@@ -148,6 +161,38 @@ async function main() {
     );
     console.log(`ok: F12 on a claim reference opened ${targetDoc} at line ${claimLine}: ${await status.textContent()}`);
     await page.screenshot({ path: path.join(shots, "vscode-definition.png") });
+
+    // Show Call Hierarchy on the deorbit tweet: its thread through the corpus, with Musk's
+    // reply from the Reuters article among the callers.
+    const storm = "2022-02-25-rogozin-deorbit-tweetstorm.md";
+    await openFile(storm);
+    const stormText = fs.readFileSync(path.join(corpus, "articles", storm), "utf8").split("\n");
+    const stormLine = stormText.findIndex((l) => l.includes("#deorbit by=rogozin"));
+    const stormColumn = [...stormText[stormLine].slice(0, stormText[stormLine].indexOf("#deorbit by=rogozin"))].length + 3;
+    await page.keyboard.press("Control+G");
+    await page.locator(".quick-input-widget input").waitFor({ timeout: 20000 });
+    await page.keyboard.type(`${stormLine + 1}:${stormColumn}`);
+    await page.keyboard.press("Enter");
+    await page.waitForFunction(
+      (line) => (document.getElementById("status.editor.selection")?.textContent ?? "").includes(`Ln ${line},`),
+      stormLine + 1,
+      { timeout: 20000 },
+    );
+    await page.keyboard.press("F1");
+    await page.locator(".quick-input-widget input").waitFor({ timeout: 20000 });
+    await page.keyboard.type("Show Call Hierarchy");
+    await page.locator(".quick-input-list .monaco-list-row", { hasText: "Call Hierarchy" }).first().waitFor({ timeout: 20000 });
+    await page.keyboard.press("Enter");
+    const musk = page.locator(".monaco-list-row", { hasText: "Elon Musk, 2022-02" });
+    await musk.first().waitFor({ timeout: 30000 });
+    const thread = (await page.locator(".monaco-list-row", { hasText: "2022-02" }).allTextContents()).join("\n");
+    check(thread.includes("Dmitry Rogozin, 2022-02-24") && thread.includes("replies-to"), `the call hierarchy shows the thread: ${thread.slice(0, 200)}`);
+    await page.screenshot({ path: path.join(shots, "vscode-call-hierarchy.png") });
+    // The reply comes from another document: selecting it opens the Reuters article there.
+    await musk.first().click();
+    await page.keyboard.press("Enter");
+    await page.locator(`.tab.active[data-resource-name="${targetDoc}"]`).waitFor({ timeout: 30000 });
+    console.log(`ok: Musk's reply in the call hierarchy is in ${targetDoc}`);
     console.log("all checks passed");
   } finally {
     await browser.close();
