@@ -903,6 +903,35 @@ async fn a_new_file_in_an_entity_or_article_folder_gets_its_template() {
     );
     let params = json!({ "files": [{ "uri": elsewhere }] });
     assert_eq!(s.request("workspace/willCreateFiles", params).await, Some(Value::Null));
+
+    // Once created (blank), the server proposes the template itself: LSP lets no
+    // willCreateFiles edit write into the file it creates, and VS Code applies none.
+    std::fs::write(s.path("entities/elon-musk.md"), "").unwrap();
+    std::fs::write(s.path("entities/copied.md"), "---\nkind: person\nname: Copied\n---\n").unwrap();
+    let copied = s.uri_of("entities/copied.md");
+    s.notify(
+        "workspace/didCreateFiles",
+        json!({ "files": [{ "uri": entity }, { "uri": copied }, { "uri": elsewhere }] }),
+    )
+    .await;
+    let proposed = s
+        .wait_for(10, |m| {
+            (m["method"] == "workspace/applyEdit").then(|| m["params"]["edit"].clone())
+        })
+        .await
+        .expect("a workspace/applyEdit with the template");
+    let changes = proposed["changes"].as_object().unwrap();
+    assert_eq!(
+        changes.keys().collect::<Vec<_>>(),
+        [&entity],
+        "only the blank new file: {proposed}"
+    );
+    assert!(
+        changes[&entity][0]["newText"]
+            .as_str()
+            .unwrap()
+            .contains("name: Elon Musk")
+    );
 }
 
 #[tokio::test]
@@ -926,22 +955,24 @@ async fn initialize_offers_the_graph_features_and_file_operations_on_markdown() 
         assert_eq!(caps[key], true, "{key}: {caps}");
     }
     let operations = &caps["workspace"]["fileOperations"];
-    for (operation, folders) in [("willRename", true), ("willDelete", true), ("willCreate", false)] {
+    for (operation, expected) in [
+        ("willRename", vec![("**/*.md", "file"), ("**", "folder")]),
+        ("willDelete", vec![("**/*.md", "file"), ("**", "folder")]),
+        // Not yet a file: no `matches` (a client cannot tell what it is).
+        ("willCreate", vec![("**/*.md", "")]),
+        ("didCreate", vec![("**/*.md", "")]),
+    ] {
         let globs: Vec<(&str, &str)> = operations[operation]["filters"]
             .as_array()
-            .unwrap()
+            .unwrap_or_else(|| panic!("{operation}: {operations}"))
             .iter()
             .map(|f| {
                 (
                     f["pattern"]["glob"].as_str().unwrap(),
-                    f["pattern"]["matches"].as_str().unwrap(),
+                    f["pattern"]["matches"].as_str().unwrap_or(""),
                 )
             })
             .collect();
-        let mut expected = vec![("**/*.md", "file")];
-        if folders {
-            expected.push(("**", "folder"));
-        }
         assert_eq!(globs, expected, "{operation}");
     }
 }

@@ -229,6 +229,13 @@ fn every_message_of_a_push_session_conforms_to_lsp_3_17() {
         said.contains(&"window/showMessage") && said.contains(&"window/logMessage"),
         "{said:?}"
     );
+    // A blank file created in the editor: the server proposes its template.
+    std::fs::write(root.join("entities/created.md"), "").unwrap();
+    c.notify(
+        "workspace/didCreateFiles",
+        json!({ "files": [{ "uri": uri(root, "entities/created.md") }] }),
+    );
+    saw_or_wait(&mut c, "workspace/applyEdit");
     // A changed setting makes the server ask for fresh inlay hints.
     c.notify(
         "workspace/didChangeConfiguration",
@@ -279,6 +286,7 @@ fn every_message_of_a_push_session_conforms_to_lsp_3_17() {
             "notification window/showMessage",
             "notification window/logMessage",
             "request workspace/inlayHint/refresh",
+            "request workspace/applyEdit",
             "response shutdown",
         ],
     );

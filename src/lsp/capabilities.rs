@@ -186,18 +186,22 @@ pub fn server_capabilities(session: &Session) -> ServerCapabilities {
 
 /// The file operations the server wants to hear of before they happen: Markdown files (every
 /// document is one), and folders for renames and deletions (a folder of documents moves or
-/// goes as a whole). Files outside a corpus are ignored when they come.
+/// goes as a whole); and creations after they happened. Files outside a corpus are ignored
+/// when they come.
 fn file_operations() -> WorkspaceFileOperationsServerCapabilities {
     let filter = |glob: &str, matches| FileOperationFilter {
         scheme: Some("file".into()),
         pattern: FileOperationPattern {
             glob: glob.into(),
-            matches: Some(matches),
+            matches,
             options: None,
         },
     };
-    let documents = || filter("**/*.md", FileOperationPatternKind::File);
-    let folders = || filter("**", FileOperationPatternKind::Folder);
+    let documents = || filter("**/*.md", Some(FileOperationPatternKind::File));
+    let folders = || filter("**", Some(FileOperationPatternKind::Folder));
+    // A file about to be created cannot be asked whether it is a file: vscode-languageclient
+    // reports "Failed to determine file type" for `matches` there. `*.md` says it already.
+    let new_documents = || filter("**/*.md", None);
     WorkspaceFileOperationsServerCapabilities {
         will_rename: Some(FileOperationRegistrationOptions {
             filters: vec![documents(), folders()],
@@ -206,7 +210,12 @@ fn file_operations() -> WorkspaceFileOperationsServerCapabilities {
             filters: vec![documents(), folders()],
         }),
         will_create: Some(FileOperationRegistrationOptions {
-            filters: vec![documents()],
+            filters: vec![new_documents()],
+        }),
+        // LSP lets no `willCreateFiles` edit write into the file being created (VS Code fails
+        // on it): once the file exists, the server proposes its template (`workspace/applyEdit`).
+        did_create: Some(FileOperationRegistrationOptions {
+            filters: vec![new_documents()],
         }),
         ..Default::default()
     }

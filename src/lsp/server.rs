@@ -545,6 +545,18 @@ impl LanguageServer for Server {
         .await
     }
 
+    async fn did_create_files(&self, params: CreateFilesParams) {
+        let Ok(Some(edit)) = self
+            .read("workspace/didCreateFiles", move |ws| {
+                handlers::file_operations::did_create(ws, params)
+            })
+            .await
+        else {
+            return;
+        };
+        tasks::bounded(self.client.apply_edit(edit)).await;
+    }
+
     /// annals offers no commands: `annals.showReferences`, the code lenses' command, is the
     /// editor's to run (see `handlers::code_lens`). A client that sends it here anyway is told so.
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {

@@ -193,6 +193,33 @@ async function main() {
     await page.keyboard.press("Enter");
     await page.locator(`.tab.active[data-resource-name="${targetDoc}"]`).waitFor({ timeout: 30000 });
     console.log(`ok: Musk's reply in the call hierarchy is in ${targetDoc}`);
+
+    // A new entity page made in the Explorer starts from the template.
+    await page.keyboard.press("Control+Shift+E");
+    const explorer = page.locator(".explorer-folders-view");
+    await explorer.waitFor({ timeout: 20000 });
+    // From the corpus root: select a file there first (New File goes into the selection's folder).
+    await page.locator(".explorer-folders-view .monaco-list-row", { hasText: "annals.toml" }).first().click();
+    await page.locator('.pane-header .action-label[aria-label^="New File"]').first().click();
+    const nameBox = page.locator(".explorer-folders-view .monaco-inputbox input");
+    await nameBox.waitFor({ timeout: 20000 });
+    await page.keyboard.type("entities/jim-bridenstine.md");
+    await page.keyboard.press("Enter");
+    // VS Code asks, the first time, whether an extension may add edits to a file operation.
+    const ok = page.locator(".monaco-dialog-box .monaco-button", { hasText: "OK" });
+    await ok.first().click({ timeout: 5000 }).catch(() => {});
+    await page.locator('.tab.active[data-resource-name="jim-bridenstine.md"]').waitFor({ timeout: 30000 });
+    const filled = await page
+      .waitForFunction(
+        () => [...document.querySelectorAll(".monaco-editor .view-line")].some((l) => l.textContent.replace(/\u00a0/g, " ").includes("name: Jim Bridenstine")),
+        null,
+        { timeout: 20000 },
+      )
+      .then(() => true, () => false);
+    await page.screenshot({ path: path.join(shots, "vscode-new-entity.png") });
+    check(filled, "a new entity page made in the Explorer starts from the template");
+    const failures = await page.locator(".notification-toast", { hasText: "Failed" }).allTextContents();
+    check(failures.length === 0, `and no error is shown: ${failures.join(" | ")}`);
     console.log("all checks passed");
   } finally {
     await browser.close();

@@ -129,6 +129,22 @@ pub fn will_create(ws: &Analysis, params: CreateFilesParams) -> Option<Workspace
     })
 }
 
+/// Files just created: the templates of those under the entity and article globs that are
+/// still blank, on disk and in the editor, as an edit to propose to the client. LSP forbids
+/// a `willCreateFiles` edit to write into the file it creates, so this is how the template
+/// gets there in editors that follow it (VS Code reports an error on such an edit).
+pub fn did_create(ws: &Analysis, params: CreateFilesParams) -> Option<WorkspaceEdit> {
+    // A file created with text of its own (a copy, a paste) is left alone.
+    let blank_on_disk = |file: &FileCreate| {
+        let Some(path) = file.uri.parse::<Uri>().ok().as_ref().and_then(path_of) else {
+            return false;
+        };
+        crate::discover::read_source(&path, 64).is_ok_and(|bytes| bytes.iter().all(u8::is_ascii_whitespace))
+    };
+    let files: Vec<FileCreate> = params.files.into_iter().filter(|f| blank_on_disk(f)).collect();
+    will_create(ws, CreateFilesParams { files })
+}
+
 /// Today's date (UTC), for a new article's `published`.
 fn today() -> Date {
     let days = std::time::SystemTime::now()
