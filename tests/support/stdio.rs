@@ -121,6 +121,8 @@ impl Client {
 
     /// Sends a request and waits for its response, answering the server's own requests meanwhile.
     pub fn request(&mut self, method: &str, params: Value) -> Value {
+        // The id `request_timed` takes, and its method, for the responses' records.
+        self.sent.insert(self.next_id + 1, method.to_string());
         self.request_timed(method, params).1
     }
 
@@ -129,7 +131,6 @@ impl Client {
     pub fn request_timed(&mut self, method: &str, params: Value) -> (Duration, Value) {
         self.next_id += 1;
         let id = self.next_id;
-        self.sent.insert(id, method.to_string());
         let sent = std::time::Instant::now();
         self.send(&json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
         let (arrived, answer) = self.wait_timed(|m| (m["id"] == id && m.get("method").is_none()).then(|| m.clone()));
