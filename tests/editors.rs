@@ -145,7 +145,12 @@ fn vscode_extension_builds_and_works_in_code_server() {
             panic!("{second}");
         }
     }
-    for shot in ["vscode-problems.png", "vscode-hover.png", "vscode-definition.png"] {
+    for shot in [
+        "vscode-problems.png",
+        "vscode-hover.png",
+        "vscode-definition.png",
+        "vscode-call-hierarchy.png",
+    ] {
         assert!(
             support::repo_path("target/screenshots").join(shot).exists(),
             "no screenshot {shot}"

@@ -11,7 +11,8 @@
 //! Shapes: unclosed `[`; unclosed `]{`; an unclosed quote after many `]{`; thousands of
 //! attributes in one span; thousands of annotations with findings on one line (through the
 //! four formats of check and of export, and open in the server through every request it
-//! answers); many findings in one paragraph (code actions at the cursor).
+//! answers); many findings in one paragraph (code actions at the cursor); a thread of replies
+//! on one line (the claim hierarchy and the cards that walk the thread).
 
 mod support;
 
@@ -173,14 +174,30 @@ const FORMATS: [(Format, &str); 4] = [
 
 type Shape = (&'static str, fn(usize) -> String);
 
+/// A thread on one line: each claim replies to the one before and to the first, so the first
+/// has every other claim among its replies (incoming calls, the thread below it) and the last
+/// is as many replies deep as there are claims (the thread above it).
+fn thread_of_units(units: usize) -> String {
+    (0..units)
+        .map(|i| match i {
+            0 => "[Wally]{e=w} said [“t 0”]{.claim #t0 by=w date=2022-04-01}. ".to_string(),
+            i => format!(
+                "[Wally]{{e=w}} said [“t {i}”]{{.claim #t{i} by=w date=2022-04-01 replies-to=\"t{} t0\"}}. ",
+                i - 1
+            ),
+        })
+        .collect()
+}
+
 /// The server's shapes.
-const SERVER_SHAPES: [Shape; 4] = [
+const SERVER_SHAPES: [Shape; 5] = [
     ("unclosed `[`", unclosed_brackets),
     ("unclosed `]{`", |n| "x]{".repeat(300 * n)),
     ("annotations with findings on one line", |n| {
         line_of_units(SERVER_UNITS * n)
     }),
     ("findings in one paragraph", |n| paragraph_of_units(SERVER_UNITS * n)),
+    ("a thread of replies on one line", |n| thread_of_units(SERVER_UNITS * n)),
 ];
 
 const SHAPES: [Shape; 6] = [
@@ -192,10 +209,36 @@ const SHAPES: [Shape; 6] = [
     ("findings in one paragraph", findings_in_one_paragraph),
 ];
 
-/// The requests the server answers about one open document, with their params; `cursor` is a
-/// position on a mention of `w` in the middle of the text.
-fn requests(uri: &str, cursor: &Value, end: &Value) -> Vec<(&'static str, Value)> {
+/// Where the requests point in the open document.
+struct Places {
+    uri: String,
+    /// The entity's page.
+    entity: String,
+    /// A mention of `w` in the middle of the text.
+    cursor: Value,
+    /// The first claim's id and the last claim's (the article's start when it has none).
+    first_claim: Value,
+    last_claim: Value,
+    end: Value,
+}
+
+/// The requests the server answers about one open document, with their params.
+fn requests(places: &Places) -> Vec<(&'static str, Value)> {
+    let Places {
+        uri,
+        entity,
+        cursor,
+        first_claim,
+        last_claim,
+        end,
+    } = places;
     let doc = json!({ "uri": uri });
+    let claim_at = |at: &Value| json!({ "textDocument": doc, "position": at });
+    // Items as a client sends them back: found again from their place.
+    let zero = json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } });
+    let call_item = |at: &Value| json!({ "item": { "name": "claim", "kind": 24, "uri": uri, "range": { "start": at, "end": at }, "selectionRange": { "start": at, "end": at } } });
+    let type_item =
+        json!({ "item": { "name": "Wally", "kind": 5, "uri": entity, "range": zero, "selectionRange": zero } });
     let at = json!({ "textDocument": doc, "position": cursor });
     let whole = json!({ "start": { "line": 0, "character": 0 }, "end": end });
     let at_cursor = json!({ "start": cursor, "end": cursor });
@@ -233,6 +276,30 @@ fn requests(uri: &str, cursor: &Value, end: &Value) -> Vec<(&'static str, Value)
         ("textDocument/codeLens", json!({ "textDocument": doc })),
         ("textDocument/foldingRange", json!({ "textDocument": doc })),
         ("textDocument/documentLink", json!({ "textDocument": doc })),
+        ("textDocument/documentHighlight", at.clone()),
+        ("textDocument/documentHighlight", claim_at(first_claim)),
+        (
+            "textDocument/selectionRange",
+            json!({ "textDocument": doc, "positions": [cursor, first_claim] }),
+        ),
+        // The first claim's card walks the thread below it; the last claim's, the one above.
+        ("textDocument/hover", claim_at(first_claim)),
+        ("textDocument/hover", claim_at(last_claim)),
+        ("textDocument/prepareCallHierarchy", claim_at(first_claim)),
+        ("callHierarchy/incomingCalls", call_item(first_claim)),
+        ("callHierarchy/outgoingCalls", call_item(last_claim)),
+        ("textDocument/prepareTypeHierarchy", at.clone()),
+        ("typeHierarchy/supertypes", type_item.clone()),
+        ("typeHierarchy/subtypes", type_item),
+        (
+            "workspace/willRenameFiles",
+            json!({ "files": [{ "oldUri": entity, "newUri": entity.replace("/w.md", "/wally.md") }] }),
+        ),
+        ("workspace/willDeleteFiles", json!({ "files": [{ "uri": entity }] })),
+        (
+            "workspace/willCreateFiles",
+            json!({ "files": [{ "uri": entity.replace("/w.md", "/new-entity.md") }] }),
+        ),
     ]
 }
 
@@ -260,11 +327,17 @@ async fn server_work(body: &str, batches: Option<&[usize]>) -> (Duration, Vec<(S
         .find("{e=w}")
         .map(|k| middle + k + "{e=".len())
         .unwrap_or_else(|| text.find("[a]").map_or(0, |k| k + 1));
-    let cursor = server.position(&text, cursor_offset);
-    let end = server.position(&text, text.len());
-    let uri = server.uri_of("articles/a.md");
+    let claim = |at: Option<usize>| server.position(&text, at.map_or(0, |k| k + ".claim #".len()));
+    let places = Places {
+        uri: server.uri_of("articles/a.md"),
+        entity: server.uri_of("entities/w.md"),
+        cursor: server.position(&text, cursor_offset),
+        first_claim: claim(text.find(".claim #")),
+        last_claim: claim(text.rfind(".claim #")),
+        end: server.position(&text, text.len()),
+    };
     let mut costs = Vec::new();
-    for (k, (method, params)) in requests(&uri, &cursor, &end).into_iter().enumerate() {
+    for (k, (method, params)) in requests(&places).into_iter().enumerate() {
         let batch = match batches {
             Some(sizes) => sizes[k],
             None => {

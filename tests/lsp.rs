@@ -187,6 +187,54 @@ async fn hover_on_a_mention_shows_the_entity_card_with_the_role_of_that_date() {
         "{text}"
     );
     assert!(text.contains("2 mentions · 2 claims in the corpus"), "{text}");
+    // The claims, the latest first, each a link to its place (`#L` line, column).
+    let link = |rel: &str, id: &str| {
+        let file = &s.files[rel].text;
+        let at = s.position(file, file.find(id).unwrap() + 1);
+        format!(
+            "{}#L{},{}",
+            s.uri_of(rel),
+            at["line"].as_u64().unwrap() + 1,
+            at["character"].as_u64().unwrap() + 1
+        )
+    };
+    let (b, a) = (
+        link("articles/2022-04-02-b.md", "#again"),
+        link("articles/2022-02-25-a.md", "#deorbit"),
+    );
+    assert!(
+        text.contains(&format!(
+            "**Claims:**\n- 2022-04-02 · [“save the ISS”]({b})\n- 2022-02-24 · [“who will save the ISS”]({a})\n"
+        )),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn an_entity_card_lists_the_five_latest_of_many_claims() {
+    let claims: String = (1..=9)
+        .map(|d| format!("[\"claim number {d}\"]{{.claim #c{d} by=rogozin date=2022-03-0{d}}} "))
+        .collect();
+    let many = format!("---\ntitle: Many\npublished: 2022-04-02\n---\n[Rogozin]{{e=rogo$0zin}} said: {claims}\n");
+    let mut s = TestServer::start(&format!("//- articles/many.md\n{many}{}", corpus(A, B, ROGOZIN))).await;
+    let text = hover_text(&s.request("textDocument/hover", s.at_cursor("articles/many.md")).await);
+    let listed: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("- 2022"))
+        .map(|l| l.split(" · ").next().unwrap())
+        .collect();
+    assert!(text.contains("**Recent claims** (5 of 11):"), "{text}");
+    assert_eq!(
+        listed,
+        [
+            "- 2022-04-02",
+            "- 2022-03-09",
+            "- 2022-03-08",
+            "- 2022-03-07",
+            "- 2022-03-06"
+        ],
+        "{text}"
+    );
 }
 
 #[tokio::test]
@@ -225,6 +273,10 @@ async fn hover_on_a_claim_reference_shows_the_claim_and_its_links_both_ways() {
     );
     assert!(
         text.contains("**Date** Thursday, 24 February 2022 · **via** twitter"),
+        "{text}"
+    );
+    assert!(
+        text.contains("**Thread:** the thread's first statement · 1 reply below it, 1 level deep · 2 reports"),
         "{text}"
     );
     assert!(
@@ -543,5 +595,384 @@ async fn cancelled_long_requests_answer_at_once_with_request_cancelled() {
         // Not cancelled, the same request is answered.
         let (_, answer) = s.start_request(method, params).await;
         assert!(answer.await.is_ok(), "{method}");
+    }
+}
+
+/// The ranges and kinds of a documentHighlight answer, sorted (1 text, 2 read, 3 write).
+fn highlights(answer: &Value) -> Vec<(Value, i64)> {
+    let mut out: Vec<(Value, i64)> = answer
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| (h["range"].clone(), h["kind"].as_i64().unwrap()))
+        .collect();
+    out.sort_by_key(|(r, _)| r.to_string());
+    out
+}
+
+#[tokio::test]
+async fn document_highlight_shows_every_occurrence_of_the_entity_or_claim() {
+    // On a speaker: the mention's text (text), every id in the article (read).
+    let a = A
+        .replace("[Rogozin]{e=rogozin}", "[⟦Rogozin⟧]{e=⟦rogozin⟧}")
+        .replace("by=rogozin", "by=⟦rog$0ozin⟧");
+    let mut s = TestServer::start(&corpus(&a, B, ROGOZIN)).await;
+    let rel = "articles/2022-02-25-a.md";
+    let answer = s
+        .request("textDocument/documentHighlight", s.at_cursor(rel))
+        .await
+        .unwrap();
+    let found = highlights(&answer);
+    let text = &s.files[rel].text;
+    let marked: Vec<Value> = s.files[rel].ranges.iter().map(|r| s.lsp_range(text, *r)).collect();
+    let mut expected: Vec<(Value, i64)> = marked.into_iter().zip([1, 2, 2]).collect();
+    expected.sort_by_key(|(r, _)| r.to_string());
+    assert_eq!(found, expected);
+
+    // On a claim reference: the claim's id (write) and each reference to it (read).
+    let a = A
+        .replace("#deorbit", "#⟦deorbit⟧")
+        .replace("replies-to=deorbit", "replies-to=⟦deo$0rbit⟧");
+    let mut s = TestServer::start(&corpus(&a, B, ROGOZIN)).await;
+    let answer = s
+        .request("textDocument/documentHighlight", s.at_cursor(rel))
+        .await
+        .unwrap();
+    let text = &s.files[rel].text;
+    let marked = &s.files[rel].ranges;
+    let mut expected = vec![(s.lsp_range(text, marked[0]), 3), (s.lsp_range(text, marked[1]), 2)];
+    expected.sort_by_key(|(r, _)| r.to_string());
+    assert_eq!(highlights(&answer), expected, "the #id (write), the reference (read)");
+}
+
+#[tokio::test]
+async fn selection_grows_from_a_word_to_the_document() {
+    // Each expected range marked ⟦…⟧, nested: word, claim text, claim, sentence (the whole
+    // paragraph here), body; then the document.
+    let a = "---\ntitle: Deorbit\npublished: 2022-02-25\n---\n⟦⟦[Rogozin]{e=rogozin} tweeted: ⟦[⟦\"who will ⟦sa$0ve⟧ the ISS\"⟧]{.claim #deorbit by=rogozin date=2022-02-24 via=twitter}⟧⟧\n\nNASA answered.⟧\n";
+    let fixture = format!("//- articles/x.md\n{a}{}", corpus(A, B, ROGOZIN));
+    let mut s = TestServer::start(&fixture).await;
+    let rel = "articles/x.md";
+    let (text, cursor, marked) = {
+        let file = &s.files[rel];
+        (file.text.clone(), file.cursor.unwrap(), file.ranges.clone())
+    };
+    let params = json!({ "textDocument": { "uri": s.uri_of(rel) }, "positions": [s.position(&text, cursor)] });
+    let answer = s.request("textDocument/selectionRange", params).await.unwrap();
+    let mut chain = Vec::new();
+    let mut at = &answer[0];
+    while at.is_object() {
+        chain.push(at["range"].clone());
+        at = &at["parent"];
+    }
+    let mut expected: Vec<(usize, Value)> = marked.iter().map(|r| (r.len(), s.lsp_range(&text, *r))).collect();
+    expected.sort_by_key(|(len, _)| *len);
+    let mut expected: Vec<Value> = expected.into_iter().map(|(_, r)| r).collect();
+    expected.push(s.lsp_range(&text, TextRange::new(0, text.len())));
+    assert_eq!(chain, expected);
+}
+
+#[tokio::test]
+async fn the_call_hierarchy_follows_a_claim_thread_across_documents() {
+    // Incoming calls of `deorbit`: NASA's reply in the same article, the repeat in B; their
+    // ranges are the relation attributes, in the calling claims' documents.
+    let a = with_cursor(
+        &A.replace("replies-to=deorbit}", "⟦replies-to=deorbit⟧}"),
+        "#deorbit",
+        3,
+    );
+    let b = B.replace("repeats=2022-02-25-a:deorbit}", "⟦repeats=2022-02-25-a:deorbit⟧}");
+    let mut s = TestServer::start(&corpus(&a, &b, ROGOZIN)).await;
+    let rel = "articles/2022-02-25-a.md";
+    let items = s
+        .request("textDocument/prepareCallHierarchy", s.at_cursor(rel))
+        .await
+        .unwrap();
+    let item = items[0].clone();
+    assert_eq!(item["name"], "Dmitry Rogozin, 2022-02-24");
+    assert_eq!(item["detail"], "“who will save the ISS”");
+    let text = &s.files[rel].text;
+    let id = text.find("#deorbit").unwrap() + 1;
+    assert_eq!(item["selectionRange"], s.lsp_range(text, TextRange::new(id, id + 7)));
+    let start = text.find("[\"who").unwrap();
+    let end = text.find("via=twitter}").unwrap() + "via=twitter}".len();
+    assert_eq!(item["range"], s.lsp_range(text, TextRange::new(start, end)));
+
+    let calls = s
+        .request("callHierarchy/incomingCalls", json!({ "item": item }))
+        .await
+        .unwrap();
+    let calls = calls.as_array().unwrap();
+    let from: Vec<(&str, &str)> = calls
+        .iter()
+        .map(|c| {
+            (
+                c["from"]["name"].as_str().unwrap(),
+                c["from"]["detail"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        from,
+        [
+            ("NASA, 2022-02-24", "replies-to · “we continue working”"),
+            ("Dmitry Rogozin, 2022-04-02", "repeats · “save the ISS”"),
+        ]
+    );
+    let ranges: Vec<Value> = calls
+        .iter()
+        .flat_map(|c| {
+            let uri = c["from"]["uri"].clone();
+            c["fromRanges"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(move |r| json!({ "uri": uri, "range": r }))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert_eq!(s.locations(&json!(ranges)), s.marked_locations());
+
+    // Outgoing calls of the repeat: the claim it repeats, from its `repeats=` attribute.
+    let again = calls[1]["from"].clone();
+    let out = s
+        .request("callHierarchy/outgoingCalls", json!({ "item": again }))
+        .await
+        .unwrap();
+    assert_eq!(out[0]["to"]["name"], "Dmitry Rogozin, 2022-02-24");
+    assert_eq!(out[0]["to"]["uri"], json!(s.uri_of(rel)));
+    assert_eq!(out[0]["fromRanges"], calls[1]["fromRanges"]);
+    // A claim nothing answers has no incoming calls; a mention outside every claim, no item.
+    let nasa = &calls[0]["from"];
+    let none = s
+        .request("callHierarchy/incomingCalls", json!({ "item": nasa }))
+        .await
+        .unwrap();
+    assert_eq!(none, json!([]));
+    let on_mention = json!({ "textDocument": { "uri": s.uri_of(rel) }, "position": { "line": 4, "character": 2 } });
+    assert_eq!(
+        s.request("textDocument/prepareCallHierarchy", on_mention).await,
+        Some(Value::Null)
+    );
+}
+
+#[tokio::test]
+async fn the_type_hierarchy_goes_from_a_person_to_the_agency_and_back() {
+    let rogozin = ROGOZIN.replace("name: Dmitry Rogozin", "name: ⟦Dmitry Rogozin⟧");
+    let fixture = corpus(&with_cursor(A, "e=rogozin}", 4), B, &rogozin)
+        .replace("name: Roscosmos\n", "name: ⟦Roscosmos⟧\nparent: russian-government\n")
+        + "//- entities/russian-government.md\n---\nkind: government\nname: Government of Russia\n---\n";
+    let mut s = TestServer::start(&fixture).await;
+    let items = s
+        .request(
+            "textDocument/prepareTypeHierarchy",
+            s.at_cursor("articles/2022-02-25-a.md"),
+        )
+        .await
+        .unwrap();
+    let item = &items[0];
+    assert_eq!(
+        (item["name"].as_str(), item["detail"].as_str()),
+        (Some("Dmitry Rogozin"), Some("person · Russian politician."))
+    );
+    let text = &s.files["entities/rogozin.md"].text;
+    assert_eq!(
+        item["selectionRange"],
+        s.lsp_range(text, s.files["entities/rogozin.md"].ranges[0])
+    );
+    let up = s
+        .request("typeHierarchy/supertypes", json!({ "item": item }))
+        .await
+        .unwrap();
+    assert_eq!(up.as_array().unwrap().len(), 1, "{up}");
+    assert_eq!(up[0]["name"], "Roscosmos");
+    assert_eq!(up[0]["detail"], "Director General (2018-05 – 2022-07)");
+    let roscosmos = &s.files["entities/roscosmos.md"];
+    assert_eq!(
+        up[0]["selectionRange"],
+        s.lsp_range(&roscosmos.text, roscosmos.ranges[0])
+    );
+    let government = s
+        .request("typeHierarchy/supertypes", json!({ "item": up[0] }))
+        .await
+        .unwrap();
+    assert_eq!(government[0]["name"], "Government of Russia");
+    assert_eq!(government[0]["detail"], "parent");
+    let down = s
+        .request("typeHierarchy/subtypes", json!({ "item": up[0] }))
+        .await
+        .unwrap();
+    assert_eq!(down[0]["name"], "Dmitry Rogozin");
+    assert_eq!(down[0]["uri"], json!(s.uri_of("entities/rogozin.md")));
+}
+
+#[tokio::test]
+async fn renaming_a_file_in_the_editor_renames_every_reference_to_its_id() {
+    let a = A
+        .replace("e=rogozin}", "e=⟦rogozin⟧}")
+        .replace("by=rogozin", "by=⟦rogozin⟧");
+    let b = B
+        .replace("e=rogozin}", "e=⟦rogozin⟧}")
+        .replace("by=rogozin", "by=⟦rogozin⟧");
+    let mut s = TestServer::start(&corpus(&a, &b, ROGOZIN)).await;
+    let params = json!({ "files": [{ "oldUri": s.uri_of("entities/rogozin.md"), "newUri": s.uri_of("entities/dmitry-rogozin.md") }] });
+    let edit = s.request("workspace/willRenameFiles", params).await.unwrap();
+    let mut edited: Vec<Value> = Vec::new();
+    for (uri, edits) in edit["changes"].as_object().unwrap() {
+        for e in edits.as_array().unwrap() {
+            assert_eq!(e["newText"], "dmitry-rogozin");
+            edited.push(json!({ "uri": uri, "range": e["range"] }));
+        }
+    }
+    assert_eq!(s.locations(&json!(edited)), s.marked_locations());
+    // An article renamed: its `DOC:` references follow.
+    let params = json!({ "files": [{ "oldUri": s.uri_of("articles/2022-02-25-a.md"), "newUri": s.uri_of("articles/deorbit.md") }] });
+    let edit = s.request("workspace/willRenameFiles", params).await.unwrap();
+    let after = s.apply_edit(&edit);
+    assert!(after["articles/2022-04-02-b.md"].contains("repeats=deorbit:deorbit}"));
+    // Moved to another folder of the corpus, a document keeps its id: nothing to edit.
+    let params = json!({ "files": [{ "oldUri": s.uri_of("entities/rogozin.md"), "newUri": s.uri_of("entities/people/rogozin.md") }] });
+    assert_eq!(s.request("workspace/willRenameFiles", params).await, Some(Value::Null));
+}
+
+#[tokio::test]
+async fn deleting_a_file_warns_of_the_references_that_will_break() {
+    let mut s = TestServer::start(&corpus(A, B, ROGOZIN)).await;
+    let params = json!({ "files": [{ "uri": s.uri_of("entities/rogozin.md") }] });
+    let edit = s.request("workspace/willDeleteFiles", params).await.unwrap();
+    assert_eq!(edit, json!({}), "an empty edit: LSP has no way to refuse a deletion");
+    let warning = s
+        .wait_for(10, |m| {
+            (m["method"] == "window/showMessage").then(|| m["params"].clone())
+        })
+        .await
+        .expect("a warning");
+    assert_eq!(warning["type"], 2);
+    assert_eq!(
+        warning["message"],
+        "Deleting entities/rogozin.md breaks 4 references in 2 documents: articles/2022-02-25-a.md (2), articles/2022-04-02-b.md (2). The findings will show each one; the log lists them."
+    );
+    let log = s
+        .wait_for(10, |m| {
+            (m["method"] == "window/logMessage").then(|| m["params"]["message"].clone())
+        })
+        .await
+        .expect("the list in the log");
+    let log = log.as_str().unwrap();
+    assert!(
+        log.contains("articles/2022-02-25-a.md:5:13: `rogozin` names entities/rogozin.md"),
+        "{log}"
+    );
+    assert_eq!(log.lines().count(), 5, "{log}");
+    // A document nothing references goes without a word.
+    let params = json!({ "files": [{ "uri": s.uri_of("articles/2022-04-02-b.md") }] });
+    assert_eq!(s.request("workspace/willDeleteFiles", params).await, Some(json!({})));
+    assert!(
+        s.wait_for(1, |m| (m["method"] == "window/showMessage").then_some(()))
+            .await
+            .is_none(),
+        "no warning"
+    );
+}
+
+#[tokio::test]
+async fn a_new_file_in_an_entity_or_article_folder_gets_its_template() {
+    let mut s = TestServer::start(&corpus(A, B, ROGOZIN)).await;
+    let entity = s.uri_of("entities/elon-musk.md");
+    let article = s.uri_of("articles/2022-04-02-musk-replies.md");
+    let elsewhere = s.uri_of("notes/todo.md");
+    let params = json!({ "files": [{ "uri": entity }, { "uri": article }, { "uri": elsewhere }] });
+    let edit = s.request("workspace/willCreateFiles", params).await.unwrap();
+    let changes = edit["changes"].as_object().unwrap();
+    assert_eq!(changes.len(), 2, "{edit}");
+    let insert = |uri: &str| {
+        let e = &changes[uri][0];
+        assert_eq!(
+            e["range"],
+            json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } })
+        );
+        e["newText"].as_str().unwrap().to_string()
+    };
+    assert_eq!(
+        insert(&entity),
+        "---\nkind: person\nname: Elon Musk\naliases: []\ndescription: \n---\n"
+    );
+    assert_eq!(
+        insert(&article),
+        "---\ntitle: Musk replies\npublished: 2022-04-02\n---\n"
+    );
+    let params = json!({ "files": [{ "uri": elsewhere }] });
+    assert_eq!(s.request("workspace/willCreateFiles", params).await, Some(Value::Null));
+
+    // Once created (blank), the server proposes the template itself: LSP lets no
+    // willCreateFiles edit write into the file it creates, and VS Code applies none.
+    std::fs::write(s.path("entities/elon-musk.md"), "").unwrap();
+    std::fs::write(s.path("entities/copied.md"), "---\nkind: person\nname: Copied\n---\n").unwrap();
+    let copied = s.uri_of("entities/copied.md");
+    s.notify(
+        "workspace/didCreateFiles",
+        json!({ "files": [{ "uri": entity }, { "uri": copied }, { "uri": elsewhere }] }),
+    )
+    .await;
+    let proposed = s
+        .wait_for(10, |m| {
+            (m["method"] == "workspace/applyEdit").then(|| m["params"]["edit"].clone())
+        })
+        .await
+        .expect("a workspace/applyEdit with the template");
+    let changes = proposed["changes"].as_object().unwrap();
+    assert_eq!(
+        changes.keys().collect::<Vec<_>>(),
+        [&entity],
+        "only the blank new file: {proposed}"
+    );
+    assert!(
+        changes[&entity][0]["newText"]
+            .as_str()
+            .unwrap()
+            .contains("name: Elon Musk")
+    );
+}
+
+#[tokio::test]
+async fn initialize_offers_the_graph_features_and_file_operations_on_markdown() {
+    let (mut service, _socket, _) = annals::lsp::service(annals::lsp::Options::default());
+    let request = tower_lsp_server::jsonrpc::Request::build("initialize")
+        .params(json!({ "processId": null, "capabilities": {} }))
+        .id(1)
+        .finish();
+    futures::future::poll_fn(|cx| tower::Service::poll_ready(&mut service, cx))
+        .await
+        .unwrap();
+    let response = tower::Service::call(&mut service, request).await.unwrap().unwrap();
+    let caps = serde_json::to_value(&response).unwrap()["result"]["capabilities"].clone();
+    for key in [
+        "documentHighlightProvider",
+        "selectionRangeProvider",
+        "callHierarchyProvider",
+        "typeHierarchyProvider",
+    ] {
+        assert_eq!(caps[key], true, "{key}: {caps}");
+    }
+    let operations = &caps["workspace"]["fileOperations"];
+    for (operation, expected) in [
+        ("willRename", vec![("**/*.md", "file"), ("**", "folder")]),
+        ("willDelete", vec![("**/*.md", "file"), ("**", "folder")]),
+        // Not yet a file: no `matches` (a client cannot tell what it is).
+        ("willCreate", vec![("**/*.md", "")]),
+        ("didCreate", vec![("**/*.md", "")]),
+    ] {
+        let globs: Vec<(&str, &str)> = operations[operation]["filters"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{operation}: {operations}"))
+            .iter()
+            .map(|f| {
+                (
+                    f["pattern"]["glob"].as_str().unwrap(),
+                    f["pattern"]["matches"].as_str().unwrap_or(""),
+                )
+            })
+            .collect();
+        assert_eq!(globs, expected, "{operation}");
     }
 }

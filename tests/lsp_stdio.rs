@@ -80,6 +80,231 @@ fn a_whole_session_over_stdio() {
     assert_eq!(c.exit_status(), Some(0));
 }
 
+/// A document of the seed corpus over stdio: its URI and text, and LSP ranges of needles.
+struct Seed {
+    uri: String,
+    text: String,
+}
+
+impl Seed {
+    fn read(root: &std::path::Path, rel: &str) -> Seed {
+        let path = root.join(rel);
+        Seed {
+            uri: Uri::from_file_path(&path).unwrap().to_string(),
+            text: std::fs::read_to_string(&path).unwrap(),
+        }
+    }
+    fn offset(&self, needle: &str) -> usize {
+        self.text
+            .find(needle)
+            .unwrap_or_else(|| panic!("{needle} not in the seed"))
+    }
+    fn position(&self, at: usize) -> Value {
+        let lines = annals::text::LineIndex::new(&self.text);
+        let p = annals::lsp::convert::position(&self.text, &lines, at, annals::lsp::convert::Encoding::Utf16);
+        serde_json::to_value(p).unwrap()
+    }
+    fn range(&self, start: usize, end: usize) -> Value {
+        json!({ "start": self.position(start), "end": self.position(end) })
+    }
+    /// The range of `part` inside the first occurrence of `needle`.
+    fn range_in(&self, needle: &str, part: &str) -> Value {
+        let at = self.offset(needle) + needle.find(part).unwrap();
+        self.range(at, at + part.len())
+    }
+    fn at(&self, needle: &str, delta: usize) -> Value {
+        json!({ "textDocument": { "uri": self.uri }, "position": self.position(self.offset(needle) + delta) })
+    }
+}
+
+/// The graph features on the seed corpus through the real binary: highlights, selection
+/// ranges, the deorbit tweet's thread, Rogozin's hierarchy, and the file operations, each
+/// against the ranges of the seed's own text.
+#[test]
+fn the_corpus_as_a_graph_over_stdio() {
+    let root = support::repo_path("corpus");
+    let storm = Seed::read(&root, "articles/2022-02-25-rogozin-deorbit-tweetstorm.md");
+    let ends = Seed::read(&root, "articles/2022-04-02-russia-ends-iss-cooperation.md");
+    let rogozin = Seed::read(&root, "entities/rogozin.md");
+    let mut c = Client::spawn(&root);
+    c.initialize(&root, json!({}));
+    let sorted = |mut v: Vec<Value>| {
+        v.sort_by_key(|x| x.to_string());
+        v
+    };
+
+    // documentHighlight on the `#deorbit` id: the id (write), its three references (read).
+    let answer = c.request("textDocument/documentHighlight", storm.at("#deorbit ", 3));
+    let found: Vec<Value> = answer["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| json!([h["range"], h["kind"]]))
+        .collect();
+    let expected = vec![
+        json!([storm.range_in("#deorbit by=", "deorbit"), 3]),
+        json!([storm.range_in("repeats=deorbit}", "deorbit"), 2]),
+        json!([storm.range_in("via=email replies-to=deorbit}", "deorbit"), 2]),
+        json!([
+            storm.range_in(
+                "nasa-export-controls by=nasa date=2022-02-24 via=email replies-to=deorbit",
+                "deorbit"
+            ),
+            2
+        ]),
+    ];
+    assert_eq!(sorted(found), sorted(expected));
+
+    // selectionRange in "uncontrolled": the word, the claim's text, the claim, its paragraph
+    // (one sentence), the body, the document.
+    let word = storm.offset("uncontrolled deorbit and fall");
+    let answer = c.request(
+        "textDocument/selectionRange",
+        json!({ "textDocument": { "uri": storm.uri }, "positions": [storm.position(word + 3)] }),
+    );
+    let mut chain = Vec::new();
+    let mut at = &answer["result"][0];
+    while at.is_object() {
+        chain.push(at["range"].clone());
+        at = &at["parent"];
+    }
+    let claim_start = storm.offset("[\"If you block cooperation");
+    let claim_end = storm.offset("#deorbit by=rogozin date=2022-02-24 via=twitter")
+        + "#deorbit by=rogozin date=2022-02-24 via=twitter".len();
+    let claim_end = claim_end + storm.text[claim_end..].find('}').unwrap() + 1;
+    assert_eq!(chain[0], storm.range(word, word + "uncontrolled".len()));
+    assert_eq!(
+        chain[1],
+        storm.range(claim_start + 1, storm.text[..claim_end].rfind("]{").unwrap())
+    );
+    assert_eq!(chain[2], storm.range(claim_start, claim_end));
+    assert_eq!(chain.last(), Some(&storm.range(0, storm.text.len())));
+    assert!(chain.len() >= 5, "{chain:?}");
+
+    // The thread of the deorbit tweet: six claims answer, repeat or support it, three of them
+    // in other articles.
+    let items = c.request("textDocument/prepareCallHierarchy", storm.at("#deorbit ", 3));
+    let item = items["result"][0].clone();
+    assert_eq!(item["name"], "Dmitry Rogozin, 2022-02-24");
+    assert_eq!(item["uri"], json!(storm.uri));
+    assert_eq!(item["selectionRange"], storm.range_in("#deorbit by=", "deorbit"));
+    let calls = c.request("callHierarchy/incomingCalls", json!({ "item": item }));
+    let calls = calls["result"].as_array().unwrap().clone();
+    let names: Vec<&str> = calls.iter().map(|c| c["from"]["name"].as_str().unwrap()).collect();
+    assert_eq!(
+        names,
+        [
+            // Oldest first ("2022-02" starts before the 24th), then by document and place.
+            "Elon Musk, 2022-02",
+            "Dmitry Rogozin, 2022-02-24",
+            "NASA, 2022-02-24",
+            "NASA, 2022-02-24",
+            "Dmitry Rogozin, 2022-02-24",
+            "Dmitry Rogozin, 2022-02-24"
+        ],
+        "{calls:#?}"
+    );
+    let musk = &calls[0];
+    assert_eq!(musk["from"]["uri"], json!(ends.uri));
+    assert!(
+        musk["from"]["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("replies-to · “SpaceX"),
+        "{musk}"
+    );
+    assert_eq!(
+        musk["fromRanges"],
+        json!([ends.range_in(
+            "replies-to=\"2022-02-25-rogozin-deorbit-tweetstorm:deorbit\"",
+            "replies-to=\"2022-02-25-rogozin-deorbit-tweetstorm:deorbit\""
+        )])
+    );
+    let elsewhere = calls.iter().filter(|c| c["from"]["uri"] != json!(storm.uri)).count();
+    assert_eq!(
+        elsewhere, 3,
+        "Musk, the repeat in the Reuters article, the Space.com report"
+    );
+    let out = c.request("callHierarchy/outgoingCalls", json!({ "item": musk["from"] }));
+    assert_eq!(out["result"][0]["to"]["selectionRange"], item["selectionRange"]);
+    assert_eq!(out["result"][0]["fromRanges"], musk["fromRanges"]);
+
+    // Rogozin's hierarchy: the government (three roles) and Roscosmos above him; Roscosmos's
+    // people below it.
+    let items = c.request("textDocument/prepareTypeHierarchy", storm.at("by=rogozin", 4));
+    let person = items["result"][0].clone();
+    assert_eq!(person["uri"], json!(rogozin.uri));
+    assert_eq!(
+        person["selectionRange"],
+        rogozin.range_in("name: Dmitry Rogozin", "Dmitry Rogozin")
+    );
+    let up = c.request("typeHierarchy/supertypes", json!({ "item": person }));
+    let up = up["result"].as_array().unwrap().clone();
+    let shown: Vec<(&str, &str)> = up
+        .iter()
+        .map(|i| (i["name"].as_str().unwrap(), i["detail"].as_str().unwrap()))
+        .collect();
+    assert_eq!(shown.len(), 2, "{shown:?}");
+    assert!(
+        shown[0]
+            .1
+            .contains("Deputy Prime Minister of Russia (2011-12 – 2018-05)"),
+        "{shown:?}"
+    );
+    assert_eq!(shown[1], ("Roscosmos", "Director General (2018-05 – 2022-07)"));
+    let down = c.request("typeHierarchy/subtypes", json!({ "item": up[1] }));
+    let names: Vec<&str> = down["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["name"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"Dmitry Rogozin") && names.len() >= 5, "{names:?}");
+
+    // Renaming entities/musk.md in the editor: every reference to `musk` follows.
+    let musk_uri = Uri::from_file_path(root.join("entities/musk.md")).unwrap().to_string();
+    let elon_uri = Uri::from_file_path(root.join("entities/elon-musk.md"))
+        .unwrap()
+        .to_string();
+    let edit = c.request(
+        "workspace/willRenameFiles",
+        json!({ "files": [{ "oldUri": musk_uri, "newUri": elon_uri }] }),
+    );
+    let mut edited: Vec<Value> = Vec::new();
+    for (uri, edits) in edit["result"]["changes"].as_object().unwrap() {
+        for e in edits.as_array().unwrap() {
+            assert_eq!(e["newText"], "elon-musk");
+            edited.push(json!({ "uri": uri, "range": e["range"] }));
+        }
+    }
+    let mut params = ends.at("by=musk", 4);
+    params["context"] = json!({ "includeDeclaration": false });
+    let references = c.request("textDocument/references", params);
+    assert_eq!(sorted(edited), sorted(references["result"].as_array().unwrap().clone()));
+
+    // Deleting Rogozin's page warns of what breaks; a new page starts from the template.
+    let rogozin_uri = Uri::from_file_path(root.join("entities/rogozin.md"))
+        .unwrap()
+        .to_string();
+    let answer = c.request(
+        "workspace/willDeleteFiles",
+        json!({ "files": [{ "uri": rogozin_uri }] }),
+    );
+    assert_eq!(answer["result"], json!({}));
+    let new = Uri::from_file_path(root.join("entities/jim-bridenstine.md"))
+        .unwrap()
+        .to_string();
+    let answer = c.request("workspace/willCreateFiles", json!({ "files": [{ "uri": new }] }));
+    assert_eq!(
+        answer["result"]["changes"][&new][0]["newText"],
+        "---\nkind: person\nname: Jim Bridenstine\naliases: []\ndescription: \n---\n"
+    );
+    let shutdown = c.request("shutdown", Value::Null);
+    assert!(shutdown.get("error").is_none(), "{shutdown}");
+    c.notify("exit", Value::Null);
+    assert_eq!(c.exit_status(), Some(0));
+}
+
 #[test]
 fn exit_without_shutdown_is_status_1_and_requests_before_initialize_are_refused() {
     let root = support::repo_path("corpus");

@@ -117,6 +117,7 @@ fn the_server_writes_nothing_even_when_asked_for_edits() {
     let text = std::fs::read_to_string(&path).unwrap();
     let uri = Uri::from_file_path(&path).unwrap().to_string();
     let mut c = Client::spawn(root);
+    c.received = Some(Vec::new());
     c.initialize(root, json!({ "workspace": { "workspaceEdit": { "documentChanges": true, "resourceOperations": ["create", "rename"] } } }));
     c.notify(
         "textDocument/didOpen",
@@ -157,18 +158,51 @@ fn the_server_writes_nothing_even_when_asked_for_edits() {
     let creates = actions["result"].to_string().matches("\"create\"").count();
     assert!(creates > 0, "a quick fix offers to create the entity: {actions}");
     c.notify("textDocument/didSave", json!({ "textDocument": { "uri": uri } }));
+    // A lens's command is the editor's to run: asked to run it, or anything else, the server
+    // runs nothing and says so (MethodNotFound: it offers no commands).
     let lenses = c.request("textDocument/codeLens", json!({ "textDocument": { "uri": uri } }));
-    if let Some(command) = lenses["result"][0]["command"].as_object() {
+    let command = lenses["result"][0]["command"].clone();
+    assert_eq!(command["command"], "annals.showReferences", "{lenses}");
+    for (name, arguments) in [
+        (command["command"].clone(), command["arguments"].clone()),
+        (json!("annals.deleteCorpus"), json!([root.display().to_string()])),
+    ] {
         let answer = c.request(
             "workspace/executeCommand",
-            json!({ "command": command["command"], "arguments": command.get("arguments").cloned().unwrap_or(Value::Null) }),
+            json!({ "command": name, "arguments": arguments }),
         );
-        assert!(answer.get("result").is_some() || answer.get("error").is_some());
+        assert!(answer.get("result").is_none(), "{answer}");
+        assert_eq!(answer["error"]["code"], -32601, "{answer}");
+        let message = answer["error"]["message"].as_str().unwrap_or_default();
+        assert!(
+            message.contains("annals runs no commands") && message.contains(name.as_str().unwrap()),
+            "{answer}"
+        );
     }
+    // File operations answer with edits too, and still write nothing.
+    let nasa = Uri::from_file_path(root.join("entities/nasa.md")).unwrap().to_string();
+    let renamed = Uri::from_file_path(root.join("entities/us-space-agency.md"))
+        .unwrap()
+        .to_string();
+    let edit = c.request(
+        "workspace/willRenameFiles",
+        json!({ "files": [{ "oldUri": nasa, "newUri": renamed }] }),
+    );
+    assert!(
+        edit["result"]["changes"].as_object().is_some_and(|c| c.len() > 5),
+        "{edit}"
+    );
+    c.request("workspace/willDeleteFiles", json!({ "files": [{ "uri": nasa }] }));
+    let created = Uri::from_file_path(root.join("entities/new-person.md"))
+        .unwrap()
+        .to_string();
+    c.request("workspace/willCreateFiles", json!({ "files": [{ "uri": created }] }));
     c.notify("textDocument/didClose", json!({ "textDocument": { "uri": uri } }));
     let shutdown = c.request("shutdown", Value::Null);
     assert!(shutdown.get("error").is_none());
     c.notify("exit", Value::Null);
+    // Every answer of the session, the errors included, conforms to LSP 3.17.
+    support::conformance::validate(&c, &["response workspace/executeCommand (error)"]);
     assert_eq!(c.exit_status(), Some(0));
 
     assert!(

@@ -194,3 +194,34 @@ fn front_matter_date(doc: &Document, offset: usize) -> Option<Found> {
         context_date: published,
     })
 }
+
+/// The innermost span whose range holds `offset`, by binary search: spans are sorted by
+/// their `[`, so it is the last one starting at or before `offset`, or one of its ancestors.
+pub fn innermost_span(doc: &Document, offset: usize) -> Option<SpanIndex> {
+    let spans = &doc.syntax.spans;
+    let mut at = spans
+        .partition_point(|s| (s.range.start as usize) <= offset)
+        .checked_sub(1)
+        .map(SpanIndex::new);
+    while let Some(k) = at {
+        let span = doc.span(k);
+        if span.range.contains(offset) {
+            return Some(k);
+        }
+        at = span.parent;
+    }
+    None
+}
+
+/// The innermost claim whose span holds `offset`.
+pub fn innermost_claim(doc: &Document, offset: usize) -> Option<ClaimIndex> {
+    let mut at = innermost_span(doc, offset);
+    while let Some(k) = at {
+        // Claims are lowered in span order: a binary search finds a span's claim.
+        if let Ok(claim) = doc.claims.binary_search_by_key(&k, |c| c.span) {
+            return Some(ClaimIndex::new(claim));
+        }
+        at = doc.span(k).parent;
+    }
+    None
+}

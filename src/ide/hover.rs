@@ -17,10 +17,18 @@ pub struct Hover {
     pub markdown: String,
 }
 
+/// The address of a place, for a link in a card (the editor's face knows how to write one).
+pub type Links<'a> = &'a dyn Fn(DocumentSlot, TextRange) -> Option<String>;
+
 pub fn hover(corpus: &Corpus, slot: DocumentSlot, offset: usize) -> Option<Hover> {
+    hover_with_links(corpus, slot, offset, &|_, _| None)
+}
+
+/// The hover, with links to the places it names where `links` can write them.
+pub fn hover_with_links(corpus: &Corpus, slot: DocumentSlot, offset: usize, links: Links) -> Option<Hover> {
     let found = cursor::at(corpus, slot, offset)?;
     let markdown = match &found.item {
-        Item::Entity { id } => entity_card(corpus, id, found.context_date),
+        Item::Entity { id } => entity_card(corpus, id, found.context_date, links),
         Item::Claim { target: Some(key), .. } => claim_card(corpus, *key),
         Item::Claim {
             target: None,
@@ -33,7 +41,7 @@ pub fn hover(corpus: &Corpus, slot: DocumentSlot, offset: usize) -> Option<Hover
             };
             format!("No claim `{written}` in the corpus.")
         }
-        Item::Document { id } => document_card(corpus, id),
+        Item::Document { id } => document_card(corpus, id, links),
         Item::Date { date } => date_card(*date, corpus.documents.get(slot.index())?.published()),
     };
     Some(Hover {
@@ -58,7 +66,8 @@ pub fn entity_name(corpus: &Corpus, id: &str) -> String {
         .unwrap_or_else(|| id.to_string())
 }
 
-fn span_of_dates(role: &Role) -> String {
+/// A role's dates: "2018-05 – 2022-07", "since 2018-05".
+pub fn span_of_dates(role: &Role) -> String {
     match (&role.from, &role.to) {
         (Some(f), Some(t)) => format!("{} – {}", f.value, t.value),
         (Some(f), None) => format!("since {}", f.value),
@@ -99,7 +108,7 @@ pub fn roles_on(corpus: &Corpus, id: &str, date: Date) -> Vec<String> {
         .collect()
 }
 
-fn entity_card(corpus: &Corpus, id: &str, date: Option<Date>) -> String {
+fn entity_card(corpus: &Corpus, id: &str, date: Option<Date>, links: Links) -> String {
     let Some(slot) = corpus.index.entity(&corpus.documents, id) else {
         return format!("No entity `{id}` in the corpus.");
     };
@@ -159,6 +168,7 @@ fn entity_card(corpus: &Corpus, id: &str, date: Option<Date>) -> String {
             _ => {}
         }
     }
+    recent_claims(corpus, id, links, &mut md);
     let _ = write!(
         md,
         "\n{} · {} in the corpus",
@@ -166,6 +176,66 @@ fn entity_card(corpus: &Corpus, id: &str, date: Option<Date>) -> String {
         plural(claims, "claim")
     );
     md
+}
+
+/// Claims shown on an entity's card, the most recent first.
+const RECENT_CLAIMS: usize = 5;
+
+/// The entity's most recent dated claims: date, first words, and a link to each.
+fn recent_claims(corpus: &Corpus, id: &str, links: Links, md: &mut String) {
+    let mut said: Vec<(Date, ClaimKey)> = corpus
+        .index
+        .references_to_entity(id)
+        .filter_map(|(slot, _, site)| match site {
+            EntityRefSite::Speaker(claim) => {
+                let key = ClaimKey { document: slot, claim };
+                let date = cursor::claim_date(corpus.documents.get(slot.index())?, Some(claim))?;
+                Some((date, key))
+            }
+            _ => None,
+        })
+        .collect();
+    // A claim that names the speaker twice counts once.
+    said.sort_by_key(|(_, key)| *key);
+    said.dedup_by_key(|(_, key)| *key);
+    let total = said.len();
+    if total == 0 {
+        return;
+    }
+    // The latest first, a partial date at its first day (as threads order them); the five in
+    // linear time.
+    let newest = |(d, key): &(Date, ClaimKey)| (std::cmp::Reverse((d.first_day(), d.last_day())), *key);
+    if said.len() > RECENT_CLAIMS {
+        said.select_nth_unstable_by_key(RECENT_CLAIMS - 1, newest);
+        said.truncate(RECENT_CLAIMS);
+    }
+    said.sort_by_key(newest);
+    let heading = if total > said.len() {
+        format!("**Recent claims** ({} of {total}):", said.len())
+    } else {
+        "**Claims:**".to_string()
+    };
+    let _ = write!(md, "\n{heading}\n");
+    for (date, key) in said {
+        let doc = &corpus.documents[key.document.index()];
+        let claim = &doc.claims[key.claim.index()];
+        let text = plain_text(doc, doc.span(claim.span).text_range);
+        let words = super::plain::first_words(text.trim_matches(|c| matches!(c, '"' | '“' | '”')), 8);
+        let focus = claim.id.as_ref().map_or(doc.span(claim.span).range, |i| i.range);
+        let quoted = format!("“{}”", words.replace(['[', ']'], ""));
+        match links(key.document, focus) {
+            Some(address) => {
+                let _ = writeln!(md, "- {date} · [{quoted}]({address})");
+            }
+            None => {
+                let place = claim
+                    .id
+                    .as_ref()
+                    .map_or_else(|| doc.id.clone(), |i| format!("{}:{}", doc.id, i.value));
+                let _ = writeln!(md, "- {date} · {quoted} `{place}`");
+            }
+        }
+    }
 }
 
 fn plural(n: usize, word: &str) -> String {
@@ -268,6 +338,7 @@ fn claim_card(corpus: &Corpus, key: ClaimKey) -> String {
         None => {}
     }
     let _ = write!(md, "\n{}\n", facts.join(" · "));
+    let _ = write!(md, "\n{}\n", thread_line(corpus, key));
     for relation in &claim.relations {
         let label = relation_label(relation.kind, false);
         match corpus
@@ -339,7 +410,7 @@ fn distance(days: i64) -> String {
     }
 }
 
-fn document_card(corpus: &Corpus, id: &str) -> String {
+fn document_card(corpus: &Corpus, id: &str, links: Links) -> String {
     let Some(slot) = corpus.index.document(id) else {
         return format!("No document `{id}` in the corpus.");
     };
@@ -357,6 +428,131 @@ fn document_card(corpus: &Corpus, id: &str) -> String {
             let _ = write!(md, " · {}", plural(doc.claims.len(), "claim"));
             md
         }
-        None => entity_card(corpus, id, None),
+        None => entity_card(corpus, id, None, links),
     }
+}
+
+/// Where a claim stands in its thread, in one line: how many replies deep it is, how many
+/// replies it has below it (and how deep they go), and how many reports the statement has
+/// (its first report and every repeat of it).
+pub fn thread_line(corpus: &Corpus, key: ClaimKey) -> String {
+    let depth = chain_length(corpus, key, RelationKind::RepliesTo);
+    let (replies, levels) = below(corpus, key, RelationKind::RepliesTo);
+    let first_report = chain_end(corpus, key, RelationKind::Repeats);
+    let (repeats, _) = below(corpus, first_report, RelationKind::Repeats);
+    let position = match depth {
+        0 => "the thread's first statement".to_string(),
+        1 => "1 reply deep".to_string(),
+        d => format!("{d} replies deep"),
+    };
+    let under = match replies {
+        0 => "no replies below it".to_string(),
+        1 => format!("1 reply below it, {} deep", plural(levels, "level")),
+        n => format!("{n} replies below it, {} deep", plural(levels, "level")),
+    };
+    format!("**Thread:** {position} · {under} · {}", plural(repeats + 1, "report"))
+}
+
+/// The first target of `kind` of a claim, in the corpus.
+fn first_target(corpus: &Corpus, key: ClaimKey, kind: RelationKind) -> Option<ClaimKey> {
+    let claim = corpus
+        .documents
+        .get(key.document.index())?
+        .claims
+        .get(key.claim.index())?;
+    claim
+        .relations
+        .iter()
+        .filter(|r| r.kind == kind)
+        .find_map(|r| corpus.index.resolve_claim(&corpus.documents, key.document, &r.target))
+}
+
+/// How many `kind` links lead up from `key` (a cycle ends the walk where it closes).
+fn chain_length(corpus: &Corpus, key: ClaimKey, kind: RelationKind) -> usize {
+    let mut seen = rustc_hash::FxHashSet::default();
+    seen.insert(key);
+    let mut at = key;
+    while let Some(next) = first_target(corpus, at, kind) {
+        if !seen.insert(next) {
+            break;
+        }
+        at = next;
+    }
+    seen.len() - 1
+}
+
+/// The claim at the top of the `kind` links from `key`.
+fn chain_end(corpus: &Corpus, key: ClaimKey, kind: RelationKind) -> ClaimKey {
+    let mut seen = rustc_hash::FxHashSet::default();
+    seen.insert(key);
+    let mut at = key;
+    while let Some(next) = first_target(corpus, at, kind) {
+        if !seen.insert(next) {
+            break;
+        }
+        at = next;
+    }
+    at
+}
+
+/// The claims that reach `key` through `kind` links, directly or not, and how many levels
+/// deep they go: a walk that visits each claim once, and reads each claim's relations once.
+fn below(corpus: &Corpus, key: ClaimKey, kind: RelationKind) -> (usize, usize) {
+    let mut seen = rustc_hash::FxHashSet::default();
+    seen.insert(key);
+    // Each linking claim's `kind` targets, resolved once: a link filed under an id may name a
+    // duplicate document's claim, so only those that resolve to the claim at hand count.
+    let mut targets: rustc_hash::FxHashMap<ClaimKey, Vec<ClaimKey>> = Default::default();
+    let mut level = vec![key];
+    let mut depth = 0;
+    while !level.is_empty() {
+        let mut next = Vec::new();
+        for at in level {
+            let doc = &corpus.documents[at.document.index()];
+            let Some(id) = doc.claims.get(at.claim.index()).and_then(|c| c.id.as_ref()) else {
+                continue;
+            };
+            for (slot, link) in corpus.index.references_to_claim(&doc.id, &id.value) {
+                let from = ClaimKey {
+                    document: slot,
+                    claim: link.claim,
+                };
+                if link.kind != kind || seen.contains(&from) {
+                    continue;
+                }
+                let resolved = targets
+                    .entry(from)
+                    .or_insert_with(|| resolved_targets(corpus, from, kind));
+                if resolved.binary_search(&at).is_ok() {
+                    seen.insert(from);
+                    next.push(from);
+                }
+            }
+        }
+        if !next.is_empty() {
+            depth += 1;
+        }
+        level = next;
+    }
+    (seen.len() - 1, depth)
+}
+
+/// The claims that claim `from`'s `kind` relations name, sorted.
+fn resolved_targets(corpus: &Corpus, from: ClaimKey, kind: RelationKind) -> Vec<ClaimKey> {
+    let Some(claim) = corpus
+        .documents
+        .get(from.document.index())
+        .and_then(|d| d.claims.get(from.claim.index()))
+    else {
+        return Vec::new();
+    };
+    let mut out: Vec<ClaimKey> = claim
+        .relations
+        .iter()
+        .filter(|r| r.kind == kind)
+        .filter_map(|r| corpus.index.resolve_claim(&corpus.documents, from.document, &r.target))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
 }

@@ -3,15 +3,20 @@
 
 pub mod annotations_view;
 pub mod assists;
+pub mod claim_hierarchy;
 pub mod completion;
 pub mod cursor;
 pub mod dates;
 pub mod definition;
+pub mod entity_hierarchy;
+pub mod file_operations;
 pub mod highlight;
+pub mod highlight_related;
 pub mod hover;
 pub mod plain;
 pub mod references;
 pub mod rename;
+pub mod selection;
 pub mod symbols;
 
 use crate::slots::DocumentSlot;

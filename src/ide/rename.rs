@@ -4,7 +4,7 @@
 use super::cursor::{self, Item};
 use super::{SourceChange, TextEdit};
 use crate::corpus::Corpus;
-use crate::document::{DocumentKind, Source};
+use crate::document::DocumentKind;
 use crate::ids::is_valid_id;
 use crate::index::ClaimKey;
 use crate::slots::DocumentSlot;
@@ -132,41 +132,7 @@ fn rename_entity(corpus: &Corpus, old: &str, new_id: &str) -> Result<SourceChang
         .index
         .entity(&corpus.documents, old)
         .ok_or_else(|| format!("no entity `{old}`"))?;
-    let mut edits: Vec<TextEdit> = corpus
-        .index
-        .references_to_entity(old)
-        .map(|(document, range, _)| TextEdit {
-            document,
-            range,
-            insert: new_id.to_string(),
-        })
-        .collect();
-    // An entity page may hold claims: `old:claim` references and `source=old` follow the new id.
-    for (k, doc) in corpus.documents.iter().enumerate() {
-        for claim in &doc.claims {
-            for relation in &claim.relations {
-                if relation.target.document.as_deref() == Some(old) {
-                    let start = relation.target.range.start as usize;
-                    edits.push(TextEdit {
-                        document: DocumentSlot::new(k),
-                        range: TextRange::new(start, start + old.len()),
-                        insert: new_id.to_string(),
-                    });
-                }
-            }
-            if let Some(Source::Document { document, .. }) = claim.source.as_deref()
-                && document.value == old
-            {
-                edits.push(TextEdit {
-                    document: DocumentSlot::new(k),
-                    range: document.range,
-                    insert: new_id.to_string(),
-                });
-            }
-        }
-    }
-    edits.sort_by_key(|e| (e.document, e.range));
-    edits.dedup();
+    let edits = id_edits(corpus, slot, new_id);
     let doc = &corpus.documents[slot.index()];
     debug_assert_eq!(doc.kind, DocumentKind::Entity);
     let folder = doc
@@ -179,4 +145,56 @@ fn rename_entity(corpus: &Corpus, old: &str, new_id: &str) -> Result<SourceChang
         create: Vec::new(),
         rename: vec![(slot, format!("{folder}{new_id}.md"))],
     })
+}
+
+/// Edits that make every reference to the document at `slot` name `new_id` instead of its
+/// id: entity references (`e=`, `by=`, `outlet`, `authors`, `org`, `parent`) when it is an
+/// entity, `DOC:ID` claim references and `source=DOC`. Found through the index's backlinks,
+/// so the cost is that of the references, not of the corpus.
+pub fn id_edits(corpus: &Corpus, slot: DocumentSlot, new_id: &str) -> Vec<TextEdit> {
+    let Some(doc) = corpus.documents.get(slot.index()) else {
+        return Vec::new();
+    };
+    let old = doc.id.as_str();
+    let mut edits: Vec<TextEdit> = Vec::new();
+    if doc.kind == DocumentKind::Entity && corpus.index.entity(&corpus.documents, old) == Some(slot) {
+        edits.extend(
+            corpus
+                .index
+                .references_to_entity(old)
+                .map(|(document, range, _)| TextEdit {
+                    document,
+                    range,
+                    insert: new_id.to_string(),
+                }),
+        );
+    }
+    // `old:claim` anywhere; a claim reference without `old:` is written in the document itself.
+    let prefix = format!("{old}:");
+    let by_claim = corpus.index.backlinks.claim_references.get(old);
+    for (document, link) in by_claim
+        .into_iter()
+        .flat_map(|m| m.values())
+        .flat_map(|by_slot| by_slot.iter())
+    {
+        let text = &corpus.documents[document.index()].text;
+        if text.get(link.range.range()).is_some_and(|t| t.starts_with(&prefix)) {
+            let start = link.range.start as usize;
+            edits.push(TextEdit {
+                document,
+                range: TextRange::new(start, start + old.len()),
+                insert: new_id.to_string(),
+            });
+        }
+    }
+    for (document, link) in corpus.index.sources_naming(old) {
+        edits.push(TextEdit {
+            document,
+            range: link.range,
+            insert: new_id.to_string(),
+        });
+    }
+    edits.sort_by_key(|e| (e.document, e.range));
+    edits.dedup();
+    edits
 }

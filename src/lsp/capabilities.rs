@@ -169,13 +169,62 @@ pub fn server_capabilities(session: &Session) -> ServerCapabilities {
                 work_done_progress_options: Default::default(),
             })
         }),
+        document_highlight_provider: Some(OneOf::Left(true)),
+        selection_range_provider: Some(SelectionRangeProviderCapability::Simple(true)),
+        call_hierarchy_provider: Some(CallHierarchyServerCapability::Simple(true)),
+        // The type hierarchy (entities) is offered by `complete_initialize_result`.
         workspace: Some(WorkspaceServerCapabilities {
             workspace_folders: Some(WorkspaceFoldersServerCapabilities {
                 supported: Some(true),
                 change_notifications: None,
             }),
-            file_operations: None,
+            file_operations: Some(file_operations()),
         }),
         ..Default::default()
+    }
+}
+
+/// The file operations the server wants to hear of before they happen: Markdown files (every
+/// document is one), and folders for renames and deletions (a folder of documents moves or
+/// goes as a whole); and creations after they happened. Files outside a corpus are ignored
+/// when they come.
+fn file_operations() -> WorkspaceFileOperationsServerCapabilities {
+    let filter = |glob: &str, matches| FileOperationFilter {
+        scheme: Some("file".into()),
+        pattern: FileOperationPattern {
+            glob: glob.into(),
+            matches,
+            options: None,
+        },
+    };
+    let documents = || filter("**/*.md", Some(FileOperationPatternKind::File));
+    let folders = || filter("**", Some(FileOperationPatternKind::Folder));
+    // A file about to be created cannot be asked whether it is a file: vscode-languageclient
+    // reports "Failed to determine file type" for `matches` there. `*.md` says it already.
+    let new_documents = || filter("**/*.md", None);
+    WorkspaceFileOperationsServerCapabilities {
+        will_rename: Some(FileOperationRegistrationOptions {
+            filters: vec![documents(), folders()],
+        }),
+        will_delete: Some(FileOperationRegistrationOptions {
+            filters: vec![documents(), folders()],
+        }),
+        will_create: Some(FileOperationRegistrationOptions {
+            filters: vec![new_documents()],
+        }),
+        // LSP lets no `willCreateFiles` edit write into the file being created (VS Code fails
+        // on it): once the file exists, the server proposes its template (`workspace/applyEdit`).
+        did_create: Some(FileOperationRegistrationOptions {
+            filters: vec![new_documents()],
+        }),
+        ..Default::default()
+    }
+}
+
+/// Completes the JSON of the `initialize` answer with what ls-types' `ServerCapabilities`
+/// has no field for: `typeHierarchyProvider` (LSP 3.17), for the entity hierarchy.
+pub fn complete_initialize_result(result: &mut serde_json::Value) {
+    if let Some(capabilities) = result.get_mut("capabilities").and_then(|c| c.as_object_mut()) {
+        capabilities.insert("typeHierarchyProvider".into(), serde_json::Value::Bool(true));
     }
 }

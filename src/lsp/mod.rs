@@ -2,6 +2,7 @@
 //! answers from the same analysis core as `annals check`.
 
 pub mod capabilities;
+pub mod client_socket;
 pub mod convert;
 pub mod dispatch;
 pub mod findings_cache;
@@ -16,13 +17,54 @@ pub mod transport;
 
 pub use server::{Options, Server};
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use tower_lsp_server::{ClientSocket, LspService};
+use std::task::{Context, Poll};
+use tower_lsp_server::jsonrpc::{Request, Response};
+use tower_lsp_server::{ExitedError, LspService};
+
+/// The server as a tower service: tower-lsp-server's `LspService`, with the `initialize`
+/// answer completed by what ls-types cannot say (`capabilities::complete_initialize_result`).
+pub struct Service {
+    inner: LspService<Server>,
+}
+
+impl tower::Service<Request> for Service {
+    type Response = Option<Response>;
+    type Error = ExitedError;
+    type Future = Pin<Box<dyn Future<Output = Result<Option<Response>, ExitedError>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), ExitedError>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        let initialize = request.method() == "initialize";
+        let answer = self.inner.call(request);
+        if !initialize {
+            return answer;
+        }
+        Box::pin(async move {
+            let response = answer.await?;
+            Ok(response.map(|response| {
+                let (id, body) = response.into_parts();
+                Response::from_parts(
+                    id,
+                    body.map(|mut result| {
+                        capabilities::complete_initialize_result(&mut result);
+                        result
+                    }),
+                )
+            }))
+        })
+    }
+}
 
 /// A server and its client socket, for stdio or for tests, and the flag that says
 /// whether `shutdown` was received (exit status 0) before `exit`.
-pub fn service(options: Options) -> (LspService<Server>, ClientSocket, Arc<AtomicBool>) {
+pub fn service(options: Options) -> (Service, client_socket::Socket, Arc<AtomicBool>) {
     let shut_down = Arc::new(AtomicBool::new(false));
     let flag = shut_down.clone();
     let test_hooks = options.test_hooks;
@@ -32,8 +74,8 @@ pub fn service(options: Options) -> (LspService<Server>, ClientSocket, Arc<Atomi
             .custom_method("annals/crash", Server::crash)
             .custom_method("annals/hold", Server::hold);
     }
-    let (service, socket) = builder.finish();
-    (service, socket, shut_down)
+    let (inner, socket) = builder.finish();
+    (Service { inner }, client_socket::Socket::new(socket), shut_down)
 }
 
 /// Serves LSP on stdin/stdout until `exit`. Returns the exit status: 0 after

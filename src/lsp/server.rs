@@ -143,6 +143,17 @@ impl Server {
         .await
     }
 
+    /// Tells the user what a handler found to say (`window/showMessage`, `window/logMessage`).
+    async fn tell(&self, messages: handlers::file_operations::Messages) {
+        for (kind, text) in messages {
+            if kind == MessageType::INFO || kind == MessageType::LOG {
+                self.client.log_message(kind, text).await;
+            } else {
+                self.client.show_message(kind, text).await;
+            }
+        }
+    }
+
     /// Applies a notification's change to the inputs, in arrival order.
     fn change(&self, f: impl FnOnce(&mut super::global_state::Inputs)) {
         self.state.change(f);
@@ -440,5 +451,133 @@ impl LanguageServer for Server {
         let uri = params.text_document.uri;
         self.read("documentLink", move |ws| handlers::view::document_links(ws, &uri))
             .await
+    }
+
+    async fn document_highlight(&self, params: DocumentHighlightParams) -> Result<Option<Vec<DocumentHighlight>>> {
+        let p = params.text_document_position_params;
+        self.read("documentHighlight", move |ws| {
+            handlers::navigation::document_highlight(ws, p)
+        })
+        .await
+    }
+
+    async fn selection_range(&self, params: SelectionRangeParams) -> Result<Option<Vec<SelectionRange>>> {
+        self.read("selectionRange", move |ws| {
+            handlers::navigation::selection_ranges(ws, params)
+        })
+        .await
+    }
+
+    async fn prepare_call_hierarchy(
+        &self,
+        params: CallHierarchyPrepareParams,
+    ) -> Result<Option<Vec<CallHierarchyItem>>> {
+        let p = params.text_document_position_params;
+        self.read("prepareCallHierarchy", move |ws| {
+            handlers::hierarchy::prepare_call_hierarchy(ws, p)
+        })
+        .await
+    }
+
+    async fn incoming_calls(
+        &self,
+        params: CallHierarchyIncomingCallsParams,
+    ) -> Result<Option<Vec<CallHierarchyIncomingCall>>> {
+        self.read("callHierarchy/incomingCalls", move |ws| {
+            handlers::hierarchy::incoming_calls(ws, &params.item)
+        })
+        .await
+    }
+
+    async fn outgoing_calls(
+        &self,
+        params: CallHierarchyOutgoingCallsParams,
+    ) -> Result<Option<Vec<CallHierarchyOutgoingCall>>> {
+        self.read("callHierarchy/outgoingCalls", move |ws| {
+            handlers::hierarchy::outgoing_calls(ws, &params.item)
+        })
+        .await
+    }
+
+    async fn prepare_type_hierarchy(
+        &self,
+        params: TypeHierarchyPrepareParams,
+    ) -> Result<Option<Vec<TypeHierarchyItem>>> {
+        let p = params.text_document_position_params;
+        self.read("prepareTypeHierarchy", move |ws| {
+            handlers::hierarchy::prepare_type_hierarchy(ws, p)
+        })
+        .await
+    }
+
+    async fn supertypes(&self, params: TypeHierarchySupertypesParams) -> Result<Option<Vec<TypeHierarchyItem>>> {
+        self.read("typeHierarchy/supertypes", move |ws| {
+            handlers::hierarchy::supertypes(ws, &params.item)
+        })
+        .await
+    }
+
+    async fn subtypes(&self, params: TypeHierarchySubtypesParams) -> Result<Option<Vec<TypeHierarchyItem>>> {
+        self.read("typeHierarchy/subtypes", move |ws| {
+            handlers::hierarchy::subtypes(ws, &params.item)
+        })
+        .await
+    }
+
+    async fn will_rename_files(&self, params: RenameFilesParams) -> Result<Option<WorkspaceEdit>> {
+        let large = self.shared.large_answers.clone();
+        let (edit, messages) = self
+            .read_long("workspace/willRenameFiles", move |ws, cancel| {
+                handlers::file_operations::will_rename(ws, params, large.as_ref(), cancel)
+            })
+            .await?;
+        self.tell(messages).await;
+        // No await between `finish` and the answer (see `large_answer`).
+        let placeholder = |uri| WorkspaceEdit {
+            changes: Some(HashMap::from([(uri, Vec::new())])),
+            ..WorkspaceEdit::default()
+        };
+        Ok(edit.map(|edit| edit.finish(placeholder)))
+    }
+
+    async fn will_delete_files(&self, params: DeleteFilesParams) -> Result<Option<WorkspaceEdit>> {
+        let (edit, messages) = self
+            .read("workspace/willDeleteFiles", move |ws| {
+                handlers::file_operations::will_delete(ws, params)
+            })
+            .await?;
+        self.tell(messages).await;
+        Ok(Some(edit))
+    }
+
+    async fn will_create_files(&self, params: CreateFilesParams) -> Result<Option<WorkspaceEdit>> {
+        self.read("workspace/willCreateFiles", move |ws| {
+            handlers::file_operations::will_create(ws, params)
+        })
+        .await
+    }
+
+    async fn did_create_files(&self, params: CreateFilesParams) {
+        let Ok(Some(edit)) = self
+            .read("workspace/didCreateFiles", move |ws| {
+                handlers::file_operations::did_create(ws, params)
+            })
+            .await
+        else {
+            return;
+        };
+        tasks::bounded(self.client.apply_edit(edit)).await;
+    }
+
+    /// annals offers no commands: `annals.showReferences`, the code lenses' command, is the
+    /// editor's to run (see `handlers::code_lens`). A client that sends it here anyway is told so.
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
+        let mut error = Error::method_not_found();
+        error.message = format!(
+            "annals runs no commands: `{}` is run by the editor (the annals extension for VS Code, or the Neovim plugin)",
+            params.command
+        )
+        .into();
+        Err(error)
     }
 }

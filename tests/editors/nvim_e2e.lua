@@ -78,6 +78,77 @@ p.context = { includeDeclaration = true }
 local refs = request('textDocument/references', p)
 check(#refs > 50, 'references to rogozin across the corpus: ' .. #refs)
 
+-- Document highlight: every occurrence of Rogozin in the article, drawn by Neovim itself.
+local hp = params_at('#sanctions-purpose by=rogozin', 23)
+local highlights = request('textDocument/documentHighlight', hp)
+local ids = select(2, table.concat(lines, '\n'):gsub('=rogozin[ }]', ''))
+check(#highlights >= ids, 'documentHighlight marks every rogozin id and mention: ' .. #highlights .. ' for ' .. ids .. ' ids')
+vim.lsp.buf.document_highlight()
+local ns = vim.api.nvim_create_namespace('nvim.lsp.references')
+check(vim.wait(5000, function() return #vim.api.nvim_buf_get_extmarks(buf, ns, 0, -1, {}) == #highlights end), 'Neovim draws the highlights')
+vim.lsp.buf.clear_references()
+
+-- Expanding the selection: the word, then the claim's text, then the whole claim.
+params_at('knees,"]{.claim', 1)
+local annals = require('annals')
+local function selected()
+  local a, b = vim.fn.getpos('v'), vim.fn.getpos('.')
+  local text = vim.fn.getregion(a, b, { type = 'v' })
+  return table.concat(text, '\n')
+end
+annals.expand_selection()
+check(selected() == 'knees', 'the selection starts with the word: ' .. selected())
+annals.expand_selection()
+check(selected():match('^"The purpose of the sanctions') and selected():match('knees,"$'), 'then the claim text: ' .. selected():sub(1, 40))
+annals.expand_selection()
+check(selected():match('^%["The purpose') and selected():match('via=twitter}$'), 'then the whole claim with its attributes: ' .. selected():sub(-30))
+annals.shrink_selection()
+check(selected():match('knees,"$') ~= nil, 'and back: ' .. selected():sub(-20))
+vim.cmd('normal! \27')
+
+-- The claim thread (vim.lsp.buf.incoming_calls, :AnnalsThread): a reply in another article.
+vim.fn.setqflist({}, 'r', { items = {} })
+params_at('#nelson-export-controls', 3)
+vim.cmd('AnnalsThread')
+check(vim.wait(10000, function() return #vim.fn.getqflist() > 0 end), ':AnnalsThread fills the quickfix list')
+local from_elsewhere = false
+for _, item in ipairs(vim.fn.getqflist()) do
+  if vim.api.nvim_buf_get_name(item.bufnr):match('2022%-04%-02%-russia%-ends%-iss%-cooperation%.md$') then
+    from_elsewhere = true
+  end
+end
+check(from_elsewhere, 'the thread holds a reply from the Reuters article')
+vim.cmd('cclose')
+vim.api.nvim_set_current_buf(buf)
+
+-- What a claim answers (:AnnalsAnswers): the deorbit tweet, at its own place.
+params_at('#destroy-partnership', 3)
+vim.cmd('AnnalsAnswers')
+local answers = vim.fn.getqflist()
+check(#answers == 1 and vim.api.nvim_buf_get_name(answers[1].bufnr):match('deorbit%-tweetstorm%.md$') ~= nil, ':AnnalsAnswers lists the deorbit tweet')
+vim.cmd('cclose')
+vim.api.nvim_set_current_buf(buf)
+
+-- The entity hierarchy (vim.lsp.buf.typehierarchy): Rogozin belongs to Roscosmos.
+vim.fn.setqflist({}, 'r', { items = {} })
+params_at('#sanctions-purpose by=rogozin', 23)
+vim.lsp.buf.typehierarchy('supertypes')
+check(vim.wait(10000, function() return #vim.fn.getqflist() > 0 end), 'typehierarchy fills the quickfix list')
+local orgs = vim.tbl_map(function(i) return vim.fs.basename(vim.api.nvim_buf_get_name(i.bufnr)) end, vim.fn.getqflist())
+check(vim.tbl_contains(orgs, 'roscosmos.md'), 'Rogozin belongs to Roscosmos: ' .. table.concat(orgs, ', '))
+vim.cmd('cclose')
+vim.api.nvim_set_current_buf(buf)
+
+-- A new entity page starts from the template.
+vim.cmd.edit(vim.fn.fnameescape(corpus .. '/entities/jim-bridenstine.md'))
+local new_buf = vim.api.nvim_get_current_buf()
+check(vim.wait(10000, function() return vim.api.nvim_buf_get_lines(new_buf, 0, 1, false)[1] == '---' end), 'a new entity page gets the template')
+local template = table.concat(vim.api.nvim_buf_get_lines(new_buf, 0, -1, false), '\n')
+check(template:find('name: Jim Bridenstine', 1, true) ~= nil, 'named after its file: ' .. template)
+vim.cmd('bwipeout!')
+vim.api.nvim_set_current_buf(buf)
+lines = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
+
 -- A code action applied: the unsourced claim gets a speaker.
 local d = vim.diagnostic.get(buf)[1]
 local range = { start = { line = d.lnum, character = d.col }, ['end'] = { line = d.end_lnum, character = d.end_col } }
@@ -111,6 +182,13 @@ vim.lsp.util.apply_workspace_edit(edit, client.offset_encoding)
 local renamed = table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, false), '\n')
 check(renamed:find('{e=us-space-agency}', 1, true) and not renamed:find('{e=nasa}', 1, true), 'the rename updated the open article')
 check(vim.uv.fs_stat(corpus .. '/entities/us-space-agency.md') ~= nil and vim.uv.fs_stat(corpus .. '/entities/nasa.md') == nil, 'the rename moved entities/nasa.md')
+
+-- Renaming an entity's file (:AnnalsRenameFile): every reference follows, on disk too.
+vim.cmd.edit(vim.fn.fnameescape(corpus .. '/entities/musk.md'))
+vim.cmd('AnnalsRenameFile ' .. vim.fn.fnameescape(corpus .. '/entities/elon-musk.md'))
+check(vim.uv.fs_stat(corpus .. '/entities/elon-musk.md') ~= nil and vim.uv.fs_stat(corpus .. '/entities/musk.md') == nil, ':AnnalsRenameFile moved entities/musk.md')
+local reuters = io.open(corpus .. '/articles/2022-04-02-russia-ends-iss-cooperation.md'):read('*a')
+check(reuters:find('{e=elon-musk}', 1, true) and not reuters:find('{e=musk}', 1, true), 'the references to musk were renamed and saved')
 
 print('all checks passed')
 os.exit(0)

@@ -1,5 +1,6 @@
 // End-to-end in a real VS Code: code-server hosts the packaged extension, Debian's Chromium
-// (driven by playwright-core) opens the seed corpus. Checks the Problems panel, a hover and F12.
+// (driven by playwright-core) opens the seed corpus. Checks the Problems panel, a hover, F12 and
+// the call hierarchy of a claim.
 // Environment: CODE_SERVER, NODE24_BIN, ANNALS_BIN, VSIX, CORPUS, SCRATCH, SCREENSHOTS, PORT.
 const { spawn, spawnSync } = require("child_process");
 const fs = require("fs");
@@ -102,7 +103,19 @@ async function main() {
       await page.keyboard.press("Control+P");
       await page.locator(".quick-input-widget input").waitFor({ timeout: 20000 });
       await page.keyboard.type(name);
-      await page.locator(".quick-input-list .monaco-list-row").first().waitFor({ timeout: 20000 });
+      // The list updates as it searches: wait until its first row is the file asked for.
+      try {
+        await page.waitForFunction(
+          (n) => (document.querySelector(".quick-input-list .monaco-list-row")?.textContent ?? "").includes(n),
+          name,
+          { timeout: 20000 },
+        );
+      } catch (e) {
+        await page.screenshot({ path: path.join(shots, "vscode-quick-open-failed.png") });
+        const rows = await page.locator(".quick-input-list .monaco-list-row").allTextContents();
+        const typed = await page.locator(".quick-input-widget input").inputValue().catch(() => "?");
+        throw new Error(`Quick Open did not offer ${name} first (typed ${JSON.stringify(typed)}): ${JSON.stringify(rows.slice(0, 3))}: ${e}`);
+      }
       await page.keyboard.press("Enter");
       await page.locator(`.tab.active[data-resource-name="${name}"]`).waitFor({ timeout: 20000 });
     };
@@ -148,6 +161,65 @@ async function main() {
     );
     console.log(`ok: F12 on a claim reference opened ${targetDoc} at line ${claimLine}: ${await status.textContent()}`);
     await page.screenshot({ path: path.join(shots, "vscode-definition.png") });
+
+    // Show Call Hierarchy on the deorbit tweet: its thread through the corpus, with Musk's
+    // reply from the Reuters article among the callers.
+    const storm = "2022-02-25-rogozin-deorbit-tweetstorm.md";
+    await openFile(storm);
+    const stormText = fs.readFileSync(path.join(corpus, "articles", storm), "utf8").split("\n");
+    const stormLine = stormText.findIndex((l) => l.includes("#deorbit by=rogozin"));
+    const stormColumn = [...stormText[stormLine].slice(0, stormText[stormLine].indexOf("#deorbit by=rogozin"))].length + 3;
+    await page.keyboard.press("Control+G");
+    await page.locator(".quick-input-widget input").waitFor({ timeout: 20000 });
+    await page.keyboard.type(`${stormLine + 1}:${stormColumn}`);
+    await page.keyboard.press("Enter");
+    await page.waitForFunction(
+      (line) => (document.getElementById("status.editor.selection")?.textContent ?? "").includes(`Ln ${line},`),
+      stormLine + 1,
+      { timeout: 20000 },
+    );
+    await page.keyboard.press("F1");
+    await page.locator(".quick-input-widget input").waitFor({ timeout: 20000 });
+    await page.keyboard.type("Show Call Hierarchy");
+    await page.locator(".quick-input-list .monaco-list-row", { hasText: "Call Hierarchy" }).first().waitFor({ timeout: 20000 });
+    await page.keyboard.press("Enter");
+    const musk = page.locator(".monaco-list-row", { hasText: "Elon Musk, 2022-02" });
+    await musk.first().waitFor({ timeout: 30000 });
+    const thread = (await page.locator(".monaco-list-row", { hasText: "2022-02" }).allTextContents()).join("\n");
+    check(thread.includes("Dmitry Rogozin, 2022-02-24") && thread.includes("replies-to"), `the call hierarchy shows the thread: ${thread.slice(0, 200)}`);
+    await page.screenshot({ path: path.join(shots, "vscode-call-hierarchy.png") });
+    // The reply comes from another document: selecting it opens the Reuters article there.
+    await musk.first().click();
+    await page.keyboard.press("Enter");
+    await page.locator(`.tab.active[data-resource-name="${targetDoc}"]`).waitFor({ timeout: 30000 });
+    console.log(`ok: Musk's reply in the call hierarchy is in ${targetDoc}`);
+
+    // A new entity page made in the Explorer starts from the template.
+    await page.keyboard.press("Control+Shift+E");
+    const explorer = page.locator(".explorer-folders-view");
+    await explorer.waitFor({ timeout: 20000 });
+    // From the corpus root: select a file there first (New File goes into the selection's folder).
+    await page.locator(".explorer-folders-view .monaco-list-row", { hasText: "annals.toml" }).first().click();
+    await page.locator('.pane-header .action-label[aria-label^="New File"]').first().click();
+    const nameBox = page.locator(".explorer-folders-view .monaco-inputbox input");
+    await nameBox.waitFor({ timeout: 20000 });
+    await page.keyboard.type("entities/jim-bridenstine.md");
+    await page.keyboard.press("Enter");
+    // VS Code asks, the first time, whether an extension may add edits to a file operation.
+    const ok = page.locator(".monaco-dialog-box .monaco-button", { hasText: "OK" });
+    await ok.first().click({ timeout: 5000 }).catch(() => {});
+    await page.locator('.tab.active[data-resource-name="jim-bridenstine.md"]').waitFor({ timeout: 30000 });
+    const filled = await page
+      .waitForFunction(
+        () => [...document.querySelectorAll(".monaco-editor .view-line")].some((l) => l.textContent.replace(/\u00a0/g, " ").includes("name: Jim Bridenstine")),
+        null,
+        { timeout: 20000 },
+      )
+      .then(() => true, () => false);
+    await page.screenshot({ path: path.join(shots, "vscode-new-entity.png") });
+    check(filled, "a new entity page made in the Explorer starts from the template");
+    const failures = await page.locator(".notification-toast", { hasText: "Failed" }).allTextContents();
+    check(failures.length === 0, `and no error is shown: ${failures.join(" | ")}`);
     console.log("all checks passed");
   } finally {
     await browser.close();

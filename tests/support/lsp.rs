@@ -15,7 +15,6 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use tokio::sync::mpsc;
-use tower_lsp_server::LspService;
 use tower_lsp_server::jsonrpc::{Request, Response};
 use tower_lsp_server::ls_types::Uri;
 
@@ -57,7 +56,7 @@ pub fn parse(fixture: &str) -> BTreeMap<String, FixtureFile> {
 
 /// A running in-process server over a fixture corpus written to a temporary folder.
 pub struct TestServer {
-    service: LspService<annals::lsp::Server>,
+    service: annals::lsp::Service,
     /// Notifications (and requests) the server sent, in order.
     incoming: mpsc::UnboundedReceiver<Value>,
     next_id: i64,

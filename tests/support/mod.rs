@@ -133,6 +133,7 @@ pub fn walk(dir: &Path) -> Vec<PathBuf> {
 pub fn repo_path(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
 }
+pub mod conformance;
 pub mod lsp;
 pub mod stdio;
 

@@ -104,7 +104,46 @@ pub fn analyse_any_text_at(text: &str, samples: usize) {
             }
             let at = offset.min(text.len());
             let _ = ide::assists::assists(&corpus, slot, TextRange::new(at, at));
+            for h in ide::highlight_related::highlight_related(&corpus, slot, offset) {
+                assert_range_in(text, h.range, "document highlight");
+            }
+            if let Some(item) = ide::claim_hierarchy::prepare(&corpus, slot, offset) {
+                let doc = &corpus.documents[item.claim.document.index()].text;
+                assert_range_in(doc, item.range, "call hierarchy item");
+                assert!(
+                    item.range.contains_range(item.focus),
+                    "an item's focus lies in its range"
+                );
+                for call in ide::claim_hierarchy::incoming(&corpus, item.claim) {
+                    let from = &corpus.documents[call.item.claim.document.index()].text;
+                    call.ranges
+                        .iter()
+                        .for_each(|r| assert_range_in(from, *r, "incoming call"));
+                }
+                for call in ide::claim_hierarchy::outgoing(&corpus, item.claim) {
+                    call.ranges
+                        .iter()
+                        .for_each(|r| assert_range_in(doc, *r, "outgoing call"));
+                }
+            }
+            if let Some(item) = ide::entity_hierarchy::prepare(&corpus, slot, offset) {
+                let _ = ide::entity_hierarchy::supertypes(&corpus, item.document);
+                let _ = ide::entity_hierarchy::subtypes(&corpus, item.document);
+            }
         }
+        let offsets = sample_offsets(text, samples);
+        for (offset, chain) in offsets.iter().zip(ide::selection::selection_ranges(doc, &offsets)) {
+            for pair in chain.windows(2) {
+                assert!(
+                    pair[1].contains_range(pair[0]) && pair[1] != pair[0],
+                    "selection at {offset}: {chain:?}"
+                );
+            }
+            chain.iter().for_each(|r| assert_range_in(text, *r, "selection range"));
+        }
+        let paths = [doc.path.clone()];
+        let _ = ide::file_operations::will_delete(&corpus, &paths);
+        let _ = ide::file_operations::will_rename(&corpus, &[(doc.path.clone(), Some("entities/renamed.md".into()))]);
         let _ = ide::symbols::document_symbols(doc);
         let mut last_end = 0;
         for (range, _) in ide::highlight::tokens(doc) {

@@ -17,6 +17,10 @@ pub struct Client {
     next_id: i64,
     /// Whether the server's own requests get an answer (a silent client tests the bounded wait).
     pub answers_server_requests: bool,
+    /// Every message the server sent, in order, once set to `Some` (the conformance test).
+    pub received: Option<Vec<Value>>,
+    /// The method of each request this client sent, by id.
+    pub sent: std::collections::HashMap<i64, String>,
 }
 
 pub fn read_message(reader: &mut impl BufRead) -> Option<Value> {
@@ -77,6 +81,8 @@ impl Client {
             messages,
             next_id: 0,
             answers_server_requests: true,
+            received: None,
+            sent: Default::default(),
         }
     }
 
@@ -122,6 +128,8 @@ impl Client {
 
     /// Sends a request and waits for its response, answering the server's own requests meanwhile.
     pub fn request(&mut self, method: &str, params: Value) -> Value {
+        // The id `request_timed` takes, and its method, for the responses' records.
+        self.sent.insert(self.next_id + 1, method.to_string());
         self.request_timed(method, params).1
     }
 
@@ -147,6 +155,9 @@ impl Client {
                 .messages
                 .recv_timeout(Duration::from_secs(20))
                 .expect("the server answers within 20 s");
+            if let Some(received) = &mut self.received {
+                received.push(m.clone());
+            }
             if self.answers_server_requests && m.get("method").is_some() && m.get("id").is_some() {
                 // A server-to-client request: answer it.
                 let id = m["id"].clone();

@@ -8,7 +8,7 @@ if vim.fn.has('nvim-0.11') == 0 then
   vim.notify('annals needs Neovim 0.11 or later', vim.log.levels.WARN)
   return
 end
-require('annals').register_commands()
+require('annals').install()
 if not vim.g.annals_no_auto_enable then
   vim.lsp.enable('annals')
 end

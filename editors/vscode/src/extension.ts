@@ -77,6 +77,14 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     documentSelector: [{ scheme: "file", language: "markdown" }],
     outputChannel: output,
     initializationOptions: { inlayHints: inlayHintOptions() },
+    middleware: {
+      workspace: {
+        // LSP lets no willCreateFiles edit write into the file being created, and VS Code
+        // fails on one ("Failed to determine file type"): the server proposes a new file's
+        // template once the file exists (didCreateFiles), so nothing is asked before.
+        willCreateFiles: async () => undefined,
+      },
+    },
   };
   client = new LanguageClient("annals", "annals", { run, debug: run }, clientOptions);
   await client.start();

@@ -5,6 +5,8 @@
 pub mod code_lens;
 pub mod diagnostics;
 pub mod editing;
+pub mod file_operations;
+pub mod hierarchy;
 pub mod navigation;
 pub mod view;
 

@@ -11,7 +11,16 @@ use tower_lsp_server::ls_types::*;
 
 pub fn hover(ws: &Analysis, p: TextDocumentPositionParams) -> Option<Hover> {
     let (k, slot, doc, offset) = at(ws, &p.text_document.uri, p.position)?;
-    let h = ide::hover::hover(&ws.corpora[k].corpus, slot, offset)?;
+    // A place in the corpus as a link editors open: `file:///…#L12,5` (VS Code reads the line
+    // and column from the fragment).
+    let links = |target: crate::slots::DocumentSlot, range: crate::text::TextRange| {
+        let c = &ws.corpora[k];
+        let uri = c.uri_ref(target)?;
+        let target_doc = c.corpus.documents.get(target.index())?;
+        let at = convert::position(&target_doc.text, &target_doc.lines, range.start as usize, ws.encoding());
+        Some(format!("{}#L{},{}", uri.as_str(), at.line + 1, at.character + 1))
+    };
+    let h = ide::hover::hover_with_links(&ws.corpora[k].corpus, slot, offset, &links)?;
     Some(Hover {
         contents: HoverContents::Markup(MarkupContent {
             kind: MarkupKind::Markdown,
@@ -121,4 +130,55 @@ pub fn workspace_symbols(
     Ok(Some(WorkspaceSymbolResponse::Nested(
         found.into_iter().map(|(_, s)| s).take(256).collect(),
     )))
+}
+
+/// Every occurrence in the document of what the cursor is on.
+pub fn document_highlight(ws: &Analysis, p: TextDocumentPositionParams) -> Option<Vec<DocumentHighlight>> {
+    let (k, slot, doc, offset) = at(ws, &p.text_document.uri, p.position)?;
+    use ide::highlight_related::HighlightKind as K;
+    let found = ide::highlight_related::highlight_related(&ws.corpora[k].corpus, slot, offset);
+    Some(
+        found
+            .into_iter()
+            .map(|h| DocumentHighlight {
+                range: convert::range(&doc.text, &doc.lines, h.range, ws.encoding()),
+                kind: Some(match h.kind {
+                    K::Text => DocumentHighlightKind::TEXT,
+                    K::Read => DocumentHighlightKind::READ,
+                    K::Write => DocumentHighlightKind::WRITE,
+                }),
+            })
+            .collect(),
+    )
+}
+
+/// One chain of ranges per position, innermost first, each the parent of the one before.
+pub fn selection_ranges(ws: &Analysis, params: SelectionRangeParams) -> Option<Vec<SelectionRange>> {
+    let (_, _, doc) = document(ws, &params.text_document.uri)?;
+    let enc = ws.encoding();
+    let offsets: Vec<usize> = params
+        .positions
+        .iter()
+        .map(|p| convert::offset(&doc.text, &doc.lines, *p, enc))
+        .collect();
+    let chains = ide::selection::selection_ranges(doc, &offsets);
+    Some(
+        chains
+            .into_iter()
+            .map(|chain| {
+                let mut outer: Option<SelectionRange> = None;
+                for range in chain.into_iter().rev() {
+                    outer = Some(SelectionRange {
+                        range: convert::range(&doc.text, &doc.lines, range, enc),
+                        parent: outer.map(Box::new),
+                    });
+                }
+                // A chain always ends with the whole document; an empty text still has its start.
+                outer.unwrap_or(SelectionRange {
+                    range: Range::default(),
+                    parent: None,
+                })
+            })
+            .collect(),
+    )
 }
