@@ -81,7 +81,7 @@ fn every_consumer(corpus: &Path, seed: bool) {
     export(corpus, &at("w3c"), &["--format", "w3c"]);
     export(corpus, &at("w3c-utf16"), &["--format", "w3c", "--offsets", "utf16"]);
     export(corpus, &at("brat"), &["--format", "brat"]);
-    let context = repo_path("tests/data/anno.jsonld");
+    let context = repo_path("tests/data/anno-terms.jsonld");
     consumer(&[&"offsets", &at("jsonl"), &corpus, &"codepoints"]);
     let astral = if seed { "bmp-only" } else { "astral" };
     consumer(&[&"offsets", &at("jsonl-utf16"), &corpus, &"utf16", &astral]);
@@ -444,7 +444,7 @@ fn a_base_uri_names_every_iri() {
         "{first}"
     );
     assert!(!annotations.contains("urn:annals:"));
-    consumer(&[&"w3c", &out, &repo_path("tests/data/anno.jsonld")]);
+    consumer(&[&"w3c", &out, &repo_path("tests/data/anno-terms.jsonld")]);
 }
 
 /// More annotations than one page holds: the collection's pages chain by next and prev.
@@ -471,5 +471,5 @@ fn a_collection_of_several_pages() {
     let graph = collection["@graph"].as_array().unwrap();
     assert_eq!(graph.len(), 4, "three pages and the collection");
     assert_eq!(graph[3]["total"], 2103);
-    consumer(&[&"w3c", &out, &repo_path("tests/data/anno.jsonld")]);
+    consumer(&[&"w3c", &out, &repo_path("tests/data/anno-terms.jsonld")]);
 }
