@@ -170,7 +170,7 @@ fn position(text: &str, offset: usize) -> Value {
     .unwrap()
 }
 
-fn bench_lsp(articles: usize, dir: &Path) {
+fn bench_lsp(articles: usize, dir: &Path, bytes: u64) {
     let root_uri = Uri::from_file_path(dir).unwrap().to_string();
     let mut c = stdio::Client::spawn_binary(&annals(), dir);
     let small_path = walk(&dir.join("articles"))
@@ -194,6 +194,20 @@ fn bench_lsp(articles: usize, dir: &Path) {
         (m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == small_uri.as_str()).then_some(())
     });
     let first = start.elapsed();
+    // The rest of the corpus: publications until none comes for 10 s (at 100,000 articles
+    // the others follow the open one after seconds).
+    let rest = c.drain(Duration::from_secs(10));
+    let published: std::collections::HashSet<&str> = rest
+        .iter()
+        .filter(|(_, m)| m["method"] == "textDocument/publishDiagnostics")
+        .filter_map(|(_, m)| m["params"]["uri"].as_str())
+        .collect();
+    let all = rest
+        .iter()
+        .rev()
+        .find(|(_, m)| m["method"] == "textDocument/publishDiagnostics")
+        .map_or(first, |(at, _)| at.saturating_duration_since(start));
+    let (rss, peak) = memory(c.pid());
     c.notify(
         "textDocument/didOpen",
         json!({ "textDocument": { "uri": big_uri, "languageId": "markdown", "version": 1, "text": big } }),
@@ -264,8 +278,13 @@ fn bench_lsp(articles: usize, dir: &Path) {
     c.notify("exit", Value::Null);
 
     println!(
-        "lsp   {articles:>6} articles: initialize -> first diagnostics {}",
-        ms(first)
+        "lsp   {articles:>6} articles: initialize -> first diagnostics {}, -> the last of {} more documents' {}; RSS after indexing {:.0} MB (peak {:.0} MB, {:.1}x the corpus)",
+        ms(first),
+        published.len(),
+        ms(all),
+        rss as f64 / 1e6,
+        peak as f64 / 1e6,
+        peak as f64 / bytes as f64
     );
     println!(
         "      edit -> diagnostics: small article p50 {} p99 {}; 1 MB article p50 {} p99 {}",
@@ -394,6 +413,19 @@ fn bench_rule_off(articles: usize, dir: &Path) {
         ms(off),
         100.0 * (1.0 - off.as_secs_f64() / on.as_secs_f64())
     );
+}
+
+/// The resident and peak resident memory of the process `pid`, in bytes, from /proc (Linux).
+fn memory(pid: u32) -> (u64, u64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let field = |name: &str| -> u64 {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.split_whitespace().next()?.parse::<u64>().ok())
+            .map_or(0, |kb| kb * 1024)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
 }
 
 /// CPU time (user + system) the process `pid` has used, from /proc (Linux).
@@ -615,7 +647,7 @@ fn main() {
                 bench_rule_off(articles, &dir);
             }
             if options.runs("lsp") {
-                bench_lsp(articles, &dir);
+                bench_lsp(articles, &dir, bytes);
             }
             if options.runs("pull") {
                 bench_lsp_pull(articles, &dir);

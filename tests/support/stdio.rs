@@ -169,6 +169,19 @@ impl Client {
         }
     }
 
+    /// Every message until none comes for `quiet`: (when each arrived, the message).
+    pub fn drain(&mut self, quiet: Duration) -> Vec<(std::time::Instant, Value)> {
+        let mut out = Vec::new();
+        while let Ok((arrived, m)) = self.messages.recv_timeout(quiet) {
+            if self.answers_server_requests && m.get("method").is_some() && m.get("id").is_some() {
+                let id = m["id"].clone();
+                self.send(&json!({ "jsonrpc": "2.0", "id": id, "result": null }));
+            }
+            out.push((arrived, m));
+        }
+        out
+    }
+
     pub fn exit_status(mut self) -> Option<i32> {
         drop(self.stdin);
         for _ in 0..100 {
