@@ -29,6 +29,23 @@ check(vim.bo[buf].filetype == 'markdown', 'the article is markdown')
 check(vim.wait(10000, function() return #vim.lsp.get_clients({ bufnr = buf, name = 'annals' }) > 0 end), 'annals attached to the buffer')
 local client = vim.lsp.get_clients({ bufnr = buf, name = 'annals' })[1]
 
+-- :checkhealth annals, read back from the health buffer: every check is OK.
+vim.cmd('checkhealth annals')
+local health = table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), '\n')
+local function healthy(pattern, what)
+  if not health:find(pattern) then
+    fail(':checkhealth annals: ' .. what .. ': no line matches ' .. pattern .. ' in\n' .. health)
+  end
+  print('ok: :checkhealth annals: ' .. what)
+end
+healthy('OK binary found: ' .. vim.pesc(bin), 'the binary of the configured cmd')
+healthy('OK version: annals %d+%.%d+%.%d+', 'its version')
+healthy('OK root marker found: ' .. vim.pesc(vim.fs.joinpath(vim.uv.fs_realpath(corpus), 'annals.toml')), 'the root marker')
+healthy('OK server attached to buffer ' .. buf .. ' ', 'the server attached to the article')
+check(not health:find('WARNING') and not health:find('ERROR'), ':checkhealth annals has no warning or error' .. (health:find('WARNING') and ('\n' .. health) or ''))
+vim.cmd('tabclose')
+vim.api.nvim_set_current_buf(buf)
+
 -- Diagnostics: the seed article holds one deliberate unsourced claim.
 check(vim.wait(20000, function() return #vim.diagnostic.get(buf) > 0 end), 'diagnostics arrived')
 local diags = vim.diagnostic.get(buf)
@@ -189,6 +206,17 @@ vim.cmd('AnnalsRenameFile ' .. vim.fn.fnameescape(corpus .. '/entities/elon-musk
 check(vim.uv.fs_stat(corpus .. '/entities/elon-musk.md') ~= nil and vim.uv.fs_stat(corpus .. '/entities/musk.md') == nil, ':AnnalsRenameFile moved entities/musk.md')
 local reuters = io.open(corpus .. '/articles/2022-04-02-russia-ends-iss-cooperation.md'):read('*a')
 check(reuters:find('{e=elon-musk}', 1, true) and not reuters:find('{e=musk}', 1, true), 'the references to musk were renamed and saved')
+
+-- :checkhealth annals outside a corpus, with a cmd that is not installed: it says so.
+vim.lsp.config('annals', { cmd = { 'no-such-annals-binary', 'lsp' } })
+local outside = vim.fn.tempname() .. '.md'
+vim.fn.writefile({ '# not in a corpus' }, outside)
+vim.cmd.edit(vim.fn.fnameescape(outside))
+vim.cmd('checkhealth annals')
+health = table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), '\n')
+healthy('ERROR binary not found: no%-such%-annals%-binary', 'a cmd not on PATH is an error')
+healthy('WARNING no annals%.toml found upward from ' .. vim.pesc(outside), 'a file outside a corpus is a warning')
+vim.cmd('tabclose')
 
 print('all checks passed')
 os.exit(0)
