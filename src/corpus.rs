@@ -387,6 +387,16 @@ pub fn too_large_document(relative: &str, kind: DocumentKind, size: u64, limit: 
 
 /// Reads one file into a document; an unreadable, oversized or non-UTF-8 file becomes a
 /// document with one finding.
+/// The text `read_document` would give the document at `path`, without parsing it (a report
+/// places findings in it): lossy for a file that is not UTF-8, empty for one that cannot be
+/// read or is too large.
+pub fn read_text(path: &Path, limit: u64) -> String {
+    match discover::read_source(path, limit) {
+        Ok(bytes) => String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        Err(_) => String::new(),
+    }
+}
+
 pub fn read_document(file: &SourceFile, limit: u64) -> Document {
     let id = discover::document_id(&file.relative);
     let path = file.relative.clone();

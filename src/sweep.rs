@@ -30,10 +30,11 @@ use rayon::prelude::*;
 /// The outcome of a sweep, in the order of the files swept.
 pub struct Swept {
     /// Each document with its syntax shed (`Document::shed`): front matter, claims and
-    /// entity references remain, and the text and lines of entities and of documents with
-    /// findings, for reports. A document with only link findings is read a second time for
-    /// its text: a file changed meanwhile is reported as it then reads (line and column
-    /// conversions clamp, so nothing fails).
+    /// entity references remain, and the text and lines of entities. An article's text is
+    /// dropped as soon as its own rules ran, so that memory does not grow with the findings:
+    /// a report reads the text of an article with findings again (`check::report`), and a
+    /// file changed meanwhile is reported as it then reads (line and column conversions
+    /// clamp, so nothing fails).
     pub documents: Vec<ShedDocument>,
     /// Each document's findings as `Corpus::findings` gives them, or `None` for a document
     /// outside the wanted part.
@@ -126,10 +127,9 @@ pub fn sweep_visiting<V: Visitor>(
                 };
                 let findings = wanted(file).then(|| rules::own_findings(&cx));
                 let visit = visitor.visit(&cx);
-                // An article's text stays only for the positions and snippets of its findings:
-                // it is most of what a shed document holds.
-                let keep_text = findings.as_ref().is_some_and(|f| !f.is_empty());
-                (read_now.map(|d| shed(d, keep_text)), findings, visit)
+                // An article's text goes: it is most of what a shed document holds, and a
+                // report reads it again to place findings (`check::report`), one at a time.
+                (read_now.map(shed_text), findings, visit)
             })
             .collect();
         let mut visits = Vec::with_capacity(judged.len());
@@ -144,7 +144,7 @@ pub fn sweep_visiting<V: Visitor>(
     // Stage 3: links, over the whole corpus, with the index the rules read (no backlinks:
     // they serve queries). The entities are those of stage 1, shed now; the articles' stand-ins
     // give way to the articles.
-    let mut documents: Vec<ShedDocument> = documents
+    let documents: Vec<ShedDocument> = documents
         .into_par_iter()
         .zip(articles)
         .map(|(entity_or_stand_in, article)| article.unwrap_or_else(|| entity_or_stand_in.shed()))
@@ -170,21 +170,6 @@ pub fn sweep_visiting<V: Visitor>(
             Some(rules::settle(config, out))
         })
         .collect();
-
-    // Documents whose only findings follow links lost their text in stage 2: read it again.
-    let reread: Vec<(usize, Document)> = findings
-        .par_iter()
-        .enumerate()
-        .filter(|(slot, found)| {
-            let doc = &documents[*slot];
-            found.as_ref().is_some_and(|f| !f.is_empty()) && doc.text.is_empty() && doc.kind == DocumentKind::Article
-        })
-        .map(|(slot, _)| (slot, read(&files[slot])))
-        .collect();
-    for (slot, fresh) in reread {
-        documents[slot].text = fresh.text;
-        documents[slot].lines = fresh.lines;
-    }
     Swept {
         documents,
         findings,
@@ -198,12 +183,10 @@ fn stand_in(file: &SourceFile) -> Document {
     Document::new(id, file.relative.clone(), file.kind, String::new())
 }
 
-/// A document whose own rules ran: its syntax dropped, and its text unless a report needs it.
-fn shed(doc: Document, keep_text: bool) -> ShedDocument {
+/// An article whose own rules ran: its syntax and its text dropped.
+fn shed_text(doc: Document) -> ShedDocument {
     let mut doc = doc.shed();
-    if !keep_text {
-        doc.text = String::new();
-        doc.lines = LineIndex::new("");
-    }
+    doc.text = String::new();
+    doc.lines = LineIndex::new("");
     doc
 }

@@ -2,7 +2,7 @@
 
 use super::{Diagnostic, Report};
 use crate::finding::Severity;
-use crate::text::floor_char_boundary;
+use crate::text::{LineIndex, TextRange, floor_char_boundary};
 use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
 use rayon::prelude::*;
 
@@ -20,41 +20,41 @@ fn level(severity: Severity) -> Level<'static> {
 /// whole line would.
 const CONTEXT: usize = 160;
 /// A finding's lines up to this many bytes are given whole; longer ones as a window.
-const WHOLE_LINES: usize = 4 * CONTEXT;
+pub const WHOLE_LINES: usize = 4 * CONTEXT;
 
 /// What a snippet shows: its source, its first line's number, the range to underline in it,
 /// and, when the source is a window of a long line, the finding's true 1-based column.
-struct Excerpt<'d> {
-    source: &'d str,
+#[derive(Clone, Debug)]
+pub struct Excerpt {
+    source: String,
     line: usize,
     span: std::ops::Range<usize>,
     window_column: Option<usize>,
 }
 
-/// The lines that hold the finding, so a snippet never copies a whole large document; on a
-/// long line, a window of `CONTEXT` characters around it, so that each finding costs the same
-/// however long its line (annotate-snippets measures every character it is given).
-fn excerpt<'d>(d: &Diagnostic<'d>, whole_lines: usize) -> Excerpt<'d> {
-    let doc = d.document;
-    let text = doc.text.as_str();
-    let first = doc.lines.line_of(d.range.start as usize);
-    let last = doc.lines.line_of(d.range.end as usize);
-    let start = doc.lines.line_start(first);
-    let end = doc.lines.line_range(text, last).end as usize;
+/// The lines that hold the finding at `range` of `text`, so a snippet never copies a whole
+/// large document; on a long line, a window of `CONTEXT` characters around it, so that each
+/// finding costs the same however long its line (annotate-snippets measures every character
+/// it is given).
+pub fn excerpt(text: &str, lines: &LineIndex, range: TextRange, whole_lines: usize) -> Excerpt {
+    let first = lines.line_of(range.start as usize);
+    let last = lines.line_of(range.end as usize);
+    let start = lines.line_start(first).min(text.len());
+    let end = (lines.line_range(text, last).end as usize).min(text.len());
     // On character boundaries even if the file changed between the reads of a sweep.
     let at = |offset: usize| floor_char_boundary(text, offset.clamp(start, end.max(start)));
-    let (from, to) = (at(d.range.start as usize), at(d.range.end as usize));
+    let (from, to) = (at(range.start as usize), at(range.end as usize));
     if end.saturating_sub(start) <= whole_lines {
         return Excerpt {
-            source: text.get(start..end).unwrap_or(""),
+            source: text.get(start..end).unwrap_or("").to_string(),
             line: first + 1,
-            span: from - start..to - start,
+            span: from.saturating_sub(start)..to.saturating_sub(start),
             window_column: None,
         };
     }
     // `CONTEXT` characters before the start, the range up to `CONTEXT` characters, and
     // `CONTEXT` after it, on the finding's first line.
-    let line_end = doc.lines.line_range(text, first).end as usize;
+    let line_end = (lines.line_range(text, first).end as usize).clamp(from, text.len());
     let mut window_start = from;
     for _ in 0..CONTEXT {
         if window_start <= start {
@@ -71,10 +71,10 @@ fn excerpt<'d>(d: &Diagnostic<'d>, whole_lines: usize) -> Excerpt<'d> {
     let underline_end = to.clamp(from, forward(from, CONTEXT));
     let window_end = forward(underline_end, CONTEXT);
     Excerpt {
-        source: &text[window_start..window_end],
+        source: text[window_start..window_end].to_string(),
         line: first + 1,
         span: from - window_start..underline_end - window_start,
-        window_column: Some(doc.lines.chars_between(text, start, from) + 1),
+        window_column: Some(lines.chars_between(text, start, from) + 1),
     }
 }
 
@@ -86,18 +86,40 @@ fn plural(n: usize, word: &str) -> String {
     }
 }
 
+/// The report's findings as snippets; each carries its excerpt (`Excerpts::Snippets`).
 pub fn render(report: &Report, color: bool) -> Vec<String> {
-    render_with(report, color, WHOLE_LINES)
+    // Each snippet is rendered on its own, so chunks of them are rendered on every core and
+    // joined in order.
+    let mut chunks: Vec<String> = report
+        .diagnostics
+        .par_chunks(256)
+        .map(|chunk| {
+            let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+            let mut out = String::new();
+            for d in chunk {
+                render_one(&renderer, d, &mut out);
+            }
+            out
+        })
+        .collect();
+    chunks.push(summary(report));
+    chunks
 }
 
 /// One finding's snippet and the blank line after it.
-fn render_one(renderer: &Renderer, d: &Diagnostic, whole_lines: usize, out: &mut String) {
-    let excerpt = excerpt(d, whole_lines);
+fn render_one(renderer: &Renderer, d: &Diagnostic, out: &mut String) {
+    let empty = Excerpt {
+        source: String::new(),
+        line: d.line,
+        span: 0..0,
+        window_column: None,
+    };
+    let excerpt = d.excerpt.as_ref().unwrap_or(&empty);
     let group = level(d.severity)
         .primary_title(d.message.as_str())
         .id(d.code.as_str())
         .element(
-            Snippet::source(excerpt.source)
+            Snippet::source(excerpt.source.as_str())
                 .line_start(excerpt.line)
                 .path(d.display_path.as_str())
                 .annotation(AnnotationKind::Primary.span(excerpt.span.clone())),
@@ -116,30 +138,15 @@ fn render_one(renderer: &Renderer, d: &Diagnostic, whole_lines: usize, out: &mut
     out.push_str("\n\n");
 }
 
-/// `render`, with lines up to `whole_lines` bytes given whole (tests compare windows with whole lines).
-fn render_with(report: &Report, color: bool, whole_lines: usize) -> Vec<String> {
-    // Each snippet is rendered on its own, so chunks of them are rendered on every core and
-    // joined in order.
-    let mut chunks: Vec<String> = report
-        .diagnostics
-        .par_chunks(256)
-        .map(|chunk| {
-            let renderer = if color { Renderer::styled() } else { Renderer::plain() };
-            let mut out = String::new();
-            for d in chunk {
-                render_one(&renderer, d, whole_lines, &mut out);
-            }
-            out
-        })
-        .collect();
-    let mut out = String::new();
+/// The last line: the root, how many documents, how many findings of each severity.
+fn summary(report: &Report) -> String {
     let counts = [
         plural(report.count(Severity::Error), "error"),
         plural(report.count(Severity::Warning), "warning"),
         plural(report.count(Severity::Info), "info"),
         plural(report.count(Severity::Hint), "hint"),
     ];
-    out.push_str(&format!(
+    format!(
         "{}: {} checked: {}\n",
         report.root,
         plural(report.documents, "document"),
@@ -148,17 +155,15 @@ fn render_with(report: &Report, color: bool, whole_lines: usize) -> Vec<String> 
         } else {
             counts.join(", ")
         }
-    ));
-    chunks.push(out);
-    chunks
+    )
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::Excerpts;
     use super::*;
     use crate::document::{Document, DocumentKind};
     use crate::finding::{Finding, RuleCode};
-    use crate::text::TextRange;
     use std::path::Path;
 
     /// A window of a long line renders exactly as the whole line did: annotate-snippets shows
@@ -180,10 +185,14 @@ mod tests {
             .collect();
         assert!(findings.len() > 400);
         let doc = doc.shed();
-        let report = super::super::report(Path::new("/c"), [(&doc, findings)].into_iter(), Path::new("/c"));
+        let place = |excerpts| {
+            let judged = [(&doc, findings.clone())].into_iter();
+            super::super::report(Path::new("/c"), judged, Path::new("/c"), u64::MAX, excerpts)
+        };
+        let (report, whole_report) = (place(Excerpts::Snippets), place(Excerpts::WholeLines));
         for color in [false, true] {
             let windowed = render(&report, color).concat();
-            let whole = render_with(&report, color, usize::MAX).concat();
+            let whole = render(&whole_report, color).concat();
             assert!(
                 windowed == whole,
                 "windowed and whole-line renderings differ (color {color})"

@@ -51,7 +51,7 @@ impl FailOn {
 
 /// One finding, placed for output: 1-based lines and columns (Unicode scalar values), end exclusive.
 #[derive(Clone, Debug)]
-pub struct Diagnostic<'c> {
+pub struct Diagnostic {
     /// Relative to the corpus root, `/`-separated (JSON's `file`).
     pub file: String,
     /// As the user can open it from the current folder.
@@ -65,17 +65,30 @@ pub struct Diagnostic<'c> {
     pub message: String,
     pub suggestion: Option<String>,
     pub range: TextRange,
-    pub document: &'c ShedDocument,
+    /// The lines that show it, cut while the text was at hand (human output only).
+    pub excerpt: Option<human::Excerpt>,
 }
 
-pub struct Report<'c> {
+pub struct Report {
     /// The corpus root as the user would write it from the current folder.
     pub root: String,
     pub documents: usize,
-    pub diagnostics: Vec<Diagnostic<'c>>,
+    pub diagnostics: Vec<Diagnostic>,
 }
 
-impl Report<'_> {
+/// What a report cuts of the text around each finding.
+#[derive(Clone, Copy, Debug)]
+pub enum Excerpts {
+    /// Places only (json, sarif, github).
+    None,
+    /// The lines of each finding, as the human format shows them.
+    Snippets,
+    /// The lines of each finding whole however long (tests compare windows with them).
+    #[doc(hidden)]
+    WholeLines,
+}
+
+impl Report {
     pub fn count(&self, severity: Severity) -> usize {
         self.diagnostics.iter().filter(|d| d.severity == severity).count()
     }
@@ -110,36 +123,63 @@ fn in_scope(root: &Path, scope: &Path, relative: &str) -> bool {
 }
 
 /// Places the findings of the documents in scope for output, sorted by file, position and code.
+///
+/// A document whose text was dropped (an article after a sweep) is read again from below
+/// `root`, one at a time on each core, and dropped once its findings are placed: a report's
+/// memory is its findings, not the corpus's texts.
 pub fn report<'c>(
     root: &Path,
     findings: impl Iterator<Item = (&'c ShedDocument, Vec<Finding>)>,
     cwd: &Path,
-) -> Report<'c> {
-    let mut diagnostics = Vec::new();
-    let mut documents = 0;
-    for (doc, doc_findings) in findings {
-        documents += 1;
-        let display = display_path(&root.join(&doc.path), cwd);
-        for f in doc_findings {
-            let start = doc.lines.line_column(&doc.text, f.range.start as usize);
-            let end = doc.lines.line_column(&doc.text, f.range.end as usize);
-            diagnostics.push(Diagnostic {
-                file: doc.path.clone(),
-                display_path: display.clone(),
-                line: start.line + 1,
-                column: start.column + 1,
-                end_line: end.line + 1,
-                end_column: end.column + 1,
-                severity: f.severity,
-                code: f.code,
-                message: f.message,
-                suggestion: f.suggestion,
-                range: f.range,
-                document: doc,
+    limit: u64,
+    excerpts: Excerpts,
+) -> Report {
+    use rayon::prelude::*;
+    let judged: Vec<(&ShedDocument, Vec<Finding>)> = findings.collect();
+    let documents = judged.len();
+    let mut diagnostics: Vec<Diagnostic> = judged
+        .into_par_iter()
+        .filter(|(_, found)| !found.is_empty())
+        .flat_map_iter(|(doc, doc_findings)| {
+            let display = display_path(&root.join(&doc.path), cwd);
+            let again = doc.text.is_empty().then(|| {
+                let text = corpus::read_text(&root.join(&doc.path), limit);
+                let lines = crate::text::LineIndex::new(&text);
+                (text, lines)
             });
-        }
-    }
-    diagnostics.sort_by(|a, b| {
+            let (text, lines) = match &again {
+                Some((text, lines)) => (text.as_str(), lines),
+                None => (doc.text.as_str(), &doc.lines),
+            };
+            doc_findings
+                .into_iter()
+                .map(|f| {
+                    let start = lines.line_column(text, f.range.start as usize);
+                    let end = lines.line_column(text, f.range.end as usize);
+                    let excerpt = match excerpts {
+                        Excerpts::None => None,
+                        Excerpts::Snippets => Some(human::excerpt(text, lines, f.range, human::WHOLE_LINES)),
+                        Excerpts::WholeLines => Some(human::excerpt(text, lines, f.range, usize::MAX)),
+                    };
+                    Diagnostic {
+                        file: doc.path.clone(),
+                        display_path: display.clone(),
+                        line: start.line + 1,
+                        column: start.column + 1,
+                        end_line: end.line + 1,
+                        end_column: end.column + 1,
+                        severity: f.severity,
+                        code: f.code,
+                        message: f.message,
+                        suggestion: f.suggestion,
+                        range: f.range,
+                        excerpt,
+                    }
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    diagnostics.par_sort_by(|a, b| {
         (a.file.as_str(), a.line, a.column, a.code.as_str()).cmp(&(b.file.as_str(), b.line, b.column, b.code.as_str()))
     });
     Report {
@@ -193,7 +233,11 @@ pub fn run(options: &Options) -> Result<Outcome, LoadError> {
         .iter()
         .zip(swept.findings)
         .filter_map(|(doc, findings)| Some((doc, findings?)));
-    let report = report(&root, judged, &cwd);
+    let excerpts = match options.format {
+        Format::Human => Excerpts::Snippets,
+        _ => Excerpts::None,
+    };
+    let report = report(&root, judged, &cwd, config.max_file_size, excerpts);
     if report.documents == 0 && scope != root {
         notes.push(format!(
             "{} holds no document of the corpus at {} (documents are the files that [corpus] articles and entities match)",

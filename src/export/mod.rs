@@ -272,7 +272,7 @@ pub fn run<'w>(options: &Options, stdout: impl Write + Send + 'w) -> Result<Outc
     // To standard output nothing can be taken back: the errors are known before a line is written.
     if one_stream && !options.allow_errors {
         let swept = sweep::sweep(&rules, &files, read, |_| true);
-        if let Some(refused) = refusal(&root, &cwd, &swept, options.color) {
+        if let Some(refused) = refusal(&root, &cwd, &swept, options.color, config.max_file_size) {
             return Ok(refused);
         }
     }
@@ -302,7 +302,7 @@ pub fn run<'w>(options: &Options, stdout: impl Write + Send + 'w) -> Result<Outc
     });
     let errors = errors_in(&swept);
     if !options.allow_errors
-        && let Some(refused) = refusal(&root, &cwd, &swept, options.color)
+        && let Some(refused) = refusal(&root, &cwd, &swept, options.color, config.max_file_size)
     {
         // The staging folder is dropped, and removed, with the sink.
         return Ok(refused);
@@ -388,7 +388,7 @@ fn errors_in(swept: &sweep::Swept) -> usize {
 }
 
 /// The refusal of a corpus with errors: them, listed as check lists them.
-fn refusal(root: &Path, cwd: &Path, swept: &sweep::Swept, color: bool) -> Option<Outcome> {
+fn refusal(root: &Path, cwd: &Path, swept: &sweep::Swept, color: bool, limit: u64) -> Option<Outcome> {
     let errors = errors_in(swept);
     if errors == 0 {
         return None;
@@ -406,7 +406,7 @@ fn refusal(root: &Path, cwd: &Path, swept: &sweep::Swept, color: bool) -> Option
                 .collect();
             Some((doc, errors))
         });
-    let report: Report = check::report(root, judged, cwd);
+    let report: Report = check::report(root, judged, cwd, limit, check::Excerpts::Snippets);
     let mut refused = check::render_human(&report, color);
     refused.push(format!(
         "annals: error: export refused: the corpus has {errors} error{} (above), and its references would dangle; fix {}, or pass --allow-errors to export anyway\n",
