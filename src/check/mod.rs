@@ -83,8 +83,8 @@ pub enum Excerpts {
     None,
     /// The lines of each finding, as the human format shows them.
     Snippets,
-    /// The lines of each finding whole however long (tests compare windows with them).
-    #[doc(hidden)]
+    /// The lines of each finding whole however long (the human format's tests compare its
+    /// windows of long lines with them).
     WholeLines,
 }
 
