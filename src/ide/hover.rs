@@ -436,9 +436,9 @@ fn document_card(corpus: &Corpus, id: &str, links: Links) -> String {
 /// replies it has below it (and how deep they go), and how many reports the statement has
 /// (its first report and every repeat of it).
 pub fn thread_line(corpus: &Corpus, key: ClaimKey) -> String {
-    let depth = chain_length(corpus, key, RelationKind::RepliesTo);
+    let (_, depth) = chain(corpus, key, RelationKind::RepliesTo);
     let (replies, levels) = below(corpus, key, RelationKind::RepliesTo);
-    let first_report = chain_end(corpus, key, RelationKind::Repeats);
+    let (first_report, _) = chain(corpus, key, RelationKind::Repeats);
     let (repeats, _) = below(corpus, first_report, RelationKind::Repeats);
     let position = match depth {
         0 => "the thread's first statement".to_string(),
@@ -467,8 +467,9 @@ fn first_target(corpus: &Corpus, key: ClaimKey, kind: RelationKind) -> Option<Cl
         .find_map(|r| corpus.index.resolve_claim(&corpus.documents, key.document, &r.target))
 }
 
-/// How many `kind` links lead up from `key` (a cycle ends the walk where it closes).
-fn chain_length(corpus: &Corpus, key: ClaimKey, kind: RelationKind) -> usize {
+/// The claim at the top of the `kind` links from `key`, and how many links lead up to it
+/// (a cycle ends the walk where it closes).
+fn chain(corpus: &Corpus, key: ClaimKey, kind: RelationKind) -> (ClaimKey, usize) {
     let mut seen = rustc_hash::FxHashSet::default();
     seen.insert(key);
     let mut at = key;
@@ -478,21 +479,7 @@ fn chain_length(corpus: &Corpus, key: ClaimKey, kind: RelationKind) -> usize {
         }
         at = next;
     }
-    seen.len() - 1
-}
-
-/// The claim at the top of the `kind` links from `key`.
-fn chain_end(corpus: &Corpus, key: ClaimKey, kind: RelationKind) -> ClaimKey {
-    let mut seen = rustc_hash::FxHashSet::default();
-    seen.insert(key);
-    let mut at = key;
-    while let Some(next) = first_target(corpus, at, kind) {
-        if !seen.insert(next) {
-            break;
-        }
-        at = next;
-    }
-    at
+    (at, seen.len() - 1)
 }
 
 /// The claims that reach `key` through `kind` links, directly or not, and how many levels
