@@ -78,17 +78,24 @@ impl Iris {
         }
     }
 
-    pub fn mention(&self, document: &str, number: usize) -> String {
-        format!("{}/mentions/{number}", self.document(document))
+    /// A mention of the document whose IRI is `document` (made once per document).
+    pub fn mention(document: &str, number: usize) -> String {
+        format!("{document}/mentions/{number}")
     }
 
     /// A claim, by its local id (`ID`, or `~N` for a claim without one).
     pub fn claim(&self, document: &str, local: &str) -> String {
-        format!("{}/claims/{}", self.document(document), component(local))
+        Iris::claim_in(&self.document(document), local)
     }
 
-    pub fn relation(&self, document: &str, number: usize) -> String {
-        format!("{}/relations/{number}", self.document(document))
+    /// A claim of the document whose IRI is `document`.
+    pub fn claim_in(document: &str, local: &str) -> String {
+        format!("{document}/claims/{}", component(local))
+    }
+
+    /// A relation of the document whose IRI is `document`.
+    pub fn relation(document: &str, number: usize) -> String {
+        format!("{document}/relations/{number}")
     }
 
     pub fn collection(&self) -> String {

@@ -177,8 +177,8 @@ pub struct Piece {
     streams: Vec<(&'static str, Vec<u8>)>,
     /// A write that failed on a worker (brat's own files).
     error: Option<(PathBuf, std::io::Error)>,
-    /// w3c: annotations without `@context`, one per line (see `w3c::Collection`).
-    annotations: Option<Vec<u8>>,
+    /// w3c: the document's annotations (see `w3c::Collection`).
+    annotations: Option<w3c::Lines>,
     counts: Counts,
 }
 
@@ -618,7 +618,7 @@ fn write_piece(
     }
     if let Some(lines) = &piece.annotations {
         let at = |e| (PathBuf::from("annotations.jsonl"), e);
-        // Both streams at once: each line goes to annotations.jsonl and to a page.
+        // Both streams at once: the lines go to annotations.jsonl, their ids to the pages.
         let (annotations, pages) = staging
             .two_streams("annotations.jsonl", "collection.jsonld")
             .map_err(at)?;

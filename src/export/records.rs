@@ -239,11 +239,12 @@ impl<'d> Exported<'d> {
     }
 
     /// The IRI of one of this document's claims.
-    pub fn claim_iri(&self, iris: &Iris, claim: ClaimIndex) -> String {
+    /// The IRI of this document's `claim`, under `document`, this document's IRI.
+    pub fn claim_iri(&self, document: &str, claim: ClaimIndex) -> String {
         match self.claims.get(claim.index()).map(|c| c.local) {
-            Some(LocalId::Named(id)) => iris.claim(&self.doc.id, id),
-            Some(LocalId::Numbered(n)) => iris.claim(&self.doc.id, &format!("~{n}")),
-            None => iris.claim(&self.doc.id, &format!("~{}", claim.index() + 1)),
+            Some(LocalId::Named(id)) => Iris::claim_in(document, id),
+            Some(LocalId::Numbered(n)) => Iris::claim_in(document, &format!("~{n}")),
+            None => Iris::claim_in(document, &format!("~{}", claim.index() + 1)),
         }
     }
 

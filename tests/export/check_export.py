@@ -356,14 +356,11 @@ def check_resource(what, resource):
             fail(f"{what}: unexpected selector {selector}")
 
 
-def check_annotation(annotation, standalone):
+def check_annotation(annotation):
     what = annotation.get("id", "an annotation")
-    if standalone:
-        context = annotation.get("@context")
-        if not (context == CONTEXT or (isinstance(context, list) and CONTEXT in context)):
-            fail(f"{what}: @context MUST be (or include) {CONTEXT}")
-    elif "@context" in annotation:
-        fail(f"{what}: an item of a page repeats @context")
+    context = annotation.get("@context")
+    if not (context == CONTEXT or (isinstance(context, list) and CONTEXT in context)):
+        fail(f"{what}: @context MUST be (or include) {CONTEXT}")
     if not isinstance(annotation.get("id"), str) or not IRI.match(annotation["id"]):
         fail(f"{what}: an Annotation MUST have exactly one IRI id")
     if "Annotation" not in as_list(annotation.get("type")):
@@ -413,7 +410,7 @@ def check_w3c(folder, context_file):
     claims = {a["id"] for a in annotations if a["motivation"] == "describing"}
     counts = {}
     for a in annotations:
-        check_annotation(a, standalone=True)
+        check_annotation(a)
         counts[a["motivation"]] = counts.get(a["motivation"], 0) + 1
         if a["motivation"] == "linking":
             targets = as_list(a["target"])
@@ -443,7 +440,8 @@ def check_w3c(folder, context_file):
         if not counts.get(motivation):
             fail(f"no {motivation} annotation")
 
-    # The collection: total, pages in order, each page's items the next lines of annotations.jsonl.
+    # The collection: total, pages in order, each page's items the ids of the next lines of
+    # annotations.jsonl (the protocol's PreferContainedIRIs representation).
     collection = json.load(open(os.path.join(folder, "collection.jsonld"), encoding="utf-8"))
     if collection.get("@context") != CONTEXT:
         fail("collection.jsonld: @context MUST be the anno context")
@@ -465,11 +463,11 @@ def check_w3c(folder, context_file):
         if k > 0 and page.get("prev") != pages[k - 1]["id"]:
             fail(f"page {k}: prev does not lead to the page before")
         for item in page["items"]:
-            check_annotation(item, standalone=False)
+            if not isinstance(item, str) or not IRI.match(item):
+                fail(f"page {k}: an item is not an annotation's IRI: {item!r}")
         items.extend(page["items"])
-    without_context = [{k: v for k, v in a.items() if k != "@context"} for a in annotations]
-    if items != without_context:
-        fail("the pages' items are not the annotations of annotations.jsonl, in order")
+    if items != [a["id"] for a in annotations]:
+        fail("the pages' items are not the ids of annotations.jsonl's annotations, in order")
 
     # JSON-LD: every annotation expands, to an oa:Annotation with a target.
     options = {"documentLoader": loader(context_file)}
@@ -488,6 +486,10 @@ def check_w3c(folder, context_file):
     if "https://www.w3.org/ns/activitystreams#OrderedCollection" not in kinds and \
             "http://www.w3.org/ns/activitystreams#OrderedCollection" not in kinds:
         fail(f"the collection expands to {kinds}")
+    listed = [item["@id"] for node in graph for page_items in node.get("http://www.w3.org/ns/activitystreams#items", [])
+              for item in page_items.get("@list", [])]
+    if listed != items:
+        fail("the pages' items do not expand to the annotations' IRIs")
     print(f"w3c: {len(annotations)} annotations ({counts}) valid, in {len(pages)} pages, all expanded")
 
 
