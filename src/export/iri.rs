@@ -41,6 +41,8 @@ pub fn check_base(base: &str) -> Result<String, String> {
 impl Iris {
     /// `base` as `check_base` returns it.
     pub fn new(base: String) -> Iris {
+        // The w3c writer puts IRIs in JSON unescaped (w3c::Line::iri), which this makes safe.
+        debug_assert!(check_base(&base).is_ok(), "{base}");
         Iris { base }
     }
 

@@ -60,6 +60,17 @@ impl Line<'_> {
         self
     }
 
+    /// An IRI this export made: its base passed `iri::check_base` (no quote, backslash or
+    /// control character) and its ids are percent-encoded, so it needs no escaping. IRIs are
+    /// most of the bytes of an annotation.
+    fn iri(&mut self, iri: &str) -> &mut Self {
+        debug_assert!(!iri.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20), "{iri}");
+        self.out.push(b'"');
+        self.out.extend_from_slice(iri.as_bytes());
+        self.out.push(b'"');
+        self
+    }
+
     fn number(&mut self, n: usize) -> &mut Self {
         let _ = write!(self.out, "{n}");
         self
@@ -70,7 +81,7 @@ impl Line<'_> {
         self.raw("{\"@context\":\"")
             .raw(CONTEXT)
             .raw("\",\"id\":")
-            .string(id)
+            .iri(id)
             .raw(",\"type\":\"Annotation\",\"motivation\":\"")
             .raw(motivation)
             .raw("\",")
@@ -79,7 +90,7 @@ impl Line<'_> {
     /// `"target":{…}}` and the line's end: a `SpecificResource` with both selectors.
     fn text_target(&mut self, target: &TextTarget) {
         self.raw("\"target\":{\"type\":\"SpecificResource\",\"source\":")
-            .string(target.source)
+            .raw(target.source)
             .raw(",\"selector\":[{\"type\":\"TextQuoteSelector\",\"exact\":")
             .string(target.exact)
             .raw(",\"prefix\":")
@@ -97,6 +108,7 @@ impl Line<'_> {
 /// Where an annotation of the text points: the document, the quote with its context, and
 /// the positions.
 struct TextTarget<'a> {
+    /// The document's `url` or IRI, as JSON.
     source: &'a str,
     exact: &'a str,
     prefix: &'a str,
@@ -148,8 +160,8 @@ pub struct Lines {
 impl Lines {
     /// Starts the next annotation, whose id is `id`.
     fn line(&mut self, id: &str) -> Line<'_> {
-        let _ = serde_json::to_writer(&mut self.ids, id);
-        self.ids.push(b'\n');
+        let mut ids = Line { out: &mut self.ids };
+        ids.iri(id).raw("\n");
         Line { out: &mut self.jsonl }
     }
 }
@@ -159,12 +171,11 @@ pub fn piece(ex: &Exported, iris: &Iris, one_stream: bool) -> Piece {
     debug_assert!(matches!(ex.unit, Unit::CodePoints | Unit::Utf16));
     let doc = ex.doc;
     let document_iri = iris.document(&doc.id);
-    let source = doc
-        .article
-        .as_ref()
-        .and_then(|a| a.url.as_ref())
-        .map(|u| u.value.as_str())
-        .unwrap_or(&document_iri);
+    // The target's source as JSON, once per document: a `url` is the corpus's text.
+    let source = match doc.article.as_ref().and_then(|a| a.url.as_ref()) {
+        Some(url) => serde_json::to_string(&url.value).unwrap_or_default(),
+        None => format!("\"{document_iri}\""),
+    };
     let mut lines = Lines {
         jsonl: Vec::new(),
         ids: Vec::new(),
@@ -184,14 +195,14 @@ pub fn piece(ex: &Exported, iris: &Iris, one_stream: bool) -> Piece {
         let mut line = lines.line(&id);
         line.head(&id, "identifying")
             .raw("\"body\":[{\"type\":\"SpecificResource\",\"source\":")
-            .string(entity)
+            .iri(entity)
             .raw(",\"purpose\":\"identifying\"}");
         if let Some(kind) = m.entity.kind {
             line.raw(",{\"type\":\"TextualBody\",\"value\":")
                 .string(kind)
                 .raw(",\"purpose\":\"tagging\"}");
         }
-        line.raw("],").text_target(&text_target(ex, source, &m.place));
+        line.raw("],").text_target(&text_target(ex, &source, &m.place));
         counts.mentions += 1;
     }
     let claim_iris: Vec<String> = (0..ex.claims.len())
@@ -226,7 +237,7 @@ pub fn piece(ex: &Exported, iris: &Iris, one_stream: bool) -> Piece {
             };
             line.raw(",\"schema:appearance\":{\"id\":").string(&appearance).raw("}");
         }
-        line.raw("},").text_target(&text_target(ex, source, &c.place));
+        line.raw("},").text_target(&text_target(ex, &source, &c.place));
         counts.claims += 1;
     }
     for r in &ex.relations {
@@ -256,9 +267,9 @@ pub fn piece(ex: &Exported, iris: &Iris, one_stream: bool) -> Piece {
             .raw("\"body\":{\"type\":\"TextualBody\",\"value\":")
             .string(r.relation)
             .raw(",\"purpose\":\"classifying\"},\"target\":[")
-            .string(from)
+            .iri(from)
             .raw(",")
-            .string(to)
+            .iri(to)
             .raw("]}\n");
         counts.relations += 1;
     }
