@@ -12,6 +12,26 @@ use std::process::ExitCode;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// mimalloc's `mi_option_purge_delay` (its place in `mi_option_e`, the same in mimalloc.h v2
+/// and v3; libmimalloc-sys declares `mi_option_set` but names no constant for it). The unit
+/// test below fails if the place moves.
+const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
+
+unsafe extern "C" {
+    fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
+    #[cfg(test)]
+    fn mi_option_get(option: std::ffi::c_int) -> std::ffi::c_long;
+}
+
+/// Freed memory goes back to the system at once, not a second later (mimalloc v3's default). A check frees each
+/// article's syntax as soon as its rules ran, and with the delay mimalloc kept the pages of
+/// thousands of freed articles: peak RSS on 10,000 articles (dense shape) was 235-255 MB
+/// with the delay, 180-195 MB without, at the same CPU time.
+fn purge_freed_memory_at_once() {
+    // SAFETY: sets an integer option; mimalloc reads options atomically.
+    unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, 0) }
+}
+
 #[derive(Parser)]
 #[command(
     name = "annals",
@@ -140,6 +160,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    purge_freed_memory_at_once();
     let cli = Cli::parse();
     match cli.command {
         Command::Lsp { stdio: _ } => ExitCode::from(annals::lsp::run_stdio() as u8),
@@ -305,4 +326,25 @@ fn print_all(text: &str) -> ExitCode {
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush());
     ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The option's place in mimalloc's enum: it holds the purge delay's default (1000 ms in
+    /// mimalloc v3, 10 ms in v2), and setting it reads back.
+    #[test]
+    fn the_purge_delay_option_is_the_one_we_set() {
+        // SAFETY: reads and sets an integer option.
+        unsafe {
+            let default = mi_option_get(MI_OPTION_PURGE_DELAY);
+            assert!(
+                matches!(default, 1000 | 10),
+                "option {MI_OPTION_PURGE_DELAY} holds {default}: not the purge delay"
+            );
+            purge_freed_memory_at_once();
+            assert_eq!(mi_option_get(MI_OPTION_PURGE_DELAY), 0);
+        }
+    }
 }

@@ -247,7 +247,7 @@ pub fn run(options: &Options) -> Result<Outcome, LoadError> {
     }
     let stdout = match options.format {
         Format::Human => human::render(&report, options.color),
-        Format::Json => vec![json::render(&report)],
+        Format::Json => json::render(&report),
         Format::Sarif => sarif::render(&report),
         Format::Github => vec![github::render(&report)],
     };
