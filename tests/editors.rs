@@ -121,17 +121,37 @@ fn neovim_lazy_spec_from_the_readme() {
     run(command, "nvim --headless -l tests/editors/nvim_lazy_spec.lua");
 }
 
-/// The VS Code extension: built, type-checked, packaged and grammar-tested, then installed into
-/// code-server and driven in Chromium (one test: the end-to-end needs the package just built).
+/// The VS Code extension: built with `npm run package` (type-checked, bundled, packaged for
+/// this platform with the server under test inside) and grammar-tested, then installed into
+/// code-server with no `annals` on PATH and driven in Chromium (one test: the end-to-end needs
+/// the package just built).
 #[test]
 fn vscode_extension_builds_and_works_in_code_server() {
-    let mut build = Command::new("bash");
-    build.arg(support::repo_path("tests/editors/vscode_build.sh"));
-    run(build, "tests/editors/vscode_build.sh");
-    let vsix = support::repo_path("target/annals-0.1.0.vsix");
-    assert!(vsix.exists());
-
     let install = "bash .ci/run installs it";
+    let node_modules = tool(
+        "ANNALS_VSCODE_NODE_MODULES",
+        "editors/vscode/node_modules",
+        &format!("run npm ci in editors/vscode; {install}"),
+    );
+    let arch = match std::env::consts::ARCH {
+        "x86_64" => "x64",
+        "aarch64" => "arm64",
+        other => other,
+    };
+    let vsix = support::repo_path(&format!(
+        "target/annals-linux-{arch}-{}.vsix",
+        env!("CARGO_PKG_VERSION")
+    ));
+    std::fs::create_dir_all(vsix.parent().unwrap()).unwrap();
+    let _ = std::fs::remove_file(&vsix);
+    let mut build = Command::new("bash");
+    build
+        .arg(support::repo_path("tests/editors/vscode_build.sh"))
+        .env("ANNALS_SERVER", env!("CARGO_BIN_EXE_annals"))
+        .env("VSIX", &vsix);
+    run(build, "tests/editors/vscode_build.sh");
+    assert!(vsix.exists(), "npm run package wrote no {}", vsix.display());
+
     let code_server = tool(
         "ANNALS_CODE_SERVER",
         "target/code-server/node_modules/.bin/code-server",
@@ -147,10 +167,11 @@ fn vscode_extension_builds_and_works_in_code_server() {
         std::path::Path::new(&chromium).exists(),
         "{chromium} is missing: apt-get install chromium ({install})"
     );
-    let playwright = tool(
-        "ANNALS_PLAYWRIGHT",
-        "target/vscode-tools/node_modules/playwright-core",
-        &format!("npm install playwright-core under target/vscode-tools; {install}"),
+    let playwright = node_modules.join("playwright-core");
+    assert!(
+        playwright.exists(),
+        "{} is missing: run npm ci in editors/vscode ({install})",
+        playwright.display()
     );
     let corpus = corpus_copy();
     let scratch = tempfile::tempdir().unwrap();
@@ -162,7 +183,7 @@ fn vscode_extension_builds_and_works_in_code_server() {
         .port();
     let mut e2e = Command::new("node");
     e2e.arg(support::repo_path("tests/editors/vscode_e2e.cjs"))
-        .env("NODE_PATH", playwright.parent().unwrap())
+        .env("NODE_PATH", &node_modules)
         .env("CODE_SERVER", code_server)
         .env("NODE24_BIN", node24)
         .env("CHROMIUM", chromium)
