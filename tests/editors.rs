@@ -216,3 +216,69 @@ fn vscode_extension_builds_and_works_in_code_server() {
         );
     }
 }
+
+/// editors/emacs/annals.el in a real Emacs (`emacs --batch`, Debian's Emacs 28 with elpa-eglot
+/// and elpa-markdown-mode): a seed article opened in markdown-mode connects eglot to
+/// `annals lsp` through annals.el's own hook, flymake gets the findings `annals check` gives for
+/// the article, and a hover on a mention is the entity card.
+#[test]
+fn emacs_end_to_end() {
+    let emacs = std::env::var_os("ANNALS_EMACS")
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+                .map(|dir| dir.join("emacs"))
+                .find(|candidate| candidate.is_file())
+        })
+        .expect(
+            "emacs is missing: apt-get install emacs-nox elpa-eglot elpa-markdown-mode \
+             (bash .ci/run does this), or point ANNALS_EMACS at it",
+        );
+    let corpus = corpus_copy();
+    let article = "articles/2018-06-rogozin-heads-roscosmos.md";
+    let check = Command::new(env!("CARGO_BIN_EXE_annals"))
+        .args(["check", "--format", "json", "--fail-on", "never"])
+        .arg(corpus.path())
+        .output()
+        .unwrap();
+    assert!(check.status.success(), "annals check: {check:?}");
+    let report: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
+    let expected: Vec<String> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["file"] == article)
+        .map(|d| {
+            format!(
+                "{} {} {}",
+                d["line"],
+                d["code"].as_str().unwrap(),
+                d["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert!(
+        !expected.is_empty(),
+        "the seed article {article} has no findings to look for"
+    );
+    let home = tempfile::tempdir().unwrap();
+    let bin = PathBuf::from(env!("CARGO_BIN_EXE_annals"));
+    let path = std::env::join_paths(
+        std::iter::once(bin.parent().unwrap().to_path_buf())
+            .chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
+    )
+    .unwrap();
+    let mut command = Command::new(emacs);
+    command
+        .args(["--batch", "-l"])
+        .arg(support::repo_path("tests/editors/emacs_e2e.el"))
+        .env("ANNALS_EMACS_EL", support::repo_path("editors/emacs/annals.el"))
+        .env("ANNALS_CORPUS", corpus.path())
+        .env("ANNALS_ARTICLE", article)
+        .env("ANNALS_EXPECTED", expected.join("\n"))
+        .env("PATH", path)
+        // A scratch home: no user init file or packages leak in.
+        .env("HOME", home.path())
+        .current_dir(corpus.path());
+    run(command, "emacs --batch -l tests/editors/emacs_e2e.el");
+}
