@@ -96,7 +96,9 @@ async function main() {
   const bundled = path.join(extensions, installed[0], "server", "annals");
   check(fs.existsSync(bundled), `the installed extension holds its server: ${bundled}`);
   const executable = (() => { try { fs.accessSync(bundled, fs.constants.X_OK); return true; } catch { return false; } })();
-  console.log(`note: the unpacked server is ${executable ? "executable" : "not executable (the extension restores the bit)"}`);
+  console.log(`note: code-server's unpacking ${executable ? "kept" : "lost"} the server's executable bit`);
+  // Some unpackers drop the bit: the extension must set it again before it runs the server.
+  fs.chmodSync(bundled, 0o644);
 
   const server = spawn(codeServer, ["--auth", "none", "--bind-addr", `127.0.0.1:${port}`, "--disable-telemetry", "--disable-update-check",
     "--disable-workspace-trust", "--extensions-dir", extensions, "--user-data-dir", userData, corpus], { env: childEnv });
@@ -153,6 +155,7 @@ async function main() {
     // channel says which server runs.
     const channel = findFiles(path.join(userData, "logs"), (f) => /-annals\.log$/.test(f));
     const said = channel.map((f) => fs.readFileSync(f, "utf8")).join("\n");
+    check(said.includes(`${bundled} was not executable; made it executable`), "the extension made the bundled server executable again");
     check(said.includes(`starting ${bundled} lsp (from the extension's bundled server)`), `the output channel says the bundled server runs: ${said.split("\n").find((l) => l.includes("starting")) ?? (channel.length ? channel.join(", ") : "no annals channel log under the user data's logs")}`);
     await page.screenshot({ path: path.join(shots, "vscode-problems.png") });
 
