@@ -121,17 +121,37 @@ fn neovim_lazy_spec_from_the_readme() {
     run(command, "nvim --headless -l tests/editors/nvim_lazy_spec.lua");
 }
 
-/// The VS Code extension: built, type-checked, packaged and grammar-tested, then installed into
-/// code-server and driven in Chromium (one test: the end-to-end needs the package just built).
+/// The VS Code extension: built with `npm run package` (type-checked, bundled, packaged for
+/// this platform with the server under test inside) and grammar-tested, then installed into
+/// code-server with no `annals` on PATH and driven in Chromium (one test: the end-to-end needs
+/// the package just built).
 #[test]
 fn vscode_extension_builds_and_works_in_code_server() {
-    let mut build = Command::new("bash");
-    build.arg(support::repo_path("tests/editors/vscode_build.sh"));
-    run(build, "tests/editors/vscode_build.sh");
-    let vsix = support::repo_path("target/annals-0.1.0.vsix");
-    assert!(vsix.exists());
-
     let install = "bash .ci/run installs it";
+    let node_modules = tool(
+        "ANNALS_VSCODE_NODE_MODULES",
+        "editors/vscode/node_modules",
+        &format!("run npm ci in editors/vscode; {install}"),
+    );
+    let arch = match std::env::consts::ARCH {
+        "x86_64" => "x64",
+        "aarch64" => "arm64",
+        other => other,
+    };
+    let vsix = support::repo_path(&format!(
+        "target/annals-linux-{arch}-{}.vsix",
+        env!("CARGO_PKG_VERSION")
+    ));
+    std::fs::create_dir_all(vsix.parent().unwrap()).unwrap();
+    let _ = std::fs::remove_file(&vsix);
+    let mut build = Command::new("bash");
+    build
+        .arg(support::repo_path("tests/editors/vscode_build.sh"))
+        .env("ANNALS_SERVER", env!("CARGO_BIN_EXE_annals"))
+        .env("VSIX", &vsix);
+    run(build, "tests/editors/vscode_build.sh");
+    assert!(vsix.exists(), "npm run package wrote no {}", vsix.display());
+
     let code_server = tool(
         "ANNALS_CODE_SERVER",
         "target/code-server/node_modules/.bin/code-server",
@@ -147,10 +167,11 @@ fn vscode_extension_builds_and_works_in_code_server() {
         std::path::Path::new(&chromium).exists(),
         "{chromium} is missing: apt-get install chromium ({install})"
     );
-    let playwright = tool(
-        "ANNALS_PLAYWRIGHT",
-        "target/vscode-tools/node_modules/playwright-core",
-        &format!("npm install playwright-core under target/vscode-tools; {install}"),
+    let playwright = node_modules.join("playwright-core");
+    assert!(
+        playwright.exists(),
+        "{} is missing: run npm ci in editors/vscode ({install})",
+        playwright.display()
     );
     let corpus = corpus_copy();
     let scratch = tempfile::tempdir().unwrap();
@@ -162,7 +183,7 @@ fn vscode_extension_builds_and_works_in_code_server() {
         .port();
     let mut e2e = Command::new("node");
     e2e.arg(support::repo_path("tests/editors/vscode_e2e.cjs"))
-        .env("NODE_PATH", playwright.parent().unwrap())
+        .env("NODE_PATH", &node_modules)
         .env("CODE_SERVER", code_server)
         .env("NODE24_BIN", node24)
         .env("CHROMIUM", chromium)
@@ -194,4 +215,70 @@ fn vscode_extension_builds_and_works_in_code_server() {
             "no screenshot {shot}"
         );
     }
+}
+
+/// editors/emacs/annals.el in a real Emacs (`emacs --batch`, Debian's Emacs 28 with elpa-eglot
+/// and elpa-markdown-mode): a seed article opened in markdown-mode connects eglot to
+/// `annals lsp` through annals.el's own hook, flymake gets the findings `annals check` gives for
+/// the article, and a hover on a mention is the entity card.
+#[test]
+fn emacs_end_to_end() {
+    let emacs = std::env::var_os("ANNALS_EMACS")
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+                .map(|dir| dir.join("emacs"))
+                .find(|candidate| candidate.is_file())
+        })
+        .expect(
+            "emacs is missing: apt-get install emacs-nox elpa-eglot elpa-markdown-mode \
+             (bash .ci/run does this), or point ANNALS_EMACS at it",
+        );
+    let corpus = corpus_copy();
+    let article = "articles/2018-06-rogozin-heads-roscosmos.md";
+    let check = Command::new(env!("CARGO_BIN_EXE_annals"))
+        .args(["check", "--format", "json", "--fail-on", "never"])
+        .arg(corpus.path())
+        .output()
+        .unwrap();
+    assert!(check.status.success(), "annals check: {check:?}");
+    let report: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
+    let expected: Vec<String> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["file"] == article)
+        .map(|d| {
+            format!(
+                "{} {} {}",
+                d["line"],
+                d["code"].as_str().unwrap(),
+                d["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert!(
+        !expected.is_empty(),
+        "the seed article {article} has no findings to look for"
+    );
+    let home = tempfile::tempdir().unwrap();
+    let bin = PathBuf::from(env!("CARGO_BIN_EXE_annals"));
+    let path = std::env::join_paths(
+        std::iter::once(bin.parent().unwrap().to_path_buf())
+            .chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
+    )
+    .unwrap();
+    let mut command = Command::new(emacs);
+    command
+        .args(["--batch", "-l"])
+        .arg(support::repo_path("tests/editors/emacs_e2e.el"))
+        .env("ANNALS_EMACS_EL", support::repo_path("editors/emacs/annals.el"))
+        .env("ANNALS_CORPUS", corpus.path())
+        .env("ANNALS_ARTICLE", article)
+        .env("ANNALS_EXPECTED", expected.join("\n"))
+        .env("PATH", path)
+        // A scratch home: no user init file or packages leak in.
+        .env("HOME", home.path())
+        .current_dir(corpus.path());
+    run(command, "emacs --batch -l tests/editors/emacs_e2e.el");
 }

@@ -1,7 +1,10 @@
 // End-to-end in a real VS Code: code-server hosts the packaged extension, Debian's Chromium
 // (driven by playwright-core) opens the seed corpus. Checks the Problems panel, a hover, F12 and
 // the call hierarchy of a claim.
-// Environment: CODE_SERVER, NODE24_BIN, ANNALS_BIN, VSIX, CORPUS, SCRATCH, SCREENSHOTS, PORT.
+// The package is the platform-specific one with the server inside, installed as a user does:
+// no `annals` on PATH and no annals.server.path, so the extension must run its bundled server.
+// Environment: CODE_SERVER, NODE24_BIN, ANNALS_BIN (the binary the package bundles: its folder
+// is taken off PATH), VSIX, CORPUS, SCRATCH, SCREENSHOTS, PORT.
 const { spawn, spawnSync } = require("child_process");
 const fs = require("fs");
 const path = require("path");
@@ -17,13 +20,14 @@ const [codeServer, node24, annals, vsix, corpus, scratch, shots, port] =
 
 const userData = path.join(scratch, "user-data");
 const extensions = path.join(scratch, "extensions");
-const childEnv = { ...process.env, PATH: `${node24}:${process.env.PATH}`, XDG_CONFIG_HOME: path.join(scratch, "config"), XDG_DATA_HOME: path.join(scratch, "data") };
+// code-server's PATH holds no `annals`: not the binary under test's folder, nor any other.
+const withoutAnnals = (process.env.PATH ?? "").split(path.delimiter).filter((dir) => dir && path.resolve(dir) !== path.dirname(path.resolve(annals)) && !fs.existsSync(path.join(dir, "annals")));
+const childEnv = { ...process.env, PATH: [node24, ...withoutAnnals].join(path.delimiter), XDG_CONFIG_HOME: path.join(scratch, "config"), XDG_DATA_HOME: path.join(scratch, "data") };
 fs.mkdirSync(path.join(userData, "User"), { recursive: true });
 fs.mkdirSync(shots, { recursive: true });
 fs.writeFileSync(
   path.join(userData, "User", "settings.json"),
   JSON.stringify({
-    "annals.server.path": annals,
     "security.workspace.trust.enabled": false,
     "workbench.startupEditor": "none",
     "workbench.tips.enabled": false,
@@ -69,6 +73,15 @@ async function boxOf(page, needle) {
   }, needle);
 }
 
+/** Every file below `dir` whose path `keep` accepts. */
+function findFiles(dir, keep) {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath ?? e.path, e.name))
+    .filter(keep);
+}
+
 function check(cond, message) {
   if (!cond) throw new Error(`FAIL: ${message}`);
   console.log(`ok: ${message}`);
@@ -77,6 +90,15 @@ function check(cond, message) {
 async function main() {
   const install = spawnSync(codeServer, ["--extensions-dir", extensions, "--user-data-dir", userData, "--install-extension", vsix], { env: childEnv, encoding: "utf8" });
   check(install.status === 0, `the .vsix installs into code-server: ${install.stdout}${install.stderr}`.trim());
+  check(!childEnv.PATH.split(path.delimiter).some((dir) => fs.existsSync(path.join(dir, "annals"))), "code-server's PATH holds no annals");
+  const installed = fs.readdirSync(extensions).filter((d) => d.startsWith("annals.annals-"));
+  check(installed.length === 1, `one annals extension installed: ${installed.join(", ")}`);
+  const bundled = path.join(extensions, installed[0], "server", "annals");
+  check(fs.existsSync(bundled), `the installed extension holds its server: ${bundled}`);
+  const executable = (() => { try { fs.accessSync(bundled, fs.constants.X_OK); return true; } catch { return false; } })();
+  console.log(`note: code-server's unpacking ${executable ? "kept" : "lost"} the server's executable bit`);
+  // Some unpackers drop the bit: the extension must set it again before it runs the server.
+  fs.chmodSync(bundled, 0o644);
 
   const server = spawn(codeServer, ["--auth", "none", "--bind-addr", `127.0.0.1:${port}`, "--disable-telemetry", "--disable-update-check",
     "--disable-workspace-trust", "--extensions-dir", extensions, "--user-data-dir", userData, corpus], { env: childEnv });
@@ -129,6 +151,12 @@ async function main() {
     await page.waitForFunction(() => [...document.querySelectorAll(".markers-panel .monaco-list-row")].some((r) => r.textContent.includes("unsourced-claim")), null, { timeout: 60000 });
     const problemsText = (await rows.allTextContents()).join("\n");
     check(problemsText.includes("claim has neither by= nor source="), "the Problems panel lists the unsourced-claim findings");
+    // VS Code writes each output channel to a file under the user data's logs: the annals
+    // channel says which server runs.
+    const channel = findFiles(path.join(userData, "logs"), (f) => /-annals\.log$/.test(f));
+    const said = channel.map((f) => fs.readFileSync(f, "utf8")).join("\n");
+    check(said.includes(`${bundled} was not executable; made it executable`), "the extension made the bundled server executable again");
+    check(said.includes(`starting ${bundled} lsp (from the extension's bundled server)`), `the output channel says the bundled server runs: ${said.split("\n").find((l) => l.includes("starting")) ?? (channel.length ? channel.join(", ") : "no annals channel log under the user data's logs")}`);
     await page.screenshot({ path: path.join(shots, "vscode-problems.png") });
 
     // Hover a mention: the entity card.

@@ -31,16 +31,49 @@ function onPath(name: string): string | undefined {
   return undefined;
 }
 
-/** The server binary: the setting, then `annals` on PATH, then one built in the workspace. */
-function serverPath(): string | undefined {
+/** Where the server binary came from, said in the output channel. */
+type ServerSource = "the annals.server.path setting" | "the extension's bundled server" | "PATH" | "the workspace's build";
+
+/**
+ * The extension's own server (`server/annals` in a platform-specific package), if it is there
+ * and can be run. An unpacker that drops the executable bit gets it back here.
+ */
+function bundledServer(context: vscode.ExtensionContext): string | undefined {
+  const bundled = context.asAbsolutePath(path.join("server", process.platform === "win32" ? "annals.exe" : "annals"));
+  if (!fs.existsSync(bundled)) return undefined;
+  try {
+    fs.accessSync(bundled, fs.constants.X_OK);
+    return bundled;
+  } catch {
+    // not executable: restore the bit below
+  }
+  try {
+    fs.chmodSync(bundled, 0o755);
+    fs.accessSync(bundled, fs.constants.X_OK);
+    output.appendLine(`annals: ${bundled} was not executable; made it executable (chmod 755)`);
+    return bundled;
+  } catch (e) {
+    output.appendLine(`annals: the bundled server ${bundled} cannot be made executable (${e}); looking on PATH`);
+    return undefined;
+  }
+}
+
+/**
+ * The server binary: the `annals.server.path` setting, then the server bundled with the
+ * extension, then `annals` on PATH, then one built in the workspace (annals' own repository).
+ * A setting that names a missing file is an error, not a reason to run another binary.
+ */
+function serverPath(context: vscode.ExtensionContext): { command: string; source: ServerSource } | undefined {
   const configured = vscode.workspace.getConfiguration("annals").get<string>("server.path")?.trim();
-  if (configured) return fs.existsSync(configured) ? configured : undefined;
+  if (configured) return fs.existsSync(configured) ? { command: configured, source: "the annals.server.path setting" } : undefined;
+  const bundled = bundledServer(context);
+  if (bundled) return { command: bundled, source: "the extension's bundled server" };
   const found = onPath("annals");
-  if (found) return found;
+  if (found) return { command: found, source: "PATH" };
   for (const folder of vscode.workspace.workspaceFolders ?? []) {
     for (const profile of ["release", "debug"]) {
       const built = path.join(folder.uri.fsPath, "target", profile, "annals");
-      if (fs.existsSync(built)) return built;
+      if (fs.existsSync(built)) return { command: built, source: "the workspace's build" };
     }
   }
   return undefined;
@@ -55,15 +88,15 @@ function inlayHintOptions() {
 }
 
 async function start(context: vscode.ExtensionContext): Promise<void> {
-  const command = serverPath();
-  if (!command) {
+  const server = serverPath(context);
+  if (!server) {
     const configured = vscode.workspace.getConfiguration("annals").get<string>("server.path");
     const why = configured
       ? `annals.server.path points at ${configured}, which does not exist.`
-      : "No `annals` binary on PATH or in the workspace's target/ folder.";
+      : "This package has no bundled server, and there is no `annals` binary on PATH or in the workspace's target/ folder.";
     output.appendLine(`annals: ${why}`);
     const choice = await vscode.window.showErrorMessage(
-      `annals: cannot start the language server. ${why} Install it with \`cargo install --path .\` in the annals repository, or set annals.server.path.`,
+      `annals: cannot start the language server. ${why} Install the package for your platform (annals-PLATFORM-VERSION.vsix, with the server inside), or \`cargo install --locked --git https://github.com/annals-dev/annals\`, or set annals.server.path.`,
       "Open Settings",
     );
     if (choice === "Open Settings") {
@@ -71,7 +104,8 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     }
     return;
   }
-  output.appendLine(`annals: starting ${command} lsp`);
+  const { command, source } = server;
+  output.appendLine(`annals: starting ${command} lsp (from ${source})`);
   const run: Executable = { command, args: ["lsp"] };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ scheme: "file", language: "markdown" }],
