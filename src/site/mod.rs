@@ -1,0 +1,184 @@
+//! `annals site`: the corpus as a static website to read, and the editor's preview of one
+//! document (`annals/render`), from one renderer.
+//!
+//! A face over the core: the corpus is loaded as the language server holds it (the pages
+//! need every claim's relations both ways, across documents), each page is rendered from
+//! its document with the corpus index (one module per kind of page), and the files are
+//! written by the export's `out.rs` (a new folder built next to `--out`, renamed into place).
+//! Nothing is fetched, nothing needs a server: the pages work from `file://`.
+
+mod article;
+mod claims;
+mod entity;
+mod findings;
+mod graph;
+mod html;
+mod index;
+mod markdown;
+mod model;
+mod search;
+mod timeline;
+
+pub use model::Site;
+
+use crate::Corpus;
+use crate::config;
+use crate::corpus::LoadError;
+use crate::document::DocumentKind;
+use crate::export::out::{OutError, Staging};
+use rayon::prelude::*;
+use std::fmt;
+use std::path::PathBuf;
+
+/// The file every site folder holds; `--force` replaces only folders that have it.
+pub const MARKER: &str = "annals-site.json";
+
+pub struct Options {
+    pub path: PathBuf,
+    pub out: PathBuf,
+    pub force: bool,
+    pub with_findings: bool,
+}
+
+#[derive(Debug)]
+pub enum SiteError {
+    Load(LoadError),
+    Out(OutError),
+}
+
+impl fmt::Display for SiteError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SiteError::Load(e) => e.fmt(f),
+            SiteError::Out(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for SiteError {}
+
+impl From<LoadError> for SiteError {
+    fn from(e: LoadError) -> Self {
+        SiteError::Load(e)
+    }
+}
+
+impl From<OutError> for SiteError {
+    fn from(e: OutError) -> Self {
+        SiteError::Out(e)
+    }
+}
+
+/// What a build wrote.
+#[derive(Debug, Default, Clone, Copy, serde::Serialize)]
+pub struct Counts {
+    pub articles: usize,
+    pub entities: usize,
+    pub claims: usize,
+    pub pages: usize,
+}
+
+pub struct Outcome {
+    pub written: PathBuf,
+    pub counts: Counts,
+    pub notes: Vec<String>,
+}
+
+/// Builds the site of the corpus that holds `options.path` into `options.out`.
+pub fn run(options: &Options) -> Result<Outcome, SiteError> {
+    let scope = std::path::absolute(&options.path).unwrap_or_else(|_| options.path.clone());
+    if !scope.exists() {
+        return Err(LoadError::NoCorpus(options.path.clone()).into());
+    }
+    let root = config::find_root(&scope).ok_or_else(|| LoadError::NoCorpus(scope.clone()))?;
+    let corpus = Corpus::load(&root)?;
+    let notes: Vec<String> = corpus
+        .config
+        .warnings
+        .iter()
+        .map(|w| format!("annals.toml: {w}"))
+        .collect();
+    let staging = Staging::prepare_marked(&options.out, options.force, MARKER)?;
+    let site = Site::new(&corpus);
+    let tables = model::Tables::new(&site);
+    let files = staging.files();
+    let io = |name: &str| {
+        let path = PathBuf::from(name);
+        move |error| OutError::Io { path, error }
+    };
+
+    // Document pages, rendered and written on every core.
+    let slots: Vec<_> = corpus.live().map(|(s, _)| s).collect();
+    slots.par_iter().try_for_each(|&slot| {
+        let doc = site.doc(slot);
+        let page = match doc.kind {
+            DocumentKind::Article => article::page(&site, slot, false),
+            DocumentKind::Entity => entity::page(&site, &tables, slot),
+        };
+        files
+            .create(site.page(slot), page.as_bytes())
+            .map_err(io(site.page(slot)))
+    })?;
+
+    let mut counts = Counts::default();
+    for (_, doc) in corpus.live() {
+        match doc.kind {
+            DocumentKind::Article => counts.articles += 1,
+            DocumentKind::Entity => counts.entities += 1,
+        }
+        counts.claims += doc.claims.len();
+    }
+    counts.pages = slots.len();
+    let mut pages: Vec<(&str, Vec<u8>)> = vec![
+        ("style.css", html::STYLE.as_bytes().to_vec()),
+        ("search.js", search::SCRIPT.as_bytes().to_vec()),
+        ("index.html", index::page(&site, options.with_findings).into_bytes()),
+        ("timeline.html", timeline::page(&site, &tables).into_bytes()),
+        ("graph.html", graph::page(&site, &tables).into_bytes()),
+    ];
+    let mut search_index = Vec::new();
+    search::index_script(&site, &mut search_index);
+    pages.push(("search-index.js", search_index));
+    if options.with_findings {
+        pages.push(("findings.html", findings::page(&site).into_bytes()));
+    }
+    counts.pages += pages.iter().filter(|(n, _)| n.ends_with(".html")).count();
+    for (name, bytes) in &pages {
+        files.create(name, bytes).map_err(io(name))?;
+    }
+    let manifest = serde_json::json!({
+        "annals": env!("CARGO_PKG_VERSION"),
+        "corpus": site.name,
+        "counts": counts,
+    });
+    let mut bytes = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
+    bytes.push(b'\n');
+    files.create(MARKER, &bytes).map_err(io(MARKER))?;
+    drop(pages);
+    let written = staging.commit()?;
+    // Freeing a large corpus takes a while: a thread does it.
+    std::thread::spawn(move || drop(corpus));
+    Ok(Outcome { written, counts, notes })
+}
+
+/// The page of one document of `corpus` (the editor's preview: `annals/render`), with its
+/// style inside it. `None` when no document is at `relative`.
+pub fn render_document(corpus: &Corpus, relative: &str) -> Option<String> {
+    let slot = corpus.slot(relative)?;
+    if !corpus.is_live(slot) {
+        return None;
+    }
+    let site = Site::new(corpus);
+    Some(match corpus.documents[slot.index()].kind {
+        DocumentKind::Article => article::page(&site, slot, true),
+        DocumentKind::Entity => {
+            let tables = model::Tables::new(&site);
+            let page = entity::page(&site, &tables, slot);
+            page.replacen(
+                "<link rel=\"stylesheet\" href=\"style.css\">",
+                &format!("<style>{}</style>", html::STYLE),
+                1,
+            )
+        }
+    })
+}
