@@ -207,7 +207,7 @@ pub fn page(site: &Site, tables: &Tables) -> String {
     );
     let _ = writeln!(
         out,
-        "<div class=\"graph\"><svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" aria-labelledby=\"graph-title\">\n<title id=\"graph-title\">The corpus's claims and their relations</title>\n<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#555\"/></marker></defs>",
+        "<div class=\"graph\" tabindex=\"0\" role=\"region\" aria-label=\"The claim graph (scrolls)\"><svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" aria-labelledby=\"graph-title\">\n<title id=\"graph-title\">The corpus's claims and their relations</title>\n<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#555\"/></marker></defs>",
         w = layout.width,
         h = layout.height
     );

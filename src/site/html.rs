@@ -127,7 +127,8 @@ th, td { text-align: left; padding: .3rem .4rem; border-bottom: 1px solid #d0d0d
 .mention { text-decoration-style: dotted; text-underline-offset: 3px; }
 .card { display: none; position: absolute; left: 0; top: 1.6em; z-index: 5; width: 20rem; max-width: 80vw;
   background: var(--card); color: var(--ink); border: 1px solid var(--ink); border-radius: 4px; padding: .5rem .7rem;
-  font: .9rem/1.4 system-ui, sans-serif; box-shadow: 0 2px 8px rgba(0,0,0,.25); }
+  font: .9rem/1.4 system-ui, sans-serif; box-shadow: 0 2px 8px rgba(0,0,0,.25); white-space: normal; text-align: left; }
+.card span { vertical-align: baseline; }
 .m:hover > .card, .m:focus-within > .card { display: block; }
 .card b, .card > span { display: block; }
 .card .kind { color: var(--muted); }
@@ -152,7 +153,7 @@ th, td { text-align: left; padding: .3rem .4rem; border-bottom: 1px solid #d0d0d
 
 /// Pastel fills for speakers in the graph, each with dark text at more than 12:1.
 pub const SPEAKER_FILLS: [&str; 10] = [
-    "#cfe3ff", "#ffd9c7", "#d6f5d6", "#f3d6f5", "#fff0b3", "#d4f1f4", "#e8dcc8", "#f8d0dc", "#e2e2e2", "#dcd6ff",
+    "#cfe3ff", "#ffd9c7", "#d6f5d6", "#f3d6f5", "#fff0b3", "#d4f1f4", "#e8dcc8", "#f8d0dc", "#dcd6ff", "#e2e2e2",
 ];
 
 #[cfg(test)]

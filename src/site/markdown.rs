@@ -449,7 +449,7 @@ pub fn card(
         && !meta.roles.is_empty()
     {
         let roles = site.roles_on(meta, date);
-        out.push_str("<span class=\"role\"> · On ");
+        out.push_str("<span class=\"role\">On ");
         html::text(out, &date.human());
         out.push_str(": ");
         if roles.is_empty() {
