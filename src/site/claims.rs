@@ -88,8 +88,8 @@ pub fn claim_link(site: &Site, out: &mut String, key: ClaimKey, here: Option<Doc
     }
 }
 
-/// Speaker, date, via and source of a claim, on one line.
-pub fn claim_meta(site: &Site, out: &mut String, slot: DocumentSlot, claim: ClaimIndex) {
+/// Speaker, date, via and source of a claim, on one line; `here` is the page's document.
+pub fn claim_meta(site: &Site, out: &mut String, slot: DocumentSlot, claim: ClaimIndex, here: DocumentSlot) {
     let doc = site.doc(slot);
     let Some(c) = doc.claims.get(claim.index()) else {
         return;
@@ -148,7 +148,7 @@ pub fn claim_meta(site: &Site, out: &mut String, slot: DocumentSlot, claim: Clai
                 None => None,
             };
             match (target, site.corpus.index.document(&document.value)) {
-                (Some(key), _) => claim_link(site, out, key, Some(slot)),
+                (Some(key), _) => claim_link(site, out, key, Some(here)),
                 (None, Some(s)) => {
                     out.push_str("<a href=\"");
                     html::attr(out, &html::href_file(site.page(s)));
@@ -167,8 +167,9 @@ pub fn claim_meta(site: &Site, out: &mut String, slot: DocumentSlot, claim: Clai
     out.push_str("</p>\n");
 }
 
-/// A claim's relations, both ways, as a list (nothing when it has none).
-pub fn relations(site: &Site, out: &mut String, slot: DocumentSlot, claim: ClaimIndex) {
+/// A claim's relations, both ways, as a list (nothing when it has none); `here` is the page's
+/// document.
+pub fn relations(site: &Site, out: &mut String, slot: DocumentSlot, claim: ClaimIndex, here: DocumentSlot) {
     let doc = site.doc(slot);
     let Some(c) = doc.claims.get(claim.index()) else {
         return;
@@ -179,7 +180,7 @@ pub fn relations(site: &Site, out: &mut String, slot: DocumentSlot, claim: Claim
         items.push_str(outgoing_label(r.kind));
         items.push_str(": ");
         match site.corpus.index.resolve_claim(&site.corpus.documents, slot, &r.target) {
-            Some(key) => claim_link(site, &mut items, key, Some(slot)),
+            Some(key) => claim_link(site, &mut items, key, Some(here)),
             None => {
                 items.push_str("<span class=\"meta\">");
                 let written = match &r.target.document {
@@ -206,7 +207,7 @@ pub fn relations(site: &Site, out: &mut String, slot: DocumentSlot, claim: Claim
             items.push_str("<li>");
             items.push_str(incoming_label(link.kind));
             items.push_str(": ");
-            claim_link(site, &mut items, key, Some(slot));
+            claim_link(site, &mut items, key, Some(here));
             items.push_str("</li>\n");
         }
     }
@@ -236,7 +237,7 @@ pub fn thread(site: &Site, out: &mut String, slot: DocumentSlot, claim: ClaimInd
         },
     );
     out.push_str("”</a></h3>\n");
-    claim_meta(site, out, slot, claim);
-    relations(site, out, slot, claim);
+    claim_meta(site, out, slot, claim, slot);
+    relations(site, out, slot, claim, slot);
     out.push_str("</section>\n");
 }

@@ -80,7 +80,7 @@ pub fn page(site: &Site, tables: &Tables, slot: DocumentSlot) -> String {
     if let Some(said) = tables.by_speaker.get(doc.id.as_str()).filter(|c| !c.is_empty()) {
         let _ = writeln!(out, "<h2>Claims ({})</h2>\n<ol class=\"said\">", said.len());
         for &key in said {
-            claim_item(site, &mut out, key);
+            claim_item(site, &mut out, key, slot);
         }
         out.push_str("</ol>\n");
     }
@@ -119,11 +119,12 @@ pub fn page(site: &Site, tables: &Tables, slot: DocumentSlot) -> String {
     out
 }
 
-/// One claim in a list: date, its first words as a link, its speaker's meta and relations.
-pub fn claim_item(site: &Site, out: &mut String, key: ClaimKey) {
+/// One claim in a list on the page of `here`: its first words as a link, its speaker, date
+/// and source, and its relations.
+pub fn claim_item(site: &Site, out: &mut String, key: ClaimKey, here: DocumentSlot) {
     out.push_str("<li>");
-    claims::claim_link(site, out, key, None);
-    claims::claim_meta(site, out, key.document, key.claim);
-    claims::relations(site, out, key.document, key.claim);
+    claims::claim_link(site, out, key, Some(here));
+    claims::claim_meta(site, out, key.document, key.claim, here);
+    claims::relations(site, out, key.document, key.claim, here);
     out.push_str("</li>\n");
 }

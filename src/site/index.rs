@@ -16,7 +16,7 @@ pub fn page(site: &Site, with_findings: bool) -> String {
     out.push_str("</h1>\n");
     out.push_str(
         "<section aria-labelledby=\"search-heading\">\n<h2 id=\"search-heading\">Search</h2>\n\
-         <form role=\"search\" onsubmit=\"return false\"><label for=\"search\">Titles, entity names and aliases, claim text</label>\n\
+         <form role=\"search\" id=\"search-form\"><label for=\"search\">Titles, entity names and aliases, claim text</label>\n\
          <input id=\"search\" type=\"search\" autocomplete=\"off\" disabled></form>\n\
          <p id=\"search-status\" class=\"meta\" aria-live=\"polite\">Search needs JavaScript; every page is linked from the lists below.</p>\n\
          <ol id=\"results\"></ol>\n</section>\n",

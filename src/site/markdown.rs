@@ -48,6 +48,11 @@ struct Writer<'a, 's> {
     roles: Vec<Role>,
     events: Vec<Event<'a>>,
     stack: Vec<Open>,
+    /// How many of `stack`, from the bottom, are shown: always a prefix (everything is hidden
+    /// before a tag, shown from the bottom before content), so showing costs only the new ones.
+    shown: usize,
+    /// Shown mentions that are links.
+    shown_links: usize,
     /// Markdown links open around the current position.
     links: usize,
 }
@@ -91,6 +96,8 @@ pub fn body(site: &Site, doc: &Document) -> String {
         roles,
         events: Vec::new(),
         stack: Vec::new(),
+        shown: 0,
+        shown_links: 0,
         links: 0,
     };
     let mut next = 0;
@@ -253,21 +260,22 @@ impl<'a> Writer<'a, '_> {
         }
         let open = self.stack.pop().expect("checked above");
         if open.shown {
+            self.shown -= 1;
+            self.shown_links -= usize::from(open.link);
             let close = close_tag(&open);
             self.raw(close.to_string());
         }
         if let Role::Claim(k) = open.role {
+            // Shown first: whether a link is around the mark depends on what is shown.
+            self.show_all();
             let mark = self.claim_mark(k);
-            self.content(Event::InlineHtml(CowStr::from(mark)));
+            self.raw(mark);
         }
     }
 
     fn show_all(&mut self) {
-        for k in 0..self.stack.len() {
-            if self.stack[k].shown {
-                continue;
-            }
-            let in_link = self.links > 0 || self.stack[..k].iter().any(|o| o.shown && o.link);
+        for k in self.shown..self.stack.len() {
+            let in_link = self.links > 0 || self.shown_links > 0;
             let first = !self.stack[k].ever_shown;
             let (html, link) = self.open_tag(self.stack[k].role, first, in_link);
             self.raw(html);
@@ -275,18 +283,20 @@ impl<'a> Writer<'a, '_> {
             open.shown = true;
             open.ever_shown = true;
             open.link = link;
+            self.shown_links += usize::from(link);
         }
+        self.shown = self.stack.len();
     }
 
     fn hide_all(&mut self) {
         let mut closes = String::new();
-        for open in self.stack.iter_mut().rev() {
-            if open.shown {
-                closes.push_str(close_tag(open));
-                open.shown = false;
-                open.link = false;
-            }
+        for open in self.stack[..self.shown].iter_mut().rev() {
+            closes.push_str(close_tag(open));
+            open.shown = false;
+            open.link = false;
         }
+        self.shown = 0;
+        self.shown_links = 0;
         if !closes.is_empty() {
             self.raw(closes);
         }
@@ -366,7 +376,7 @@ impl<'a> Writer<'a, '_> {
     /// date), when, and a link to its thread.
     fn claim_mark(&self, k: usize) -> String {
         let claim = &self.doc.claims[k];
-        let in_link = self.links > 0 || self.stack.iter().any(|o| o.link);
+        let in_link = self.links > 0 || self.shown_links > 0;
         let date = self.site.date_of(self.doc, Some(ClaimIndex::new(k)));
         let mut out = String::from("<sup class=\"claim-mark\">[");
         for (i, b) in claim.by.iter().enumerate() {

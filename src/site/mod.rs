@@ -44,6 +44,8 @@ pub struct Options {
 pub enum SiteError {
     Load(LoadError),
     Out(OutError),
+    /// `--out` holds files and `--force` was not given.
+    NotEmpty(PathBuf),
 }
 
 impl fmt::Display for SiteError {
@@ -51,6 +53,11 @@ impl fmt::Display for SiteError {
         match self {
             SiteError::Load(e) => e.fmt(f),
             SiteError::Out(e) => e.fmt(f),
+            SiteError::NotEmpty(p) => write!(
+                f,
+                "{} is not empty: give a new or empty folder, or pass --force to replace a previous site there; nothing was written",
+                p.display()
+            ),
         }
     }
 }
@@ -65,7 +72,10 @@ impl From<LoadError> for SiteError {
 
 impl From<OutError> for SiteError {
     fn from(e: OutError) -> Self {
-        SiteError::Out(e)
+        match e {
+            OutError::NotEmpty(p) => SiteError::NotEmpty(p),
+            e => SiteError::Out(e),
+        }
     }
 }
 

@@ -97,6 +97,8 @@ pub const SCRIPT: &str = r#""use strict";
     status.textContent = found + (found === 1 ? " result" : " results") + (found > LIMIT ? ", the first " + LIMIT + " shown." : ".");
   }
   box.addEventListener("input", run);
+  var form = document.getElementById("search-form");
+  if (form) form.addEventListener("submit", function (e) { e.preventDefault(); });
   run();
 })();
 "#;
