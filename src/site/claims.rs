@@ -32,7 +32,7 @@ pub fn entity_link(site: &Site, out: &mut String, id: &str) {
     match site.entity(id) {
         Some((slot, _)) => {
             out.push_str("<a href=\"");
-            html::attr(out, &html::href_file(site.page(slot)));
+            html::attr(out, &site.href(slot));
             out.push_str("\" data-entity=\"");
             html::attr(out, id);
             out.push_str("\">");
@@ -151,7 +151,7 @@ pub fn claim_meta(site: &Site, out: &mut String, slot: DocumentSlot, claim: Clai
                 (Some(key), _) => claim_link(site, out, key, Some(here)),
                 (None, Some(s)) => {
                     out.push_str("<a href=\"");
-                    html::attr(out, &html::href_file(site.page(s)));
+                    html::attr(out, &site.href(s));
                     out.push_str("\">");
                     html::text(out, title_of(site.doc(s)));
                     out.push_str("</a>");

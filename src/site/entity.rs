@@ -90,7 +90,7 @@ pub fn page(site: &Site, tables: &Tables, slot: DocumentSlot) -> String {
         while k < mentions.len() {
             let article = mentions[k].0;
             let end = k + mentions[k..].iter().take_while(|(s, _)| *s == article).count();
-            let page = html::href_file(site.page(article));
+            let page = site.href(article);
             out.push_str("<li><a href=\"");
             html::attr(&mut out, &page);
             out.push_str("\">");

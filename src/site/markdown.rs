@@ -325,7 +325,7 @@ impl<'a> Writer<'a, '_> {
                 match found {
                     Some((slot, _)) if !in_link => {
                         out.push_str("<a class=\"mention\" href=\"");
-                        html::attr(&mut out, &html::href_file(self.site.page(slot)));
+                        html::attr(&mut out, &self.site.href(slot));
                         out.push_str("\" data-entity=\"");
                         html::attr(&mut out, entity);
                         out.push('"');
@@ -391,7 +391,7 @@ impl<'a> Writer<'a, '_> {
                     );
                     card(self.site, &mut out, &b.value, meta, date);
                     out.push_str("</span><a class=\"mention\" href=\"");
-                    html::attr(&mut out, &html::href_file(self.site.page(slot)));
+                    html::attr(&mut out, &self.site.href(slot));
                     out.push_str("\" data-entity=\"");
                     html::attr(&mut out, &b.value);
                     let _ = write!(out, "\" aria-describedby=\"card-c{k}-{i}\">");

@@ -171,24 +171,20 @@ pub fn run(options: &Options) -> Result<Outcome, SiteError> {
     Ok(Outcome { written, counts, notes })
 }
 
-/// The page of one document of `corpus` (the editor's preview: `annals/render`), with its
-/// style inside it. `None` when no document is at `relative`.
-pub fn render_document(corpus: &Corpus, relative: &str) -> Option<String> {
-    let slot = corpus.slot(relative)?;
-    if !corpus.is_live(slot) {
-        return None;
-    }
-    let site = Site::new(corpus);
-    Some(match corpus.documents[slot.index()].kind {
+/// The page of the document at `slot` of `corpus`, for the editor's preview (`annals/render`):
+/// the style inside it, and links to other documents naming their files (`uris`, by slot; a
+/// claim as `URI#LINE`), which the editor opens.
+pub fn render_document(corpus: &Corpus, slot: crate::slots::DocumentSlot, uris: Vec<String>) -> String {
+    let site = Site::for_editor(corpus, uris);
+    match corpus.documents[slot.index()].kind {
         DocumentKind::Article => article::page(&site, slot, true),
         DocumentKind::Entity => {
             let tables = model::Tables::new(&site);
-            let page = entity::page(&site, &tables, slot);
-            page.replacen(
+            entity::page(&site, &tables, slot).replacen(
                 "<link rel=\"stylesheet\" href=\"style.css\">",
                 &format!("<style>{}</style>", html::STYLE),
                 1,
             )
         }
-    })
+    }
 }

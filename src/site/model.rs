@@ -30,6 +30,9 @@ pub struct Site<'c> {
     pages: Vec<String>,
     /// Each slot's claims' words, made at the first need (once, from any thread).
     words: Vec<OnceLock<Vec<ClaimWords>>>,
+    /// The editor's preview: each slot's file URI, which links name instead of a page (a
+    /// claim's as `URI#L12`, its line), for the editor to open.
+    editor: Option<Vec<String>>,
 }
 
 impl<'c> Site<'c> {
@@ -60,6 +63,23 @@ impl<'c> Site<'c> {
             name,
             pages,
             words,
+            editor: None,
+        }
+    }
+
+    /// A site whose links name the documents' files (`uris`, by slot) for the editor's preview.
+    pub fn for_editor(corpus: &'c Corpus, uris: Vec<String>) -> Site<'c> {
+        Site {
+            editor: Some(uris),
+            ..Site::new(corpus)
+        }
+    }
+
+    /// What a link to a document's page holds: its page's name (its file URI in the editor).
+    pub fn href(&self, slot: DocumentSlot) -> String {
+        match &self.editor {
+            Some(uris) => uris.get(slot.index()).cloned().unwrap_or_default(),
+            None => super::html::href_file(self.page(slot)),
         }
     }
 
@@ -106,6 +126,15 @@ impl<'c> Site<'c> {
 
     /// The page and fragment of a claim: `article-X.html#claim-ID`.
     pub fn claim_href(&self, key: ClaimKey) -> String {
+        if self.editor.is_some() {
+            let doc = self.doc(key.document);
+            let start = self
+                .claim(key)
+                .and_then(|c| doc.syntax.spans.get(c.span.index()))
+                .map_or(0, |s| s.range.start as usize);
+            let line = doc.lines.line_column(&doc.text, start).line + 1;
+            return format!("{}#L{line}", self.href(key.document));
+        }
         format!(
             "{}#{}",
             super::html::href_file(self.page(key.document)),

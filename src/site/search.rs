@@ -23,7 +23,7 @@ pub fn index_script(site: &Site, out: &mut Vec<u8>) {
         let _ = serde_json::to_writer(&mut *out, &row);
     };
     for (slot, doc) in site.corpus.live() {
-        let page = super::html::href_file(site.page(slot));
+        let page = site.href(slot);
         let title = title_of(doc);
         match doc.kind {
             DocumentKind::Article => {
