@@ -183,8 +183,12 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    purge_freed_memory_at_once();
     let cli = Cli::parse();
+    // The site renders page after page of about the same size: freed memory is kept for the
+    // next (purged at once, each page's buffers were new zeroed pages, a quarter of its time).
+    if !matches!(cli.command, Command::Site { .. }) {
+        purge_freed_memory_at_once();
+    }
     match cli.command {
         Command::Lsp { stdio: _ } => ExitCode::from(annals::lsp::run_stdio() as u8),
         Command::Init { path } => match annals::init::init(&path) {

@@ -429,7 +429,10 @@ fn site_grows_linearly() {
     let _alone = ALONE.blocking_lock();
     let mut verdicts = Verdicts::default();
     let shapes = SHAPES.iter().copied().chain([
-        ("a thread of replies on one line", (|n| thread_of_units(UNITS * n)) as fn(usize) -> String),
+        (
+            "a thread of replies on one line",
+            (|n| thread_of_units(UNITS * n)) as fn(usize) -> String,
+        ),
         ("annotations nested in one another", nested_annotations),
     ]);
     for (shape, body) in shapes {

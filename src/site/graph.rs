@@ -242,8 +242,7 @@ pub fn page(site: &Site, tables: &Tables) -> String {
         }
         out.push_str("<a xlink:href=\"");
         html::attr(&mut out, &site.claim_href(key));
-        out.push_str("\" aria-label=\"");
-        html::attr(&mut out, &format!("{label}: {words}"));
+        // The link's name is its text (first words, speaker and date): no label repeats it.
         let _ = write!(
             out,
             "\"><g class=\"claim-node\"><rect x=\"{x}\" y=\"{y}\" width=\"{W}\" height=\"{H}\" rx=\"4\" fill=\"{fill}\" stroke=\"#333\"/><text x=\"{}\" y=\"{}\">",

@@ -22,22 +22,49 @@ pub fn esc(s: &str) -> String {
     out
 }
 
+/// The bytes that need escaping: 1 in text and attributes, 2 in attributes only.
+const SPECIAL: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 32 {
+        t[b] = 1;
+        b += 1;
+    }
+    t[b'\t' as usize] = 0;
+    t[b'\n' as usize] = 0;
+    t[b'\r' as usize] = 0;
+    t[127] = 1;
+    t[b'&' as usize] = 1;
+    t[b'<' as usize] = 1;
+    t[b'>' as usize] = 1;
+    t[b'"' as usize] = 2;
+    t[b'\'' as usize] = 2;
+    t
+};
+
 fn escape(out: &mut String, s: &str, quotes: bool) {
+    let bytes = s.as_bytes();
     let mut last = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let with = match b {
+    let mut i = 0;
+    while i < bytes.len() {
+        let class = SPECIAL[bytes[i] as usize];
+        if class == 0 || (class == 2 && !quotes) {
+            i += 1;
+            continue;
+        }
+        let with = match bytes[i] {
             b'&' => "&amp;",
             b'<' => "&lt;",
             b'>' => "&gt;",
-            b'"' if quotes => "&quot;",
-            b'\'' if quotes => "&#39;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
             // A NUL or other C0 control is not allowed in HTML text: shown as U+FFFD.
-            0..=8 | 11 | 12 | 14..=31 | 127 => "\u{FFFD}",
-            _ => continue,
+            _ => "\u{FFFD}",
         };
         out.push_str(&s[last..i]);
         out.push_str(with);
-        last = i + 1;
+        i += 1;
+        last = i;
     }
     out.push_str(&s[last..]);
 }
