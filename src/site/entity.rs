@@ -20,7 +20,7 @@ pub fn page(site: &Site, tables: &Tables, slot: DocumentSlot) -> String {
     if let Some(meta) = &doc.entity {
         out.push_str("<dl class=\"facts\">\n");
         let fact = |out: &mut String, term: &str, value: &str| {
-            let _ = write!(out, "<dt>{term}</dt><dd>{value}</dd>\n");
+            let _ = writeln!(out, "<dt>{term}</dt><dd>{value}</dd>");
         };
         if let Some(k) = &meta.kind {
             fact(&mut out, "Kind", &html::esc(&k.value));
