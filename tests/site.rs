@@ -241,6 +241,22 @@ fn the_seed_site_has_its_pages_and_every_link_lands() {
     let claims = manifest["counts"]["claims"].as_u64().unwrap() as usize;
     let graph = std::fs::read_to_string(out.join("graph.html")).unwrap();
     assert_eq!(graph.matches("<g class=\"claim-node\">").count(), claims);
+
+    // Without the findings page the articles' text is dropped after loading and read again for
+    // their own pages: every page but the index (which links the findings) is the same.
+    let lean = dir.path().join("lean");
+    build(&repo_path("corpus"), &lean, &[]);
+    for name in listing(&lean) {
+        if name == "index.html" || name == "annals-site.json" {
+            continue;
+        }
+        assert_eq!(
+            std::fs::read(lean.join(&name)).unwrap(),
+            std::fs::read(out.join(&name)).unwrap(),
+            "{name} differs when the corpus's text is dropped"
+        );
+    }
+    assert!(!lean.join("findings.html").exists());
 }
 
 const HOSTILE: &str = "<script>alert(1)</script>\"onmouseover=alert(1) x=\"'";

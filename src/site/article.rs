@@ -5,11 +5,13 @@ use super::claims::{self, entity_link, title_of};
 use super::html;
 use super::markdown;
 use super::model::Site;
+use crate::document::Document;
 use crate::slots::{ClaimIndex, DocumentSlot};
 
-/// The article's page. `inline_style` puts the style sheet in the page (the editor's preview,
-/// which has no style.css beside it).
-pub fn page(site: &Site, slot: DocumentSlot, inline_style: bool) -> String {
+/// The article's page. `text` is the document with its text and syntax (the corpus's copy
+/// may have shed them, see `site::run`). `inline_style` puts the style sheet in the page (the
+/// editor's preview, which has no style.css beside it).
+pub fn page(site: &Site, slot: DocumentSlot, text: &Document, inline_style: bool) -> String {
     let doc = site.doc(slot);
     let title = title_of(doc);
     let mut out = String::with_capacity(doc.text.len() * 3 + 4096);
@@ -61,7 +63,7 @@ pub fn page(site: &Site, slot: DocumentSlot, inline_style: bool) -> String {
     ));
     out.push_str(&facts.join(" · "));
     out.push_str("</p>\n<div class=\"text\">\n");
-    out.push_str(&markdown::body(site, doc));
+    out.push_str(&markdown::body(site, text));
     out.push_str("</div>\n</article>\n");
     if !doc.claims.is_empty() {
         out.push_str(

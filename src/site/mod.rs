@@ -23,8 +23,8 @@ pub use model::Site;
 
 use crate::Corpus;
 use crate::config;
-use crate::corpus::LoadError;
-use crate::document::DocumentKind;
+use crate::corpus::{self, LoadError};
+use crate::document::{Document, DocumentKind};
 use crate::export::out::{OutError, Staging};
 use rayon::prelude::*;
 use std::fmt;
@@ -101,17 +101,32 @@ pub fn run(options: &Options) -> Result<Outcome, SiteError> {
         return Err(LoadError::NoCorpus(options.path.clone()).into());
     }
     let root = config::find_root(&scope).ok_or_else(|| LoadError::NoCorpus(scope.clone()))?;
-    let corpus = Corpus::load(&root)?;
-    let notes: Vec<String> = corpus
-        .config
-        .warnings
-        .iter()
-        .map(|w| format!("annals.toml: {w}"))
-        .collect();
+    let (config, files) = corpus::configured_files(&root)?;
+    let notes: Vec<String> = config.warnings.iter().map(|w| format!("annals.toml: {w}")).collect();
+    let limit = config.max_file_size;
+    // Each article's text and syntax are dropped once its claims' words are taken: its own
+    // page reads it again (as check's report does), and every other page needs only its
+    // front matter, claims and references, so memory stays near check's. The findings page
+    // runs every rule, which read the syntax: with it, documents are kept whole.
+    let shed = !options.with_findings;
+    let (documents, words): (Vec<Document>, Vec<Vec<model::ClaimWords>>) = files
+        .par_iter()
+        .map(|file| {
+            let mut doc = corpus::read_document(file, limit);
+            let words = model::claim_words(&doc);
+            if shed && doc.kind == DocumentKind::Article {
+                doc.text = String::new();
+                doc.lines = crate::text::LineIndex::new("");
+                doc.syntax = crate::syntax::parse("");
+            }
+            (doc, words)
+        })
+        .unzip();
+    let corpus = Corpus::from_documents(root.clone(), config, documents);
     let staging = Staging::prepare_marked(&options.out, options.force, MARKER)?;
-    let site = Site::new(&corpus);
+    let site = Site::with_words(&corpus, words);
     let tables = model::Tables::new(&site);
-    let files = staging.files();
+    let pages = staging.files();
     let io = |name: &str| {
         let path = PathBuf::from(name);
         move |error| OutError::Io { path, error }
@@ -122,10 +137,14 @@ pub fn run(options: &Options) -> Result<Outcome, SiteError> {
     slots.par_iter().try_for_each(|&slot| {
         let doc = site.doc(slot);
         let page = match doc.kind {
-            DocumentKind::Article => article::page(&site, slot, false),
+            DocumentKind::Article if shed => match files.get(slot.index()) {
+                Some(file) => article::page(&site, slot, &corpus::read_document(file, limit), false),
+                None => article::page(&site, slot, doc, false),
+            },
+            DocumentKind::Article => article::page(&site, slot, doc, false),
             DocumentKind::Entity => entity::page(&site, &tables, slot),
         };
-        files
+        pages
             .create(site.page(slot), page.as_bytes())
             .map_err(io(site.page(slot)))
     })?;
@@ -139,22 +158,25 @@ pub fn run(options: &Options) -> Result<Outcome, SiteError> {
         counts.claims += doc.claims.len();
     }
     counts.pages = slots.len();
-    let mut pages: Vec<(&str, Vec<u8>)> = vec![
-        ("style.css", html::STYLE.as_bytes().to_vec()),
-        ("search.js", search::SCRIPT.as_bytes().to_vec()),
-        ("index.html", index::page(&site, options.with_findings).into_bytes()),
-        ("timeline.html", timeline::page(&site, &tables).into_bytes()),
-        ("graph.html", graph::page(&site, &tables).into_bytes()),
-    ];
+    // The pages of the whole corpus, each written and dropped before the next is made (the
+    // graph, the timeline and the search index are tens of megabytes at 10,000 articles).
+    let mut write = |name: &str, bytes: Vec<u8>| -> Result<(), SiteError> {
+        if name.ends_with(".html") {
+            counts.pages += 1;
+        }
+        pages.create(name, &bytes).map_err(io(name))?;
+        Ok(())
+    };
+    write("style.css", html::STYLE.as_bytes().to_vec())?;
+    write("search.js", search::SCRIPT.as_bytes().to_vec())?;
+    write("index.html", index::page(&site, options.with_findings).into_bytes())?;
+    write("timeline.html", timeline::page(&site, &tables).into_bytes())?;
+    write("graph.html", graph::page(&site, &tables).into_bytes())?;
     let mut search_index = Vec::new();
     search::index_script(&site, &mut search_index);
-    pages.push(("search-index.js", search_index));
+    write("search-index.js", search_index)?;
     if options.with_findings {
-        pages.push(("findings.html", findings::page(&site).into_bytes()));
-    }
-    counts.pages += pages.iter().filter(|(n, _)| n.ends_with(".html")).count();
-    for (name, bytes) in &pages {
-        files.create(name, bytes).map_err(io(name))?;
+        write("findings.html", findings::page(&site).into_bytes())?;
     }
     let manifest = serde_json::json!({
         "annals": env!("CARGO_PKG_VERSION"),
@@ -163,8 +185,7 @@ pub fn run(options: &Options) -> Result<Outcome, SiteError> {
     });
     let mut bytes = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
     bytes.push(b'\n');
-    files.create(MARKER, &bytes).map_err(io(MARKER))?;
-    drop(pages);
+    pages.create(MARKER, &bytes).map_err(io(MARKER))?;
     let written = staging.commit()?;
     // Freeing a large corpus takes a while: a thread does it.
     std::thread::spawn(move || drop(corpus));
@@ -177,7 +198,7 @@ pub fn run(options: &Options) -> Result<Outcome, SiteError> {
 pub fn render_document(corpus: &Corpus, slot: crate::slots::DocumentSlot, uris: Vec<String>) -> String {
     let site = Site::for_editor(corpus, uris);
     match corpus.documents[slot.index()].kind {
-        DocumentKind::Article => article::page(&site, slot, true),
+        DocumentKind::Article => article::page(&site, slot, &corpus.documents[slot.index()], true),
         DocumentKind::Entity => {
             let tables = model::Tables::new(&site);
             entity::page(&site, &tables, slot).replacen(

@@ -67,6 +67,15 @@ impl<'c> Site<'c> {
         }
     }
 
+    /// A site whose claims' words were made already (`words`, by slot).
+    pub fn with_words(corpus: &'c Corpus, words: Vec<Vec<ClaimWords>>) -> Site<'c> {
+        let site = Site::new(corpus);
+        for (cell, words) in site.words.iter().zip(words) {
+            let _ = cell.set(words);
+        }
+        site
+    }
+
     /// A site whose links name the documents' files (`uris`, by slot) for the editor's preview.
     pub fn for_editor(corpus: &'c Corpus, uris: Vec<String>) -> Site<'c> {
         Site {
@@ -196,7 +205,7 @@ pub fn thread_anchor(doc: &Document, claim: ClaimIndex) -> String {
 }
 
 /// Each claim's words, from the document's plain text (one pass).
-fn claim_words(doc: &Document) -> Vec<ClaimWords> {
+pub fn claim_words(doc: &Document) -> Vec<ClaimWords> {
     if doc.claims.is_empty() {
         return Vec::new();
     }
