@@ -122,9 +122,16 @@ pub fn head(out: &mut String, corpus: &str, title: &str, scripts: &[&str], inlin
     for s in scripts {
         let _ = writeln!(out, "<script src=\"{s}\" defer></script>");
     }
-    out.push_str("</head>\n<body>\n<a class=\"skip\" href=\"#main\">Skip to the text</a>\n<header><nav aria-label=\"Site\"><a href=\"index.html\">");
-    text(out, corpus);
-    out.push_str("</a> <a href=\"timeline.html\">Timeline</a> <a href=\"graph.html\">Claim graph</a></nav></header>\n<main id=\"main\">\n");
+    out.push_str("</head>\n<body>\n<a class=\"skip\" href=\"#main\">Skip to the text</a>\n");
+    // The editor's preview (its style inline) is one page: no site to navigate.
+    if !inline_style {
+        out.push_str("<header><nav aria-label=\"Site\"><a href=\"index.html\">");
+        text(out, corpus);
+        out.push_str(
+            "</a> <a href=\"timeline.html\">Timeline</a> <a href=\"graph.html\">Claim graph</a></nav></header>\n",
+        );
+    }
+    out.push_str("<main id=\"main\">\n");
 }
 
 pub fn foot(out: &mut String) {

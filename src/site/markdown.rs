@@ -475,3 +475,77 @@ pub fn card(
         out.push_str("</span>");
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::Corpus;
+    use crate::config::Config;
+    use crate::document::{Document, DocumentKind};
+
+    fn render(body: &str) -> String {
+        let entity = Document::new(
+            "x".into(),
+            "entities/x.md".into(),
+            DocumentKind::Entity,
+            "---\nkind: person\nname: X\n---\n".into(),
+        );
+        let article = Document::new(
+            "a".into(),
+            "articles/a.md".into(),
+            DocumentKind::Article,
+            format!("---\ntitle: A\npublished: 2022-04-02\n---\n{body}\n"),
+        );
+        let corpus = Corpus::from_documents("/c".into(), Config::default(), vec![entity, article]);
+        let site = super::Site::new(&corpus);
+        super::body(&site, &corpus.documents[1])
+    }
+
+    /// The elements of `html` close in the order they opened.
+    fn nests(html: &str) -> bool {
+        let mut open: Vec<String> = Vec::new();
+        for piece in html.split('<').skip(1) {
+            let tag: String = piece
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '/')
+                .collect();
+            if let Some(name) = tag.strip_prefix('/') {
+                if open.pop().as_deref() != Some(name) {
+                    return false;
+                }
+            } else if !matches!(tag.as_str(), "br" | "hr" | "img" | "input") {
+                open.push(tag);
+            }
+        }
+        open.is_empty()
+    }
+
+    #[test]
+    fn an_annotation_across_emphasis_still_nests() {
+        for body in [
+            "[*a]{e=x} b*",
+            "*a [b* c]{e=x}",
+            "[a **b [c]{e=x} d** e]{.claim #k by=x date=2022}",
+            "[`code` and [x]{e=x}]{.claim #c}",
+            "[a](https://x.org) [[in]{e=x} link](https://y.org)",
+        ] {
+            let html = render(body);
+            assert!(nests(&html), "{body:?} gave {html}");
+            assert!(!html.contains("]{"), "{body:?} left an attribute block: {html}");
+        }
+    }
+
+    #[test]
+    fn an_attribute_block_over_lines_and_escapes_leave_no_trace() {
+        let html = render("[\\[x\\] said]{.claim #q by=x\nsource=\"https://a.org/b\"} and \\* star.");
+        assert!(html.contains("[x] said</span>"), "{html}");
+        assert!(!html.contains("source=") && !html.contains("{."), "{html}");
+        assert!(html.contains("* star"), "{html}");
+    }
+
+    #[test]
+    fn a_mention_in_a_link_is_no_second_link() {
+        let html = render("[see [X]{e=x} here](https://x.org)");
+        assert_eq!(html.matches("<a ").count(), 1, "{html}");
+        assert!(html.contains("data-entity=\"x\""), "{html}");
+    }
+}
