@@ -55,6 +55,8 @@ struct Writer<'a, 's> {
     shown_links: usize,
     /// Markdown links open around the current position.
     links: usize,
+    /// Cards made on this page, by entity and date: a page names the same few entities often.
+    cards: rustc_hash::FxHashMap<(&'a str, Option<crate::date::Date>), String>,
 }
 
 /// The HTML of `doc`'s body (after its front matter).
@@ -99,6 +101,7 @@ pub fn body(site: &Site, doc: &Document) -> String {
         shown: 0,
         shown_links: 0,
         links: 0,
+        cards: Default::default(),
     };
     let mut next = 0;
     // Source bytes before this are cut (inside an attribute block that spans events).
@@ -304,7 +307,7 @@ impl<'a> Writer<'a, '_> {
 
     /// The opening of an annotation's element; `first` for its first piece (which holds its
     /// anchor and card), `in_link` when a link is open around it. Also whether it is a link.
-    fn open_tag(&self, role: Role, first: bool, in_link: bool) -> (String, bool) {
+    fn open_tag(&mut self, role: Role, first: bool, in_link: bool) -> (String, bool) {
         let mut out = String::new();
         match role {
             Role::Mention(k) => {
@@ -319,7 +322,13 @@ impl<'a> Writer<'a, '_> {
                 if first && let Some((_, meta)) = found {
                     let date = self.site.date_of(self.doc, m.claim);
                     let _ = write!(out, "<span class=\"card\" id=\"card-{k}\" role=\"tooltip\">");
-                    card(self.site, &mut out, entity, meta, date);
+                    let site = self.site;
+                    let made = self.cards.entry((entity, date)).or_insert_with(|| {
+                        let mut c = String::new();
+                        card(site, &mut c, entity, meta, date);
+                        c
+                    });
+                    out.push_str(made);
                     out.push_str("</span>");
                 }
                 match found {
@@ -374,7 +383,7 @@ impl<'a> Writer<'a, '_> {
 
     /// After a claim: who said it (each speaker with its card, the role held on the claim's
     /// date), when, and a link to its thread.
-    fn claim_mark(&self, k: usize) -> String {
+    fn claim_mark(&mut self, k: usize) -> String {
         let claim = &self.doc.claims[k];
         let in_link = self.links > 0 || self.shown_links > 0;
         let date = self.site.date_of(self.doc, Some(ClaimIndex::new(k)));
@@ -389,7 +398,13 @@ impl<'a> Writer<'a, '_> {
                         out,
                         "<span class=\"m speaker\"><span class=\"card\" id=\"card-c{k}-{i}\" role=\"tooltip\">"
                     );
-                    card(self.site, &mut out, &b.value, meta, date);
+                    let site = self.site;
+                    let made = self.cards.entry((b.value.as_str(), date)).or_insert_with(|| {
+                        let mut c = String::new();
+                        card(site, &mut c, &b.value, meta, date);
+                        c
+                    });
+                    out.push_str(made);
                     out.push_str("</span><a class=\"mention\" href=\"");
                     html::attr(&mut out, &self.site.href(slot));
                     out.push_str("\" data-entity=\"");

@@ -30,6 +30,9 @@ pub struct Site<'c> {
     pages: Vec<String>,
     /// Each slot's claims' words, made at the first need (once, from any thread).
     words: Vec<OnceLock<Vec<ClaimWords>>>,
+    /// Entity id → its document (the first with that id) and front matter: looked up for
+    /// every mention, speaker and role.
+    entities: HashMap<&'c str, (DocumentSlot, &'c EntityMeta)>,
     /// The editor's preview: each slot's file URI, which links name instead of a page (a
     /// claim's as `URI#L12`, its line), for the editor to open.
     editor: Option<Vec<String>>,
@@ -58,11 +61,18 @@ impl<'c> Site<'c> {
             })
             .collect();
         let words = corpus.documents.iter().map(|_| OnceLock::new()).collect();
+        let mut entities: HashMap<&'c str, (DocumentSlot, &'c EntityMeta)> = HashMap::default();
+        for (slot, doc) in corpus.live() {
+            if let (DocumentKind::Entity, Some(meta)) = (doc.kind, doc.entity.as_ref()) {
+                entities.entry(doc.id.as_str()).or_insert((slot, meta));
+            }
+        }
         Site {
             corpus,
             name,
             pages,
             words,
+            entities,
             editor: None,
         }
     }
@@ -102,8 +112,7 @@ impl<'c> Site<'c> {
 
     /// The entity document with this id.
     pub fn entity(&self, id: &str) -> Option<(DocumentSlot, &'c EntityMeta)> {
-        let slot = self.corpus.index.entity(&self.corpus.documents, id)?;
-        Some((slot, self.doc(slot).entity.as_ref()?))
+        self.entities.get(id).copied()
     }
 
     /// An entity's name, else its id.
