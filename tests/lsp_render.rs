@@ -35,6 +35,14 @@ async fn render_answers_the_page_of_the_open_text() {
         "a claim elsewhere is linked by file and line"
     );
 
+    // A relation to a claim of the same document names it by file and line too (the editor
+    // opens it); the claim `romania-airspace` supports `romania-denied` of its own article.
+    let own = format!("{}#L", s.uri_of(FIRST));
+    assert!(
+        html.contains(&own),
+        "a claim of the same document is linked by file and line"
+    );
+
     // An edit not saved shows at once: a new claim and a new mention.
     let text = s.files[FIRST].text.clone();
     let at = text.len() - 1;

@@ -56,7 +56,8 @@ pub fn title_of(doc: &Document) -> &str {
 pub fn claim_link(site: &Site, out: &mut String, key: ClaimKey, here: Option<DocumentSlot>) {
     let doc = site.doc(key.document);
     out.push_str("<a href=\"");
-    if here == Some(key.document) {
+    // In the editor's preview a claim opens in the editor, even one of the same document.
+    if here == Some(key.document) && !site.for_the_editor() {
         out.push('#');
         out.push_str(&claim_anchor(doc, key.claim));
     } else {

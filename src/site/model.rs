@@ -94,6 +94,11 @@ impl<'c> Site<'c> {
         }
     }
 
+    /// Whether links name files for the editor (the preview), not pages.
+    pub fn for_the_editor(&self) -> bool {
+        self.editor.is_some()
+    }
+
     /// What a link to a document's page holds: its page's name (its file URI in the editor).
     pub fn href(&self, slot: DocumentSlot) -> String {
         match &self.editor {
