@@ -71,17 +71,9 @@ pub fn claim_link(site: &Site, out: &mut String, key: ClaimKey, here: Option<Doc
         html::attr(out, &id.value);
         out.push('"');
     }
-    out.push_str(">“");
-    let words = &site.claim_words(key).first;
-    html::text(
-        out,
-        if words.is_empty() {
-            "(a claim without text)"
-        } else {
-            words
-        },
-    );
-    out.push_str("”</a>");
+    out.push('>');
+    quoted(out, &site.claim_words(key).first);
+    out.push_str("</a>");
     if here != Some(key.document) {
         out.push_str(" <span class=\"meta\">in ");
         html::text(out, title_of(doc));
@@ -225,20 +217,25 @@ pub fn thread(site: &Site, out: &mut String, slot: DocumentSlot, claim: ClaimInd
     let anchor = thread_anchor(doc, claim);
     let _ = write!(
         out,
-        "<section class=\"thread\" id=\"{anchor}\" aria-labelledby=\"h-{anchor}\">\n<h3 id=\"h-{anchor}\"><a href=\"#{}\">“",
+        "<section class=\"thread\" id=\"{anchor}\" aria-labelledby=\"h-{anchor}\">\n<h3 id=\"h-{anchor}\"><a href=\"#{}\">",
         claim_anchor(doc, claim)
     );
-    let words = &site.claim_words(ClaimKey { document: slot, claim }).first;
-    html::text(
-        out,
-        if words.is_empty() {
-            "(a claim without text)"
-        } else {
-            words
-        },
-    );
-    out.push_str("”</a></h3>\n");
+    quoted(out, &site.claim_words(ClaimKey { document: slot, claim }).first);
+    out.push_str("</a></h3>\n");
     claim_meta(site, out, slot, claim, slot);
     relations(site, out, slot, claim, slot);
     out.push_str("</section>\n");
+}
+
+/// A claim's first words in quotation marks, unless they open with their own.
+fn quoted(out: &mut String, words: &str) {
+    if words.is_empty() {
+        out.push_str("(a claim without text)");
+    } else if words.starts_with(['“', '"', '«', '„', '‘', '\'', '「']) {
+        html::text(out, words);
+    } else {
+        out.push('“');
+        html::text(out, words);
+        out.push('”');
+    }
 }
