@@ -93,24 +93,31 @@ pub fn page(site: &Site, tables: &Tables, slot: DocumentSlot) -> String {
             let page = site.href(article);
             out.push_str("<li><a href=\"");
             html::attr(&mut out, &page);
+            if end - k == 1 {
+                // One mention: the article's link goes straight to it.
+                let _ = write!(out, "#m-{}", mentions[k].1);
+            }
             out.push_str("\">");
             html::text(&mut out, title_of(site.doc(article)));
-            let _ = write!(out, "</a>: {} mention{}", end - k, if end - k == 1 { "" } else { "s" });
-            out.push_str(" <span class=\"meta\">(");
-            for (i, (_, m)) in mentions[k..end].iter().enumerate() {
-                if i > 0 {
-                    out.push(' ');
+            out.push_str("</a>");
+            if end - k > 1 {
+                let _ = write!(out, ": {} mentions <span class=\"meta\">(", end - k);
+                for (i, (_, m)) in mentions[k..end].iter().enumerate() {
+                    if i > 0 {
+                        out.push(' ');
+                    }
+                    out.push_str("<a href=\"");
+                    html::attr(&mut out, &page);
+                    let _ = write!(
+                        out,
+                        "#m-{m}\" aria-label=\"mention {} in this article\">{}</a>",
+                        i + 1,
+                        i + 1
+                    );
                 }
-                out.push_str("<a href=\"");
-                html::attr(&mut out, &page);
-                let _ = write!(
-                    out,
-                    "#m-{m}\" aria-label=\"mention {} in this article\">{}</a>",
-                    i + 1,
-                    i + 1
-                );
+                out.push_str(")</span>");
             }
-            out.push_str(")</span></li>\n");
+            out.push_str("</li>\n");
             k = end;
         }
         out.push_str("</ul>\n");
@@ -119,12 +126,14 @@ pub fn page(site: &Site, tables: &Tables, slot: DocumentSlot) -> String {
     out
 }
 
-/// One claim in a list on the page of `here`: its first words as a link, its speaker, date
-/// and source, and its relations.
+/// One claim in the list of a speaker's page (`here`): its date, its first words as a link,
+/// and its relations both ways. Speaker, via and source are on its thread, one click away.
 pub fn claim_item(site: &Site, out: &mut String, key: ClaimKey, here: DocumentSlot) {
     out.push_str("<li>");
+    if let Some(d) = site.claim(key).and_then(|c| c.date) {
+        let _ = write!(out, "<time datetime=\"{d}\">{d}</time> ");
+    }
     claims::claim_link(site, out, key, Some(here));
-    claims::claim_meta(site, out, key.document, key.claim, here);
     claims::relations(site, out, key.document, key.claim, here);
     out.push_str("</li>\n");
 }
