@@ -1,6 +1,7 @@
 //! Scale benchmarks: `cargo bench --bench scale` (add `-- --quick` for 1k articles only;
 //! `-- --size 100k --shape dense --only check,lsp` picks sizes, shapes and parts, see `Options`;
-//! `--only check,export` times `annals export` in its four formats beside check).
+//! `--only check,export` times `annals export` in its four formats beside check; `--only site`
+//! times `annals site`).
 //!
 //! For generated corpora of 1,000 and 10,000 articles (and 100,000 when asked), in the
 //! generator's sparse shape and in its dense one (annals generate, seed 42), it measures
@@ -160,6 +161,47 @@ fn bench_export(articles: usize, dir: &Path) {
         for out in &outs {
             std::fs::remove_dir_all(out).unwrap();
         }
+    }
+}
+
+/// `annals site` against check's time (its JSON output): the whole site, every page, of the
+/// generated corpus (the goal is at most 3x check's time, with memory bounded).
+fn bench_site(articles: usize, dir: &Path) {
+    let (check, check_rss) = check_wall(dir, "json", 3);
+    // A fresh folder per run, as for export (ext4's cost of creating files after deleting them).
+    let outs: Vec<PathBuf> = (0..3).map(|run| repo(&format!("target/bench/site-{run}"))).collect();
+    for out in &outs {
+        if out.exists() {
+            std::fs::remove_dir_all(out).unwrap();
+        }
+    }
+    let mut bytes = 0;
+    let mut files = 0;
+    let mut run = 0;
+    let (wall, rss) = best_of(3, || {
+        let out = &outs[run];
+        run += 1;
+        let (wall, rss, status) = measure(Command::new(annals()).arg("site").arg(dir).arg("--out").arg(out));
+        assert_eq!(status, Some(0), "site {}", dir.display());
+        let written = walk(out);
+        files = written.len();
+        bytes = written
+            .iter()
+            .map(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0))
+            .sum::<u64>();
+        (wall, rss)
+    });
+    println!(
+        "site {articles:>6} articles: {} wall, {:.2}x check's {}; peak RSS {:.0} MB (check {:.0} MB); wrote {files} files, {:.0} MB",
+        ms(wall),
+        wall.as_secs_f64() / check.as_secs_f64(),
+        ms(check),
+        rss as f64 / 1024.0,
+        check_rss as f64 / 1024.0,
+        bytes as f64 / 1e6
+    );
+    for out in &outs {
+        std::fs::remove_dir_all(out).unwrap();
     }
 }
 
@@ -577,7 +619,7 @@ fn bench_lsp_pull(articles: usize, dir: &Path) {
     );
 }
 
-/// What to run: `-- --size 1k,10k,100k --shape sparse,dense --only check,export,rule-off,lsp,pull,hostile`
+/// What to run: `-- --size 1k,10k,100k --shape sparse,dense --only check,export,site,rule-off,lsp,pull,hostile`
 /// (each a comma list; by default 1k and 10k, both shapes, everything). `--quick` is `--size 1k`.
 struct Options {
     sizes: Vec<usize>,
@@ -618,7 +660,7 @@ impl Options {
             })
             .collect();
         let parts = value("--only").unwrap_or_else(|| {
-            ["hostile", "check", "export", "rule-off", "lsp", "pull"]
+            ["hostile", "check", "export", "site", "rule-off", "lsp", "pull"]
                 .map(String::from)
                 .to_vec()
         });
@@ -654,6 +696,9 @@ fn main() {
             }
             if options.runs("export") {
                 bench_export(articles, &dir);
+            }
+            if options.runs("site") {
+                bench_site(articles, &dir);
             }
             if options.runs("rule-off") {
                 bench_rule_off(articles, &dir);

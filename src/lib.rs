@@ -20,6 +20,7 @@ pub mod lsp;
 pub mod names;
 pub mod plain_text;
 pub mod rules;
+pub mod site;
 pub mod slots;
 pub mod suggest;
 pub mod sweep;

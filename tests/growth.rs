@@ -12,7 +12,8 @@
 //! attributes in one span; thousands of annotations with findings on one line (through the
 //! four formats of check and of export, and open in the server through every request it
 //! answers); many findings in one paragraph (code actions at the cursor); a thread of replies
-//! on one line (the claim hierarchy and the cards that walk the thread).
+//! on one line (the claim hierarchy and the cards that walk the thread); and the same shapes,
+//! with annotations nested a thousand deep, through `annals site`.
 
 mod support;
 
@@ -156,6 +157,29 @@ fn export_work(body: &str, format: annals::export::Format) -> Duration {
         assert_eq!(outcome.exit_code, 0);
         assert!(outcome.written.is_some());
     })
+}
+
+/// CPU time of `annals site` of the shape's corpus, into a folder replaced at each run.
+fn site_work(body: &str) -> Duration {
+    let dir = corpus(body);
+    let out = tempfile::tempdir().expect("a temporary folder");
+    let options = annals::site::Options {
+        path: dir.path().to_path_buf(),
+        out: out.path().join("site"),
+        force: true,
+        with_findings: false,
+    };
+    work(|| {
+        let outcome = annals::site::run(&options).expect("the corpus's site is written");
+        assert!(outcome.counts.pages > 0);
+    })
+}
+
+/// Annotations nested in one another: each mention holds the next (the site keeps them open
+/// on a stack while the text between them is written).
+fn nested_annotations(n: usize) -> String {
+    let depth = 1_000 * n;
+    format!("{}core{}", "[x ".repeat(depth), " y]{e=w}".repeat(depth))
 }
 
 const EXPORT_FORMATS: [(annals::export::Format, &str); 4] = [
@@ -396,6 +420,25 @@ fn export_grows_linearly_in_every_format() {
             let (a, b) = (export_work(&small, format), export_work(&large, format));
             verdicts.judge(&format!("{shape}: export --format {name}"), a, b);
         }
+    }
+    verdict(verdicts);
+}
+
+#[test]
+fn site_grows_linearly() {
+    let _alone = ALONE.blocking_lock();
+    let mut verdicts = Verdicts::default();
+    let shapes = SHAPES.iter().copied().chain([
+        (
+            "a thread of replies on one line",
+            (|n| thread_of_units(UNITS * n)) as fn(usize) -> String,
+        ),
+        ("annotations nested in one another", nested_annotations),
+    ]);
+    for (shape, body) in shapes {
+        let (small, large) = (body(1), body(8));
+        let (a, b) = (site_work(&small), site_work(&large));
+        verdicts.judge(&format!("{shape}: site"), a, b);
     }
     verdict(verdicts);
 }

@@ -7,11 +7,11 @@
 //! stays what check's is. A corpus with errors is refused (exit status 1) unless
 //! `--allow-errors`: its references would dangle. Only `out.rs` writes, and only below `--out`.
 
-mod brat;
+pub(crate) mod brat;
 mod csv;
 mod iri;
 mod jsonl;
-mod out;
+pub(crate) mod out;
 mod records;
 mod w3c;
 

@@ -22,6 +22,9 @@ pub enum OutError {
     /// `--force` was given, but the folder is not an export.
     NotAnExport(PathBuf),
     NotAFolder(PathBuf),
+    /// `--force` was given, but the folder lacks the marker file of what is being written
+    /// (`annals site`'s `annals-site.json`).
+    NotMarked(PathBuf, &'static str),
     Io {
         path: PathBuf,
         error: io::Error,
@@ -42,6 +45,11 @@ impl fmt::Display for OutError {
                 p.display()
             ),
             OutError::NotAFolder(p) => write!(f, "{} is not a folder; nothing was written", p.display()),
+            OutError::NotMarked(p, marker) => write!(
+                f,
+                "{} holds files but no {marker}, so annals did not write it: --force replaces only what annals wrote there; nothing was written",
+                p.display()
+            ),
             OutError::Io { path, error } => {
                 write!(f, "cannot write {}: {error}; nothing was left behind", path.display())
             }
@@ -83,6 +91,12 @@ pub struct Staging {
 impl Staging {
     /// Checks `out` and creates the folder to write in, next to it.
     pub fn prepare(out: &Path, force: bool) -> Result<Staging, OutError> {
+        Staging::prepare_marked(out, force, MANIFEST)
+    }
+
+    /// `prepare` for a folder whose previous version is known by the file `marker` (one
+    /// path component) instead of the export's manifest.
+    pub fn prepare_marked(out: &Path, force: bool, marker: &'static str) -> Result<Staging, OutError> {
         let absolute = std::path::absolute(out).map_err(io_at(out))?;
         // The folder the user named may be a symbolic link to a folder: the export replaces
         // what it leads to, not the link.
@@ -100,10 +114,12 @@ impl Staging {
                     Before::EmptyFolder
                 } else if !force {
                     return Err(OutError::NotEmpty(out));
-                } else if std::fs::symlink_metadata(out.join(MANIFEST)).is_ok_and(|m| m.is_file()) {
+                } else if std::fs::symlink_metadata(out.join(marker)).is_ok_and(|m| m.is_file()) {
                     Before::Export
-                } else {
+                } else if marker == MANIFEST {
                     return Err(OutError::NotAnExport(out));
+                } else {
+                    return Err(OutError::NotMarked(out, marker));
                 }
             }
         };

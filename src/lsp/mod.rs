@@ -68,7 +68,8 @@ pub fn service(options: Options) -> (Service, client_socket::Socket, Arc<AtomicB
     let shut_down = Arc::new(AtomicBool::new(false));
     let flag = shut_down.clone();
     let test_hooks = options.test_hooks;
-    let mut builder = LspService::build(move |client| Server::new(client, flag, &options));
+    let mut builder = LspService::build(move |client| Server::new(client, flag, &options))
+        .custom_method("annals/render", Server::render);
     if test_hooks {
         builder = builder
             .custom_method("annals/crash", Server::crash)

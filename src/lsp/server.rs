@@ -132,6 +132,14 @@ impl Server {
         .await
     }
 
+    /// `annals/render`: the reading view of an open document (the page `annals site` makes of
+    /// it, from its current text), for the editor's preview; null outside any corpus.
+    pub async fn render(&self, params: handlers::view::RenderParams) -> Result<Option<handlers::view::RenderResult>> {
+        let uri = params.text_document.uri;
+        self.read("annals/render", move |ws| handlers::view::render(ws, &uri))
+            .await
+    }
+
     /// The test hook behind `annals/crash`.
     pub async fn crash(&self) -> Result<()> {
         dispatch::read(

@@ -190,6 +190,18 @@ check(after:find('by=' .. speaker .. '}', 1, true) ~= nil, 'the code action adde
 -- The edit reaches the server: the diagnostic goes away.
 check(vim.wait(20000, function() return #vim.diagnostic.get(buf) == 0 end), 'the fixed claim has no diagnostic left')
 
+-- :AnnalsPreview: the buffer's reading view (annals/render) in a file opened with vim.ui.open.
+local opened
+local ui_open = vim.ui.open
+vim.ui.open = function(path)
+  opened = path
+end
+vim.api.nvim_set_current_buf(buf)
+vim.cmd('AnnalsPreview')
+vim.ui.open = ui_open
+local page = opened and io.open(opened):read('*a') or ''
+check(page:find('<!DOCTYPE html>', 1, true) == 1 and page:find('class="claim"', 1, true) and not page:find('{e=', 1, true), ':AnnalsPreview writes the page of the buffer and opens it: ' .. tostring(opened))
+
 -- Rename an entity from a reference: its file moves and every reference follows.
 lines = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
 local rp = params_at('{e=nasa}', 4)

@@ -1,6 +1,6 @@
 // End-to-end in a real VS Code: code-server hosts the packaged extension, Debian's Chromium
 // (driven by playwright-core) opens the seed corpus. Checks the Problems panel, a hover, F12 and
-// the call hierarchy of a claim.
+// the call hierarchy of a claim, and annals: Open Preview following an edit.
 // The package is the platform-specific one with the server inside, installed as a user does:
 // no `annals` on PATH and no annals.server.path, so the extension must run its bundled server.
 // Environment: CODE_SERVER, NODE24_BIN, ANNALS_BIN (the binary the package bundles: its folder
@@ -250,6 +250,43 @@ async function main() {
     await page.keyboard.press("Enter");
     await page.locator(`.tab.active[data-resource-name="${targetDoc}"]`).waitFor({ timeout: 30000 });
     console.log(`ok: Musk's reply in the call hierarchy is in ${targetDoc}`);
+
+    // annals: Open Preview: the reading view of the Reuters article in a webview beside it
+    // (annals/render), which follows an edit.
+    await page.locator(".monaco-editor .view-lines").first().click();
+    await page.keyboard.press("F1");
+    await page.locator(".quick-input-widget input").waitFor({ timeout: 20000 });
+    await page.keyboard.type("annals: Open Preview");
+    await page.locator(".quick-input-list .monaco-list-row", { hasText: "annals: Open Preview" }).first().waitFor({ timeout: 20000 });
+    await page.keyboard.press("Enter");
+    // The webview's page is a frame inside VS Code's webview frame: find it by its content.
+    const previewFrame = async (text) => {
+      for (let i = 0; i < 120; i++) {
+        for (const frame of page.frames()) {
+          const body = await frame.evaluate(() => (document.querySelector("article") ? document.body.innerText : "")).catch(() => "");
+          if (body && body.includes(text)) return { frame, body };
+        }
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      return null;
+    };
+    const reuters = fs.readFileSync(path.join(corpus, "articles", targetDoc), "utf8");
+    const title = /^title: "?(.*?)"?$/m.exec(reuters)[1];
+    const shown = await previewFrame(title);
+    check(shown !== null, `annals: Open Preview shows the article beside the editor (${title})`);
+    if (shown) {
+      check(!shown.body.includes("{e=") && !shown.body.includes("{.claim"), "the preview shows no attribute block");
+      const marks = await shown.frame.locator(".claim").count();
+      check(marks > 0, `the preview marks the claims (${marks})`);
+    }
+    await page.screenshot({ path: path.join(shots, "vscode-preview.png") });
+    // Typing at the end of the article: the preview follows.
+    await page.locator(".monaco-editor .view-lines").first().click();
+    await page.keyboard.press("Control+End");
+    await page.keyboard.type(" Typed into the preview test.");
+    const updated = await previewFrame("Typed into the preview test.");
+    check(updated !== null, "the preview follows the edit");
+    await page.screenshot({ path: path.join(shots, "vscode-preview-updated.png") });
 
     // A new entity page made in the Explorer starts from the template.
     await page.keyboard.press("Control+Shift+E");

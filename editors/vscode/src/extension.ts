@@ -9,6 +9,8 @@ import {
   Location as LspLocation,
   Position as LspPosition,
 } from "vscode-languageclient/node";
+import { annalsMarkdownIt } from "./markdownIt";
+import { openPreview } from "./preview";
 
 let client: LanguageClient | undefined;
 let output: vscode.OutputChannel;
@@ -124,7 +126,12 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
   await client.start();
 }
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+/** What the extension gives VS Code: the markdown-it plugin of the built-in Markdown preview. */
+export interface Exports {
+  extendMarkdownIt(md: unknown): unknown;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<Exports> {
   output = vscode.window.createOutputChannel("annals");
   context.subscriptions.push(output);
   context.subscriptions.push(
@@ -162,6 +169,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         );
       },
     ),
+    // The reading view of the active document (`annals/render`), beside it.
+    vscode.commands.registerCommand("annals.openPreview", () => openPreview(() => client)),
     vscode.workspace.onDidChangeConfiguration(async (event) => {
       if (event.affectsConfiguration("annals.server.path")) {
         await vscode.commands.executeCommand("annals.restartServer");
@@ -173,6 +182,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
   );
   await start(context);
+  return {
+    extendMarkdownIt: (md: unknown) => annalsMarkdownIt(md as Parameters<typeof annalsMarkdownIt>[0]),
+  };
 }
 
 export async function deactivate(): Promise<void> {

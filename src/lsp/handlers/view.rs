@@ -76,3 +76,35 @@ pub fn document_links(ws: &Analysis, uri: &Uri) -> Option<Vec<DocumentLink>> {
             .collect(),
     )
 }
+
+/// `annals/render`'s params: the document to render.
+#[derive(Debug, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RenderParams {
+    pub text_document: TextDocumentIdentifier,
+}
+
+/// `annals/render`'s result: the page of the document, from its current text.
+#[derive(Debug, serde::Serialize)]
+pub struct RenderResult {
+    pub html: String,
+}
+
+/// The reading view of one document (`annals site`'s page of it), for the editor's preview.
+pub fn render(ws: &Analysis, uri: &Uri) -> Option<RenderResult> {
+    let (k, slot) = ws.locate(uri)?;
+    let c = &ws.corpora[k];
+    if !c.corpus.is_live(slot) {
+        return None;
+    }
+    let uris = (0..c.corpus.documents.len())
+        .map(|s| {
+            c.uri_ref(crate::slots::DocumentSlot::new(s))
+                .map(|u| u.as_str().to_string())
+                .unwrap_or_default()
+        })
+        .collect();
+    Some(RenderResult {
+        html: crate::site::render_document(&c.corpus, slot, uris),
+    })
+}

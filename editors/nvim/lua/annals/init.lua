@@ -86,6 +86,32 @@ function M.answers()
   end
 end
 
+--- The reading view of the current buffer: the page `annals site` makes of it (the server's
+--- annals/render, from the buffer's text as it is now), written to a temporary HTML file and
+--- opened in the browser with vim.ui.open. Returns the file's path.
+function M.preview()
+  local bufnr = vim.api.nvim_get_current_buf()
+  local client = client_of(bufnr)
+  if not client then
+    vim.notify('annals: no annals server runs for this buffer', vim.log.levels.WARN)
+    return
+  end
+  local params = { textDocument = vim.lsp.util.make_text_document_params(bufnr) }
+  local answer = client:request_sync('annals/render', params, 10000, bufnr)
+  local html = answer and answer.result and answer.result.html
+  if not html then
+    local why = answer and answer.err and answer.err.message or 'the buffer is not a document of the corpus'
+    vim.notify('annals: no preview: ' .. why, vim.log.levels.WARN)
+    return
+  end
+  local path = vim.fn.tempname() .. '.html'
+  local file = assert(io.open(path, 'w'))
+  file:write(html)
+  file:close()
+  vim.ui.open(path)
+  return path
+end
+
 -- Expanding selection (textDocument/selectionRange): word → annotation text → span →
 -- claim → sentence → paragraph → body → document. Each press selects the next range
 -- around the current selection; shrinking goes back down the same chain.
@@ -283,6 +309,9 @@ local function create_user_commands()
     M.rename_file(a.args)
   end, { nargs = 1, complete = 'file', desc = 'annals: rename this file and every reference to it' })
   command('AnnalsDeleteFile', M.delete_file, { desc = 'annals: delete this file, told what breaks' })
+  command('AnnalsPreview', function()
+    M.preview()
+  end, { desc = 'annals: the reading view of this buffer, in the browser' })
 end
 
 local installed = false

@@ -1,0 +1,566 @@
+//! A document's body as HTML: its Markdown through pulldown-cmark, its annotations as
+//! elements with data attributes, and no byte of an attribute block in the output.
+//!
+//! pulldown-cmark reads the source as written (an annotation's `[`, `]` and `{…}` are plain
+//! text to CommonMark) and gives each event its source range. The spans' brackets and
+//! attribute blocks are cut out of those ranges, and at each span's `[` and `]` an element
+//! opens or closes. An annotation may cross Markdown's own inline elements
+//! (`[*a]{e=x} b*`), so annotation elements are opened lazily, just before content, and closed
+//! before every Markdown tag, then opened again: the output always nests. Raw HTML in the
+//! corpus is shown as text (HTML comments are dropped), and links keep only safe schemes.
+
+use super::html;
+use super::model::{Site, claim_anchor, thread_anchor};
+use crate::document::Document;
+use crate::slots::ClaimIndex;
+use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+use std::fmt::Write;
+
+#[derive(Clone, Copy)]
+enum Role {
+    Mention(usize),
+    Claim(usize),
+    Other,
+}
+
+#[derive(Clone, Copy)]
+struct Boundary {
+    at: usize,
+    /// The bytes cut out: the `[`, or the `]{…}`.
+    cut_end: usize,
+    span: usize,
+    open: bool,
+}
+
+/// An annotation open in the text, and whether its element is open in the output now.
+struct Open {
+    span: usize,
+    role: Role,
+    shown: bool,
+    ever_shown: bool,
+    /// A mention shown as a link (so nothing inside it may be a link).
+    link: bool,
+}
+
+struct Writer<'a, 's> {
+    site: &'a Site<'s>,
+    doc: &'a Document,
+    roles: Vec<Role>,
+    events: Vec<Event<'a>>,
+    stack: Vec<Open>,
+    /// How many of `stack`, from the bottom, are shown: always a prefix (everything is hidden
+    /// before a tag, shown from the bottom before content), so showing costs only the new ones.
+    shown: usize,
+    /// Shown mentions that are links.
+    shown_links: usize,
+    /// Markdown links open around the current position.
+    links: usize,
+    /// Cards made on this page, by entity and date: a page names the same few entities often.
+    cards: rustc_hash::FxHashMap<(&'a str, Option<crate::date::Date>), String>,
+}
+
+/// The HTML of `doc`'s body (after its front matter).
+pub fn body(site: &Site, doc: &Document) -> String {
+    let text = doc.text.as_str();
+    let start = doc.syntax.body_start.min(text.len());
+    let mut roles = vec![Role::Other; doc.syntax.spans.len()];
+    for (k, m) in doc.mentions.iter().enumerate() {
+        if let Some(r) = roles.get_mut(m.span.index()) {
+            *r = Role::Mention(k);
+        }
+    }
+    for (k, c) in doc.claims.iter().enumerate() {
+        if let Some(r) = roles.get_mut(c.span.index()) {
+            *r = Role::Claim(k);
+        }
+    }
+    let mut boundaries: Vec<Boundary> = Vec::with_capacity(doc.syntax.spans.len() * 2);
+    for (k, s) in doc.syntax.spans.iter().enumerate() {
+        boundaries.push(Boundary {
+            at: s.range.start as usize,
+            cut_end: s.range.start as usize + 1,
+            span: k,
+            open: true,
+        });
+        boundaries.push(Boundary {
+            at: s.text_range.end as usize,
+            cut_end: s.range.end as usize,
+            span: k,
+            open: false,
+        });
+    }
+    // Positions are distinct (a `[` and a `]` are different bytes); inner spans close first.
+    boundaries.sort_by_key(|b| b.at);
+
+    let mut w = Writer {
+        site,
+        doc,
+        roles,
+        events: Vec::new(),
+        stack: Vec::new(),
+        shown: 0,
+        shown_links: 0,
+        links: 0,
+        cards: Default::default(),
+    };
+    let mut next = 0;
+    // Source bytes before this are cut (inside an attribute block that spans events).
+    let mut skip_until = 0usize;
+    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    for (event, range) in Parser::new_ext(&text[start..], options).into_offset_iter() {
+        let (s, e) = (range.start + start, range.end + start);
+        match event {
+            Event::Text(t) => {
+                let verbatim = text.get(s..e) == Some(t.as_ref());
+                if !verbatim {
+                    // An escape or an entity: one piece, placed after the boundaries before it.
+                    while next < boundaries.len() && boundaries[next].at < e {
+                        skip_until = skip_until.max(boundaries[next].cut_end);
+                        w.boundary(boundaries[next]);
+                        next += 1;
+                    }
+                    if s >= skip_until {
+                        w.content(Event::Text(t));
+                    }
+                    continue;
+                }
+                let mut cursor = s.max(skip_until);
+                while next < boundaries.len() && boundaries[next].at < e {
+                    let b = boundaries[next];
+                    if b.at > cursor {
+                        w.content(Event::Text(CowStr::Borrowed(&text[cursor..b.at])));
+                    }
+                    w.boundary(b);
+                    cursor = cursor.max(b.cut_end);
+                    skip_until = skip_until.max(b.cut_end);
+                    next += 1;
+                }
+                if cursor < e {
+                    w.content(Event::Text(CowStr::Borrowed(&text[cursor..e])));
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if s >= skip_until {
+                    w.events.push(event);
+                }
+            }
+            Event::Html(h) | Event::InlineHtml(h) => {
+                while next < boundaries.len() && boundaries[next].at < e {
+                    skip_until = skip_until.max(boundaries[next].cut_end);
+                    w.boundary(boundaries[next]);
+                    next += 1;
+                }
+                if !h.trim_start().starts_with("<!--") {
+                    w.content(Event::Text(h));
+                }
+            }
+            Event::Start(tag) => {
+                while next < boundaries.len() && boundaries[next].at < s {
+                    skip_until = skip_until.max(boundaries[next].cut_end);
+                    w.boundary(boundaries[next]);
+                    next += 1;
+                }
+                w.start(tag);
+            }
+            Event::End(tag) => w.end(tag),
+            Event::Code(_) | Event::InlineMath(_) | Event::DisplayMath(_) | Event::FootnoteReference(_) => {
+                w.content(event)
+            }
+            Event::Rule | Event::TaskListMarker(_) => w.events.push(event),
+        }
+    }
+    while next < boundaries.len() {
+        w.boundary(boundaries[next]);
+        next += 1;
+    }
+    w.hide_all();
+    let mut out = String::with_capacity(text.len() * 2);
+    pulldown_cmark::html::push_html(&mut out, w.events.into_iter());
+    out
+}
+
+impl<'a> Writer<'a, '_> {
+    fn raw(&mut self, html: String) {
+        self.events.push(Event::InlineHtml(CowStr::from(html)));
+    }
+
+    /// Content at the current position: first every annotation around it is shown.
+    fn content(&mut self, event: Event<'a>) {
+        self.show_all();
+        self.events.push(event);
+    }
+
+    fn start(&mut self, tag: Tag<'a>) {
+        self.hide_all();
+        let tag = match tag {
+            Tag::HtmlBlock => Tag::Paragraph,
+            Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            } => {
+                self.links += 1;
+                Tag::Link {
+                    link_type,
+                    dest_url: safe(dest_url),
+                    title,
+                    id,
+                }
+            }
+            // No image is fetched: an image is a link to it, with its description as text.
+            Tag::Image {
+                dest_url, title, id, ..
+            } => {
+                self.links += 1;
+                Tag::Link {
+                    link_type: LinkType::Inline,
+                    dest_url: safe(dest_url),
+                    title,
+                    id,
+                }
+            }
+            other => other,
+        };
+        self.events.push(Event::Start(tag));
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        self.hide_all();
+        let tag = match tag {
+            TagEnd::HtmlBlock => TagEnd::Paragraph,
+            TagEnd::Link | TagEnd::Image => {
+                self.links = self.links.saturating_sub(1);
+                TagEnd::Link
+            }
+            other => other,
+        };
+        self.events.push(Event::End(tag));
+    }
+
+    fn boundary(&mut self, b: Boundary) {
+        if b.open {
+            let role = self.roles[b.span];
+            self.stack.push(Open {
+                span: b.span,
+                role,
+                shown: false,
+                ever_shown: false,
+                link: false,
+            });
+            return;
+        }
+        // Spans nest, so the one closing is on top; a stray close changes nothing.
+        if self.stack.last().is_none_or(|o| o.span != b.span) {
+            return;
+        }
+        if let Some(top) = self.stack.last()
+            && !top.ever_shown
+            && matches!(top.role, Role::Claim(_))
+        {
+            // An empty claim still gets its anchor.
+            self.show_all();
+        }
+        let open = self.stack.pop().expect("checked above");
+        if open.shown {
+            self.shown -= 1;
+            self.shown_links -= usize::from(open.link);
+            let close = close_tag(&open);
+            self.raw(close.to_string());
+        }
+        if let Role::Claim(k) = open.role {
+            // Shown first: whether a link is around the mark depends on what is shown.
+            self.show_all();
+            let mark = self.claim_mark(k);
+            self.raw(mark);
+        }
+    }
+
+    fn show_all(&mut self) {
+        for k in self.shown..self.stack.len() {
+            let in_link = self.links > 0 || self.shown_links > 0;
+            let first = !self.stack[k].ever_shown;
+            let (html, link) = self.open_tag(self.stack[k].role, first, in_link);
+            self.raw(html);
+            let open = &mut self.stack[k];
+            open.shown = true;
+            open.ever_shown = true;
+            open.link = link;
+            self.shown_links += usize::from(link);
+        }
+        self.shown = self.stack.len();
+    }
+
+    fn hide_all(&mut self) {
+        let mut closes = String::new();
+        for open in self.stack[..self.shown].iter_mut().rev() {
+            closes.push_str(close_tag(open));
+            open.shown = false;
+            open.link = false;
+        }
+        self.shown = 0;
+        self.shown_links = 0;
+        if !closes.is_empty() {
+            self.raw(closes);
+        }
+    }
+
+    /// The opening of an annotation's element; `first` for its first piece (which holds its
+    /// anchor and card), `in_link` when a link is open around it. Also whether it is a link.
+    fn open_tag(&mut self, role: Role, first: bool, in_link: bool) -> (String, bool) {
+        let mut out = String::new();
+        match role {
+            Role::Mention(k) => {
+                let m = &self.doc.mentions[k];
+                let entity = self.doc.mention_entity(m);
+                let found = self.site.entity(entity);
+                out.push_str("<span class=\"m\"");
+                if first {
+                    let _ = write!(out, " id=\"m-{k}\"");
+                }
+                out.push('>');
+                if first && let Some((_, meta)) = found {
+                    let date = self.site.date_of(self.doc, m.claim);
+                    let _ = write!(out, "<span class=\"card\" id=\"card-{k}\" role=\"tooltip\">");
+                    let site = self.site;
+                    let made = self.cards.entry((entity, date)).or_insert_with(|| {
+                        let mut c = String::new();
+                        card(site, &mut c, entity, meta, date);
+                        c
+                    });
+                    out.push_str(made);
+                    out.push_str("</span>");
+                }
+                match found {
+                    Some((slot, _)) if !in_link => {
+                        out.push_str("<a class=\"mention\" href=\"");
+                        html::attr(&mut out, &self.site.href(slot));
+                        out.push_str("\" data-entity=\"");
+                        html::attr(&mut out, entity);
+                        out.push('"');
+                        if first {
+                            let _ = write!(out, " aria-describedby=\"card-{k}\"");
+                        } else {
+                            out.push_str(" tabindex=\"-1\"");
+                        }
+                        out.push('>');
+                        (out, true)
+                    }
+                    _ => {
+                        out.push_str("<span class=\"mention\" data-entity=\"");
+                        html::attr(&mut out, entity);
+                        out.push_str("\">");
+                        (out, false)
+                    }
+                }
+            }
+            Role::Claim(k) => {
+                let claim = &self.doc.claims[k];
+                out.push_str("<span class=\"claim\"");
+                if first {
+                    let _ = write!(out, " id=\"{}\"", claim_anchor(self.doc, ClaimIndex::new(k)));
+                }
+                if let Some(id) = &claim.id {
+                    out.push_str(" data-claim=\"");
+                    html::attr(&mut out, &id.value);
+                    out.push('"');
+                }
+                if !claim.by.is_empty() {
+                    out.push_str(" data-by=\"");
+                    let by: Vec<&str> = claim.by.iter().map(|b| b.value.as_str()).collect();
+                    html::attr(&mut out, &by.join(" "));
+                    out.push('"');
+                }
+                if let Some(d) = claim.date {
+                    let _ = write!(out, " data-date=\"{d}\"");
+                }
+                out.push('>');
+                (out, false)
+            }
+            Role::Other => ("<span class=\"annotation\">".to_string(), false),
+        }
+    }
+
+    /// After a claim: who said it (each speaker with its card, the role held on the claim's
+    /// date), when, and a link to its thread.
+    fn claim_mark(&mut self, k: usize) -> String {
+        let claim = &self.doc.claims[k];
+        let in_link = self.links > 0 || self.shown_links > 0;
+        let date = self.site.date_of(self.doc, Some(ClaimIndex::new(k)));
+        let mut out = String::from("<sup class=\"claim-mark\">[");
+        for (i, b) in claim.by.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            match self.site.entity(&b.value) {
+                Some((slot, meta)) if !in_link => {
+                    let _ = write!(
+                        out,
+                        "<span class=\"m speaker\"><span class=\"card\" id=\"card-c{k}-{i}\" role=\"tooltip\">"
+                    );
+                    let site = self.site;
+                    let made = self.cards.entry((b.value.as_str(), date)).or_insert_with(|| {
+                        let mut c = String::new();
+                        card(site, &mut c, &b.value, meta, date);
+                        c
+                    });
+                    out.push_str(made);
+                    out.push_str("</span><a class=\"mention\" href=\"");
+                    html::attr(&mut out, &self.site.href(slot));
+                    out.push_str("\" data-entity=\"");
+                    html::attr(&mut out, &b.value);
+                    let _ = write!(out, "\" aria-describedby=\"card-c{k}-{i}\">");
+                    html::text(&mut out, self.site.entity_name(&b.value));
+                    out.push_str("</a></span>");
+                }
+                _ => html::text(&mut out, self.site.entity_name(&b.value)),
+            }
+        }
+        if let Some(d) = claim.date {
+            if !claim.by.is_empty() {
+                out.push_str(", ");
+            }
+            html::text(&mut out, &d.human());
+        }
+        if !claim.by.is_empty() || claim.date.is_some() {
+            out.push_str(" · ");
+        }
+        if in_link {
+            out.push_str("claim");
+        } else {
+            let _ = write!(
+                out,
+                "<a href=\"#{}\" aria-label=\"the claim's thread\">thread</a>",
+                thread_anchor(self.doc, ClaimIndex::new(k))
+            );
+        }
+        out.push_str("]</sup>");
+        out
+    }
+}
+
+fn close_tag(open: &Open) -> &'static str {
+    match (open.role, open.link) {
+        (Role::Mention(_), true) => "</a></span>",
+        (Role::Mention(_), false) => "</span></span>",
+        _ => "</span>",
+    }
+}
+
+fn safe(url: CowStr<'_>) -> CowStr<'_> {
+    match html::safe_url(&url) {
+        Some(_) => url,
+        None => CowStr::Borrowed("#"),
+    }
+}
+
+/// An entity's card: name, kind, the roles held on `date`, description.
+pub fn card(
+    site: &Site,
+    out: &mut String,
+    id: &str,
+    meta: &crate::document::EntityMeta,
+    date: Option<crate::date::Date>,
+) {
+    out.push_str("<b>");
+    html::text(out, meta.name.as_ref().map_or(id, |n| n.value.as_str()));
+    out.push_str("</b>");
+    if let Some(kind) = &meta.kind {
+        out.push_str("<span class=\"kind\">");
+        html::text(out, &kind.value);
+        out.push_str("</span>");
+    }
+    if let Some(date) = date
+        && !meta.roles.is_empty()
+    {
+        let roles = site.roles_on(meta, date);
+        out.push_str("<span class=\"role\">On ");
+        html::text(out, &date.human());
+        out.push_str(": ");
+        if roles.is_empty() {
+            out.push_str("no recorded role");
+        } else {
+            html::text(out, &roles.join("; "));
+        }
+        out.push_str(".</span>");
+    }
+    if let Some(d) = &meta.description {
+        out.push_str("<span class=\"description\"> ");
+        html::text(out, &d.value);
+        out.push_str("</span>");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::Corpus;
+    use crate::config::Config;
+    use crate::document::{Document, DocumentKind};
+
+    fn render(body: &str) -> String {
+        let entity = Document::new(
+            "x".into(),
+            "entities/x.md".into(),
+            DocumentKind::Entity,
+            "---\nkind: person\nname: X\n---\n".into(),
+        );
+        let article = Document::new(
+            "a".into(),
+            "articles/a.md".into(),
+            DocumentKind::Article,
+            format!("---\ntitle: A\npublished: 2022-04-02\n---\n{body}\n"),
+        );
+        let corpus = Corpus::from_documents("/c".into(), Config::default(), vec![entity, article]);
+        let site = super::Site::new(&corpus);
+        super::body(&site, &corpus.documents[1])
+    }
+
+    /// The elements of `html` close in the order they opened.
+    fn nests(html: &str) -> bool {
+        let mut open: Vec<String> = Vec::new();
+        for piece in html.split('<').skip(1) {
+            let tag: String = piece
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '/')
+                .collect();
+            if let Some(name) = tag.strip_prefix('/') {
+                if open.pop().as_deref() != Some(name) {
+                    return false;
+                }
+            } else if !matches!(tag.as_str(), "br" | "hr" | "img" | "input") {
+                open.push(tag);
+            }
+        }
+        open.is_empty()
+    }
+
+    #[test]
+    fn an_annotation_across_emphasis_still_nests() {
+        for body in [
+            "[*a]{e=x} b*",
+            "*a [b* c]{e=x}",
+            "[a **b [c]{e=x} d** e]{.claim #k by=x date=2022}",
+            "[`code` and [x]{e=x}]{.claim #c}",
+            "[a](https://x.org) [[in]{e=x} link](https://y.org)",
+        ] {
+            let html = render(body);
+            assert!(nests(&html), "{body:?} gave {html}");
+            assert!(!html.contains("]{"), "{body:?} left an attribute block: {html}");
+        }
+    }
+
+    #[test]
+    fn an_attribute_block_over_lines_and_escapes_leave_no_trace() {
+        let html = render("[\\[x\\] said]{.claim #q by=x\nsource=\"https://a.org/b\"} and \\* star.");
+        assert!(html.contains("[x] said</span>"), "{html}");
+        assert!(!html.contains("source=") && !html.contains("{."), "{html}");
+        assert!(html.contains("* star"), "{html}");
+    }
+
+    #[test]
+    fn a_mention_in_a_link_is_no_second_link() {
+        let html = render("[see [X]{e=x} here](https://x.org)");
+        assert_eq!(html.matches("<a ").count(), 1, "{html}");
+        assert!(html.contains("data-entity=\"x\""), "{html}");
+    }
+}

@@ -1,0 +1,211 @@
+//! `annals site`: the corpus as a static website to read, and the editor's preview of one
+//! document (`annals/render`), from one renderer.
+//!
+//! A face over the core: the corpus is loaded as the language server holds it (the pages
+//! need every claim's relations both ways, across documents), each page is rendered from
+//! its document with the corpus index (one module per kind of page), and the files are
+//! written by the export's `out.rs` (a new folder built next to `--out`, renamed into place).
+//! Nothing is fetched, nothing needs a server: the pages work from `file://`.
+
+mod article;
+mod claims;
+mod entity;
+mod findings;
+mod graph;
+mod html;
+mod index;
+mod markdown;
+mod model;
+mod search;
+mod timeline;
+
+pub use model::Site;
+
+use crate::Corpus;
+use crate::config;
+use crate::corpus::{self, LoadError};
+use crate::document::{Document, DocumentKind};
+use crate::export::out::{OutError, Staging};
+use rayon::prelude::*;
+use std::fmt;
+use std::path::PathBuf;
+
+/// The file every site folder holds; `--force` replaces only folders that have it.
+pub const MARKER: &str = "annals-site.json";
+
+pub struct Options {
+    pub path: PathBuf,
+    pub out: PathBuf,
+    pub force: bool,
+    pub with_findings: bool,
+}
+
+#[derive(Debug)]
+pub enum SiteError {
+    Load(LoadError),
+    Out(OutError),
+    /// `--out` holds files and `--force` was not given.
+    NotEmpty(PathBuf),
+}
+
+impl fmt::Display for SiteError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SiteError::Load(e) => e.fmt(f),
+            SiteError::Out(e) => e.fmt(f),
+            SiteError::NotEmpty(p) => write!(
+                f,
+                "{} is not empty: give a new or empty folder, or pass --force to replace a previous site there; nothing was written",
+                p.display()
+            ),
+        }
+    }
+}
+
+impl std::error::Error for SiteError {}
+
+impl From<LoadError> for SiteError {
+    fn from(e: LoadError) -> Self {
+        SiteError::Load(e)
+    }
+}
+
+impl From<OutError> for SiteError {
+    fn from(e: OutError) -> Self {
+        match e {
+            OutError::NotEmpty(p) => SiteError::NotEmpty(p),
+            e => SiteError::Out(e),
+        }
+    }
+}
+
+/// What a build wrote.
+#[derive(Debug, Default, Clone, Copy, serde::Serialize)]
+pub struct Counts {
+    pub articles: usize,
+    pub entities: usize,
+    pub claims: usize,
+    pub pages: usize,
+}
+
+pub struct Outcome {
+    pub written: PathBuf,
+    pub counts: Counts,
+    pub notes: Vec<String>,
+}
+
+/// Builds the site of the corpus that holds `options.path` into `options.out`.
+pub fn run(options: &Options) -> Result<Outcome, SiteError> {
+    let scope = std::path::absolute(&options.path).unwrap_or_else(|_| options.path.clone());
+    if !scope.exists() {
+        return Err(LoadError::NoCorpus(options.path.clone()).into());
+    }
+    let root = config::find_root(&scope).ok_or_else(|| LoadError::NoCorpus(scope.clone()))?;
+    let (config, files) = corpus::configured_files(&root)?;
+    let notes: Vec<String> = config.warnings.iter().map(|w| format!("annals.toml: {w}")).collect();
+    let limit = config.max_file_size;
+    // Each article's text and syntax are dropped once its claims' words are taken: its own
+    // page reads it again (as check's report does), and every other page needs only its
+    // front matter, claims and references, so memory stays near check's. The findings page
+    // runs every rule, which read the syntax: with it, documents are kept whole.
+    let shed = !options.with_findings;
+    let (documents, words): (Vec<Document>, Vec<Vec<model::ClaimWords>>) = files
+        .par_iter()
+        .map(|file| {
+            let mut doc = corpus::read_document(file, limit);
+            let words = model::claim_words(&doc);
+            if shed && doc.kind == DocumentKind::Article {
+                doc.text = String::new();
+                doc.lines = crate::text::LineIndex::new("");
+                doc.syntax = crate::syntax::parse("");
+            }
+            (doc, words)
+        })
+        .unzip();
+    let corpus = Corpus::from_documents(root.clone(), config, documents);
+    let staging = Staging::prepare_marked(&options.out, options.force, MARKER)?;
+    let site = Site::with_words(&corpus, words);
+    let tables = model::Tables::new(&site);
+    let pages = staging.files();
+    let io = |name: &str| {
+        let path = PathBuf::from(name);
+        move |error| OutError::Io { path, error }
+    };
+
+    // Document pages, rendered and written on every core.
+    let slots: Vec<_> = corpus.live().map(|(s, _)| s).collect();
+    slots.par_iter().try_for_each(|&slot| {
+        let doc = site.doc(slot);
+        let page = match doc.kind {
+            DocumentKind::Article if shed => match files.get(slot.index()) {
+                Some(file) => article::page(&site, slot, &corpus::read_document(file, limit), false),
+                None => article::page(&site, slot, doc, false),
+            },
+            DocumentKind::Article => article::page(&site, slot, doc, false),
+            DocumentKind::Entity => entity::page(&site, &tables, slot),
+        };
+        pages
+            .create(site.page(slot), page.as_bytes())
+            .map_err(io(site.page(slot)))
+    })?;
+
+    let mut counts = Counts::default();
+    for (_, doc) in corpus.live() {
+        match doc.kind {
+            DocumentKind::Article => counts.articles += 1,
+            DocumentKind::Entity => counts.entities += 1,
+        }
+        counts.claims += doc.claims.len();
+    }
+    counts.pages = slots.len();
+    // The pages of the whole corpus, each written and dropped before the next is made (the
+    // graph, the timeline and the search index are tens of megabytes at 10,000 articles).
+    let mut write = |name: &str, bytes: Vec<u8>| -> Result<(), SiteError> {
+        if name.ends_with(".html") {
+            counts.pages += 1;
+        }
+        pages.create(name, &bytes).map_err(io(name))?;
+        Ok(())
+    };
+    write("style.css", html::STYLE.as_bytes().to_vec())?;
+    write("search.js", search::SCRIPT.as_bytes().to_vec())?;
+    write("index.html", index::page(&site, options.with_findings).into_bytes())?;
+    write("timeline.html", timeline::page(&site, &tables).into_bytes())?;
+    write("graph.html", graph::page(&site, &tables).into_bytes())?;
+    let mut search_index = Vec::new();
+    search::index_script(&site, &mut search_index);
+    write("search-index.js", search_index)?;
+    if options.with_findings {
+        write("findings.html", findings::page(&site).into_bytes())?;
+    }
+    let manifest = serde_json::json!({
+        "annals": env!("CARGO_PKG_VERSION"),
+        "corpus": site.name,
+        "counts": counts,
+    });
+    let mut bytes = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
+    bytes.push(b'\n');
+    pages.create(MARKER, &bytes).map_err(io(MARKER))?;
+    let written = staging.commit()?;
+    // Freeing a large corpus takes a while: a thread does it.
+    std::thread::spawn(move || drop(corpus));
+    Ok(Outcome { written, counts, notes })
+}
+
+/// The page of the document at `slot` of `corpus`, for the editor's preview (`annals/render`):
+/// the style inside it, and links to other documents naming their files (`uris`, by slot; a
+/// claim as `URI#LINE`), which the editor opens.
+pub fn render_document(corpus: &Corpus, slot: crate::slots::DocumentSlot, uris: Vec<String>) -> String {
+    let site = Site::for_editor(corpus, uris);
+    match corpus.documents[slot.index()].kind {
+        DocumentKind::Article => article::page(&site, slot, &corpus.documents[slot.index()], true),
+        DocumentKind::Entity => {
+            let tables = model::Tables::new(&site);
+            entity::page(&site, &tables, slot).replacen(
+                "<link rel=\"stylesheet\" href=\"style.css\">",
+                &format!("<style>{}</style>", html::STYLE),
+                1,
+            )
+        }
+    }
+}

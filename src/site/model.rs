@@ -1,0 +1,315 @@
+//! What the pages read of the corpus besides its documents: page names, claims' first words,
+//! each speaker's claims and each entity's mentions, roles on a date.
+
+use crate::Corpus;
+use crate::date::Date;
+use crate::document::{Claim, Document, DocumentKind, EntityMeta};
+use crate::index::ClaimKey;
+use crate::plain_text::PlainText;
+use crate::slots::{ClaimIndex, DocumentSlot};
+use rustc_hash::FxHashMap as HashMap;
+use std::sync::OnceLock;
+
+/// A claim's words as a reader sees them: its first words (for a link) and its text, cut at
+/// `TEXT_LIMIT` bytes (for the search index).
+#[derive(Clone, Debug, Default)]
+pub struct ClaimWords {
+    pub first: String,
+    pub text: String,
+}
+
+/// Words in a claim's short form.
+const FIRST_WORDS: usize = 10;
+/// Bytes of a claim's text in the search index.
+pub const TEXT_LIMIT: usize = 300;
+
+pub struct Site<'c> {
+    pub corpus: &'c Corpus,
+    pub name: String,
+    /// Each slot's page file name (`article-ID.html`, `entity-ID.html`), or empty for a removed slot.
+    pages: Vec<String>,
+    /// Each slot's claims' words, made at the first need (once, from any thread).
+    words: Vec<OnceLock<Vec<ClaimWords>>>,
+    /// Entity id → its document (the first with that id) and front matter: looked up for
+    /// every mention, speaker and role.
+    entities: HashMap<&'c str, (DocumentSlot, &'c EntityMeta)>,
+    /// The editor's preview: each slot's file URI, which links name instead of a page (a
+    /// claim's as `URI#L12`, its line), for the editor to open.
+    editor: Option<Vec<String>>,
+}
+
+impl<'c> Site<'c> {
+    pub fn new(corpus: &'c Corpus) -> Site<'c> {
+        let name = corpus
+            .config
+            .name
+            .clone()
+            .or_else(|| corpus.root.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| "corpus".to_string());
+        let stems = crate::export::brat::stems(corpus.documents.iter().map(|d| d.id.as_str()));
+        let pages = corpus
+            .documents
+            .iter()
+            .zip(stems)
+            .enumerate()
+            .map(|(k, (d, stem))| {
+                if !corpus.is_live(DocumentSlot::new(k)) {
+                    String::new()
+                } else {
+                    format!("{}-{stem}.html", d.kind.as_str())
+                }
+            })
+            .collect();
+        let words = corpus.documents.iter().map(|_| OnceLock::new()).collect();
+        let mut entities: HashMap<&'c str, (DocumentSlot, &'c EntityMeta)> = HashMap::default();
+        for (slot, doc) in corpus.live() {
+            if let (DocumentKind::Entity, Some(meta)) = (doc.kind, doc.entity.as_ref()) {
+                entities.entry(doc.id.as_str()).or_insert((slot, meta));
+            }
+        }
+        Site {
+            corpus,
+            name,
+            pages,
+            words,
+            entities,
+            editor: None,
+        }
+    }
+
+    /// A site whose claims' words were made already (`words`, by slot).
+    pub fn with_words(corpus: &'c Corpus, words: Vec<Vec<ClaimWords>>) -> Site<'c> {
+        let site = Site::new(corpus);
+        for (cell, words) in site.words.iter().zip(words) {
+            let _ = cell.set(words);
+        }
+        site
+    }
+
+    /// A site whose links name the documents' files (`uris`, by slot) for the editor's preview.
+    pub fn for_editor(corpus: &'c Corpus, uris: Vec<String>) -> Site<'c> {
+        Site {
+            editor: Some(uris),
+            ..Site::new(corpus)
+        }
+    }
+
+    /// Whether links name files for the editor (the preview), not pages.
+    pub fn for_the_editor(&self) -> bool {
+        self.editor.is_some()
+    }
+
+    /// What a link to a document's page holds: its page's name (its file URI in the editor).
+    pub fn href(&self, slot: DocumentSlot) -> String {
+        match &self.editor {
+            Some(uris) => uris.get(slot.index()).cloned().unwrap_or_default(),
+            None => super::html::href_file(self.page(slot)),
+        }
+    }
+
+    pub fn doc(&self, slot: DocumentSlot) -> &'c Document {
+        &self.corpus.documents[slot.index()]
+    }
+
+    pub fn page(&self, slot: DocumentSlot) -> &str {
+        self.pages.get(slot.index()).map_or("", String::as_str)
+    }
+
+    /// The entity document with this id.
+    pub fn entity(&self, id: &str) -> Option<(DocumentSlot, &'c EntityMeta)> {
+        self.entities.get(id).copied()
+    }
+
+    /// An entity's name, else its id.
+    pub fn entity_name<'a>(&self, id: &'a str) -> &'a str
+    where
+        'c: 'a,
+    {
+        self.entity(id)
+            .and_then(|(_, e)| e.name.as_ref().map(|n| n.value.as_str()))
+            .unwrap_or(id)
+    }
+
+    pub fn claim(&self, key: ClaimKey) -> Option<&'c Claim> {
+        self.doc(key.document).claims.get(key.claim.index())
+    }
+
+    /// The words of a document's claims.
+    pub fn words(&self, slot: DocumentSlot) -> &[ClaimWords] {
+        self.words[slot.index()].get_or_init(|| claim_words(self.doc(slot)))
+    }
+
+    pub fn claim_words(&self, key: ClaimKey) -> &ClaimWords {
+        static NONE: ClaimWords = ClaimWords {
+            first: String::new(),
+            text: String::new(),
+        };
+        self.words(key.document).get(key.claim.index()).unwrap_or(&NONE)
+    }
+
+    /// The page and fragment of a claim: `article-X.html#claim-ID`.
+    pub fn claim_href(&self, key: ClaimKey) -> String {
+        if self.editor.is_some() {
+            let doc = self.doc(key.document);
+            let start = self
+                .claim(key)
+                .and_then(|c| doc.syntax.spans.get(c.span.index()))
+                .map_or(0, |s| s.range.start as usize);
+            let line = doc.lines.line_column(&doc.text, start).line + 1;
+            return format!("{}#L{line}", self.href(key.document));
+        }
+        format!(
+            "{}#{}",
+            super::html::href_file(self.page(key.document)),
+            claim_anchor(self.doc(key.document), key.claim)
+        )
+    }
+
+    /// The roles an entity held on `date`, as "title, org".
+    pub fn roles_on(&self, entity: &EntityMeta, date: Date) -> Vec<String> {
+        entity
+            .roles
+            .iter()
+            .filter(|r| r.held_on(date))
+            .map(|r| {
+                let title = r.title.as_ref().map_or("(untitled role)", |t| t.value.as_str());
+                match &r.org {
+                    Some(o) => format!("{title}, {}", self.entity_name(&o.value)),
+                    None => title.to_string(),
+                }
+            })
+            .collect()
+    }
+
+    /// The date a claim is dated to for its mentions' cards: its own, else its article's.
+    pub fn date_of(&self, doc: &Document, claim: Option<ClaimIndex>) -> Option<Date> {
+        claim
+            .and_then(|k| doc.claims.get(k.index()))
+            .and_then(|c| c.date)
+            .or_else(|| doc.published())
+    }
+
+    /// Articles in order of publication (undated last, then by id).
+    pub fn articles_by_date(&self) -> Vec<DocumentSlot> {
+        let mut slots: Vec<DocumentSlot> = self
+            .corpus
+            .live()
+            .filter(|(_, d)| d.kind == DocumentKind::Article)
+            .map(|(s, _)| s)
+            .collect();
+        slots.sort_by_cached_key(|&s| {
+            let d = self.doc(s);
+            (d.published().map_or(i64::MAX, |p| p.first_day()), d.id.clone())
+        });
+        slots
+    }
+}
+
+/// The id of a claim's anchor: `claim-ID`, or `claim-nK` for a claim without an id.
+pub fn claim_anchor(doc: &Document, claim: ClaimIndex) -> String {
+    match doc.claims.get(claim.index()).and_then(|c| c.id.as_ref()) {
+        Some(id) => super::html::anchor("claim-", &id.value),
+        None => format!("claim-n{}", claim.index()),
+    }
+}
+
+/// The anchor of a claim's thread (below the article's text).
+pub fn thread_anchor(doc: &Document, claim: ClaimIndex) -> String {
+    format!("thread-{}", &claim_anchor(doc, claim)["claim-".len()..])
+}
+
+/// Each claim's words, from the document's plain text (one pass).
+pub fn claim_words(doc: &Document) -> Vec<ClaimWords> {
+    if doc.claims.is_empty() {
+        return Vec::new();
+    }
+    let plain = PlainText::of(doc);
+    doc.claims
+        .iter()
+        .map(|c| {
+            let Some(span) = doc.syntax.spans.get(c.span.index()) else {
+                return ClaimWords::default();
+            };
+            let range = plain.range(span.text_range);
+            let text = plain.text.get(range).unwrap_or("");
+            let mut words = text.split_whitespace();
+            let mut first = String::new();
+            for w in words.by_ref().take(FIRST_WORDS) {
+                if !first.is_empty() {
+                    first.push(' ');
+                }
+                first.push_str(w);
+            }
+            if words.next().is_some() {
+                first.push('…');
+            }
+            let mut cut = String::new();
+            for w in text.split_whitespace() {
+                if cut.len() + w.len() > TEXT_LIMIT {
+                    break;
+                }
+                if !cut.is_empty() {
+                    cut.push(' ');
+                }
+                cut.push_str(w);
+            }
+            ClaimWords { first, text: cut }
+        })
+        .collect()
+}
+
+/// Every claim's speakers' claims and every entity's mentions, for the entity pages and the
+/// timeline (one pass over the corpus).
+pub struct Tables {
+    /// Speaker id → claims, in date order (undated last).
+    pub by_speaker: HashMap<String, Vec<ClaimKey>>,
+    /// Entity id → (article slot, mention index), in file order (so grouped by article).
+    pub mentions: HashMap<String, Vec<(DocumentSlot, u32)>>,
+    /// Every dated claim, in date order.
+    pub dated: Vec<ClaimKey>,
+}
+
+impl Tables {
+    pub fn new(site: &Site) -> Tables {
+        let mut by_speaker: HashMap<String, Vec<ClaimKey>> = HashMap::default();
+        let mut mentions: HashMap<String, Vec<(DocumentSlot, u32)>> = HashMap::default();
+        let mut dated = Vec::new();
+        for (slot, doc) in site.corpus.live() {
+            for (k, claim) in doc.claims.iter().enumerate() {
+                let key = ClaimKey {
+                    document: slot,
+                    claim: ClaimIndex::new(k),
+                };
+                for by in &claim.by {
+                    by_speaker.entry(by.value.to_string()).or_default().push(key);
+                }
+                if claim.date.is_some() {
+                    dated.push(key);
+                }
+            }
+            for (k, m) in doc.mentions.iter().enumerate() {
+                mentions
+                    .entry(doc.mention_entity(m).to_string())
+                    .or_default()
+                    .push((slot, k as u32));
+            }
+        }
+        let day = |key: &ClaimKey| {
+            let doc = site.doc(key.document);
+            let claim = &doc.claims[key.claim.index()];
+            claim
+                .date
+                .or_else(|| doc.published())
+                .map_or(i64::MAX, |d| d.first_day())
+        };
+        for claims in by_speaker.values_mut() {
+            claims.sort_by_cached_key(|k| (day(k), *k));
+        }
+        dated.sort_by_cached_key(|k| (day(k), *k));
+        Tables {
+            by_speaker,
+            mentions,
+            dated,
+        }
+    }
+}
