@@ -513,11 +513,12 @@ fn candidates(prose: &str, paragraphs: &[(usize, usize)]) -> Vec<Candidate> {
                     continue;
                 };
                 // A stray opening mark inside a quotation of several sentences: the closing
-                // mark ends the outer one.
-                while opener == '“' && matches!(stack.last(), Some(('“', _))) && spans_sentences(&prose[start..at])
-                {
-                    if let Some((o, s)) = stack.pop() {
-                        (opener, start) = (o, s);
+                // mark ends the outer one (and the outer ones hold those sentences too, so one
+                // look decides for all).
+                if opener == '“' && matches!(stack.last(), Some(('“', _))) && spans_sentences(&prose[start..at]) {
+                    while let Some(&('“', s)) = stack.last() {
+                        stack.pop();
+                        (opener, start) = ('“', s);
                     }
                 }
                 if stack.is_empty() {
@@ -799,70 +800,159 @@ pub fn quotations(doc: &Document, documents: &[Document], index: &CorpusIndex) -
     out
 }
 
+/// The distinct dates written in the sentence (or sentences) of each range, attribute blocks
+/// left out and none after publication: what `annals fix` dates an undated claim by when
+/// there is exactly one. The prose is read once for all the ranges.
+pub fn sentence_dates(
+    doc: &Document,
+    documents: &[Document],
+    index: &CorpusIndex,
+    ranges: &[TextRange],
+) -> Vec<Vec<Date>> {
+    let Some(r) = Reader::new(doc, documents, index) else {
+        return vec![Vec::new(); ranges.len()];
+    };
+    let body = doc.syntax.body_start;
+    ranges
+        .iter()
+        .map(|range| {
+            let start = r.sentence_start(range.start as usize, body);
+            let end = r.sentence_end(range.end as usize, r.prose.len());
+            let mut dates: Vec<Date> = Vec::new();
+            for (_, d) in r.dates_in((start, end.max(start))) {
+                if !dates.contains(&d) {
+                    dates.push(d);
+                }
+            }
+            dates
+        })
+        .collect()
+}
+
+/// Whether an entity of the corpus may be a claim's speaker (a person, agency, organization or government).
+pub fn can_speak(documents: &[Document], index: &CorpusIndex, id: &str) -> bool {
+    index
+        .entity(documents, id)
+        .and_then(|s| documents.get(s.index()))
+        .and_then(|d| d.entity.as_ref())
+        .and_then(|e| e.kind.as_ref())
+        .is_some_and(|k| SPEAKER_KINDS.contains(&k.value.as_str()))
+}
+
 /// The claim a selection would become: its speaker, date and channel read from the
 /// attribution around it, as for a quotation. `None` for an empty selection or one that
 /// crosses a span.
 pub fn draft(doc: &Document, documents: &[Document], index: &CorpusIndex, range: TextRange) -> Option<Quotation> {
-    let r = Reader::new(doc, documents, index)?;
-    let text = r.prose.get(range.range())?;
-    let lead = text.len() - text.trim_start().len();
-    let (qs, qe) = (
-        range.start as usize + lead,
-        range.start as usize + text.trim_end().len(),
-    );
-    if qs >= qe || qs < doc.syntax.body_start {
-        return None;
-    }
+    let (qs, qe) = (range.start as usize, range.end as usize);
     let crosses = doc.syntax.spans.iter().any(|s| {
         let (a, b) = (s.range.start as usize, s.range.end as usize);
-        (a < qs && qs < b && b < qe)
-            || (qs < a && a < qe && qe < b)
-            || (a < qs && qs < s.attributes_range.end as usize && s.text_range.end as usize <= qs)
+        (a < qs && qs < b && b < qe) || (qs < a && a < qe && qe < b) || (s.text_range.end as usize <= qs && qs < b)
     });
     if crosses {
         return None;
     }
+    drafts(doc, documents, index, &[range]).pop().flatten()
+}
+
+/// `draft` for many ranges of one document (the text of unsourced claims, for `annals fix`),
+/// with the prose read once; the ranges are taken in order of position.
+pub fn drafts(
+    doc: &Document,
+    documents: &[Document],
+    index: &CorpusIndex,
+    ranges: &[TextRange],
+) -> Vec<Option<Quotation>> {
+    let mut out = vec![None; ranges.len()];
+    let Some(r) = Reader::new(doc, documents, index) else {
+        return out;
+    };
     let paragraphs = paragraphs(&r.prose, doc.syntax.body_start);
-    let k = paragraphs
-        .partition_point(|&(_, e)| e < qs)
-        .min(paragraphs.len().checked_sub(1)?);
-    let inner = |at: usize| {
-        r.prose[at..]
+    let mut order: Vec<usize> = (0..ranges.len()).collect();
+    order.sort_by_key(|&k| ranges[k].start);
+    let mut people = People::default();
+    let mut taken = claim_ids(doc);
+    let mut claims: Vec<TextRange> = doc.claims.iter().map(|c| doc.span(c.span).range).collect();
+    claims.sort_unstable();
+    for k in order {
+        out[k] = r.draft_one(doc, ranges[k], &paragraphs, &claims, &mut people, &mut taken);
+    }
+    out
+}
+
+impl<'d> Reader<'d> {
+    fn draft_one(
+        &self,
+        doc: &Document,
+        range: TextRange,
+        paragraphs: &[(usize, usize)],
+        claims: &[TextRange],
+        people: &mut People<'d>,
+        taken: &mut HashSet<String>,
+    ) -> Option<Quotation> {
+        let r = self;
+        let text = r.prose.get(range.range())?;
+        let lead = text.len() - text.trim_start().len();
+        let (qs, qe) = (
+            range.start as usize + lead,
+            range.start as usize + text.trim_end().len(),
+        );
+        if qs >= qe || qs < doc.syntax.body_start {
+            return None;
+        }
+        let k = paragraphs
+            .partition_point(|&(_, e)| e < qs)
+            .min(paragraphs.len().checked_sub(1)?);
+        let open = r.prose[qs..]
             .chars()
             .next()
-            .filter(|c| OPENERS.contains(c) || matches!(c, '”' | '»'))
-            .map_or(0, char::len_utf8)
-    };
-    let open = inner(qs);
-    let close = r.prose[..qe]
-        .chars()
-        .next_back()
-        .filter(|c| matches!(c, '"' | '”' | '»' | '“'))
-        .map_or(0, char::len_utf8);
-    let c = Candidate {
-        range: (qs, qe),
-        interior: (qs + open, qe.saturating_sub(close).max(qs + open)),
-        open_end: false,
-        paragraph: k,
-    };
-    let mut people = People::default();
-    people.advance(&r, qs);
-    let paragraph = paragraphs[k];
-    let bounds = Bounds {
-        prev_end: paragraph.0,
-        next_start: paragraph.1,
-    };
-    let sb = r.sentence_start(qs, paragraph.0);
-    let previous = r.previous_sentence(sb, &paragraphs, k, 0);
-    let a = r.attribute(&c, paragraph, &bounds, &people).unwrap_or_default();
-    let mut taken = claim_ids(doc);
-    Some(Quotation {
-        range: TextRange::new(qs, qe),
-        date: r.date(&c, &a.segments, previous).or(r.published),
-        speaker: a.speaker,
-        via: a.via,
-        id: r.fresh_id(&c, &mut taken),
-    })
+            .filter(|c| OPENERS.contains(c))
+            .map_or(0, char::len_utf8);
+        let close = r.prose[..qe]
+            .chars()
+            .next_back()
+            .filter(|c| matches!(c, '"' | '”' | '»' | '“'))
+            .map_or(0, char::len_utf8);
+        let c = Candidate {
+            range: (qs, qe),
+            interior: (qs + open, qe.saturating_sub(close).max(qs + open)),
+            open_end: false,
+            paragraph: k,
+        };
+        people.advance(r, qs);
+        let paragraph = paragraphs[k];
+        // Another claim or quotation between the range and a cue has the cue to itself.
+        let after = claims.partition_point(|c| (c.start as usize) < qe);
+        let before = claims[..claims.partition_point(|c| (c.start as usize) < qs)]
+            .iter()
+            .rev()
+            .take(8)
+            .map(|c| c.end as usize)
+            .filter(|&e| e <= qs)
+            .max();
+        let next_mark = r.prose[qe..paragraph.1.max(qe)].find(OPENERS).map(|k| qe + k);
+        let bounds = Bounds {
+            prev_end: paragraph.0.max(before.unwrap_or(0)),
+            next_start: paragraph
+                .1
+                .min(claims.get(after).map_or(usize::MAX, |c| c.start as usize))
+                .min(next_mark.unwrap_or(usize::MAX)),
+        };
+        let sb = r.sentence_start(qs, bounds.prev_end);
+        let previous = r.previous_sentence(sb, paragraphs, k, 0);
+        let a = r
+            .attribute(&c, paragraph, &bounds, people)
+            .unwrap_or_else(|| Attribution {
+                segments: vec![(sb, qs)],
+                ..Default::default()
+            });
+        Some(Quotation {
+            range: TextRange::new(qs, qe),
+            date: r.date(&c, &a.segments, previous).or(r.published),
+            speaker: a.speaker,
+            via: a.via,
+            id: r.fresh_id(&c, taken),
+        })
+    }
 }
 
 #[cfg(test)]
