@@ -77,6 +77,8 @@ pub struct Fix {
     /// Where the finding was (the fix's paragraph), for the re-check and the report.
     pub at: TextRange,
     pub note: String,
+    /// The line and column (from 1) of `at`, in the text the fix was planned on.
+    pub place: (usize, usize),
 }
 
 /// The fixes of one document, and the text they make.
@@ -113,14 +115,11 @@ pub fn run(options: &Options) -> Result<Outcome, String> {
     for f in &fixes {
         errors += f.errors;
         let doc = &corpus.documents[f.slot.index()];
-        for s in &f.skipped {
-            let at = doc.lines.line_column(&doc.text, s.at.start as usize);
+        for s in f.skipped.iter().filter(|s| !s.note.is_empty()) {
+            let (line, column) = s.place;
             out.notes.push(format!(
-                "{}:{}:{}: not fixed ({}): it would create an error",
-                doc.path,
-                at.line + 1,
-                at.column + 1,
-                s.code
+                "{}:{line}:{column}: not fixed ({}): it would create an error",
+                doc.path, s.code
             ));
         }
         if f.applied.is_empty() {
@@ -150,15 +149,8 @@ pub fn run(options: &Options) -> Result<Outcome, String> {
                     if told.len() == 1 { "" } else { "es" }
                 );
                 for fix in told {
-                    let at = doc.lines.line_column(&doc.text, fix.at.start as usize);
-                    let _ = writeln!(
-                        out.stdout,
-                        "  {}:{} {}: {}",
-                        at.line + 1,
-                        at.column + 1,
-                        fix.code,
-                        fix.note
-                    );
+                    let (line, column) = fix.place;
+                    let _ = writeln!(out.stdout, "  {line}:{column} {}: {}", fix.code, fix.note);
                 }
             }
             Err(e) => {
@@ -204,31 +196,59 @@ fn is_error(f: &Finding) -> bool {
     f.severity == Severity::Error
 }
 
-/// The fixes of one document: planned from its findings, applied in one pass, checked again.
+/// The fixes of one document: planned from its findings, applied in one pass, checked
+/// again. Quotations come second, read from the text the other fixes made, so that a speaker
+/// named by a name just annotated counts.
 pub fn fix_document(corpus: &Corpus, slot: DocumentSlot, rules: &[RuleCode]) -> DocumentFix {
     let doc = &corpus.documents[slot.index()];
     let findings = corpus.findings_of(slot);
     let errors_before: Vec<&Finding> = findings.iter().filter(|f| is_error(f)).collect();
-    let mut fixes = plan(corpus, doc, &findings, rules);
-    let mut skipped = Vec::new();
-    // At most three checks: twice the fixes of paragraphs with a new error are dropped, then all.
+    let mut out = DocumentFix {
+        slot,
+        applied: Vec::new(),
+        skipped: Vec::new(),
+        text: doc.text.clone(),
+        errors: errors_before.len(),
+    };
+    let fixes = plan(corpus, doc, &findings, rules);
+    let first = settle(corpus, slot, doc, &errors_before, fixes, &mut out);
+    let quotes =
+        rules.contains(&RuleCode::UnannotatedQuote) && corpus.config.severity(RuleCode::UnannotatedQuote).is_some();
+    if quotes && doc.kind == crate::document::DocumentKind::Article {
+        let base = first.as_ref().unwrap_or(doc);
+        let fixes = plan_quotes(corpus, base);
+        settle(corpus, slot, base, &errors_before, fixes, &mut out);
+    }
+    out
+}
+
+/// Applies `fixes` to `doc` and checks the result: at most three checks, twice dropping the
+/// fixes of paragraphs with a new error, then all. Records what was applied and skipped in
+/// `out`, and returns the fixed document when something was applied.
+fn settle(
+    corpus: &Corpus,
+    slot: DocumentSlot,
+    doc: &Document,
+    errors_before: &[&Finding],
+    mut fixes: Vec<Fix>,
+    out: &mut DocumentFix,
+) -> Option<Document> {
+    for f in &mut fixes {
+        let at = doc.lines.line_column(&doc.text, f.at.start as usize);
+        f.place = (at.line + 1, at.column + 1);
+    }
     for round in 0..3 {
         if fixes.is_empty() {
-            break;
+            return None;
         }
         let (text, placed) = apply(&doc.text, &fixes);
-        let new_errors = new_errors(corpus, slot, doc, &text, &errors_before);
+        let (fixed, new_errors) = new_errors(corpus, slot, doc, &text, errors_before);
         if new_errors.is_empty() {
-            return DocumentFix {
-                slot,
-                applied: fixes,
-                skipped,
-                text,
-                errors: errors_before.len(),
-            };
+            out.applied.append(&mut fixes);
+            out.text = text;
+            return Some(fixed);
         }
         if round == 2 {
-            skipped.append(&mut fixes);
             break;
         }
         // The paragraphs (in the new text) of the new errors, from one list of blank lines.
@@ -238,26 +258,26 @@ pub fn fix_document(corpus: &Corpus, slot: DocumentSlot, rules: &[RuleCode]) -> 
             .into_iter()
             .zip(placed)
             .partition(|(_, at)| !paragraphs.iter().any(|p| p.start <= at.end && at.start <= p.end));
+        fixes = keep.into_iter().map(|(f, _)| f).collect();
         if drop.is_empty() {
             // An error outside every fix's paragraph: keep nothing rather than guess.
-            skipped.extend(keep.into_iter().map(|(f, _)| f));
             break;
         }
-        skipped.extend(drop.into_iter().map(|(f, _)| f));
-        fixes = keep.into_iter().map(|(f, _)| f).collect();
+        out.skipped.extend(drop.into_iter().map(|(f, _)| f));
     }
-    DocumentFix {
-        slot,
-        applied: Vec::new(),
-        skipped,
-        text: doc.text.clone(),
-        errors: errors_before.len(),
-    }
+    out.skipped.append(&mut fixes);
+    None
 }
 
 /// The ranges (in `text`) of errors that the fixed text has and the original had not:
 /// compared by code and message, as many times as each occurs.
-fn new_errors(corpus: &Corpus, slot: DocumentSlot, doc: &Document, text: &str, before: &[&Finding]) -> Vec<TextRange> {
+fn new_errors(
+    corpus: &Corpus,
+    slot: DocumentSlot,
+    doc: &Document,
+    text: &str,
+    before: &[&Finding],
+) -> (Document, Vec<TextRange>) {
     let fixed = Document::new(doc.id.clone(), doc.path.clone(), doc.kind, text.to_string());
     let cx = Context {
         documents: &corpus.documents,
@@ -280,7 +300,8 @@ fn new_errors(corpus: &Corpus, slot: DocumentSlot, doc: &Document, text: &str, b
             _ => out.push(f.range),
         }
     }
-    out
+    drop(old);
+    (fixed, out)
 }
 
 /// Where the text's paragraph breaks (`\n\n`) are.
@@ -334,6 +355,7 @@ fn plan(corpus: &Corpus, doc: &Document, findings: &[Finding], rules: &[RuleCode
             insert,
             at,
             note,
+            place: (0, 0),
         });
     };
     // Unannotated names: only where one entity has the name.
@@ -422,31 +444,42 @@ fn plan(corpus: &Corpus, doc: &Document, findings: &[Finding], rules: &[RuleCode
             }
         }
     }
-    if on(RuleCode::UnannotatedQuote) && corpus.config.severity(RuleCode::UnannotatedQuote).is_some() {
-        let quoted = findings.iter().any(|f| f.code == RuleCode::UnannotatedQuote);
-        if quoted {
-            for q in rules::quotes::quotations(doc, &corpus.documents, &corpus.index) {
-                let Some(by) = &q.speaker else { continue };
-                let note = format!("wrapped a quotation of `{by}` in claim #{}", q.id);
-                // Two insertions, so that fixes inside the quotation (its names) still apply.
-                push(
-                    RuleCode::UnannotatedQuote,
-                    TextRange::empty(q.range.start as usize),
-                    "[".into(),
-                    q.range,
-                    note,
-                );
-                push(
-                    RuleCode::UnannotatedQuote,
-                    TextRange::empty(q.range.end as usize),
-                    format!("]{{{}}}", q.attributes()),
-                    q.range,
-                    String::new(),
-                );
-            }
-        }
+    without_overlaps(fixes)
+}
+
+/// The quotations of `doc` whose speaker was found, each wrapped by two insertions, so that
+/// fixes inside a quotation (its names) apply too.
+fn plan_quotes(corpus: &Corpus, doc: &Document) -> Vec<Fix> {
+    let mut fixes = Vec::new();
+    for q in rules::quotes::quotations(doc, &corpus.documents, &corpus.index) {
+        let Some(by) = &q.speaker else { continue };
+        let fix = |range: TextRange, insert: String, note: String| Fix {
+            code: RuleCode::UnannotatedQuote,
+            range,
+            insert,
+            at: q.range,
+            note,
+            place: (0, 0),
+        };
+        fixes.push(fix(
+            TextRange::empty(q.range.start as usize),
+            "[".into(),
+            format!("wrapped a quotation of `{by}` in claim #{}", q.id),
+        ));
+        fixes.push(fix(
+            TextRange::empty(q.range.end as usize),
+            format!("]{{{}}}", q.attributes()),
+            String::new(),
+        ));
     }
+    without_overlaps(fixes)
+}
+
+/// The fixes sorted, none overlapping another (the first of two at one place wins), and a
+/// quotation's two insertions kept together.
+fn without_overlaps(mut fixes: Vec<Fix>) -> Vec<Fix> {
     fixes.sort_by_key(|f| (f.range.start, f.range.end, f.insert.starts_with(']')));
+
     // None overlapping: the first of two fixes of one place wins.
     let mut end = 0u32;
     let mut kept: Vec<Fix> = Vec::with_capacity(fixes.len());
