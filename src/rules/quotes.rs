@@ -673,7 +673,7 @@ impl<'d> Reader<'d> {
     }
 
     /// A claim id from the quotation's first words, not yet taken in the document.
-    fn fresh_id(&self, c: &Candidate, taken: &mut HashSet<String>) -> String {
+    fn fresh_id(&self, c: &Candidate, taken: &mut Ids) -> String {
         let words: Vec<String> = self
             .words(c.interior.0, c.interior.1)
             .map(|(_, w)| {
@@ -690,23 +690,40 @@ impl<'d> Reader<'d> {
         } else {
             words.join("-")
         };
+        taken.fresh(base)
+    }
+}
+
+/// The claim ids taken in a document, and for each base the next number to try: many
+/// quotations that begin alike ("We …") get `we-2`, `we-3`, … without a search from 2 each.
+struct Ids {
+    taken: HashSet<String>,
+    next: HashMap<String, usize>,
+}
+
+impl Ids {
+    fn fresh(&mut self, base: String) -> String {
         let mut id = base.clone();
-        let mut n = 2;
-        while taken.contains(&id) {
+        let n = self.next.entry(base.clone()).or_insert(2);
+        while self.taken.contains(&id) {
             id = format!("{base}-{n}");
-            n += 1;
+            *n += 1;
         }
-        taken.insert(id.clone());
+        self.taken.insert(id.clone());
         id
     }
 }
 
 /// The document's claim ids.
-fn claim_ids(doc: &Document) -> HashSet<String> {
-    doc.claims
-        .iter()
-        .filter_map(|c| c.id.as_ref().map(|i| i.value.to_string()))
-        .collect()
+fn claim_ids(doc: &Document) -> Ids {
+    Ids {
+        taken: doc
+            .claims
+            .iter()
+            .filter_map(|c| c.id.as_ref().map(|i| i.value.to_string()))
+            .collect(),
+        next: HashMap::default(),
+    }
 }
 
 /// Every quotation of the document that no claim covers and that has an attribution, as
@@ -887,7 +904,7 @@ impl<'d> Reader<'d> {
         paragraphs: &[(usize, usize)],
         claims: &[TextRange],
         people: &mut People<'d>,
-        taken: &mut HashSet<String>,
+        taken: &mut Ids,
     ) -> Option<Quotation> {
         let r = self;
         let text = r.prose.get(range.range())?;
