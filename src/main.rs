@@ -314,12 +314,8 @@ fn main() -> ExitCode {
                 rules: codes,
                 diff,
             };
-            match annals::fix::run(&options) {
+            match annals::fix::run(&options, std::io::BufWriter::with_capacity(1 << 16, std::io::stdout())) {
                 Ok(outcome) => {
-                    let mut stdout = std::io::stdout().lock();
-                    let _ = stdout
-                        .write_all(outcome.stdout.as_bytes())
-                        .and_then(|()| stdout.flush());
                     for note in &outcome.notes {
                         eprintln!("annals: {note}");
                     }

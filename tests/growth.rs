@@ -471,7 +471,7 @@ fn fix_work(body: &str) -> Duration {
         diff: true,
     };
     work(|| {
-        let outcome = annals::fix::run(&options).expect("the corpus loads");
+        let outcome = annals::fix::run(&options, std::io::sink()).expect("the corpus loads");
         assert!(outcome.exit_code <= 1);
     })
 }

@@ -151,6 +151,10 @@ fn fix_keeps_the_text_whole(text: &str) {
             .map(|f| (f.code, f.message))
             .collect();
         let fixed = annals::fix::fix_document(&corpus, slot, &rules);
+        if fixed.applied.is_empty() {
+            assert!(fixed.text.is_empty());
+            continue;
+        }
         let again = annals::Document::new(doc.id.clone(), doc.path.clone(), doc.kind, fixed.text.clone());
         let mut left = before.clone();
         for p in again.problems.iter().filter(|p| p.severity == annals::Severity::Error) {

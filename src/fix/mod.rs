@@ -56,11 +56,9 @@ pub struct Options {
     pub diff: bool,
 }
 
-/// What a run did: standard output (the diff, or the changes per file), notes for standard
-/// error, and the exit status.
+/// What a run did, besides its output: notes for standard error, and the exit status.
 #[derive(Debug, Default)]
 pub struct Outcome {
-    pub stdout: String,
     pub notes: Vec<String>,
     /// 0: no error remains; 1: errors remain (fix cannot mend them); 2: a file could not be written.
     pub exit_code: i32,
@@ -88,12 +86,19 @@ pub struct DocumentFix {
     pub applied: Vec<Fix>,
     /// Fixes dropped because they would have created an error.
     pub skipped: Vec<Fix>,
+    /// The fixed text; empty when no fix was applied.
     pub text: String,
     /// Errors left in the document after the fixes.
     pub errors: usize,
 }
 
-pub fn run(options: &Options) -> Result<Outcome, String> {
+/// How many documents are fixed at a time: each batch in parallel, then reported (and
+/// written) in path order and dropped, so that fix holds the corpus and one batch.
+const BATCH: usize = 256;
+
+/// Runs `annals fix`: the diff (with `--diff`) or the changes per file go to `stdout` as
+/// each batch of documents is done.
+pub fn run(options: &Options, mut stdout: impl std::io::Write) -> Result<Outcome, String> {
     for code in &options.rules {
         if !FIXABLE.iter().any(|(c, _)| c == code) {
             let codes: Vec<&str> = FIXABLE.iter().map(|(c, _)| c.as_str()).collect();
@@ -109,57 +114,57 @@ pub fn run(options: &Options) -> Result<Outcome, String> {
     } else {
         options.rules.clone()
     };
-    let fixes = fix_corpus(&corpus, &rules);
+    let mut slots: Vec<DocumentSlot> = corpus.live().map(|(s, _)| s).collect();
+    slots.sort_by(|a, b| corpus.documents[a.index()].path.cmp(&corpus.documents[b.index()].path));
     let mut out = Outcome::default();
     let mut errors = 0;
-    for f in &fixes {
-        errors += f.errors;
-        let doc = &corpus.documents[f.slot.index()];
-        for s in f.skipped.iter().filter(|s| !s.note.is_empty()) {
-            let (line, column) = s.place;
-            out.notes.push(format!(
-                "{}:{line}:{column}: not fixed ({}): it would create an error",
-                doc.path, s.code
-            ));
-        }
-        if f.applied.is_empty() {
-            continue;
-        }
-        out.changed.push(doc.path.clone());
-        if options.diff {
-            let diff = similar::TextDiff::from_lines(doc.text.as_str(), f.text.as_str());
-            let _ = write!(
-                out.stdout,
-                "{}",
-                diff.unified_diff()
-                    .context_radius(1)
-                    .header(&format!("a/{}", doc.path), &format!("b/{}", doc.path))
-            );
-            continue;
-        }
-        match write::replace(&corpus.root, &doc.path, &doc.text, &f.text) {
-            Ok(()) => {
-                // A quotation's second insertion has no note of its own.
-                let told: Vec<&Fix> = f.applied.iter().filter(|f| !f.note.is_empty()).collect();
-                let _ = writeln!(
-                    out.stdout,
-                    "{}: {} fix{}",
-                    doc.path,
-                    told.len(),
-                    if told.len() == 1 { "" } else { "es" }
-                );
-                for fix in told {
-                    let (line, column) = fix.place;
-                    let _ = writeln!(out.stdout, "  {line}:{column} {}: {}", fix.code, fix.note);
+    for batch in slots.chunks(BATCH) {
+        let fixes: Vec<(DocumentFix, String)> = batch
+            .par_iter()
+            .map(|&slot| {
+                let mut f = fix_document(&corpus, slot, &rules);
+                let doc = &corpus.documents[slot.index()];
+                let mut said = String::new();
+                if options.diff && !f.applied.is_empty() {
+                    let diff = similar::TextDiff::from_lines(doc.text.as_str(), f.text.as_str());
+                    said = diff
+                        .unified_diff()
+                        .context_radius(1)
+                        .header(&format!("a/{}", doc.path), &format!("b/{}", doc.path))
+                        .to_string();
+                    f.text = String::new();
+                }
+                (f, said)
+            })
+            .collect();
+        for (f, mut said) in fixes {
+            errors += f.errors;
+            let doc = &corpus.documents[f.slot.index()];
+            for s in f.skipped.iter().filter(|s| !s.note.is_empty()) {
+                let (line, column) = s.place;
+                out.notes.push(format!(
+                    "{}:{line}:{column}: not fixed ({}): it would create an error",
+                    doc.path, s.code
+                ));
+            }
+            if f.applied.is_empty() {
+                continue;
+            }
+            out.changed.push(doc.path.clone());
+            if !options.diff {
+                match write::replace(&corpus.root, &doc.path, &doc.text, &f.text) {
+                    Ok(()) => said = changes(&doc.path, &f.applied),
+                    Err(e) => {
+                        out.notes.push(format!("{}: not written: {e}", doc.path));
+                        out.exit_code = 2;
+                    }
                 }
             }
-            Err(e) => {
-                out.notes.push(format!("{}: not written: {e}", doc.path));
-                out.exit_code = 2;
-            }
+            // A closed pipe (`annals fix --diff | head`) stops the output, not the run.
+            let _ = stdout.write_all(said.as_bytes());
         }
     }
-    // Errors of documents that got no fixes, as check reports them.
+    let _ = stdout.flush();
     if out.exit_code == 0 {
         out.exit_code = i32::from(errors > 0);
     }
@@ -177,18 +182,19 @@ pub fn run(options: &Options) -> Result<Outcome, String> {
     Ok(out)
 }
 
-/// The fixes of every document of the corpus, in path order, computed in parallel.
-pub fn fix_corpus(corpus: &Corpus, rules: &[RuleCode]) -> Vec<DocumentFix> {
-    let slots: Vec<DocumentSlot> = corpus.live().map(|(s, _)| s).collect();
-    let mut out: Vec<DocumentFix> = slots
-        .par_iter()
-        .map(|&slot| fix_document(corpus, slot, rules))
-        .collect();
-    out.sort_by(|a, b| {
-        corpus.documents[a.slot.index()]
-            .path
-            .cmp(&corpus.documents[b.slot.index()].path)
-    });
+/// What fix changed in one file, a line per fix (a quotation's second insertion has no note
+/// of its own).
+fn changes(path: &str, applied: &[Fix]) -> String {
+    let told: Vec<&Fix> = applied.iter().filter(|f| !f.note.is_empty()).collect();
+    let mut out = format!(
+        "{path}: {} fix{}\n",
+        told.len(),
+        if told.len() == 1 { "" } else { "es" }
+    );
+    for fix in told {
+        let (line, column) = fix.place;
+        let _ = writeln!(out, "  {line}:{column} {}: {}", fix.code, fix.note);
+    }
     out
 }
 
@@ -207,7 +213,7 @@ pub fn fix_document(corpus: &Corpus, slot: DocumentSlot, rules: &[RuleCode]) -> 
         slot,
         applied: Vec::new(),
         skipped: Vec::new(),
-        text: doc.text.clone(),
+        text: String::new(),
         errors: errors_before.len(),
     };
     let fixes = plan(corpus, doc, &findings, rules);
@@ -279,16 +285,24 @@ fn new_errors(
     before: &[&Finding],
 ) -> (Document, Vec<TextRange>) {
     let fixed = Document::new(doc.id.clone(), doc.path.clone(), doc.kind, text.to_string());
+    // Only errors count: the rules that cannot give one are not run (the name matcher's
+    // search and the quotations' pass were half of a re-check).
+    let mut config = corpus.config.clone();
+    for &code in RuleCode::ALL {
+        if config.severity(code) != Some(Severity::Error) {
+            config.rules.insert(code, None);
+        }
+    }
     let cx = Context {
         documents: &corpus.documents,
         index: &corpus.index,
-        config: &corpus.config,
+        config: &config,
         slot,
         doc: &fixed,
     };
     let mut after = rules::own_findings(&cx);
     rules::link_findings(&cx, &mut after);
-    let after = rules::settle(&corpus.config, after);
+    let after = rules::settle(&config, after);
     let mut old: HashMap<(RuleCode, &str), usize> = HashMap::default();
     for f in before {
         *old.entry((f.code, f.message.as_str())).or_default() += 1;
