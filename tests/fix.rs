@@ -303,12 +303,15 @@ fn unannotated_quote_on_the_seed_corpus() {
     assert!(within >= 0.82, "date within the hand-made one {within:.2}");
 }
 
+/// A mention: its text's range in the stripped text, and its entity.
+type Mention = ((usize, usize), String);
+
 /// Every mention of the seed corpus stripped: `annals fix` puts back at least 90 % of them
 /// (the same entity on the same text), and a second run changes nothing.
 #[test]
 fn fix_restores_stripped_mentions_and_is_idempotent() {
     let (dir, root) = seed_copy();
-    let mut hand: Vec<(PathBuf, Vec<((usize, usize), String)>)> = Vec::new();
+    let mut hand: Vec<(PathBuf, Vec<Mention>)> = Vec::new();
     for sub in ["articles", "entities"] {
         for entry in std::fs::read_dir(root.join(sub)).unwrap() {
             let path = entry.unwrap().path();
@@ -338,7 +341,7 @@ fn fix_restores_stripped_mentions_and_is_idempotent() {
         let text = std::fs::read_to_string(path).unwrap();
         let doc = Document::new("x".into(), "articles/x.md".into(), DocumentKind::Article, text.clone());
         let (_, cuts) = strip(&text, |s| s.get("e").is_some());
-        let now: BTreeSet<((usize, usize), String)> = doc
+        let now: BTreeSet<Mention> = doc
             .mentions
             .iter()
             .map(|m| {

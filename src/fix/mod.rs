@@ -260,7 +260,7 @@ fn settle(
         // The paragraphs (in the new text) of the new errors, from one list of blank lines.
         let breaks = blank_lines(&text);
         let paragraphs: Vec<TextRange> = new_errors.iter().map(|r| paragraph(&breaks, text.len(), *r)).collect();
-        let (keep, drop): (Vec<(Fix, TextRange)>, Vec<(Fix, TextRange)>) = fixes
+        let (keep, drop): (Vec<Placed>, Vec<Placed>) = fixes
             .into_iter()
             .zip(placed)
             .partition(|(_, at)| !paragraphs.iter().any(|p| p.start <= at.end && at.start <= p.end));
@@ -488,6 +488,9 @@ fn plan_quotes(corpus: &Corpus, doc: &Document) -> Vec<Fix> {
     }
     without_overlaps(fixes)
 }
+
+/// A fix and where it landed in the fixed text.
+type Placed = (Fix, TextRange);
 
 /// The fixes sorted, none overlapping another (the first of two at one place wins), and a
 /// quotation's two insertions kept together.

@@ -274,9 +274,8 @@ impl<'d> Reader<'d> {
             }
             if lower == "according" {
                 // "according to X": the cue ends after "to".
-                match words.get(k + 1) {
-                    Some(&(to, "to")) => out.push((at, to + 2, lower)),
-                    _ => {}
+                if let Some(&(to, "to")) = words.get(k + 1) {
+                    out.push((at, to + 2, lower));
                 }
                 continue;
             }
@@ -634,7 +633,8 @@ impl<'d> Reader<'d> {
                         .as_bytes()
                         .windows(4)
                         .any(|d| d.iter().all(u8::is_ascii_digit));
-                    !w.date.is_after(p) && !(yearless && p.first_day() - w.date.last_day() > 183)
+                    let long_ago = yearless && p.first_day() - w.date.last_day() > 183;
+                    !w.date.is_after(p) && !long_ago
                 })
             })
             .map(|(k, w)| (a + k, w.date))
