@@ -198,6 +198,8 @@ mod tests {
             assert!(!codes.is_empty());
         }
         assert!(OWN.iter().any(|(codes, _)| codes == &[RuleCode::UnannotatedMention]));
+        // unannotated-quote's pass over the prose is a family of its own: off, it is not run.
+        assert!(OWN.iter().any(|(codes, _)| codes == &[RuleCode::UnannotatedQuote]));
         assert!(index.names.is_empty());
         let on = CorpusIndex::build_for(
             &[Document::new(
