@@ -109,7 +109,7 @@ enum Command {
     ///
     /// Fixes: unannotated names that belong to one entity only (unannotated-mention);
     /// date= from the one date of an undated claim's sentence (undated-claim); by= for an
-    /// unsourced claim with one speaker mentioned near it (unsourced-claim); an unknown id or
+    /// unsourced claim whose attribution names its speaker (unsourced-claim); an unknown id or
     /// broken reference replaced by its one suggestion at edit distance 1 (unknown-entity,
     /// broken-reference); a quotation whose speaker was found wrapped in a claim
     /// (unannotated-quote). Each file's fixes are checked again, and a fix that would create

@@ -31,7 +31,7 @@ pub const FIXABLE: [(RuleCode, &str); 6] = [
     ),
     (
         RuleCode::UnsourcedClaim,
-        "adds by= when exactly one speaker is mentioned near the claim",
+        "adds by= when the claim's attribution names its speaker",
     ),
     (
         RuleCode::UnknownEntity,
