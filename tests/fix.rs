@@ -507,6 +507,55 @@ fn a_fix_that_would_create_an_error_is_skipped() {
     assert_eq!(std::fs::read_to_string(root.join("articles/a.md")).unwrap(), text);
 }
 
+/// Each rule's bulk-safe fix, and the cases it leaves to a person.
+#[test]
+fn each_rule_fixes_only_what_is_safe() {
+    let body = "---\ntitle: T\npublished: 2022-04-02\n---\n\
+On March 14, [Rogozin]{e=rogozn} wrote [\"we stop\"]{.claim #deorbit by=rogozin}.\n\n\
+On March 14 or March 30, [Rogozin]{e=rogozinxx} wrote [\"we go\"]{.claim #two by=rogozin}.\n\n\
+[\"We stay\"]{.claim #stay date=2022-04-01 replies-to=deorbt}, [Rogozin]{e=rogozin} said.\n\n\
+[The station is old]{.claim #old date=2022-04-01}.\n";
+    let (_dir, root) = small_corpus(body.as_bytes());
+    let out = annals(&root, &["fix"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "an unknown entity remains: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(root.join("articles/a.md")).unwrap();
+    let expected = body
+        .replace("{e=rogozn}", "{e=rogozin}")
+        .replace(
+            "{.claim #deorbit by=rogozin}",
+            "{.claim #deorbit by=rogozin date=2022-03-14}",
+        )
+        .replace("replies-to=deorbt}", "replies-to=deorbit by=rogozin}");
+    assert_eq!(text, expected);
+    let said = String::from_utf8_lossy(&out.stdout);
+    for line in [
+        "undated-claim: date=2022-03-14, the one date of its sentence",
+        "unknown-entity: `rogozn` → `rogozin`",
+        "broken-reference: `deorbt` → `deorbit`",
+        "unsourced-claim: by=rogozin, the speaker its attribution names",
+    ] {
+        assert!(said.contains(line), "{line}\n{said}");
+    }
+    // --rule limits it to one rule.
+    let (_dir, root) = small_corpus(body.as_bytes());
+    let out = annals(
+        &root,
+        &["fix", "--rule", "broken-reference", "--rule", "unknown-entity"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let text = std::fs::read_to_string(root.join("articles/a.md")).unwrap();
+    assert_eq!(
+        text,
+        body.replace("{e=rogozn}", "{e=rogozin}")
+            .replace("replies-to=deorbt}", "replies-to=deorbit}")
+    );
+}
+
 fn annals(dir: &Path, args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_annals"))
         .args(args)

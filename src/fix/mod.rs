@@ -378,7 +378,14 @@ fn plan(corpus: &Corpus, doc: &Document, findings: &[Finding], rules: &[RuleCode
         for f in findings.iter().filter(|f| f.code == RuleCode::UnannotatedMention) {
             *per_range.entry(f.range).or_default() += 1;
         }
+        // A mention's whole text named for another entity is a mention to correct (its
+        // `e=`), not a name to wrap once more.
+        let mention_texts: rustc_hash::FxHashSet<TextRange> =
+            doc.mentions.iter().map(|m| doc.span(m.span).text_range).collect();
         for f in findings.iter().filter(|f| f.code == RuleCode::UnannotatedMention) {
+            if mention_texts.contains(&f.range) {
+                continue;
+            }
             if let (Some(s), Some(1)) = (&f.suggestion, per_range.get(&f.range)) {
                 let note = format!("annotated `{}` as {s}", &doc.text[f.range.range()]);
                 push(f.code, f.range, s.clone(), f.range, note);
