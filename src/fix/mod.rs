@@ -207,7 +207,15 @@ fn is_error(f: &Finding) -> bool {
 /// named by a name just annotated counts.
 pub fn fix_document(corpus: &Corpus, slot: DocumentSlot, rules: &[RuleCode]) -> DocumentFix {
     let doc = &corpus.documents[slot.index()];
-    let findings = corpus.findings_of(slot);
+    // The quotations are read again from the text the other fixes make (`plan_quotes`):
+    // their findings are needed here only when they count as errors.
+    let findings = if corpus.config.severity(RuleCode::UnannotatedQuote) == Some(Severity::Error) {
+        corpus.findings_of(slot)
+    } else {
+        let mut config = corpus.config.clone();
+        config.rules.insert(RuleCode::UnannotatedQuote, None);
+        rules::document_findings(&corpus.documents, &corpus.index, &config, slot)
+    };
     let errors_before: Vec<&Finding> = findings.iter().filter(|f| is_error(f)).collect();
     let mut out = DocumentFix {
         slot,
