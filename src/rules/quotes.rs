@@ -656,8 +656,10 @@ impl<'d> Reader<'d> {
 
     /// The sentence before the one starting at `sb`: in the paragraph, or the last one of the paragraph before.
     fn previous_sentence(&self, sb: usize, paragraphs: &[(usize, usize)], k: usize, floor: usize) -> (usize, usize) {
-        let (ps, _) = paragraphs[k];
-        let before_text = self.prose[ps..sb].trim_end();
+        let Some(&(ps, _)) = paragraphs.get(k) else {
+            return (sb, sb);
+        };
+        let before_text = self.prose.get(ps..sb).unwrap_or("").trim_end();
         if !before_text.is_empty() {
             let end = ps + before_text.len();
             let start = self.sentence_start(end.saturating_sub(1), ps.max(floor));
