@@ -848,16 +848,6 @@ pub fn sentence_dates(
         .collect()
 }
 
-/// Whether an entity of the corpus may be a claim's speaker (a person, agency, organization or government).
-pub fn can_speak(documents: &[Document], index: &CorpusIndex, id: &str) -> bool {
-    index
-        .entity(documents, id)
-        .and_then(|s| documents.get(s.index()))
-        .and_then(|d| d.entity.as_ref())
-        .and_then(|e| e.kind.as_ref())
-        .is_some_and(|k| SPEAKER_KINDS.contains(&k.value.as_str()))
-}
-
 /// The claim a selection would become: its speaker, date and channel read from the
 /// attribution around it, as for a quotation. `None` for an empty selection or one that
 /// crosses a span.
