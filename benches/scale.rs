@@ -1,7 +1,7 @@
 //! Scale benchmarks: `cargo bench --bench scale` (add `-- --quick` for 1k articles only;
 //! `-- --size 100k --shape dense --only check,lsp` picks sizes, shapes and parts, see `Options`;
 //! `--only check,export` times `annals export` in its four formats beside check; `--only site`
-//! times `annals site`).
+//! times `annals site`, `--only fix` `annals fix --diff`).
 //!
 //! For generated corpora of 1,000 and 10,000 articles (and 100,000 when asked), in the
 //! generator's sparse shape and in its dense one (annals generate, seed 42), it measures
@@ -203,6 +203,34 @@ fn bench_site(articles: usize, dir: &Path) {
     for out in &outs {
         std::fs::remove_dir_all(out).unwrap();
     }
+}
+
+/// `annals fix --diff` (every rule's fixes planned, applied and checked again, the diff
+/// printed, nothing written) against check's time. The generated corpora have unannotated
+/// names (dense: in every article) and claims to date.
+fn bench_fix(articles: usize, dir: &Path) {
+    let (check, check_rss) = check_wall(dir, "json", 3);
+    // What it would change, once, outside the timed runs.
+    let out = Command::new(annals())
+        .args(["fix", "--diff"])
+        .arg(dir)
+        .output()
+        .unwrap();
+    let changed = String::from_utf8_lossy(&out.stderr).trim().to_string();
+    let (wall, rss) = best_of(3, || {
+        let (wall, rss, status) = measure(Command::new(annals()).args(["fix", "--diff"]).arg(dir));
+        assert!(matches!(status, Some(0 | 1)), "fix --diff {}", dir.display());
+        (wall, rss)
+    });
+    println!(
+        "fix {articles:>6} articles --diff: {} wall, {:.2}x check's {}; peak RSS {:.0} MB (check {:.0} MB); {}",
+        ms(wall),
+        wall.as_secs_f64() / check.as_secs_f64(),
+        ms(check),
+        rss as f64 / 1024.0,
+        check_rss as f64 / 1024.0,
+        changed.lines().last().unwrap_or("")
+    );
 }
 
 fn which(name: &str) -> Option<PathBuf> {
@@ -619,7 +647,7 @@ fn bench_lsp_pull(articles: usize, dir: &Path) {
     );
 }
 
-/// What to run: `-- --size 1k,10k,100k --shape sparse,dense --only check,export,site,rule-off,lsp,pull,hostile`
+/// What to run: `-- --size 1k,10k,100k --shape sparse,dense --only check,export,site,fix,rule-off,lsp,pull,hostile`
 /// (each a comma list; by default 1k and 10k, both shapes, everything). `--quick` is `--size 1k`.
 struct Options {
     sizes: Vec<usize>,
@@ -660,7 +688,7 @@ impl Options {
             })
             .collect();
         let parts = value("--only").unwrap_or_else(|| {
-            ["hostile", "check", "export", "site", "rule-off", "lsp", "pull"]
+            ["hostile", "check", "export", "site", "fix", "rule-off", "lsp", "pull"]
                 .map(String::from)
                 .to_vec()
         });
@@ -699,6 +727,9 @@ fn main() {
             }
             if options.runs("site") {
                 bench_site(articles, &dir);
+            }
+            if options.runs("fix") {
+                bench_fix(articles, &dir);
             }
             if options.runs("rule-off") {
                 bench_rule_off(articles, &dir);

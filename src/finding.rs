@@ -101,6 +101,8 @@ rule_codes! {
         "An attribute key on a mention or claim that the format does not define.";
     UnannotatedMention = "unannotated-mention", Hint,
         "An entity's name or alias in prose outside any mention of that entity.";
+    UnannotatedQuote = "unannotated-quote", Hint,
+        "A quotation in prose, with an attribution nearby, that no claim covers.";
     UnusedEntity = "unused-entity", Hint,
         "An entity that nothing in the corpus references.";
     FileTooLarge = "file-too-large", Error,

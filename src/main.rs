@@ -1,5 +1,5 @@
 //! The `annals` command: `check` for terminals and CI, `lsp` for editors, `export` for other
-//! tools, `init` for a new corpus, `explain` for a rule's page, and completions and a man page
+//! tools, `fix` to apply the safe fixes, `init` for a new corpus, `explain` for a rule's page, and completions and a man page
 //! for the shell.
 
 use annals::check::{self, FailOn, Format};
@@ -127,6 +127,30 @@ enum Command {
         /// Add a page of check's findings.
         #[arg(long)]
         with_findings: bool,
+    },
+    /// Apply the fixes that are safe in bulk, and report what changed per file.
+    ///
+    /// Fixes: unannotated names that belong to one entity only (unannotated-mention);
+    /// date= from the one date of an undated claim's sentence (undated-claim); by= for an
+    /// unsourced claim whose attribution names its speaker (unsourced-claim); an unknown id or
+    /// broken reference replaced by its one suggestion at edit distance 1 (unknown-entity,
+    /// broken-reference); a quotation whose speaker was found wrapped in a claim
+    /// (unannotated-quote). Each file's fixes are checked again, and a fix that would create
+    /// an error is not applied. Writes only the corpus's own document files, each replaced
+    /// atomically (a temporary file in its folder, then a rename), never outside the corpus.
+    ///
+    /// Exit status: 0 when no error remains, 1 when errors remain that fix cannot mend, 2 when
+    /// fix could not run (no corpus found, an unknown rule) or a file could not be written.
+    Fix {
+        /// The corpus root, or any folder or file inside it (annals.toml is found upward).
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// Fix only this rule's findings (repeatable), e.g. --rule unannotated-quote.
+        #[arg(long = "rule", value_name = "CODE")]
+        rules: Vec<String>,
+        /// Print a unified diff of the fixes and write nothing.
+        #[arg(long)]
+        diff: bool,
     },
     /// Write a synthetic corpus, to try annals at scale and for the benchmarks.
     ///
@@ -341,6 +365,35 @@ fn main() -> ExitCode {
                     }
                     for note in &outcome.notes {
                         let _ = writeln!(stderr, "annals: {note}");
+                    }
+                    ExitCode::from(outcome.exit_code as u8)
+                }
+                Err(e) => {
+                    eprintln!("annals: error: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Command::Fix { path, rules, diff } => {
+            let mut codes = Vec::new();
+            for rule in &rules {
+                match annals::RuleCode::from_code(rule.trim()) {
+                    Some(code) => codes.push(code),
+                    None => {
+                        eprintln!("annals: error: `{rule}` is not a rule code; `annals explain` lists them");
+                        return ExitCode::from(2);
+                    }
+                }
+            }
+            let options = annals::fix::Options {
+                path,
+                rules: codes,
+                diff,
+            };
+            match annals::fix::run(&options, std::io::BufWriter::with_capacity(1 << 16, std::io::stdout())) {
+                Ok(outcome) => {
+                    for note in &outcome.notes {
+                        eprintln!("annals: {note}");
                     }
                     ExitCode::from(outcome.exit_code as u8)
                 }

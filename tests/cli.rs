@@ -522,3 +522,27 @@ fn export_is_a_command_of_its_own() {
     );
     assert!(dir.path().join("out/mentions.jsonl").is_file());
 }
+
+/// `annals fix` is a subcommand like the others: its help, the man page and the completions
+/// know it; a clean corpus gives nothing to fix (tests/fix.rs tests what it writes).
+#[test]
+fn fix_is_a_command_of_its_own() {
+    let dir = clean_corpus();
+    let help = stdout(&annals(dir.path(), &["fix", "--help"]));
+    for word in ["--rule", "--diff", "unannotated-quote", "atomically", "Exit status"] {
+        assert!(help.contains(word), "fix --help lacks {word}:\n{help}");
+    }
+    let man = stdout(&annals(dir.path(), &["man"]));
+    assert!(man.contains("fix"), "the man page lists fix");
+    let completions = stdout(&annals(dir.path(), &["completions", "bash"]));
+    assert!(completions.contains("--diff"), "bash completion knows fix's options");
+    let before = std::fs::read_dir(dir.path().join("articles")).unwrap().count();
+    let o = annals(dir.path(), &["fix"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "");
+    assert!(stderr(&o).contains("changed 0 files"), "{}", stderr(&o));
+    assert_eq!(std::fs::read_dir(dir.path().join("articles")).unwrap().count(), before);
+    // Outside a corpus: exit 2.
+    let nowhere = tempfile::tempdir().unwrap();
+    assert_eq!(annals(nowhere.path(), &["fix"]).status.code(), Some(2));
+}

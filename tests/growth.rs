@@ -463,3 +463,58 @@ async fn every_request_grows_linearly() {
     }
     verdict(verdicts);
 }
+
+/// Quotations with an attribution on one line: each a finding of `unannotated-quote`.
+fn quotations_on_one_line(n: usize) -> String {
+    (0..UNITS * n)
+        .map(|i| format!("“Words one two three {i},” [Wally]{{e=w}} said on March 3. "))
+        .collect()
+}
+/// Opening marks that never close, in one paragraph of sentences, and one closing mark at
+/// its end: the pairing stack at its deepest.
+fn unclosed_quotation_marks(n: usize) -> String {
+    format!("{}”", "“Words said. Then Wally said: ".repeat(UNITS * n))
+}
+/// Names to annotate, undated claims with one date each, and quotations, for `annals fix`.
+fn fixes_on_one_line(n: usize) -> String {
+    (0..UNITS * n)
+        .map(|i| {
+            format!("Wally said on March 3 [that {i}]{{.claim #c{i} by=w}}, and “this one is said, {i},” Wally said. ")
+        })
+        .collect()
+}
+
+const QUOTE_SHAPES: [Shape; 3] = [
+    ("quotations on one line", quotations_on_one_line),
+    ("unclosed quotation marks", unclosed_quotation_marks),
+    ("fixes on one line", fixes_on_one_line),
+];
+
+/// `unannotated-quote` through check, and `annals fix --diff` (every rule's fixes, planned,
+/// applied and checked again) on the same shapes.
+#[test]
+fn quotations_and_fix_grow_linearly() {
+    let _alone = ALONE.blocking_lock();
+    let mut verdicts = Verdicts::default();
+    for (shape, body) in QUOTE_SHAPES.iter().chain(&SHAPES[..2]) {
+        let (small, large) = (body(1), body(8));
+        let (a, b) = (check_work(&small, Format::Json), check_work(&large, Format::Json));
+        verdicts.judge(&format!("{shape}: check (unannotated-quote on)"), a, b);
+        let (a, b) = (fix_work(&small), fix_work(&large));
+        verdicts.judge(&format!("{shape}: fix --diff"), a, b);
+    }
+    verdict(verdicts);
+}
+
+fn fix_work(body: &str) -> Duration {
+    let dir = corpus(body);
+    let options = annals::fix::Options {
+        path: dir.path().to_path_buf(),
+        rules: Vec::new(),
+        diff: true,
+    };
+    work(|| {
+        let outcome = annals::fix::run(&options, std::io::sink()).expect("the corpus loads");
+        assert!(outcome.exit_code <= 1);
+    })
+}

@@ -180,6 +180,52 @@ async fn actions(s: &mut TestServer, rel: &str, needle: &str) -> Vec<Value> {
     result.as_array().cloned().unwrap_or_default()
 }
 
+/// The code actions for a selection of `needle`'s text.
+async fn actions_on(s: &mut TestServer, rel: &str, needle: &str) -> Vec<Value> {
+    let text = s.files[rel].text.clone();
+    let at = text.find(needle).unwrap_or_else(|| panic!("{needle}"));
+    let uri = s.uri_of(rel);
+    let range = s.lsp_range(&text, annals::text::TextRange::new(at, at + needle.len()));
+    let result = s
+        .request(
+            "textDocument/codeAction",
+            json!({ "textDocument": { "uri": uri }, "range": range, "context": { "diagnostics": [] } }),
+        )
+        .await
+        .unwrap();
+    result.as_array().cloned().unwrap_or_default()
+}
+
+#[tokio::test]
+async fn a_quotation_becomes_a_claim_and_so_does_any_selection() {
+    let body = "“The purpose of the sanctions is to kill the Russian economy,” [Rogozin]{e=rogozin} tweeted on Saturday (April 2).\n\nAfter that, [NASA]{e=nasa} said the station would keep flying on March 30.";
+    let mut s = TestServer::start(&fixture(&article(body))).await;
+    let rel = "articles/2022-04-02-b.md";
+    let list = actions(&mut s, rel, "purpose").await;
+    let wrap = titled(&list, "Annotate the quotation as a claim");
+    assert_eq!(wrap["kind"], "quickfix");
+    assert_eq!(wrap["isPreferred"], true);
+    assert_eq!(wrap["diagnostics"][0]["code"], "unannotated-quote");
+    let after = s.apply_edit(&wrap["edit"]);
+    assert!(
+        after[rel].contains("[“The purpose of the sanctions is to kill the Russian economy,”]{.claim #the-purpose-of-the by=rogozin date=2022-04-02 via=twitter} [Rogozin]"),
+        "{}",
+        after[rel]
+    );
+    // Any selection: the speaker and date of its sentence.
+    let list = actions_on(&mut s, rel, "the station would keep flying").await;
+    let wrap = titled(&list, "Annotate the selection as a claim");
+    assert_eq!(wrap["kind"], "refactor.rewrite");
+    let after = s.apply_edit(&wrap["edit"]);
+    assert!(
+        after[rel].contains(
+            "said [the station would keep flying]{.claim #the-station-would-keep by=nasa date=2022-03-30} on March 30."
+        ),
+        "{}",
+        after[rel]
+    );
+}
+
 fn titled<'a>(list: &'a [Value], title: &str) -> &'a Value {
     list.iter()
         .find(|a| a["title"].as_str().is_some_and(|t| t.starts_with(title)))

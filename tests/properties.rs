@@ -107,6 +107,76 @@ fn edit() -> impl Strategy<Value = Edit> {
     ]
 }
 
+/// Texts of quotation marks, attributions, names and dates among the annotation pieces.
+fn quoted_text() -> impl Strategy<Value = String> {
+    const QUOTE_PIECES: &[&str] = &[
+        "“",
+        "”",
+        "«",
+        "»",
+        "„",
+        "\"",
+        " said",
+        " Rogozin",
+        "[Rogozin]{e=rogozin}",
+        ". ",
+        " he added",
+        " on April 2",
+        "According to ",
+        " told ",
+        "a b c d e",
+        "[“x”]{.claim #c1}",
+        "\n\n",
+        "[",
+        "]{",
+        "}",
+        "Feb. ",
+        ",",
+    ];
+    let pieces: Vec<&'static str> = QUOTE_PIECES.iter().chain(PIECES).copied().collect();
+    prop::collection::vec(prop::sample::select(pieces), 0..60).prop_map(|p| p.concat())
+}
+
+/// `annals fix`'s plan on any text: no panic, and the fixed text has no error of form that
+/// the original had not.
+fn fix_keeps_the_text_whole(text: &str) {
+    use annals::RuleCode;
+    let corpus = properties::corpus_with(text);
+    let rules: Vec<RuleCode> = annals::fix::FIXABLE.iter().map(|(c, _)| *c).collect();
+    for (slot, doc) in corpus.live() {
+        let before: Vec<(RuleCode, String)> = corpus
+            .findings_of(slot)
+            .into_iter()
+            .filter(|f| f.severity == annals::Severity::Error)
+            .map(|f| (f.code, f.message))
+            .collect();
+        let fixed = annals::fix::fix_document(&corpus, slot, &rules);
+        if fixed.applied.is_empty() {
+            assert!(fixed.text.is_empty());
+            continue;
+        }
+        let again = annals::Document::new(doc.id.clone(), doc.path.clone(), doc.kind, fixed.text.clone());
+        let mut left = before.clone();
+        for p in again.problems.iter().filter(|p| p.severity == annals::Severity::Error) {
+            let k = left.iter().position(|(c, m)| *c == p.code && *m == p.message);
+            assert!(
+                k.is_some(),
+                "fix made a new error {p:?} in {:?} from {text:?}",
+                fixed.text
+            );
+            left.swap_remove(k.unwrap_or_default());
+        }
+        // A selection anywhere becomes a claim draft, or nothing; never a panic.
+        for (a, b) in [(0, text.len()), (text.len() / 3, text.len() / 2)] {
+            let (a, b) = (
+                annals::text::floor_char_boundary(&doc.text, a),
+                annals::text::floor_char_boundary(&doc.text, b),
+            );
+            let _ = annals::ide::assists::claim_for_selection(&corpus, slot, annals::text::TextRange::new(a, b));
+        }
+    }
+}
+
 fn encoding() -> impl Strategy<Value = Encoding> {
     prop_oneof![Just(Encoding::Utf8), Just(Encoding::Utf16)]
 }
@@ -117,6 +187,11 @@ proptest! {
     #[test]
     fn any_text_goes_through_parse_rules_and_queries(text in text()) {
         properties::analyse_any_text(&text);
+    }
+
+    #[test]
+    fn fix_never_panics_and_makes_no_error(text in prop_oneof![text(), quoted_text()]) {
+        fix_keeps_the_text_whole(&text);
     }
 
     #[test]

@@ -65,6 +65,7 @@ rule_tests! {
     self_reference => SelfReference,
     unknown_attribute => UnknownAttribute,
     unannotated_mention => UnannotatedMention,
+    unannotated_quote => UnannotatedQuote,
     unused_entity => UnusedEntity,
     file_too_large => FileTooLarge,
 }

@@ -149,6 +149,15 @@ pub fn assists_with(corpus: &Corpus, slot: DocumentSlot, range: TextRange, findi
                     );
                 }
             }
+            RuleCode::UnannotatedQuote => {
+                let Some(wrapped) = &finding.suggestion else { continue };
+                let attributes = wrapped.rsplit_once("]{").map_or("", |(_, a)| a.trim_end_matches('}'));
+                push(
+                    format!("Annotate the quotation as a claim: {{{attributes}}}"),
+                    edit(finding.range, wrapped.clone()),
+                    true,
+                );
+            }
             RuleCode::UnannotatedMention => {
                 let Some(wrapped) = &finding.suggestion else { continue };
                 let text = &doc.text[finding.range.range()];
@@ -185,6 +194,44 @@ pub fn assists_with(corpus: &Corpus, slot: DocumentSlot, range: TextRange, findi
         }
     }
     out
+}
+
+/// A selection wrapped in a claim, whatever it holds: its speaker, date and channel read from
+/// the attribution around it, as for a quotation (`rules::quotes::draft`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SelectionAssist {
+    pub label: String,
+    pub change: SourceChange,
+}
+
+/// The claim a non-empty selection in prose would become; `None` for an empty selection,
+/// one that crosses a span, or one that is a claim's text already.
+pub fn claim_for_selection(corpus: &Corpus, slot: DocumentSlot, range: TextRange) -> Option<SelectionAssist> {
+    let doc = corpus.documents.get(slot.index())?;
+    if range.is_empty()
+        || doc
+            .text
+            .get(range.range())
+            .is_none_or(|t| t.contains("\n\n") || t.contains("\r\n\r\n"))
+    {
+        return None;
+    }
+    let q = crate::rules::quotes::draft(doc, &corpus.documents, &corpus.index, range)?;
+    let already = doc.claims.iter().any(|c| doc.span(c.span).text_range == q.range);
+    if already {
+        return None;
+    }
+    Some(SelectionAssist {
+        label: format!("Annotate the selection as a claim: {{{}}}", q.attributes()),
+        change: SourceChange {
+            edits: vec![TextEdit {
+                document: slot,
+                range: q.range,
+                insert: q.wrapped(&doc.text),
+            }],
+            ..Default::default()
+        },
+    })
 }
 
 /// `e=ID` out of a suggested `[text]{e=ID}`.

@@ -25,8 +25,8 @@ fn month_number(word: &str) -> Option<u8> {
         .map(|k| k as u8 + 1)
 }
 
-fn patterns() -> &'static [Regex; 4] {
-    static PATTERNS: OnceLock<[Regex; 4]> = OnceLock::new();
+fn patterns() -> &'static [Regex; 5] {
+    static PATTERNS: OnceLock<[Regex; 5]> = OnceLock::new();
     PATTERNS.get_or_init(|| {
         let month = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?";
         [
@@ -38,6 +38,9 @@ fn patterns() -> &'static [Regex; 4] {
             Regex::new(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b").unwrap(),
             // A year on its own: "in 2015".
             Regex::new(r"\b(1[89]\d\d|20\d\d)\b").unwrap(),
+            // A month on its own, written in full: "at the beginning of March". Not "May",
+            // which is as often a verb.
+            Regex::new(r"\b(January|February|March|April|June|July|August|September|October|November|December)\b").unwrap(),
         ]
     })
 }
@@ -57,7 +60,7 @@ fn resolve_month_day(month: u8, day: u8, published: Option<Date>) -> Option<Date
 
 /// Every date written in `text`, in order of appearance.
 pub fn dates_in(text: &str, published: Option<Date>) -> Vec<(usize, WrittenDate)> {
-    let [iso, named, weekday, year] = patterns();
+    let [iso, named, weekday, year, month] = patterns();
     let mut found: Vec<(usize, usize, WrittenDate)> = Vec::new();
     let mut push = |start: usize, end: usize, date: Option<Date>| {
         if let Some(date) = date {
@@ -109,6 +112,15 @@ pub fn dates_in(text: &str, published: Option<Date>) -> Vec<(usize, WrittenDate)
     for c in year.captures_iter(text) {
         let m = c.get(0).unwrap();
         push(m.start(), m.end(), Date::parse(m.as_str()).ok());
+    }
+    if let Some(p) = published.and_then(|p| p.month.map(|m| (p.year, m))) {
+        for c in month.captures_iter(text) {
+            let m = c.get(0).unwrap();
+            // The latest such month on or before publication.
+            let mo = month_number(m.as_str()).unwrap_or(1);
+            let year = if mo <= p.1 { p.0 } else { p.0 - 1 };
+            push(m.start(), m.end(), Date::parse(&format!("{year:04}-{mo:02}")).ok());
+        }
     }
     // Keep the most precise reading of overlapping matches ("April 2, 2022" over "2022").
     found.sort_by_key(|(s, e, _)| (*s, std::cmp::Reverse(*e)));
@@ -222,5 +234,8 @@ mod tests {
         assert_eq!(dates("on December 30", "2022-04-02"), ["2021-12-30"]);
         assert_eq!(dates("late Thursday", "2022-02-25"), ["2022-02-24"]);
         assert!(dates("May I? Maybe. 12345", "2022-04-02").is_empty());
+        // A month alone: the last one on or before publication.
+        assert_eq!(dates("At the beginning of March, he", "2022-04-02"), ["2022-03"]);
+        assert_eq!(dates("in November", "2022-04-02"), ["2021-11"]);
     }
 }

@@ -134,7 +134,7 @@ pub fn server_capabilities(session: &Session) -> ServerCapabilities {
             ..Default::default()
         }),
         code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
-            code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+            code_action_kinds: Some(vec![CodeActionKind::QUICKFIX, CodeActionKind::REFACTOR_REWRITE]),
             ..Default::default()
         })),
         rename_provider: Some(OneOf::Right(RenameOptions {

@@ -8,6 +8,7 @@ mod attributes;
 mod claims;
 mod documents;
 mod mentions;
+pub mod quotes;
 mod references;
 
 use crate::config::Config;
@@ -52,7 +53,7 @@ impl<D: Links> Context<'_, D> {
 type Family<D = Document> = (&'static [RuleCode], fn(&Context<D>, &mut Vec<Finding>));
 
 /// The rules that read the document's text and syntax (see `own_findings`).
-const OWN: [Family; 5] = [
+const OWN: [Family; 6] = [
     (&[RuleCode::InvalidId, RuleCode::DuplicateId], documents::check),
     (&[RuleCode::UnknownAttribute], attributes::check),
     (
@@ -66,6 +67,7 @@ const OWN: [Family; 5] = [
     ),
     (&[RuleCode::UnknownEntity], references::entity_references),
     (&[RuleCode::UnannotatedMention], mentions::unannotated),
+    (&[RuleCode::UnannotatedQuote], quotes::unannotated),
 ];
 
 /// The rules that follow links (see `link_findings`), for documents of type `D`.
@@ -196,6 +198,8 @@ mod tests {
             assert!(!codes.is_empty());
         }
         assert!(OWN.iter().any(|(codes, _)| codes == &[RuleCode::UnannotatedMention]));
+        // unannotated-quote's pass over the prose is a family of its own: off, it is not run.
+        assert!(OWN.iter().any(|(codes, _)| codes == &[RuleCode::UnannotatedQuote]));
         assert!(index.names.is_empty());
         let on = CorpusIndex::build_for(
             &[Document::new(

@@ -201,6 +201,37 @@ vim.cmd('AnnalsPreview')
 vim.ui.open = ui_open
 local page = opened and io.open(opened):read('*a') or ''
 check(page:find('<!DOCTYPE html>', 1, true) == 1 and page:find('class="claim"', 1, true) and not page:find('{e=', 1, true), ':AnnalsPreview writes the page of the buffer and opens it: ' .. tostring(opened))
+-- A quotation typed in: an unannotated-quote hint naming the speaker, and its quick fix
+-- wraps the quotation in a claim.
+local last = vim.api.nvim_buf_line_count(buf)
+vim.api.nvim_buf_set_lines(buf, last, last, false, { '', '"Nothing will change for us in orbit at all," [Rogozin]{e=rogozin} said on Saturday.' })
+local function quote_hint()
+  for _, x in ipairs(vim.diagnostic.get(buf)) do
+    if x.code == 'unannotated-quote' then
+      return x
+    end
+  end
+end
+check(vim.wait(20000, function() return quote_hint() ~= nil end), 'the typed quotation gets an unannotated-quote hint')
+local q = quote_hint()
+check(q.message:find('Dmitry Rogozin', 1, true) ~= nil, 'the hint names the speaker: ' .. q.message)
+local qactions = request('textDocument/codeAction', {
+  textDocument = { uri = vim.uri_from_bufnr(buf) },
+  range = { start = { line = q.lnum, character = q.col }, ['end'] = { line = q.end_lnum, character = q.end_col } },
+  context = { diagnostics = { q.user_data and q.user_data.lsp or {} } },
+})
+local wrap
+for _, a in ipairs(qactions) do
+  if a.title:find('^Annotate the quotation as a claim') then
+    wrap = a
+    break
+  end
+end
+check(wrap ~= nil, 'a quick fix wraps the quotation')
+vim.lsp.util.apply_workspace_edit(wrap.edit, client.offset_encoding)
+local wrapped = vim.api.nvim_buf_get_lines(buf, last + 1, last + 2, false)[1]
+check(wrapped == '["Nothing will change for us in orbit at all,"]{.claim #nothing-will-change-for by=rogozin date=2022-04-02} [Rogozin]{e=rogozin} said on Saturday.', 'the quotation became a claim: ' .. wrapped)
+check(vim.wait(20000, function() return #vim.diagnostic.get(buf) == 0 end), 'the new claim has no diagnostic left')
 
 -- Rename an entity from a reference: its file moves and every reference follows.
 lines = vim.api.nvim_buf_get_lines(buf, 0, -1, false)

@@ -61,6 +61,7 @@ pub fn code_actions(ws: &Analysis, params: CodeActionParams) -> Option<CodeActio
     // The document's findings come from the cache: VS Code asks at every cursor move.
     let findings = c.findings.get(&c.corpus, slot);
     let assists = ide::assists::assists_with(&c.corpus, slot, range, &findings.findings);
+    let selection = ide::assists::claim_for_selection(&c.corpus, slot, range);
     let actions = assists
         .into_iter()
         .filter_map(|a| {
@@ -74,6 +75,14 @@ pub fn code_actions(ws: &Analysis, params: CodeActionParams) -> Option<CodeActio
                 ..Default::default()
             }))
         })
+        .chain(selection.and_then(|s| {
+            Some(CodeActionOrCommand::CodeAction(CodeAction {
+                title: s.label,
+                kind: Some(CodeActionKind::REFACTOR_REWRITE),
+                edit: Some(to_proto::workspace_edit(ws, k, s.change)?),
+                ..Default::default()
+            }))
+        }))
         .collect();
     Some(actions)
 }
