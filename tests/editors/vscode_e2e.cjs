@@ -1,6 +1,7 @@
 // End-to-end in a real VS Code: code-server hosts the packaged extension, Debian's Chromium
 // (driven by playwright-core) opens the seed corpus. Checks the Problems panel, a hover, F12 and
-// the call hierarchy of a claim, and annals: Open Preview following an edit.
+// the call hierarchy of a claim, annals: Open Preview following an edit, and the quick fix that
+// turns a typed quotation into a claim.
 // The package is the platform-specific one with the server inside, installed as a user does:
 // no `annals` on PATH and no annals.server.path, so the extension must run its bundled server.
 // Environment: CODE_SERVER, NODE24_BIN, ANNALS_BIN (the binary the package bundles: its folder
@@ -153,8 +154,14 @@ async function main() {
     check(problemsText.includes("claim has neither by= nor source="), "the Problems panel lists the unsourced-claim findings");
     // VS Code writes each output channel to a file under the user data's logs: the annals
     // channel says which server runs.
-    const channel = findFiles(path.join(userData, "logs"), (f) => /-annals\.log$/.test(f));
-    const said = channel.map((f) => fs.readFileSync(f, "utf8")).join("\n");
+    // The log is flushed a moment after the channel is written: read it for up to 15 s.
+    let said = "";
+    let channel = [];
+    for (let i = 0; i < 60 && !said.includes(`${bundled} was not executable; made it executable`); i++) {
+      if (i > 0) await new Promise((r) => setTimeout(r, 250));
+      channel = findFiles(path.join(userData, "logs"), (f) => /-annals\.log$/.test(f));
+      said = channel.map((f) => fs.readFileSync(f, "utf8")).join("\n");
+    }
     check(said.includes(`${bundled} was not executable; made it executable`), "the extension made the bundled server executable again");
     check(said.includes(`starting ${bundled} lsp (from the extension's bundled server)`), `the output channel says the bundled server runs: ${said.split("\n").find((l) => l.includes("starting")) ?? (channel.length ? channel.join(", ") : "no annals channel log under the user data's logs")}`);
     await page.screenshot({ path: path.join(shots, "vscode-problems.png") });
@@ -287,6 +294,64 @@ async function main() {
     const updated = await previewFrame("Typed into the preview test.");
     check(updated !== null, "the preview follows the edit");
     await page.screenshot({ path: path.join(shots, "vscode-preview-updated.png") });
+
+    // A quotation typed in a paragraph of its own: unannotated-quote's quick fix (Ctrl+.)
+    // wraps it in a claim with its speaker. Tried up to three times: the hint arrives with
+    // the next pull, and the light bulb's menu needs the editor's focus.
+    const cursorLine = async () =>
+      Number(/Ln (\d+),/.exec((await page.locator("#status\\.editor\\.selection").textContent()) ?? "")?.[1]);
+    await page.locator(".monaco-editor .view-lines").first().click();
+    await page.keyboard.press("Control+End");
+    // The status bar follows the cursor a moment later: the last line is where it settles.
+    await new Promise((r) => setTimeout(r, 1000));
+    const quoteLine = (await cursorLine()) + 2;
+    await page.keyboard.press("Enter");
+    await page.keyboard.press("Enter");
+    // Inserted at once, as a paste: typed key by key, the editor would close brackets and quotes.
+    await page.keyboard.insertText('"Nothing will change for us in orbit at all," [Rogozin]{e=rogozin} said.');
+    const inserted = await page
+      .waitForFunction((line) => (document.getElementById("status.editor.selection")?.textContent ?? "").includes(`Ln ${line},`), quoteLine, { timeout: 20000 })
+      .then(() => true, () => false);
+    await page.screenshot({ path: path.join(shots, "vscode-quote-typed.png") });
+    check(inserted, `the quotation was inserted at line ${quoteLine}`);
+    // The editor wraps long lines over several rows: the saved file is what is read.
+    const savedHas = async (needle) => {
+      await page.keyboard.press("Control+S");
+      for (let i = 0; i < 60; i++) {
+        if (fs.readFileSync(path.join(corpus, "articles", targetDoc), "utf8").includes(needle)) return true;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      return false;
+    };
+    let wrapped = false;
+    for (let attempt = 0; attempt < 3 && !wrapped; attempt++) {
+      // Into the quotation, by Go to Line (Home would go to the start of a wrapped row).
+      await page.keyboard.press("Escape");
+      await page.locator(".monaco-editor .view-lines").first().click();
+      await page.keyboard.press("Control+G");
+      const input = page.locator(".quick-input-widget input");
+      await input.waitFor({ timeout: 20000 });
+      await input.fill(`:${quoteLine}:3`);
+      const typed = await page
+        .waitForFunction((want) => document.querySelector(".quick-input-widget input")?.value === want, `:${quoteLine}:3`, { timeout: 5000 })
+        .then(() => true, () => false);
+      if (!typed) continue;
+      await page.keyboard.press("Enter");
+      const there = await page
+        .waitForFunction((line) => (document.getElementById("status.editor.selection")?.textContent ?? "").includes(`Ln ${line}, Col 3`), quoteLine, { timeout: 10000 })
+        .then(() => true, () => false);
+      if (!there) continue;
+      await new Promise((r) => setTimeout(r, 1000));
+      await page.keyboard.press("Control+.");
+      const action = page.locator(".action-widget .monaco-list-row", { hasText: "Annotate the quotation as a claim" });
+      const shown = await action.first().waitFor({ timeout: 15000 }).then(() => true, () => false);
+      if (!shown) continue;
+      await page.screenshot({ path: path.join(shots, "vscode-quote-fix.png") });
+      await action.first().click();
+      wrapped = await savedHas('["Nothing will change for us in orbit at all,"]{.claim #nothing-will-change-for by=rogozin');
+    }
+    check(wrapped, "unannotated-quote's quick fix wraps the typed quotation in a claim by rogozin");
+    await page.screenshot({ path: path.join(shots, "vscode-quote-fixed.png") });
 
     // A new entity page made in the Explorer starts from the template.
     await page.keyboard.press("Control+Shift+E");
