@@ -99,6 +99,24 @@ pub struct EntityMeta {
     pub roles: Vec<Role>,
 }
 
+impl EntityMeta {
+    /// The roles held on `date`, each as "title, org" (the org named by `org_name`, from its
+    /// id): what a hover card and the site's card say of someone on the day they spoke.
+    pub fn roles_on(&self, date: Date, org_name: impl Fn(&str) -> String) -> Vec<String> {
+        self.roles
+            .iter()
+            .filter(|r| r.held_on(date))
+            .map(|r| {
+                let title = r.title.as_ref().map_or("(untitled role)", |t| t.value.as_str());
+                match &r.org {
+                    Some(o) => format!("{title}, {}", org_name(&o.value)),
+                    None => title.to_string(),
+                }
+            })
+            .collect()
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum RelationKind {
     RepliesTo,

@@ -94,18 +94,7 @@ pub fn roles_on(corpus: &Corpus, id: &str, date: Date) -> Vec<String> {
     let Some(entity) = &corpus.documents[slot.index()].entity else {
         return Vec::new();
     };
-    entity
-        .roles
-        .iter()
-        .filter(|r| r.held_on(date))
-        .map(|r| {
-            let title = r.title.as_ref().map_or("(untitled role)", |t| t.value.as_str());
-            match &r.org {
-                Some(o) => format!("{title}, {}", entity_name(corpus, &o.value)),
-                None => title.to_string(),
-            }
-        })
-        .collect()
+    entity.roles_on(date, |org| entity_name(corpus, org))
 }
 
 fn entity_card(corpus: &Corpus, id: &str, date: Option<Date>, links: Links) -> String {

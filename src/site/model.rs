@@ -167,18 +167,7 @@ impl<'c> Site<'c> {
 
     /// The roles an entity held on `date`, as "title, org".
     pub fn roles_on(&self, entity: &EntityMeta, date: Date) -> Vec<String> {
-        entity
-            .roles
-            .iter()
-            .filter(|r| r.held_on(date))
-            .map(|r| {
-                let title = r.title.as_ref().map_or("(untitled role)", |t| t.value.as_str());
-                match &r.org {
-                    Some(o) => format!("{title}, {}", self.entity_name(&o.value)),
-                    None => title.to_string(),
-                }
-            })
-            .collect()
+        entity.roles_on(date, |org| self.entity_name(org).to_string())
     }
 
     /// The date a claim is dated to for its mentions' cards: its own, else its article's.
