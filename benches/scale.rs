@@ -143,10 +143,7 @@ fn bench_export(articles: usize, dir: &Path) {
                     .arg(dir),
             );
             assert_eq!(status, Some(0), "export --format {format} {}", dir.display());
-            bytes = walk(out)
-                .iter()
-                .map(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0))
-                .sum::<u64>();
+            bytes = written(out).1;
             (wall, rss)
         });
         println!(
@@ -162,6 +159,13 @@ fn bench_export(articles: usize, dir: &Path) {
             std::fs::remove_dir_all(out).unwrap();
         }
     }
+}
+
+/// How many files a run wrote under `out`, and how many bytes.
+fn written(out: &Path) -> (usize, u64) {
+    let files = walk(out);
+    let bytes = files.iter().map(|p| std::fs::metadata(p).map_or(0, |m| m.len())).sum();
+    (files.len(), bytes)
 }
 
 /// `annals site` against check's time (its JSON output): the whole site, every page, of the
@@ -183,12 +187,7 @@ fn bench_site(articles: usize, dir: &Path) {
         run += 1;
         let (wall, rss, status) = measure(Command::new(annals()).arg("site").arg(dir).arg("--out").arg(out));
         assert_eq!(status, Some(0), "site {}", dir.display());
-        let written = walk(out);
-        files = written.len();
-        bytes = written
-            .iter()
-            .map(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0))
-            .sum::<u64>();
+        (files, bytes) = written(out);
         (wall, rss)
     });
     println!(
