@@ -10,21 +10,8 @@ mod support;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use support::repo_path;
-
-fn annals(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_annals"))
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the annals binary runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use std::process::Command;
+use support::{annals, repo_path, stderr};
 
 /// Builds the site of `corpus` into `out`; it must succeed.
 fn build(corpus: &Path, out: &Path, extra: &[&str]) {
