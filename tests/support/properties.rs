@@ -132,6 +132,20 @@ pub fn analyse_any_text_at(text: &str, samples: usize) {
             }
         }
         let offsets = sample_offsets(text, samples);
+        // A selection between two sample points: the code action that wraps it in a claim.
+        for pair in offsets.windows(2) {
+            let (from, to) = (pair[0].min(text.len()), pair[1].min(text.len()));
+            let _ = ide::assists::assists(&corpus, slot, TextRange::new(from, to));
+        }
+        // The reading view of the document (annals/render; annals site renders the same page).
+        let uris: Vec<String> = (0..corpus.documents.len())
+            .map(|k| format!("file:///doc{k}.md"))
+            .collect();
+        let page = annals::site::render_document(&corpus, slot, uris);
+        assert!(
+            page.starts_with("<!DOCTYPE html>"),
+            "a rendered page is HTML: {page:.80}"
+        );
         for (offset, chain) in offsets.iter().zip(ide::selection::selection_ranges(doc, &offsets)) {
             for pair in chain.windows(2) {
                 assert!(
