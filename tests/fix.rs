@@ -306,6 +306,27 @@ fn unannotated_quote_on_the_seed_corpus() {
 /// A mention: its text's range in the stripped text, and its entity.
 type Mention = ((usize, usize), String);
 
+/// The mentions of a document's text, each placed in the text with its mentions stripped.
+fn mentions_of(text: &str) -> Vec<Mention> {
+    let doc = Document::new(
+        "x".into(),
+        "articles/x.md".into(),
+        DocumentKind::Article,
+        text.to_string(),
+    );
+    let (_, cuts) = strip(text, |s| s.get("e").is_some());
+    doc.mentions
+        .iter()
+        .map(|m| {
+            let t = doc.span(m.span).text_range;
+            (
+                (mapped(&cuts, t.start as usize), mapped(&cuts, t.end as usize)),
+                doc.mention_entity(m).to_string(),
+            )
+        })
+        .collect()
+}
+
 /// Every mention of the seed corpus stripped: `annals fix` puts back at least 90 % of them
 /// (the same entity on the same text), and a second run changes nothing.
 #[test]
@@ -316,20 +337,8 @@ fn fix_restores_stripped_mentions_and_is_idempotent() {
         for entry in std::fs::read_dir(root.join(sub)).unwrap() {
             let path = entry.unwrap().path();
             let text = std::fs::read_to_string(&path).unwrap();
-            let doc = Document::new("x".into(), "articles/x.md".into(), DocumentKind::Article, text.clone());
-            let (stripped, cuts) = strip(&text, |s| s.get("e").is_some());
-            let mentions = doc
-                .mentions
-                .iter()
-                .map(|m| {
-                    let t = doc.span(m.span).text_range;
-                    (
-                        (mapped(&cuts, t.start as usize), mapped(&cuts, t.end as usize)),
-                        doc.mention_entity(m).to_string(),
-                    )
-                })
-                .collect();
-            hand.push((path.clone(), mentions));
+            let (stripped, _) = strip(&text, |s| s.get("e").is_some());
+            hand.push((path.clone(), mentions_of(&text)));
             std::fs::write(&path, stripped).unwrap();
         }
     }
@@ -339,19 +348,7 @@ fn fix_restores_stripped_mentions_and_is_idempotent() {
     let mut missed = Vec::new();
     for (path, mentions) in &hand {
         let text = std::fs::read_to_string(path).unwrap();
-        let doc = Document::new("x".into(), "articles/x.md".into(), DocumentKind::Article, text.clone());
-        let (_, cuts) = strip(&text, |s| s.get("e").is_some());
-        let now: BTreeSet<Mention> = doc
-            .mentions
-            .iter()
-            .map(|m| {
-                let t = doc.span(m.span).text_range;
-                (
-                    (mapped(&cuts, t.start as usize), mapped(&cuts, t.end as usize)),
-                    doc.mention_entity(m).to_string(),
-                )
-            })
-            .collect();
+        let now: BTreeSet<Mention> = mentions_of(&text).into_iter().collect();
         for m in mentions {
             total += 1;
             if now.contains(m) {

@@ -165,27 +165,22 @@ async fn keys_classes_via_values_and_dates_complete() {
     assert!(items[0].1.contains("March 14"));
 }
 
+/// The code actions at the start of `needle`'s text.
 async fn actions(s: &mut TestServer, rel: &str, needle: &str) -> Vec<Value> {
-    let text = s.files[rel].text.clone();
-    let at = text.find(needle).unwrap_or_else(|| panic!("{needle}"));
-    let uri = s.uri_of(rel);
-    let range = s.lsp_range(&text, annals::text::TextRange::new(at, at));
-    let result = s
-        .request(
-            "textDocument/codeAction",
-            json!({ "textDocument": { "uri": uri }, "range": range, "context": { "diagnostics": [] } }),
-        )
-        .await
-        .unwrap();
-    result.as_array().cloned().unwrap_or_default()
+    code_actions(s, rel, needle, false).await
 }
 
 /// The code actions for a selection of `needle`'s text.
 async fn actions_on(s: &mut TestServer, rel: &str, needle: &str) -> Vec<Value> {
+    code_actions(s, rel, needle, true).await
+}
+
+async fn code_actions(s: &mut TestServer, rel: &str, needle: &str, selected: bool) -> Vec<Value> {
     let text = s.files[rel].text.clone();
     let at = text.find(needle).unwrap_or_else(|| panic!("{needle}"));
+    let end = if selected { at + needle.len() } else { at };
     let uri = s.uri_of(rel);
-    let range = s.lsp_range(&text, annals::text::TextRange::new(at, at + needle.len()));
+    let range = s.lsp_range(&text, annals::text::TextRange::new(at, end));
     let result = s
         .request(
             "textDocument/codeAction",
