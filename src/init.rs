@@ -244,36 +244,22 @@ fn write_new(path: &Path, bytes: &[u8]) -> Result<(), InitError> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let (temporary, mut file) = (0..100)
-        .find_map(|k| {
-            let temporary = folder.join(format!(".{file_name}.{}-{k}.tmp", std::process::id()));
-            match std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&temporary)
-            {
-                Ok(file) => Some(Ok((temporary, file))),
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => None,
-                Err(e) => Some(Err(e)),
-            }
-        })
-        .unwrap_or_else(|| Err(std::io::Error::other("no free temporary file name")))
-        .map_err(io)?;
-    let placed = file.write_all(bytes).and_then(|()| file.sync_all()).and_then(|()| {
-        drop(file);
-        // A hard link never replaces an existing file, where rename would.
-        match std::fs::hard_link(&temporary, path) {
-            Ok(()) => std::fs::remove_file(&temporary),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(e),
-            // A file system without hard links: the file was absent a moment ago.
-            Err(_) if metadata(path)?.is_none() => std::fs::rename(&temporary, path),
-            Err(e) => Err(e),
-        }
-    });
+    // Dropped on any error before it is placed, the temporary file is removed. Its mode is
+    // a new file's (0666 less the umask), not tempfile's private 0600.
+    let prefix = format!(".{file_name}.");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut temporary = builder.tempfile_in(folder).map_err(io)?;
+    let placed = temporary
+        .write_all(bytes)
+        .and_then(|()| temporary.as_file().sync_all())
+        // Never replaces a file that appeared there meanwhile (a rename would).
+        .and_then(|()| temporary.persist_noclobber(path).map(drop).map_err(|e| e.error));
     match placed {
         Ok(()) => Ok(()),
         Err(e) => {
-            let _ = std::fs::remove_file(&temporary);
             if e.kind() == std::io::ErrorKind::AlreadyExists {
                 Err(InitError::Exists(path.to_path_buf()))
             } else {

@@ -28,6 +28,9 @@ const FORBIDDEN: &[&str] = &[
     "UdpSocket",
     "UnixStream",
     "libc::",
+    "tempfile::",
+    ".persist(",
+    ".persist_noclobber(",
 ];
 
 /// The modules of the commands whose job is to write, where the user said.

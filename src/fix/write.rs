@@ -21,24 +21,16 @@ pub fn replace(root: &Path, relative: &str, old: &str, new: &str) -> io::Result<
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let permissions = std::fs::metadata(&target)?.permissions();
-    let mut n = 0u32;
-    let (temp, mut file) = loop {
-        let temp = folder.join(format!(".{name}.annals-fix-{}-{n}.tmp", std::process::id()));
-        match std::fs::OpenOptions::new().write(true).create_new(true).open(&temp) {
-            Ok(file) => break (temp, file),
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && n < 100 => n += 1,
-            Err(e) => return Err(e),
-        }
-    };
-    let written = file
-        .write_all(new.as_bytes())
-        .and_then(|()| file.sync_all())
-        .and_then(|()| std::fs::set_permissions(&temp, permissions))
-        .and_then(|()| std::fs::rename(&temp, &target));
-    if written.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
-    written
+    // Dropped on any error before the rename, the temporary file is removed.
+    let mut temp = tempfile::Builder::new()
+        .prefix(&format!(".{name}.annals-fix-"))
+        .suffix(".tmp")
+        .tempfile_in(folder)?;
+    temp.write_all(new.as_bytes())?;
+    temp.as_file().sync_all()?;
+    std::fs::set_permissions(temp.path(), permissions)?;
+    temp.persist(&target).map_err(|e| e.error)?;
+    Ok(())
 }
 
 /// The real path of `relative` under `root`, when it is a regular file inside the corpus.
