@@ -93,6 +93,7 @@ pub fn run_stdio() -> i32 {
             return 1;
         }
     };
+    let (stdout, stdout_written) = transport::stdout(runtime.handle().clone());
     let status = runtime.block_on(async {
         let large_answers = large_answer::LargeAnswers::default();
         let pull_ids = large_request::PullIds::default();
@@ -107,7 +108,7 @@ pub fn run_stdio() -> i32 {
         let (answers_tx, answers_rx) = tokio::sync::mpsc::unbounded_channel();
         let handle = tokio::runtime::Handle::current();
         tokio::spawn(transport::read_client(
-            transport::stdin(handle.clone()),
+            transport::stdin(handle),
             to_server,
             answers_tx,
             Some(pull_ids),
@@ -115,7 +116,7 @@ pub fn run_stdio() -> i32 {
         let writer = tokio::spawn(transport::write_client(
             from_server,
             answers_rx,
-            transport::stdout(handle),
+            stdout,
             Some(large_answers),
         ));
         tower_lsp_server::Server::new(server_input, server_output, socket)
@@ -125,6 +126,8 @@ pub fn run_stdio() -> i32 {
         let _ = writer.await;
         if shut_down.load(Ordering::SeqCst) { 0 } else { 1 }
     });
+    // And the stdout thread write it out; a client that stopped reading gets 5 s.
+    let _ = stdout_written.recv_timeout(std::time::Duration::from_secs(5));
     // A read of stdin may still be blocked in its thread: do not wait for it.
     runtime.shutdown_background();
     status

@@ -307,9 +307,12 @@ pub fn stdin(runtime: tokio::runtime::Handle) -> tokio::io::DuplexStream {
 }
 
 /// Standard output, written on a thread of its own: each write of tokio's stdout is a trip
-/// through the blocking pool, one per 64 KiB of a large answer.
-pub fn stdout(runtime: tokio::runtime::Handle) -> tokio::io::DuplexStream {
+/// through the blocking pool, one per 64 KiB of a large answer. The receiver hears when the
+/// thread has written everything (or the client has gone): the process must not exit before,
+/// or the last message (the answer to `shutdown`, an error before the end) may never arrive.
+pub fn stdout(runtime: tokio::runtime::Handle) -> (tokio::io::DuplexStream, std::sync::mpsc::Receiver<()>) {
     let (to_stdout, mut from_writer) = tokio::io::duplex(PIPE_BUFFER);
+    let (done, written) = std::sync::mpsc::channel();
     let spawned = std::thread::Builder::new().name("annals-stdout".into()).spawn(move || {
         use std::io::Write;
         use tokio::io::AsyncReadExt;
@@ -325,11 +328,12 @@ pub fn stdout(runtime: tokio::runtime::Handle) -> tokio::io::DuplexStream {
                 }
             }
         }
+        let _ = done.send(());
     });
     if let Err(e) = spawned {
         eprintln!("annals: error: cannot start the thread that writes standard output: {e}");
     }
-    to_stdout
+    (to_stdout, written)
 }
 
 /// Copies the server's frames to the client, with the reader's answers between them.
