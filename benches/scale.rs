@@ -120,22 +120,13 @@ fn bench_check(articles: usize, dir: &Path, bytes: u64) {
 fn bench_export(articles: usize, dir: &Path) {
     let (check, check_rss) = check_wall(dir, "json", 3);
     for format in ["jsonl", "csv", "w3c", "brat"] {
-        // Each run writes a folder of its own, and all go after the last: on ext4, files created
-        // just after thousands were deleted cost several times more kernel time (the inode
-        // allocator's `recently_deleted` scan), which measured the benchmark, not the export.
-        let outs: Vec<PathBuf> = (0..3)
-            .map(|run| repo(&format!("target/bench/export-{format}-{run}")))
-            .collect();
-        for out in &outs {
-            if out.exists() {
-                std::fs::remove_dir_all(out).unwrap();
-            }
-        }
+        let outs = outputs(&format!("export-{format}"), dir);
         let mut bytes = 0;
         let mut run = 0;
         let (wall, rss) = best_of(3, || {
             let out = &outs[run];
             run += 1;
+            settle();
             let (wall, rss, status) = measure(
                 Command::new(annals())
                     .args(["export", "--allow-errors", "--format", format, "--out"])
@@ -155,9 +146,58 @@ fn bench_export(articles: usize, dir: &Path) {
             check_rss as f64 / 1024.0,
             bytes as f64 / 1e6
         );
-        for out in &outs {
-            std::fs::remove_dir_all(out).unwrap();
-        }
+    }
+}
+
+/// Where the export and site runs write: a new folder per run, all under `target/bench/out`,
+/// which is deleted once, after the last measurement. On ext4, creating files within a few
+/// minutes after thousands were deleted costs several times the kernel time (the inode
+/// allocator skips recently freed inodes, `recently_deleted`, reading each one's block), and
+/// deleting one run's output before the next measured the benchmark, not the command.
+fn outputs(name: &str, corpus: &Path) -> Vec<PathBuf> {
+    let corpus = corpus
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    (0..3)
+        .map(|run| {
+            repo(&format!(
+                "target/bench/out/{name}-{corpus}-{}-{run}",
+                std::process::id()
+            ))
+        })
+        .collect()
+}
+
+/// Writes the previous run's output to the disk before the next run is timed: the kernel's
+/// writeback of hundreds of megabytes otherwise lands in the next run's time.
+fn settle() {
+    let _ = Command::new("sync").status();
+}
+
+/// When the last benchmark deleted its outputs (the file's time), to warn when that was
+/// recent enough to slow the file creation measured now.
+const DELETED: &str = "target/bench/out-deleted";
+
+fn warn_if_recently_deleted() {
+    let age = std::fs::metadata(repo(DELETED))
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.elapsed().ok());
+    if let Some(age) = age
+        && age.as_secs() < 300
+    {
+        println!(
+            "note: the last run deleted its outputs {} s ago; on ext4, export and site times include the kernel's cost of skipping recently freed inodes for up to 5 minutes after",
+            age.as_secs()
+        );
+    }
+}
+
+fn delete_outputs() {
+    let out = repo("target/bench/out");
+    if out.exists() {
+        std::fs::remove_dir_all(&out).unwrap();
+        std::fs::write(repo(DELETED), b"").unwrap();
     }
 }
 
@@ -172,19 +212,14 @@ fn written(out: &Path) -> (usize, u64) {
 /// generated corpus (the goal is at most 3x check's time, with memory bounded).
 fn bench_site(articles: usize, dir: &Path) {
     let (check, check_rss) = check_wall(dir, "json", 3);
-    // A fresh folder per run, as for export (ext4's cost of creating files after deleting them).
-    let outs: Vec<PathBuf> = (0..3).map(|run| repo(&format!("target/bench/site-{run}"))).collect();
-    for out in &outs {
-        if out.exists() {
-            std::fs::remove_dir_all(out).unwrap();
-        }
-    }
+    let outs = outputs("site", dir);
     let mut bytes = 0;
     let mut files = 0;
     let mut run = 0;
     let (wall, rss) = best_of(3, || {
         let out = &outs[run];
         run += 1;
+        settle();
         let (wall, rss, status) = measure(Command::new(annals()).arg("site").arg(dir).arg("--out").arg(out));
         assert_eq!(status, Some(0), "site {}", dir.display());
         (files, bytes) = written(out);
@@ -199,9 +234,6 @@ fn bench_site(articles: usize, dir: &Path) {
         check_rss as f64 / 1024.0,
         bytes as f64 / 1e6
     );
-    for out in &outs {
-        std::fs::remove_dir_all(out).unwrap();
-    }
 }
 
 /// `annals fix --diff` (every rule's fixes planned, applied and checked again, the diff
@@ -711,6 +743,11 @@ fn main() {
         "annals scale benchmark ({} cores)",
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
+    // Outputs a stopped run left behind; deleting them now is what the warning is about.
+    delete_outputs();
+    if options.runs("export") || options.runs("site") {
+        warn_if_recently_deleted();
+    }
     if options.runs("hostile") {
         bench_hostile();
     }
@@ -741,4 +778,5 @@ fn main() {
             }
         }
     }
+    delete_outputs();
 }

@@ -14,7 +14,8 @@ use crate::slots::{ClaimIndex, DocumentSlot};
 pub fn page(site: &Site, slot: DocumentSlot, text: &Document, inline_style: bool) -> String {
     let doc = site.doc(slot);
     let title = title_of(doc);
-    let mut out = String::with_capacity(doc.text.len() * 3 + 4096);
+    // The page is five to six times its source (a card per mention, a thread per claim).
+    let mut out = String::with_capacity(text.text.len() * 6 + 4096);
     html::head(&mut out, &site.name, title, &[], inline_style);
     match doc.article.as_ref().and_then(|a| a.lang.as_ref()) {
         Some(lang) => {
@@ -63,7 +64,7 @@ pub fn page(site: &Site, slot: DocumentSlot, text: &Document, inline_style: bool
     ));
     out.push_str(&facts.join(" · "));
     out.push_str("</p>\n<div class=\"text\">\n");
-    out.push_str(&markdown::body(site, text));
+    markdown::body_into(site, text, &mut out);
     out.push_str("</div>\n</article>\n");
     if !doc.claims.is_empty() {
         out.push_str(

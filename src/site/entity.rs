@@ -11,7 +11,10 @@ use std::fmt::Write;
 
 pub fn page(site: &Site, tables: &Tables, slot: DocumentSlot) -> String {
     let doc = site.doc(slot);
-    let mut out = String::with_capacity(8192);
+    // About 300 bytes per claim listed and 100 per article mentioning it.
+    let said = tables.by_speaker.get(doc.id.as_str()).map_or(0, Vec::len);
+    let mentions = tables.mentions.get(doc.id.as_str()).map_or(0, Vec::len);
+    let mut out = String::with_capacity(8192 + doc.text.len() * 4 + said * 300 + mentions * 100);
     let name = title_of(doc);
     html::head(&mut out, &site.name, name, &[], false);
     out.push_str("<h1>");

@@ -61,6 +61,13 @@ struct Writer<'a, 's> {
 
 /// The HTML of `doc`'s body (after its front matter).
 pub fn body(site: &Site, doc: &Document) -> String {
+    let mut out = String::with_capacity(doc.text.len() * 4);
+    body_into(site, doc, &mut out);
+    out
+}
+
+/// `body`, appended to `out` (the page being written) without a string of its own.
+pub fn body_into(site: &Site, doc: &Document, out: &mut String) {
     let text = doc.text.as_str();
     let start = doc.syntax.body_start.min(text.len());
     let mut roles = vec![Role::Other; doc.syntax.spans.len()];
@@ -174,9 +181,7 @@ pub fn body(site: &Site, doc: &Document) -> String {
         next += 1;
     }
     w.hide_all();
-    let mut out = String::with_capacity(text.len() * 2);
-    pulldown_cmark::html::push_html(&mut out, w.events.into_iter());
-    out
+    pulldown_cmark::html::push_html(out, w.events.into_iter());
 }
 
 impl<'a> Writer<'a, '_> {
