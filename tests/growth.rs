@@ -518,3 +518,76 @@ fn fix_work(body: &str) -> Duration {
         assert!(outcome.exit_code <= 1);
     })
 }
+
+/// A corpus of `others` articles that each mention and quote `hub`, plus one small article
+/// and one small entity, whose previews are rendered.
+fn corpus_around(others: usize) -> annals::Corpus {
+    use annals::document::DocumentKind;
+    let mut docs = vec![
+        annals::Document::new(
+            "hub".into(),
+            "entities/hub.md".into(),
+            DocumentKind::Entity,
+            "---\nkind: person\nname: Hub\n---\n".into(),
+        ),
+        annals::Document::new(
+            "quiet".into(),
+            "entities/quiet.md".into(),
+            DocumentKind::Entity,
+            "---\nkind: person\nname: Quiet One\n---\n".into(),
+        ),
+        annals::Document::new(
+            "small".into(),
+            "articles/small.md".into(),
+            DocumentKind::Article,
+            "---\ntitle: Small\npublished: 2022-04-02\n---\n[Quiet One]{e=quiet} said [\"we go on\"]{#c1 by=quiet date=2022-04-01}.\n".into(),
+        ),
+    ];
+    for k in 0..others {
+        docs.push(annals::Document::new(
+            format!("a{k}"),
+            format!("articles/a{k}.md"),
+            DocumentKind::Article,
+            format!(
+                "---\ntitle: Article {k}\npublished: 2022-04-02\n---\n[Hub]{{e=hub}} said [\"words {k}\"]{{#c1 by=hub date=2022-04-01}}.\n"
+            ),
+        ));
+    }
+    annals::Corpus::from_documents("/corpus".into(), annals::config::Config::default(), docs)
+}
+
+/// The editor's preview (`annals/render`) renders one page: its work is the page's, whatever
+/// the corpus around it holds. It used to name every document's file and, for an entity,
+/// tabulate the whole corpus's claims and mentions on every request (8x the corpus, 8x the
+/// work); now 8x the corpus may cost at most 3x (the lookups' hash tables grow a little).
+#[test]
+fn the_preview_of_one_page_does_not_grow_with_the_corpus() {
+    let _alone = ALONE.blocking_lock();
+    let mut failures = Vec::new();
+    let (small, large) = (corpus_around(2_000), corpus_around(16_000));
+    for (name, slot) in [("an article", 2), ("an entity", 1)] {
+        let render = |corpus: &annals::Corpus| {
+            work(|| {
+                for _ in 0..50 {
+                    let page = annals::site::render_document(corpus, annals::slots::DocumentSlot::new(slot), |s| {
+                        format!("file:///corpus/{}", s.index())
+                    });
+                    assert!(page.contains("Quiet One"), "{page}");
+                }
+            })
+        };
+        let (a, b) = (render(&small), render(&large));
+        let floor = Duration::from_millis(1);
+        let ratio = b.max(floor).as_secs_f64() / a.max(floor).as_secs_f64();
+        if ratio > 3.0 {
+            failures.push(format!(
+                "{name}: 50 renders took {a:?} in 2,000 articles and {b:?} in 16,000 ({ratio:.1}x)"
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "the preview grows with the corpus:\n{}",
+        failures.join("\n")
+    );
+}

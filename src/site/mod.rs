@@ -196,19 +196,27 @@ pub fn run(options: &Options) -> Result<Outcome, SiteError> {
     pages.create(MARKER, &bytes).map_err(io(MARKER))?;
     let written = staging.commit()?;
     // Freeing a large corpus takes a while: a thread does it.
+    drop(site);
     std::thread::spawn(move || drop(corpus));
     Ok(Outcome { written, counts, notes })
 }
 
 /// The page of the document at `slot` of `corpus`, for the editor's preview (`annals/render`):
-/// the style inside it, and links to other documents naming their files (`uris`, by slot; a
-/// claim as `URI#LINE`), which the editor opens.
-pub fn render_document(corpus: &Corpus, slot: crate::slots::DocumentSlot, uris: Vec<String>) -> String {
-    let site = Site::for_editor(corpus, uris);
-    match corpus.documents[slot.index()].kind {
-        DocumentKind::Article => article::page(&site, slot, &corpus.documents[slot.index()], true),
+/// the style inside it, and links to other documents naming their files (`uri` of a slot; a
+/// claim as `URI#LINE`), which the editor opens. Its cost is the page's, not the corpus's: the
+/// links' URIs are made as they are written, and an entity's claims and mentions are read from
+/// the corpus's index.
+pub fn render_document(
+    corpus: &Corpus,
+    slot: crate::slots::DocumentSlot,
+    uri: impl Fn(crate::slots::DocumentSlot) -> String + Sync,
+) -> String {
+    let site = Site::for_editor(corpus, uri);
+    let doc = &corpus.documents[slot.index()];
+    match doc.kind {
+        DocumentKind::Article => article::page(&site, slot, doc, true),
         DocumentKind::Entity => {
-            let tables = model::Tables::new(&site);
+            let tables = model::Tables::for_entity(&site, &doc.id);
             entity::page(&site, &tables, slot).replacen(
                 "<link rel=\"stylesheet\" href=\"style.css\">",
                 &format!("<style>{}</style>", html::STYLE),

@@ -3,7 +3,7 @@
 
 use crate::Corpus;
 use crate::date::Date;
-use crate::document::{Claim, Document, DocumentKind, EntityMeta};
+use crate::document::{Claim, Document, DocumentKind, EntityMeta, EntityRefSite};
 use crate::index::ClaimKey;
 use crate::plain_text::PlainText;
 use crate::slots::{ClaimIndex, DocumentSlot};
@@ -26,26 +26,23 @@ pub const TEXT_LIMIT: usize = 300;
 pub struct Site<'c> {
     pub corpus: &'c Corpus,
     pub name: String,
-    /// Each slot's page file name (`article-ID.html`, `entity-ID.html`), or empty for a removed slot.
+    /// Each slot's page file name (`article-ID.html`, `entity-ID.html`), or empty for a removed
+    /// slot; none in the editor's preview, whose links name files.
     pages: Vec<String>,
     /// Each slot's claims' words, made at the first need (once, from any thread).
-    words: Vec<OnceLock<Vec<ClaimWords>>>,
+    words: Words,
     /// Entity id → its document (the first with that id) and front matter: looked up for
-    /// every mention, speaker and role.
-    entities: HashMap<&'c str, (DocumentSlot, &'c EntityMeta)>,
+    /// every mention, speaker and role. The preview, which renders one page, asks the
+    /// corpus's index instead of building this map for each request.
+    entities: Option<HashMap<&'c str, (DocumentSlot, &'c EntityMeta)>>,
     /// The editor's preview: each slot's file URI, which links name instead of a page (a
-    /// claim's as `URI#L12`, its line), for the editor to open.
-    editor: Option<Vec<String>>,
+    /// claim's as `URI#L12`, its line), for the editor to open. Asked per link, so that a
+    /// render costs what its page links to, not the corpus.
+    editor: Option<Box<dyn Fn(DocumentSlot) -> String + Sync + 'c>>,
 }
 
 impl<'c> Site<'c> {
     pub fn new(corpus: &'c Corpus) -> Site<'c> {
-        let name = corpus
-            .config
-            .name
-            .clone()
-            .or_else(|| corpus.root.file_name().map(|n| n.to_string_lossy().into_owned()))
-            .unwrap_or_else(|| "corpus".to_string());
         let stems = crate::export::brat::stems(corpus.documents.iter().map(|d| d.id.as_str()));
         let pages = corpus
             .documents
@@ -60,7 +57,6 @@ impl<'c> Site<'c> {
                 }
             })
             .collect();
-        let words = corpus.documents.iter().map(|_| OnceLock::new()).collect();
         let mut entities: HashMap<&'c str, (DocumentSlot, &'c EntityMeta)> = HashMap::default();
         for (slot, doc) in corpus.live() {
             if let (DocumentKind::Entity, Some(meta)) = (doc.kind, doc.entity.as_ref()) {
@@ -68,29 +64,43 @@ impl<'c> Site<'c> {
             }
         }
         Site {
+            pages,
+            entities: Some(entities),
+            ..Site::bare(corpus)
+        }
+    }
+
+    /// A site without page names or entity map: what each mode adds to it.
+    fn bare(corpus: &'c Corpus) -> Site<'c> {
+        let name = corpus
+            .config
+            .name
+            .clone()
+            .or_else(|| corpus.root.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| "corpus".to_string());
+        Site {
             corpus,
             name,
-            pages,
-            words,
-            entities,
+            pages: Vec::new(),
+            words: Words::new(corpus.documents.len()),
+            entities: None,
             editor: None,
         }
     }
 
-    /// A site whose claims' words were made already (`words`, by slot).
     pub fn with_words(corpus: &'c Corpus, words: Vec<Vec<ClaimWords>>) -> Site<'c> {
         let site = Site::new(corpus);
-        for (cell, words) in site.words.iter().zip(words) {
-            let _ = cell.set(words);
+        for (k, words) in words.into_iter().enumerate() {
+            let _ = site.words.cell(k).set(words);
         }
         site
     }
 
-    /// A site whose links name the documents' files (`uris`, by slot) for the editor's preview.
-    pub fn for_editor(corpus: &'c Corpus, uris: Vec<String>) -> Site<'c> {
+    /// A site whose links name the documents' files (`uri` of a slot) for the editor's preview.
+    pub fn for_editor(corpus: &'c Corpus, uri: impl Fn(DocumentSlot) -> String + Sync + 'c) -> Site<'c> {
         Site {
-            editor: Some(uris),
-            ..Site::new(corpus)
+            editor: Some(Box::new(uri)),
+            ..Site::bare(corpus)
         }
     }
 
@@ -102,7 +112,7 @@ impl<'c> Site<'c> {
     /// What a link to a document's page holds: its page's name (its file URI in the editor).
     pub fn href(&self, slot: DocumentSlot) -> String {
         match &self.editor {
-            Some(uris) => uris.get(slot.index()).cloned().unwrap_or_default(),
+            Some(uri) => uri(slot),
             None => super::html::href_file(self.page(slot)),
         }
     }
@@ -117,7 +127,13 @@ impl<'c> Site<'c> {
 
     /// The entity document with this id.
     pub fn entity(&self, id: &str) -> Option<(DocumentSlot, &'c EntityMeta)> {
-        self.entities.get(id).copied()
+        match &self.entities {
+            Some(map) => map.get(id).copied(),
+            None => {
+                let slot = self.corpus.index.entity(&self.corpus.documents, id)?;
+                Some((slot, self.doc(slot).entity.as_ref()?))
+            }
+        }
     }
 
     /// An entity's name, else its id.
@@ -136,7 +152,9 @@ impl<'c> Site<'c> {
 
     /// The words of a document's claims.
     pub fn words(&self, slot: DocumentSlot) -> &[ClaimWords] {
-        self.words[slot.index()].get_or_init(|| claim_words(self.doc(slot)))
+        self.words
+            .cell(slot.index())
+            .get_or_init(|| claim_words(self.doc(slot)))
     }
 
     pub fn claim_words(&self, key: ClaimKey) -> &ClaimWords {
@@ -205,6 +223,32 @@ pub fn claim_anchor(doc: &Document, claim: ClaimIndex) -> String {
 /// The anchor of a claim's thread (below the article's text).
 pub fn thread_anchor(doc: &Document, claim: ClaimIndex) -> String {
     format!("thread-{}", &claim_anchor(doc, claim)["claim-".len()..])
+}
+
+/// Slots' claims' words, in chunks made at the first need: the editor's preview of one page
+/// touches a few documents, and a cell per document would cost the corpus's size per render.
+struct Words {
+    chunks: Vec<OnceLock<Box<[WordsCell]>>>,
+}
+
+type WordsCell = OnceLock<Vec<ClaimWords>>;
+
+const WORDS_CHUNK: usize = 256;
+
+impl Words {
+    fn new(documents: usize) -> Words {
+        Words {
+            chunks: std::iter::repeat_with(OnceLock::new)
+                .take(documents.div_ceil(WORDS_CHUNK))
+                .collect(),
+        }
+    }
+
+    fn cell(&self, slot: usize) -> &WordsCell {
+        let chunk = self.chunks[slot / WORDS_CHUNK]
+            .get_or_init(|| std::iter::repeat_with(OnceLock::new).take(WORDS_CHUNK).collect());
+        &chunk[slot % WORDS_CHUNK]
+    }
 }
 
 /// Each claim's words, from the document's plain text (one pass).
@@ -283,22 +327,54 @@ impl Tables {
                     .push((slot, k as u32));
             }
         }
-        let day = |key: &ClaimKey| {
-            let doc = site.doc(key.document);
-            let claim = &doc.claims[key.claim.index()];
-            claim
-                .date
-                .or_else(|| doc.published())
-                .map_or(i64::MAX, |d| d.first_day())
-        };
         for claims in by_speaker.values_mut() {
-            claims.sort_by_cached_key(|k| (day(k), *k));
+            claims.sort_by_cached_key(|k| (day_of(site, k), *k));
         }
-        dated.sort_by_cached_key(|k| (day(k), *k));
+        dated.sort_by_cached_key(|k| (day_of(site, k), *k));
         Tables {
             by_speaker,
             mentions,
             dated,
         }
     }
+
+    /// The tables of one entity's page (its claims and its mentions), from the corpus's index:
+    /// what the editor's preview of an entity needs, in the time its references take.
+    pub fn for_entity(site: &Site, id: &str) -> Tables {
+        let mut said = Vec::new();
+        let mut mentioned = Vec::new();
+        for (slot, _, at) in site.corpus.index.references_to_entity(id) {
+            match at {
+                EntityRefSite::Speaker(claim) => said.push(ClaimKey { document: slot, claim }),
+                EntityRefSite::Mention(k) => mentioned.push((slot, k)),
+                _ => {}
+            }
+        }
+        said.sort_by_cached_key(|k| (day_of(site, k), *k));
+        said.dedup();
+        mentioned.sort_unstable();
+        let mut by_speaker = HashMap::default();
+        let mut mentions = HashMap::default();
+        if !said.is_empty() {
+            by_speaker.insert(id.to_string(), said);
+        }
+        if !mentioned.is_empty() {
+            mentions.insert(id.to_string(), mentioned);
+        }
+        Tables {
+            by_speaker,
+            mentions,
+            dated: Vec::new(),
+        }
+    }
+}
+
+/// The day a claim is sorted by: its own date, else its document's publication (undated last).
+fn day_of(site: &Site, key: &ClaimKey) -> i64 {
+    let doc = site.doc(key.document);
+    doc.claims
+        .get(key.claim.index())
+        .and_then(|c| c.date)
+        .or_else(|| doc.published())
+        .map_or(i64::MAX, |d| d.first_day())
 }

@@ -97,14 +97,8 @@ pub fn render(ws: &Analysis, uri: &Uri) -> Option<RenderResult> {
     if !c.corpus.is_live(slot) {
         return None;
     }
-    let uris = (0..c.corpus.documents.len())
-        .map(|s| {
-            c.uri_ref(crate::slots::DocumentSlot::new(s))
-                .map(|u| u.as_str().to_string())
-                .unwrap_or_default()
-        })
-        .collect();
+    let uri = |s| c.uri_ref(s).map(|u| u.as_str().to_string()).unwrap_or_default();
     Some(RenderResult {
-        html: crate::site::render_document(&c.corpus, slot, uris),
+        html: crate::site::render_document(&c.corpus, slot, uri),
     })
 }
