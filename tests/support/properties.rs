@@ -138,10 +138,7 @@ pub fn analyse_any_text_at(text: &str, samples: usize) {
             let _ = ide::assists::assists(&corpus, slot, TextRange::new(from, to));
         }
         // The reading view of the document (annals/render; annals site renders the same page).
-        let uris: Vec<String> = (0..corpus.documents.len())
-            .map(|k| format!("file:///doc{k}.md"))
-            .collect();
-        let page = annals::site::render_document(&corpus, slot, uris);
+        let page = annals::site::render_document(&corpus, slot, |s| format!("file:///doc{}.md", s.index()));
         assert!(
             page.starts_with("<!DOCTYPE html>"),
             "a rendered page is HTML: {page:.80}"
