@@ -258,8 +258,12 @@ pub struct FolderFiles {
 impl FolderFiles {
     /// Creates the new file `name` (one path component) with `bytes`.
     pub fn create(&self, name: &str, bytes: &[u8]) -> io::Result<()> {
-        let mut file = create_new(&self.dir.join(one_component(name)?))?;
-        file.write_all(bytes)
+        self.create_file(name)?.write_all(bytes)
+    }
+
+    /// Creates the new file `name` (one path component), to write in pieces.
+    pub fn create_file(&self, name: &str) -> io::Result<File> {
+        create_new(&self.dir.join(one_component(name)?))
     }
 }
 

@@ -174,7 +174,8 @@ fn short(s: &str, chars: usize) -> String {
     out
 }
 
-pub fn page(site: &Site, tables: &Tables) -> String {
+/// The page; what is made is handed to `spill` after each edge and node, and the rest returned.
+pub fn page(site: &Site, tables: &Tables, spill: html::Spill) -> String {
     let layout = layout(site);
     // Fills: the speakers with the most claims get the distinct colours, the rest share grey.
     let mut speakers: Vec<(&str, usize)> = tables.by_speaker.iter().map(|(s, c)| (s.as_str(), c.len())).collect();
@@ -187,7 +188,7 @@ pub fn page(site: &Site, tables: &Tables) -> String {
         .map(|(k, (s, _))| (*s, SPEAKER_FILLS[k]))
         .collect();
     let other = SPEAKER_FILLS[distinct];
-    let mut out = String::with_capacity(layout.keys.len() * 600 + 4096);
+    let mut out = String::with_capacity(html::CHUNK + (1 << 16));
     html::head(&mut out, &site.name, "Claim graph", &[], false);
     let _ = writeln!(
         out,
@@ -224,6 +225,7 @@ pub fn page(site: &Site, tables: &Tables) -> String {
             (y1 + y2) / 2 - 3,
             k = kind.key()
         );
+        spill(&mut out);
     }
     out.push_str("</g>\n<g class=\"nodes\">\n");
     for (u, &key) in layout.keys.iter().enumerate() {
@@ -253,6 +255,7 @@ pub fn page(site: &Site, tables: &Tables) -> String {
         let _ = write!(out, "</text><text x=\"{}\" y=\"{}\">", x + 6, y + 31);
         html::text(&mut out, &short(&label, 32));
         out.push_str("</text></g></a>\n");
+        spill(&mut out);
     }
     out.push_str("</g>\n</svg></div>\n");
     html::foot(&mut out);

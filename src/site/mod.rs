@@ -28,6 +28,7 @@ use crate::document::{Document, DocumentKind};
 use crate::export::out::{OutError, Staging};
 use rayon::prelude::*;
 use std::fmt;
+use std::io::Write;
 use std::path::PathBuf;
 
 /// The file every site folder holds; `--force` replaces only folders that have it.
@@ -161,13 +162,36 @@ pub fn run(options: &Options) -> Result<Outcome, SiteError> {
         })
     };
     let corpus_pages = || -> Result<(), OutError> {
+        // A page made in pieces: each piece is written as soon as it passes `CHUNK` bytes.
+        let stream = |name: &str, make: &dyn Fn(html::Spill) -> String| -> Result<(), OutError> {
+            let mut file = pages.create_file(name).map_err(io(name))?;
+            let mut failed = None;
+            let rest = make(&mut |out: &mut String| {
+                if out.len() >= html::CHUNK {
+                    if failed.is_none()
+                        && let Err(e) = file.write_all(out.as_bytes())
+                    {
+                        failed = Some(e);
+                    }
+                    out.clear();
+                }
+            });
+            match failed {
+                Some(e) => Err(e),
+                None => file.write_all(rest.as_bytes()),
+            }
+            .map_err(io(name))
+        };
         let wholes: [&(dyn Fn() -> Result<(), OutError> + Sync); 4] = [
-            &|| write("timeline.html", timeline::page(&site, &tables).as_bytes()),
-            &|| write("graph.html", graph::page(&site, &tables).as_bytes()),
+            &|| stream("timeline.html", &|spill| timeline::page(&site, &tables, spill)),
+            &|| stream("graph.html", &|spill| graph::page(&site, &tables, spill)),
             &|| {
-                let mut search_index = Vec::new();
-                search::index_script(&site, &mut search_index);
-                write("search-index.js", &search_index)
+                let name = "search-index.js";
+                let file = pages.create_file(name).map_err(io(name))?;
+                let mut file = std::io::BufWriter::with_capacity(html::CHUNK, file);
+                search::index_script(&site, &mut file)
+                    .and_then(|()| file.flush())
+                    .map_err(io(name))
             },
             &|| {
                 write("style.css", html::STYLE.as_bytes())?;

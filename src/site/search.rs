@@ -10,31 +10,32 @@ use crate::index::ClaimKey;
 use crate::slots::ClaimIndex;
 use std::io::Write;
 
-/// The index as a script, written in pieces to `out`.
-pub fn index_script(site: &Site, out: &mut Vec<u8>) {
-    out.extend_from_slice(b"window.ANNALS_SEARCH = [\n");
+/// The index as a script, written in pieces to `out` (a buffered file: at 10,000 articles the
+/// index is tens of megabytes).
+pub fn index_script<W: Write>(site: &Site, out: &mut W) -> std::io::Result<()> {
+    out.write_all(b"window.ANNALS_SEARCH = [\n")?;
     let mut first = true;
-    let mut entry = |out: &mut Vec<u8>, kind: &str, label: &str, href: &str, text: &str, context: &str| {
+    let mut entry = |out: &mut W, kind: &str, label: &str, href: &str, text: &str, context: &str| {
         if !first {
-            out.extend_from_slice(b",\n");
+            out.write_all(b",\n")?;
         }
         first = false;
         let row = (kind, label, href, text.to_lowercase(), context);
-        let _ = serde_json::to_writer(&mut *out, &row);
+        serde_json::to_writer(&mut *out, &row).map_err(std::io::Error::from)
     };
     for (slot, doc) in site.corpus.live() {
         let page = site.href(slot);
         let title = title_of(doc);
         match doc.kind {
             DocumentKind::Article => {
-                entry(out, "article", title, &page, title, "");
+                entry(out, "article", title, &page, title, "")?;
                 for k in 0..doc.claims.len() {
                     let key = ClaimKey {
                         document: slot,
                         claim: ClaimIndex::new(k),
                     };
                     let words = site.claim_words(key);
-                    entry(out, "claim", &words.first, &site.claim_href(key), &words.text, title);
+                    entry(out, "claim", &words.first, &site.claim_href(key), &words.text, title)?;
                 }
             }
             DocumentKind::Entity => {
@@ -50,11 +51,11 @@ pub fn index_script(site: &Site, out: &mut Vec<u8>) {
                     .as_ref()
                     .and_then(|e| e.kind.as_ref())
                     .map_or("entity", |k| k.value.as_str());
-                entry(out, "entity", title, &page, &text, kind);
+                entry(out, "entity", title, &page, &text, kind)?;
             }
         }
     }
-    let _ = out.write_all(b"\n];\n");
+    out.write_all(b"\n];\n")
 }
 
 /// The search box's script: all words of the query must occur in an entry's text.

@@ -7,8 +7,9 @@ use super::html;
 use super::model::{Site, Tables};
 use std::fmt::Write;
 
-pub fn page(site: &Site, tables: &Tables) -> String {
-    let mut out = String::with_capacity(1 << 16);
+/// The page; what is made is handed to `spill` after each claim, and the rest returned.
+pub fn page(site: &Site, tables: &Tables, spill: html::Spill) -> String {
+    let mut out = String::with_capacity(html::CHUNK + (1 << 16));
     let mut speakers: Vec<(&str, usize)> = tables
         .by_speaker
         .iter()
@@ -66,6 +67,7 @@ pub fn page(site: &Site, tables: &Tables) -> String {
         }
         claims::claim_link(site, &mut out, key, None);
         out.push_str("</li>\n");
+        spill(&mut out);
     }
     out.push_str("</ol>\n");
     html::foot(&mut out);
