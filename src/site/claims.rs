@@ -3,7 +3,7 @@
 //! across documents.
 
 use super::html;
-use super::model::{Site, claim_anchor, thread_anchor};
+use super::model::{Site, claim_anchor, push_claim_anchor, thread_anchor};
 use crate::document::{Document, RelationKind, Source};
 use crate::index::ClaimKey;
 use crate::slots::{ClaimIndex, DocumentSlot};
@@ -32,7 +32,7 @@ pub fn entity_link(site: &Site, out: &mut String, id: &str) {
     match site.entity(id) {
         Some((slot, _)) => {
             out.push_str("<a href=\"");
-            html::attr(out, &site.href(slot));
+            site.push_href(out, slot);
             out.push_str("\" data-entity=\"");
             html::attr(out, id);
             out.push_str("\">");
@@ -59,9 +59,9 @@ pub fn claim_link(site: &Site, out: &mut String, key: ClaimKey, here: Option<Doc
     // In the editor's preview a claim opens in the editor, even one of the same document.
     if here == Some(key.document) && !site.for_the_editor() {
         out.push('#');
-        out.push_str(&claim_anchor(doc, key.claim));
+        push_claim_anchor(out, doc, key.claim);
     } else {
-        html::attr(out, &site.claim_href(key));
+        site.push_claim_href(out, key);
     }
     out.push_str("\" data-doc=\"");
     html::attr(out, &doc.id);
@@ -144,7 +144,7 @@ pub fn claim_meta(site: &Site, out: &mut String, slot: DocumentSlot, claim: Clai
                 (Some(key), _) => claim_link(site, out, key, Some(here)),
                 (None, Some(s)) => {
                     out.push_str("<a href=\"");
-                    html::attr(out, &site.href(s));
+                    site.push_href(out, s);
                     out.push_str("\">");
                     html::text(out, title_of(site.doc(s)));
                     out.push_str("</a>");
@@ -167,20 +167,24 @@ pub fn relations(site: &Site, out: &mut String, slot: DocumentSlot, claim: Claim
     let Some(c) = doc.claims.get(claim.index()) else {
         return;
     };
-    let mut items = String::new();
+    // Written in place, and taken back when the claim has no relation either way.
+    let start = out.len();
+    out.push_str("<ul class=\"rel\">\n");
+    let opened = out.len();
+    let items = out;
     for r in &c.relations {
         items.push_str("<li>");
         items.push_str(outgoing_label(r.kind));
         items.push_str(": ");
         match site.corpus.index.resolve_claim(&site.corpus.documents, slot, &r.target) {
-            Some(key) => claim_link(site, &mut items, key, Some(here)),
+            Some(key) => claim_link(site, items, key, Some(here)),
             None => {
                 items.push_str("<span class=\"meta\">");
                 let written = match &r.target.document {
                     Some(d) => format!("{d}:{}", r.target.claim),
                     None => r.target.claim.to_string(),
                 };
-                html::text(&mut items, &written);
+                html::text(items, &written);
                 items.push_str(" (not in the corpus)</span>");
             }
         }
@@ -200,14 +204,14 @@ pub fn relations(site: &Site, out: &mut String, slot: DocumentSlot, claim: Claim
             items.push_str("<li>");
             items.push_str(incoming_label(link.kind));
             items.push_str(": ");
-            claim_link(site, &mut items, key, Some(here));
+            claim_link(site, items, key, Some(here));
             items.push_str("</li>\n");
         }
     }
-    if !items.is_empty() {
-        out.push_str("<ul class=\"rel\">\n");
-        out.push_str(&items);
-        out.push_str("</ul>\n");
+    if items.len() == opened {
+        items.truncate(start);
+    } else {
+        items.push_str("</ul>\n");
     }
 }
 

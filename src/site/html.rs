@@ -81,6 +81,12 @@ fn escape(out: &mut String, s: &str, quotes: bool) {
 /// `_` stay, every other byte is `.XX` (hex), so that it is one token in HTML and in a URL.
 pub fn anchor(prefix: &str, id: &str) -> String {
     let mut out = String::with_capacity(prefix.len() + id.len());
+    push_anchor(&mut out, prefix, id);
+    out
+}
+
+/// `anchor`, appended to `out`.
+pub fn push_anchor(out: &mut String, prefix: &str, id: &str) {
     out.push_str(prefix);
     for b in id.bytes() {
         if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {
@@ -89,7 +95,6 @@ pub fn anchor(prefix: &str, id: &str) -> String {
             let _ = write!(out, ".{b:02X}");
         }
     }
-    out
 }
 
 /// A link address from the corpus that a page may hold: http(s) and mailto addresses and
@@ -110,6 +115,15 @@ pub fn safe_url(url: &str) -> Option<&str> {
 /// A page's file name in an `href` (stems hold `%XX` for bytes no file name may hold).
 pub fn href_file(file: &str) -> String {
     file.replace('%', "%25")
+}
+
+/// `href_file(file)`, escaped for an attribute and appended to `out`.
+pub fn attr_href_file(out: &mut String, file: &str) {
+    if file.contains('%') {
+        attr(out, &href_file(file));
+    } else {
+        attr(out, file);
+    }
 }
 
 /// The opening of every page up to `<main>`: title, style, the site's navigation.

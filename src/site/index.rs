@@ -38,7 +38,7 @@ pub fn page(site: &Site, with_findings: bool) -> String {
             let _ = write!(out, "<time datetime=\"{p}\">{p}</time>");
         }
         out.push_str("</td><td><a href=\"");
-        html::attr(&mut out, &site.href(slot));
+        site.push_href(&mut out, slot);
         out.push_str("\">");
         html::text(&mut out, title_of(doc));
         out.push_str("</a></td><td>");

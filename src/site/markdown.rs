@@ -47,6 +47,9 @@ struct Writer<'a, 's> {
     doc: &'a Document,
     roles: Vec<Role>,
     events: Vec<Event<'a>>,
+    /// Raw HTML since the last event, pushed as one event before the next (an annotation's
+    /// opening, card and closing are one string, not one each).
+    pending: String,
     stack: Vec<Open>,
     /// How many of `stack`, from the bottom, are shown: always a prefix (everything is hidden
     /// before a tag, shown from the bottom before content), so showing costs only the new ones.
@@ -104,6 +107,7 @@ pub fn body_into(site: &Site, doc: &Document, out: &mut String) {
         doc,
         roles,
         events: Vec::new(),
+        pending: String::new(),
         stack: Vec::new(),
         shown: 0,
         shown_links: 0,
@@ -148,7 +152,7 @@ pub fn body_into(site: &Site, doc: &Document, out: &mut String) {
             }
             Event::SoftBreak | Event::HardBreak => {
                 if s >= skip_until {
-                    w.events.push(event);
+                    w.push(event);
                 }
             }
             Event::Html(h) | Event::InlineHtml(h) => {
@@ -173,7 +177,7 @@ pub fn body_into(site: &Site, doc: &Document, out: &mut String) {
             Event::Code(_) | Event::InlineMath(_) | Event::DisplayMath(_) | Event::FootnoteReference(_) => {
                 w.content(event)
             }
-            Event::Rule | Event::TaskListMarker(_) => w.events.push(event),
+            Event::Rule | Event::TaskListMarker(_) => w.push(event),
         }
     }
     while next < boundaries.len() {
@@ -181,18 +185,32 @@ pub fn body_into(site: &Site, doc: &Document, out: &mut String) {
         next += 1;
     }
     w.hide_all();
+    w.flush();
     pulldown_cmark::html::push_html(out, w.events.into_iter());
 }
 
 impl<'a> Writer<'a, '_> {
-    fn raw(&mut self, html: String) {
-        self.events.push(Event::InlineHtml(CowStr::from(html)));
+    fn raw(&mut self, html: &str) {
+        self.pending.push_str(html);
+    }
+
+    /// Pushes `event` after the raw HTML gathered before it.
+    fn push(&mut self, event: Event<'a>) {
+        self.flush();
+        self.events.push(event);
+    }
+
+    fn flush(&mut self) {
+        if !self.pending.is_empty() {
+            let html = std::mem::take(&mut self.pending);
+            self.events.push(Event::InlineHtml(CowStr::from(html)));
+        }
     }
 
     /// Content at the current position: first every annotation around it is shown.
     fn content(&mut self, event: Event<'a>) {
         self.show_all();
-        self.events.push(event);
+        self.push(event);
     }
 
     fn start(&mut self, tag: Tag<'a>) {
@@ -227,7 +245,7 @@ impl<'a> Writer<'a, '_> {
             }
             other => other,
         };
-        self.events.push(Event::Start(tag));
+        self.push(Event::Start(tag));
     }
 
     fn end(&mut self, tag: TagEnd) {
@@ -240,7 +258,7 @@ impl<'a> Writer<'a, '_> {
             }
             other => other,
         };
-        self.events.push(Event::End(tag));
+        self.push(Event::End(tag));
     }
 
     fn boundary(&mut self, b: Boundary) {
@@ -271,13 +289,12 @@ impl<'a> Writer<'a, '_> {
             self.shown -= 1;
             self.shown_links -= usize::from(open.link);
             let close = close_tag(&open);
-            self.raw(close.to_string());
+            self.raw(close);
         }
         if let Role::Claim(k) = open.role {
             // Shown first: whether a link is around the mark depends on what is shown.
             self.show_all();
-            let mark = self.claim_mark(k);
-            self.raw(mark);
+            self.claim_mark(k);
         }
     }
 
@@ -285,8 +302,7 @@ impl<'a> Writer<'a, '_> {
         for k in self.shown..self.stack.len() {
             let in_link = self.links > 0 || self.shown_links > 0;
             let first = !self.stack[k].ever_shown;
-            let (html, link) = self.open_tag(self.stack[k].role, first, in_link);
-            self.raw(html);
+            let link = self.open_tag(self.stack[k].role, first, in_link);
             let open = &mut self.stack[k];
             open.shown = true;
             open.ever_shown = true;
@@ -297,23 +313,25 @@ impl<'a> Writer<'a, '_> {
     }
 
     fn hide_all(&mut self) {
-        let mut closes = String::new();
         for open in self.stack[..self.shown].iter_mut().rev() {
-            closes.push_str(close_tag(open));
+            self.pending.push_str(close_tag(open));
             open.shown = false;
             open.link = false;
         }
         self.shown = 0;
         self.shown_links = 0;
-        if !closes.is_empty() {
-            self.raw(closes);
-        }
     }
 
     /// The opening of an annotation's element; `first` for its first piece (which holds its
     /// anchor and card), `in_link` when a link is open around it. Also whether it is a link.
-    fn open_tag(&mut self, role: Role, first: bool, in_link: bool) -> (String, bool) {
-        let mut out = String::new();
+    fn open_tag(&mut self, role: Role, first: bool, in_link: bool) -> bool {
+        let mut out = std::mem::take(&mut self.pending);
+        let link = self.write_open_tag(&mut out, role, first, in_link);
+        self.pending = out;
+        link
+    }
+
+    fn write_open_tag(&mut self, out: &mut String, role: Role, first: bool, in_link: bool) -> bool {
         match role {
             Role::Mention(k) => {
                 let m = &self.doc.mentions[k];
@@ -339,9 +357,9 @@ impl<'a> Writer<'a, '_> {
                 match found {
                     Some((slot, _)) if !in_link => {
                         out.push_str("<a class=\"mention\" href=\"");
-                        html::attr(&mut out, &self.site.href(slot));
+                        self.site.push_href(out, slot);
                         out.push_str("\" data-entity=\"");
-                        html::attr(&mut out, entity);
+                        html::attr(out, entity);
                         out.push('"');
                         if first {
                             let _ = write!(out, " aria-describedby=\"card-{k}\"");
@@ -349,13 +367,13 @@ impl<'a> Writer<'a, '_> {
                             out.push_str(" tabindex=\"-1\"");
                         }
                         out.push('>');
-                        (out, true)
+                        true
                     }
                     _ => {
                         out.push_str("<span class=\"mention\" data-entity=\"");
-                        html::attr(&mut out, entity);
+                        html::attr(out, entity);
                         out.push_str("\">");
-                        (out, false)
+                        false
                     }
                 }
             }
@@ -367,32 +385,41 @@ impl<'a> Writer<'a, '_> {
                 }
                 if let Some(id) = &claim.id {
                     out.push_str(" data-claim=\"");
-                    html::attr(&mut out, &id.value);
+                    html::attr(out, &id.value);
                     out.push('"');
                 }
                 if !claim.by.is_empty() {
                     out.push_str(" data-by=\"");
                     let by: Vec<&str> = claim.by.iter().map(|b| b.value.as_str()).collect();
-                    html::attr(&mut out, &by.join(" "));
+                    html::attr(out, &by.join(" "));
                     out.push('"');
                 }
                 if let Some(d) = claim.date {
                     let _ = write!(out, " data-date=\"{d}\"");
                 }
                 out.push('>');
-                (out, false)
+                false
             }
-            Role::Other => ("<span class=\"annotation\">".to_string(), false),
+            Role::Other => {
+                out.push_str("<span class=\"annotation\">");
+                false
+            }
         }
     }
 
     /// After a claim: who said it (each speaker with its card, the role held on the claim's
     /// date), when, and a link to its thread.
-    fn claim_mark(&mut self, k: usize) -> String {
+    fn claim_mark(&mut self, k: usize) {
+        let mut out = std::mem::take(&mut self.pending);
+        self.write_claim_mark(&mut out, k);
+        self.pending = out;
+    }
+
+    fn write_claim_mark(&mut self, out: &mut String, k: usize) {
         let claim = &self.doc.claims[k];
         let in_link = self.links > 0 || self.shown_links > 0;
         let date = self.site.date_of(self.doc, Some(ClaimIndex::new(k)));
-        let mut out = String::from("<sup class=\"claim-mark\">[");
+        out.push_str("<sup class=\"claim-mark\">[");
         for (i, b) in claim.by.iter().enumerate() {
             if i > 0 {
                 out.push_str(", ");
@@ -411,21 +438,21 @@ impl<'a> Writer<'a, '_> {
                     });
                     out.push_str(made);
                     out.push_str("</span><a class=\"mention\" href=\"");
-                    html::attr(&mut out, &self.site.href(slot));
+                    self.site.push_href(out, slot);
                     out.push_str("\" data-entity=\"");
-                    html::attr(&mut out, &b.value);
+                    html::attr(out, &b.value);
                     let _ = write!(out, "\" aria-describedby=\"card-c{k}-{i}\">");
-                    html::text(&mut out, self.site.entity_name(&b.value));
+                    html::text(out, self.site.entity_name(&b.value));
                     out.push_str("</a></span>");
                 }
-                _ => html::text(&mut out, self.site.entity_name(&b.value)),
+                _ => html::text(out, self.site.entity_name(&b.value)),
             }
         }
         if let Some(d) = claim.date {
             if !claim.by.is_empty() {
                 out.push_str(", ");
             }
-            html::text(&mut out, &d.human());
+            html::text(out, &d.human());
         }
         if !claim.by.is_empty() || claim.date.is_some() {
             out.push_str(" · ");
@@ -440,7 +467,6 @@ impl<'a> Writer<'a, '_> {
             );
         }
         out.push_str("]</sup>");
-        out
     }
 }
 

@@ -117,6 +117,14 @@ impl<'c> Site<'c> {
         }
     }
 
+    /// `href(slot)`, escaped for an attribute and appended to `out`.
+    pub fn push_href(&self, out: &mut String, slot: DocumentSlot) {
+        match &self.editor {
+            Some(uri) => super::html::attr(out, &uri(slot)),
+            None => super::html::attr_href_file(out, self.page(slot)),
+        }
+    }
+
     pub fn doc(&self, slot: DocumentSlot) -> &'c Document {
         &self.corpus.documents[slot.index()]
     }
@@ -183,6 +191,18 @@ impl<'c> Site<'c> {
         )
     }
 
+    /// `claim_href(key)`, escaped for an attribute and appended to `out` (a link's target:
+    /// the most frequent string of the corpus's pages).
+    pub fn push_claim_href(&self, out: &mut String, key: ClaimKey) {
+        if self.editor.is_some() {
+            super::html::attr(out, &self.claim_href(key));
+            return;
+        }
+        super::html::attr_href_file(out, self.page(key.document));
+        out.push('#');
+        push_claim_anchor(out, self.doc(key.document), key.claim);
+    }
+
     /// The roles an entity held on `date`, as "title, org".
     pub fn roles_on(&self, entity: &EntityMeta, date: Date) -> Vec<String> {
         entity.roles_on(date, |org| self.entity_name(org).to_string())
@@ -214,9 +234,19 @@ impl<'c> Site<'c> {
 
 /// The id of a claim's anchor: `claim-ID`, or `claim-nK` for a claim without an id.
 pub fn claim_anchor(doc: &Document, claim: ClaimIndex) -> String {
+    let mut out = String::new();
+    push_claim_anchor(&mut out, doc, claim);
+    out
+}
+
+/// `claim_anchor`, appended to `out`.
+pub fn push_claim_anchor(out: &mut String, doc: &Document, claim: ClaimIndex) {
     match doc.claims.get(claim.index()).and_then(|c| c.id.as_ref()) {
-        Some(id) => super::html::anchor("claim-", &id.value),
-        None => format!("claim-n{}", claim.index()),
+        Some(id) => super::html::push_anchor(out, "claim-", &id.value),
+        None => {
+            use std::fmt::Write;
+            let _ = write!(out, "claim-n{}", claim.index());
+        }
     }
 }
 
@@ -314,17 +344,14 @@ impl Tables {
                     claim: ClaimIndex::new(k),
                 };
                 for by in &claim.by {
-                    by_speaker.entry(by.value.to_string()).or_default().push(key);
+                    push_to(&mut by_speaker, &by.value, key);
                 }
                 if claim.date.is_some() {
                     dated.push(key);
                 }
             }
             for (k, m) in doc.mentions.iter().enumerate() {
-                mentions
-                    .entry(doc.mention_entity(m).to_string())
-                    .or_default()
-                    .push((slot, k as u32));
+                push_to(&mut mentions, doc.mention_entity(m), (slot, k as u32));
             }
         }
         for claims in by_speaker.values_mut() {
@@ -365,6 +392,17 @@ impl Tables {
             by_speaker,
             mentions,
             dated: Vec::new(),
+        }
+    }
+}
+
+/// Appends `value` to the list of `key`, allocating the key only for its first value (a
+/// corpus has hundreds of thousands of mentions of a few thousand entities).
+fn push_to<V>(map: &mut HashMap<String, Vec<V>>, key: &str, value: V) {
+    match map.get_mut(key) {
+        Some(list) => list.push(value),
+        None => {
+            map.insert(key.to_string(), vec![value]);
         }
     }
 }
