@@ -37,7 +37,8 @@ pub struct PlainText {
     pub text: String,
     /// Sorted by `source` (and so by `plain`); a gap between two runs is a cut.
     runs: Vec<Run>,
-    lines: LineIndex,
+    /// Made at the first `count`: the site takes claims' words and never counts.
+    lines: std::sync::OnceLock<LineIndex>,
 }
 
 impl PlainText {
@@ -83,8 +84,11 @@ impl PlainText {
         }
         let Builder { out, mut runs, .. } = builder;
         runs.shrink_to_fit();
-        let lines = LineIndex::new(&out);
-        PlainText { text: out, runs, lines }
+        PlainText {
+            text: out,
+            runs,
+            lines: std::sync::OnceLock::new(),
+        }
     }
 
     /// The byte offset in the plain text where the source byte `offset` went; a byte that
@@ -108,9 +112,10 @@ impl PlainText {
     /// The position of the plain text's byte `offset` (a character boundary) in `unit`.
     pub fn count(&self, offset: usize, unit: Unit) -> usize {
         let offset = offset.min(self.text.len());
+        let lines = self.lines.get_or_init(|| LineIndex::new(&self.text));
         match unit {
-            Unit::CodePoints => self.lines.chars_between(&self.text, 0, offset),
-            Unit::Utf16 => self.lines.utf16_between(&self.text, 0, offset),
+            Unit::CodePoints => lines.chars_between(&self.text, 0, offset),
+            Unit::Utf16 => lines.utf16_between(&self.text, 0, offset),
         }
     }
 }

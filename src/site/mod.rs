@@ -125,8 +125,8 @@ pub fn run(options: &Options) -> Result<Outcome, SiteError> {
         .unzip();
     let corpus = Corpus::from_documents(root.clone(), config, documents);
     let staging = Staging::prepare_marked(&options.out, options.force, MARKER)?;
-    let site = Site::with_words(&corpus, words);
-    let tables = model::Tables::new(&site);
+    // The page names and the speakers' and entities' tables are made side by side.
+    let (site, tables) = rayon::join(|| Site::with_words(&corpus, words), || model::Tables::new(&corpus));
     let pages = staging.files();
     let io = |name: &str| {
         let path = PathBuf::from(name);
@@ -233,7 +233,7 @@ pub fn run(options: &Options) -> Result<Outcome, SiteError> {
 pub fn render_document(
     corpus: &Corpus,
     slot: crate::slots::DocumentSlot,
-    uri: impl Fn(crate::slots::DocumentSlot) -> String + Sync,
+    uri: impl Fn(crate::slots::DocumentSlot) -> String + Send + Sync,
 ) -> String {
     let site = Site::for_editor(corpus, uri);
     let doc = &corpus.documents[slot.index()];

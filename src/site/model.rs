@@ -38,7 +38,7 @@ pub struct Site<'c> {
     /// The editor's preview: each slot's file URI, which links name instead of a page (a
     /// claim's as `URI#L12`, its line), for the editor to open. Asked per link, so that a
     /// render costs what its page links to, not the corpus.
-    editor: Option<Box<dyn Fn(DocumentSlot) -> String + Sync + 'c>>,
+    editor: Option<Box<dyn Fn(DocumentSlot) -> String + Send + Sync + 'c>>,
 }
 
 impl<'c> Site<'c> {
@@ -97,7 +97,7 @@ impl<'c> Site<'c> {
     }
 
     /// A site whose links name the documents' files (`uri` of a slot) for the editor's preview.
-    pub fn for_editor(corpus: &'c Corpus, uri: impl Fn(DocumentSlot) -> String + Sync + 'c) -> Site<'c> {
+    pub fn for_editor(corpus: &'c Corpus, uri: impl Fn(DocumentSlot) -> String + Send + Sync + 'c) -> Site<'c> {
         Site {
             editor: Some(Box::new(uri)),
             ..Site::bare(corpus)
@@ -333,11 +333,11 @@ pub struct Tables {
 }
 
 impl Tables {
-    pub fn new(site: &Site) -> Tables {
+    pub fn new(corpus: &Corpus) -> Tables {
         let mut by_speaker: HashMap<String, Vec<ClaimKey>> = HashMap::default();
         let mut mentions: HashMap<String, Vec<(DocumentSlot, u32)>> = HashMap::default();
         let mut dated = Vec::new();
-        for (slot, doc) in site.corpus.live() {
+        for (slot, doc) in corpus.live() {
             for (k, claim) in doc.claims.iter().enumerate() {
                 let key = ClaimKey {
                     document: slot,
@@ -355,9 +355,9 @@ impl Tables {
             }
         }
         for claims in by_speaker.values_mut() {
-            claims.sort_by_cached_key(|k| (day_of(site, k), *k));
+            claims.sort_by_cached_key(|k| (day_of(corpus, k), *k));
         }
-        dated.sort_by_cached_key(|k| (day_of(site, k), *k));
+        dated.sort_by_cached_key(|k| (day_of(corpus, k), *k));
         Tables {
             by_speaker,
             mentions,
@@ -377,7 +377,7 @@ impl Tables {
                 _ => {}
             }
         }
-        said.sort_by_cached_key(|k| (day_of(site, k), *k));
+        said.sort_by_cached_key(|k| (day_of(site.corpus, k), *k));
         said.dedup();
         mentioned.sort_unstable();
         let mut by_speaker = HashMap::default();
@@ -408,8 +408,8 @@ fn push_to<V>(map: &mut HashMap<String, Vec<V>>, key: &str, value: V) {
 }
 
 /// The day a claim is sorted by: its own date, else its document's publication (undated last).
-fn day_of(site: &Site, key: &ClaimKey) -> i64 {
-    let doc = site.doc(key.document);
+fn day_of(corpus: &Corpus, key: &ClaimKey) -> i64 {
+    let doc = &corpus.documents[key.document.index()];
     doc.claims
         .get(key.claim.index())
         .and_then(|c| c.date)
