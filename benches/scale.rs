@@ -120,22 +120,14 @@ fn bench_check(articles: usize, dir: &Path, bytes: u64) {
 fn bench_export(articles: usize, dir: &Path) {
     let (check, check_rss) = check_wall(dir, "json", 3);
     for format in ["jsonl", "csv", "w3c", "brat"] {
-        let outs = outputs(&format!("export-{format}"), dir);
-        let mut bytes = 0;
-        let mut run = 0;
-        let (wall, rss) = best_of(3, || {
-            let out = &outs[run];
-            run += 1;
-            settle();
-            let (wall, rss, status) = measure(
-                Command::new(annals())
-                    .args(["export", "--allow-errors", "--format", format, "--out"])
-                    .arg(out)
-                    .arg(dir),
-            );
-            assert_eq!(status, Some(0), "export --format {format} {}", dir.display());
-            bytes = written(out).1;
-            (wall, rss)
+        let what = format!("export --format {format} {}", dir.display());
+        let (wall, rss, (_, bytes)) = best_of_fresh(&format!("export-{format}"), dir, &what, |out| {
+            let mut command = Command::new(annals());
+            command
+                .args(["export", "--allow-errors", "--format", format, "--out"])
+                .arg(out)
+                .arg(dir);
+            command
         });
         println!(
             "export {articles:>6} articles --format {format:<5}: {} wall, {:.2}x check's {}; peak RSS {:.0} MB (check {:.0} MB); wrote {:.0} MB",
@@ -166,6 +158,29 @@ fn outputs(name: &str, corpus: &Path) -> Vec<PathBuf> {
             ))
         })
         .collect()
+}
+
+/// The best of three runs of `command` (wall time, peak RSS), each into a new folder of
+/// `outputs(name, corpus)` after `settle`, and what the last run wrote (files, bytes).
+fn best_of_fresh(
+    name: &str,
+    corpus: &Path,
+    what: &str,
+    command: impl Fn(&Path) -> Command,
+) -> (Duration, u64, (usize, u64)) {
+    let outs = outputs(name, corpus);
+    let mut wrote = (0, 0);
+    let mut run = 0;
+    let (wall, rss) = best_of(3, || {
+        let out = &outs[run];
+        run += 1;
+        settle();
+        let (wall, rss, status) = measure(&mut command(out));
+        assert_eq!(status, Some(0), "{what}");
+        wrote = written(out);
+        (wall, rss)
+    });
+    (wall, rss, wrote)
 }
 
 /// Writes the previous run's output to the disk before the next run is timed: the kernel's
@@ -212,18 +227,11 @@ fn written(out: &Path) -> (usize, u64) {
 /// generated corpus (the goal is at most 3x check's time, with memory bounded).
 fn bench_site(articles: usize, dir: &Path) {
     let (check, check_rss) = check_wall(dir, "json", 3);
-    let outs = outputs("site", dir);
-    let mut bytes = 0;
-    let mut files = 0;
-    let mut run = 0;
-    let (wall, rss) = best_of(3, || {
-        let out = &outs[run];
-        run += 1;
-        settle();
-        let (wall, rss, status) = measure(Command::new(annals()).arg("site").arg(dir).arg("--out").arg(out));
-        assert_eq!(status, Some(0), "site {}", dir.display());
-        (files, bytes) = written(out);
-        (wall, rss)
+    let what = format!("site {}", dir.display());
+    let (wall, rss, (files, bytes)) = best_of_fresh("site", dir, &what, |out| {
+        let mut command = Command::new(annals());
+        command.arg("site").arg(dir).arg("--out").arg(out);
+        command
     });
     println!(
         "site {articles:>6} articles: {} wall, {:.2}x check's {}; peak RSS {:.0} MB (check {:.0} MB); wrote {files} files, {:.0} MB",

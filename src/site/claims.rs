@@ -171,24 +171,23 @@ pub fn relations(site: &Site, out: &mut String, slot: DocumentSlot, claim: Claim
     let start = out.len();
     out.push_str("<ul class=\"rel\">\n");
     let opened = out.len();
-    let items = out;
     for r in &c.relations {
-        items.push_str("<li>");
-        items.push_str(outgoing_label(r.kind));
-        items.push_str(": ");
+        out.push_str("<li>");
+        out.push_str(outgoing_label(r.kind));
+        out.push_str(": ");
         match site.corpus.index.resolve_claim(&site.corpus.documents, slot, &r.target) {
-            Some(key) => claim_link(site, items, key, Some(here)),
+            Some(key) => claim_link(site, out, key, Some(here)),
             None => {
-                items.push_str("<span class=\"meta\">");
+                out.push_str("<span class=\"meta\">");
                 let written = match &r.target.document {
                     Some(d) => format!("{d}:{}", r.target.claim),
                     None => r.target.claim.to_string(),
                 };
-                html::text(items, &written);
-                items.push_str(" (not in the corpus)</span>");
+                html::text(out, &written);
+                out.push_str(" (not in the corpus)</span>");
             }
         }
-        items.push_str("</li>\n");
+        out.push_str("</li>\n");
     }
     // References name a claim by ids; they reach this claim only if it is the one those ids
     // resolve to (the first document with its id, the first claim with its id).
@@ -201,17 +200,17 @@ pub fn relations(site: &Site, out: &mut String, slot: DocumentSlot, claim: Claim
                 document: from,
                 claim: link.claim,
             };
-            items.push_str("<li>");
-            items.push_str(incoming_label(link.kind));
-            items.push_str(": ");
-            claim_link(site, items, key, Some(here));
-            items.push_str("</li>\n");
+            out.push_str("<li>");
+            out.push_str(incoming_label(link.kind));
+            out.push_str(": ");
+            claim_link(site, out, key, Some(here));
+            out.push_str("</li>\n");
         }
     }
-    if items.len() == opened {
-        items.truncate(start);
+    if out.len() == opened {
+        out.truncate(start);
     } else {
-        items.push_str("</ul>\n");
+        out.push_str("</ul>\n");
     }
 }
 

@@ -243,7 +243,7 @@ pub fn page(site: &Site, tables: &Tables, spill: html::Spill) -> String {
             label.push_str(&date);
         }
         out.push_str("<a xlink:href=\"");
-        html::attr(&mut out, &site.claim_href(key));
+        site.push_claim_href(&mut out, key);
         // The link's name is its text (first words, speaker and date): no label repeats it.
         let _ = write!(
             out,
