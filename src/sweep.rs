@@ -55,14 +55,16 @@ pub fn sweep(
     sweep_visiting(config, files, read, wanted, &Unvisited)
 }
 
-/// What a sweep hands each document while its syntax is there (`annals export`): `visit`
+/// What a sweep hands each document while its syntax is there (`annals export`, and
+/// `annals check`, which places a document's own findings while its text is at hand): `visit`
 /// runs in parallel on each document, entities included, with the entity documents and
-/// their index (`Context::documents` and `index`: the articles there are stand-ins); `take`
-/// then gets the visits of a batch of documents in file order, on the sweeping thread, so
-/// that what it writes comes out in order while only a batch is held at a time.
+/// their index (`Context::documents` and `index`: the articles there are stand-ins) and the
+/// document's own findings when they were wanted; `take` then gets the visits of a batch of
+/// documents in file order, on the sweeping thread, so that what it writes comes out in
+/// order while only a batch is held at a time.
 pub trait Visitor: Sync {
     type Visit: Send;
-    fn visit(&self, cx: &Context) -> Self::Visit;
+    fn visit(&self, cx: &Context, own: Option<&[Finding]>) -> Self::Visit;
     fn take(&self, batch: Vec<Self::Visit>);
     /// Documents per batch: `usize::MAX` for one batch (the plain sweep's, which keeps nothing).
     fn batch(&self) -> usize;
@@ -76,7 +78,7 @@ struct Unvisited;
 
 impl Visitor for Unvisited {
     type Visit = ();
-    fn visit(&self, _: &Context) {}
+    fn visit(&self, _: &Context, _: Option<&[Finding]>) {}
     fn take(&self, _: Vec<()>) {}
     fn batch(&self) -> usize {
         usize::MAX
@@ -126,7 +128,7 @@ pub fn sweep_visiting<V: Visitor>(
                     doc,
                 };
                 let findings = wanted(file).then(|| rules::own_findings(&cx));
-                let visit = visitor.visit(&cx);
+                let visit = visitor.visit(&cx, findings.as_deref());
                 // An article's text goes: it is most of what a shed document holds, and a
                 // report reads it again to place findings (`check::report`), one at a time.
                 (read_now.map(shed_text), findings, visit)

@@ -184,12 +184,14 @@ mod tests {
             .map(|(at, w)| Finding::new(RuleCode::UnknownEntity, TextRange::new(at, at + w.len()), "unknown"))
             .collect();
         assert!(findings.len() > 400);
+        let taken = |excerpts| super::super::Places::of(&doc.text, &doc.lines, &findings, excerpts);
+        let (snippets, whole_lines) = (taken(Excerpts::Snippets), taken(Excerpts::WholeLines));
         let doc = doc.shed();
-        let place = |excerpts| {
-            let judged = [(&doc, findings.clone())].into_iter();
+        let place = |excerpts, places| {
+            let judged = [(&doc, findings.clone(), places)].into_iter();
             super::super::report(Path::new("/c"), judged, Path::new("/c"), u64::MAX, excerpts)
         };
-        let (report, whole_report) = (place(Excerpts::Snippets), place(Excerpts::WholeLines));
+        let (report, whole_report) = (place(Excerpts::Snippets, None), place(Excerpts::WholeLines, None));
         for color in [false, true] {
             let windowed = render(&report, color).concat();
             let whole = render(&whole_report, color).concat();
@@ -197,6 +199,15 @@ mod tests {
                 windowed == whole,
                 "windowed and whole-line renderings differ (color {color})"
             );
+        }
+        // Places taken while the text was at hand (a sweep's) place every finding as the
+        // text itself does.
+        for (excerpts, places, from_text) in [
+            (Excerpts::Snippets, snippets, &report),
+            (Excerpts::WholeLines, whole_lines, &whole_report),
+        ] {
+            let from_places = place(excerpts, Some(places));
+            assert_eq!(render(&from_places, false).concat(), render(from_text, false).concat());
         }
         assert!(render(&report, false).concat().contains("articles/a.md:6:"));
     }

@@ -13,8 +13,9 @@ use crate::corpus::{self, LoadError};
 use crate::document::ShedDocument;
 use crate::finding::{Finding, RuleCode, Severity};
 use crate::sweep;
-use crate::text::TextRange;
+use crate::text::{LineColumn, LineIndex, TextRange};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -122,29 +123,96 @@ fn in_scope(root: &Path, scope: &Path, relative: &str) -> bool {
     root.join(relative).starts_with(scope)
 }
 
+/// What a report needs of a document's text for some of its findings (their lines, columns
+/// and excerpts), taken while the text was at hand: a sweep drops an article's text once its
+/// own rules ran, and this spares the report reading it again for those findings.
+#[derive(Debug, Default)]
+pub struct Places {
+    /// Line and column of each finding's start and end, by offset.
+    at: Vec<(u32, LineColumn)>,
+    /// Each finding's excerpt, by range (with `Excerpts::Snippets` or `WholeLines` only).
+    excerpts: Vec<(TextRange, human::Excerpt)>,
+}
+
+impl Places {
+    /// The places of `findings` in `text`.
+    pub fn of(text: &str, lines: &LineIndex, findings: &[Finding], excerpts: Excerpts) -> Places {
+        let mut at: Vec<(u32, LineColumn)> = Vec::with_capacity(2 * findings.len());
+        for f in findings {
+            for offset in [f.range.start, f.range.end] {
+                at.push((offset, lines.line_column(text, offset as usize)));
+            }
+        }
+        at.sort_unstable_by_key(|(offset, _)| *offset);
+        at.dedup_by_key(|(offset, _)| *offset);
+        let mut cut: Vec<(TextRange, human::Excerpt)> = findings
+            .iter()
+            .filter_map(|f| Some((f.range, excerpt(text, lines, f.range, excerpts)?)))
+            .collect();
+        cut.sort_unstable_by_key(|(range, _)| (range.start, range.end));
+        cut.dedup_by_key(|(range, _)| (range.start, range.end));
+        Places { at, excerpts: cut }
+    }
+
+    fn line_column(&self, offset: u32) -> Option<LineColumn> {
+        let k = self.at.binary_search_by_key(&offset, |(o, _)| *o).ok()?;
+        Some(self.at[k].1)
+    }
+
+    fn excerpt(&self, range: TextRange) -> Option<&human::Excerpt> {
+        let k = self
+            .excerpts
+            .binary_search_by_key(&(range.start, range.end), |(r, _)| (r.start, r.end))
+            .ok()?;
+        Some(&self.excerpts[k].1)
+    }
+
+    /// Whether it places `finding` whole: both ends, and its excerpt when one is cut.
+    fn holds(&self, finding: &Finding, excerpts: Excerpts) -> bool {
+        self.line_column(finding.range.start).is_some()
+            && self.line_column(finding.range.end).is_some()
+            && (matches!(excerpts, Excerpts::None) || self.excerpt(finding.range).is_some())
+    }
+}
+
+/// The excerpt of the finding at `range`, as the report's mode cuts it.
+fn excerpt(text: &str, lines: &LineIndex, range: TextRange, excerpts: Excerpts) -> Option<human::Excerpt> {
+    match excerpts {
+        Excerpts::None => None,
+        Excerpts::Snippets => Some(human::excerpt(text, lines, range, human::WHOLE_LINES)),
+        Excerpts::WholeLines => Some(human::excerpt(text, lines, range, usize::MAX)),
+    }
+}
+
+/// A document's findings for a report, with the places taken during the sweep, if any.
+pub type Judged<'c> = (&'c ShedDocument, Vec<Finding>, Option<Places>);
+
 /// Places the findings of the documents in scope for output, sorted by file, position and code.
 ///
-/// A document whose text was dropped (an article after a sweep) is read again from below
-/// `root`, one at a time on each core, and dropped once its findings are placed: a report's
-/// memory is its findings, not the corpus's texts.
+/// A document whose text was dropped (an article after a sweep) is placed from the places
+/// its sweep took while the text was at hand (`Places`); one with a finding those do not
+/// hold (a link finding, found after the text went) is read again from below `root`, one at
+/// a time on each core, and dropped once its findings are placed: a report's memory is its
+/// findings, not the corpus's texts.
 pub fn report<'c>(
     root: &Path,
-    findings: impl Iterator<Item = (&'c ShedDocument, Vec<Finding>)>,
+    findings: impl Iterator<Item = Judged<'c>>,
     cwd: &Path,
     limit: u64,
     excerpts: Excerpts,
 ) -> Report {
     use rayon::prelude::*;
-    let judged: Vec<(&ShedDocument, Vec<Finding>)> = findings.collect();
+    let judged: Vec<Judged<'c>> = findings.collect();
     let documents = judged.len();
     let mut diagnostics: Vec<Diagnostic> = judged
         .into_par_iter()
-        .filter(|(_, found)| !found.is_empty())
-        .flat_map_iter(|(doc, doc_findings)| {
+        .filter(|(_, found, _)| !found.is_empty())
+        .flat_map_iter(|(doc, doc_findings, places)| {
             let display = display_path(&root.join(&doc.path), cwd);
-            let again = doc.text.is_empty().then(|| {
+            let placed = places.filter(|p| doc_findings.iter().all(|f| p.holds(f, excerpts)));
+            let again = (doc.text.is_empty() && placed.is_none()).then(|| {
                 let text = corpus::read_text(&root.join(&doc.path), limit);
-                let lines = crate::text::LineIndex::new(&text);
+                let lines = LineIndex::new(&text);
                 (text, lines)
             });
             let (text, lines) = match &again {
@@ -154,12 +222,17 @@ pub fn report<'c>(
             doc_findings
                 .into_iter()
                 .map(|f| {
-                    let start = lines.line_column(text, f.range.start as usize);
-                    let end = lines.line_column(text, f.range.end as usize);
-                    let excerpt = match excerpts {
-                        Excerpts::None => None,
-                        Excerpts::Snippets => Some(human::excerpt(text, lines, f.range, human::WHOLE_LINES)),
-                        Excerpts::WholeLines => Some(human::excerpt(text, lines, f.range, usize::MAX)),
+                    let (start, end, excerpt) = match &placed {
+                        Some(p) => (
+                            p.line_column(f.range.start).unwrap_or_default(),
+                            p.line_column(f.range.end).unwrap_or_default(),
+                            p.excerpt(f.range).cloned(),
+                        ),
+                        None => (
+                            lines.line_column(text, f.range.start as usize),
+                            lines.line_column(text, f.range.end as usize),
+                            excerpt(text, lines, f.range, excerpts),
+                        ),
                     };
                     Diagnostic {
                         file: doc.path.clone(),
@@ -222,21 +295,28 @@ pub fn run(options: &Options) -> Result<Outcome, LoadError> {
     let root = config::find_root(&scope).ok_or_else(|| LoadError::NoCorpus(scope.clone()))?;
     let (config, files) = corpus::configured_files(&root)?;
     let mut notes: Vec<String> = config.warnings.iter().map(|w| format!("annals.toml: {w}")).collect();
-    let swept = sweep::sweep(
-        &config,
-        &files,
-        |file| corpus::read_document(file, config.max_file_size),
-        |file| in_scope(&root, &scope, &file.relative),
-    );
-    let documents = swept.documents;
-    let judged = documents
-        .iter()
-        .zip(swept.findings)
-        .filter_map(|(doc, findings)| Some((doc, findings?)));
     let excerpts = match options.format {
         Format::Human => Excerpts::Snippets,
         _ => Excerpts::None,
     };
+    let placer = Placer {
+        excerpts,
+        places: Mutex::new(Vec::with_capacity(files.len())),
+    };
+    let swept = sweep::sweep_visiting(
+        &config,
+        &files,
+        |file| corpus::read_document(file, config.max_file_size),
+        |file| in_scope(&root, &scope, &file.relative),
+        &placer,
+    );
+    let documents = swept.documents;
+    let places = placer.places.into_inner().unwrap_or_else(|e| e.into_inner());
+    let judged = documents
+        .iter()
+        .zip(swept.findings)
+        .zip(places)
+        .filter_map(|((doc, findings), places)| Some((doc, findings?, places)));
     let report = report(&root, judged, &cwd, config.max_file_size, excerpts);
     if report.documents == 0 && scope != root {
         notes.push(format!(
@@ -262,4 +342,29 @@ pub fn run(options: &Options) -> Result<Outcome, LoadError> {
         notes,
         exit_code,
     })
+}
+
+/// The sweep's visitor of `annals check`: an article's own findings placed while its text
+/// is at hand (`Places`), in file order.
+struct Placer {
+    excerpts: Excerpts,
+    places: Mutex<Vec<Option<Places>>>,
+}
+
+impl sweep::Visitor for Placer {
+    type Visit = Option<Places>;
+
+    fn visit(&self, cx: &crate::rules::Context, own: Option<&[Finding]>) -> Option<Places> {
+        // An entity keeps its text through the sweep; an article with no finding needs no place.
+        let own = own.filter(|own| !own.is_empty() && cx.doc.kind == crate::document::DocumentKind::Article)?;
+        Some(Places::of(&cx.doc.text, &cx.doc.lines, own, self.excerpts))
+    }
+
+    fn take(&self, batch: Vec<Option<Places>>) {
+        self.places.lock().unwrap_or_else(|e| e.into_inner()).extend(batch);
+    }
+
+    fn batch(&self) -> usize {
+        usize::MAX
+    }
 }

@@ -21,7 +21,7 @@ use crate::check::{self, Report};
 use crate::config::{self, Config};
 use crate::corpus::{self, LoadError};
 use crate::discover::SourceFile;
-use crate::finding::{RuleCode, Severity};
+use crate::finding::{Finding, RuleCode, Severity};
 use crate::plain_text::Unit;
 use crate::rules::Context;
 use crate::sweep::{self, Visitor};
@@ -404,7 +404,7 @@ fn refusal(root: &Path, cwd: &Path, swept: &sweep::Swept, color: bool, limit: u6
                 .filter(|f| f.severity == Severity::Error)
                 .cloned()
                 .collect();
-            Some((doc, errors))
+            Some((doc, errors, None))
         });
     let report: Report = check::report(root, judged, cwd, limit, check::Excerpts::Snippets);
     let mut refused = check::render_human(&report, color);
@@ -553,7 +553,7 @@ const BATCH: usize = 128;
 impl Visitor for Exporter<'_> {
     type Visit = Piece;
 
-    fn visit(&self, cx: &Context) -> Piece {
+    fn visit(&self, cx: &Context, _: Option<&[Finding]>) -> Piece {
         let ex = Exported::new(cx, self.unit);
         match self.format {
             Format::Jsonl => jsonl::piece(&ex, self.one_stream),
