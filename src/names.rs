@@ -6,6 +6,8 @@
 
 use crate::document::Document;
 use crate::text::TextRange;
+use aho_corasick::automaton::Automaton;
+use aho_corasick::{Anchored, MatchKind};
 use rustc_hash::FxHashMap as HashMap;
 
 /// Every entity name and alias, searched for in a text.
@@ -31,6 +33,12 @@ pub struct NameMatcher {
     by_first_word: HashMap<Box<str>, Vec<u32>>,
     /// Names that start with another character (`@roscosmos`, `«Zarya»`), under it, shortest first.
     by_first_char: HashMap<char, Vec<u32>>,
+    /// The names of first words shared by more than `FEW` names ("John …" ten thousand times):
+    /// a trie of them, walked from such a word, so that each place costs the length of the
+    /// names read there, not the number of names filed under the word.
+    shared_first_words: Option<aho_corasick::nfa::contiguous::NFA>,
+    /// The trie's patterns as numbers of `names`.
+    shared_numbers: Vec<u32>,
     /// The names' first two bytes, the skip tables and whether the skip may go eight bytes at a time.
     openings: Openings,
 }
@@ -170,6 +178,25 @@ impl NameMatcher {
             matcher.names.push(name.into());
             matcher.owners.push(owners);
         }
+        let shared: Vec<&str> = matcher
+            .by_first_word
+            .values()
+            .filter(|filed| filed.len() > FEW)
+            .flatten()
+            .map(|&k| &*matcher.names[k as usize])
+            .collect();
+        if !shared.is_empty() {
+            matcher.shared_first_words = aho_corasick::nfa::contiguous::Builder::new()
+                .match_kind(MatchKind::Standard)
+                .build(&shared)
+                .ok();
+            // Its patterns are numbered in its own order: the table maps them back.
+            let mut numbers: HashMap<&str, u32> = HashMap::default();
+            for (k, name) in matcher.names.iter().enumerate() {
+                numbers.insert(name, k as u32);
+            }
+            matcher.shared_numbers = shared.iter().map(|n| numbers[n]).collect();
+        }
         matcher
     }
 
@@ -219,7 +246,10 @@ impl NameMatcher {
             // A word: a name starts only at its start, and then with the whole word.
             let word_to = word_end(text, at, end);
             if !text[..at].chars().next_back().is_some_and(is_word_char) {
-                self.names_at(text, at, end, self.by_first_word.get(&text[at..word_to]), &mut found);
+                match self.by_first_word.get(&text[at..word_to]) {
+                    Some(filed) if filed.len() > FEW => self.shared_names_at(text, at, end, &mut found),
+                    filed => self.names_at(text, at, end, filed, &mut found),
+                }
             }
             at = word_to.max(at + c.len_utf8());
         }
@@ -246,6 +276,44 @@ impl NameMatcher {
         }
     }
 }
+
+impl NameMatcher {
+    /// The names that stand whole at `at`, not past `end`, read from the trie of the names
+    /// whose first word many names share.
+    fn shared_names_at<'m>(&'m self, text: &str, at: usize, end: usize, found: &mut impl FnMut(NameMatch<'m>)) {
+        let Some(trie) = &self.shared_first_words else { return };
+        let Ok(mut state) = trie.start_state(Anchored::Yes) else {
+            return;
+        };
+        for (k, &b) in text.as_bytes()[at..end].iter().enumerate() {
+            state = trie.next_state(Anchored::Yes, state, b);
+            if trie.is_dead(state) {
+                return;
+            }
+            if !trie.is_match(state) {
+                continue;
+            }
+            // A state's matches also hold the names that end a longer one: only the name
+            // that starts here is found here.
+            let len = k + 1;
+            let here = (0..trie.match_len(state))
+                .map(|i| trie.match_pattern(state, i))
+                .find(|&pattern| trie.pattern_len(pattern) == len);
+            if let Some(pattern) = here
+                && is_whole_word(text, at, at + len)
+            {
+                let number = self.shared_numbers[pattern.as_usize()] as usize;
+                found(NameMatch {
+                    range: TextRange::new(at, at + len),
+                    entities: &self.owners[number],
+                });
+            }
+        }
+    }
+}
+
+/// Names filed under one first word that are compared one by one; more go through a trie.
+const FEW: usize = 16;
 
 /// The length of the UTF-8 character whose first byte is `b` (a stray byte counts as one).
 fn utf8_len(b: u8) -> usize {
@@ -379,6 +447,21 @@ mod tests {
             from in 0usize..200,
             len in 0usize..200,
         ) {
+            the_search_agrees(&names, &text, from, len)?;
+        }
+    }
+
+    proptest! {
+        /// The same when more than `FEW` names share their first word (they go through a trie).
+        #[test]
+        fn names_that_share_a_first_word_are_found_as_brute_force_finds_them(
+            names in proptest::collection::vec("A( [ab.]{2,4})?", 40..80),
+            text in "(A|[a ]{0,3}|[ab.]{1,3}){0,40}",
+            from in 0usize..150,
+            len in 0usize..150,
+        ) {
+            let m = matcher(&names);
+            prop_assume!(m.by_first_word.get("A").is_some_and(|filed| filed.len() > FEW));
             the_search_agrees(&names, &text, from, len)?;
         }
     }

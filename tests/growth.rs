@@ -410,6 +410,48 @@ fn check_grows_linearly_in_every_format() {
     verdict(verdicts);
 }
 
+/// A corpus of `n` × 500 people who share a first name, each named once, unannotated, in
+/// one article where the first name stands ten times more often with another surname: each
+/// place the first name stands must cost the name read there, not the number of names that
+/// share it.
+fn shared_first_names(n: usize) -> tempfile::TempDir {
+    let people = 500 * n;
+    let body: String = (0..people)
+        .map(|k| format!("Ivan Petrov{k} spoke. {}", "Ivan Petrovich said. ".repeat(10)))
+        .collect();
+    let dir = corpus(&body);
+    for k in 0..people {
+        let page = format!("---\nkind: person\nname: Ivan Petrov{k}\n---\n");
+        std::fs::write(dir.path().join(format!("entities/p{k}.md")), page).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn check_grows_linearly_with_names_that_share_a_first_word() {
+    let _alone = ALONE.blocking_lock();
+    let mut verdicts = Verdicts::default();
+    let costs: Vec<Duration> = [1, 8]
+        .into_iter()
+        .map(|n| {
+            let dir = shared_first_names(n);
+            let options = check::Options {
+                path: dir.path().to_path_buf(),
+                format: Format::Json,
+                fail_on: FailOn::Never,
+                color: false,
+            };
+            work(|| {
+                let outcome = check::run(&options).expect("the corpus loads");
+                let found = outcome.stdout.concat().matches("unannotated-mention").count();
+                assert_eq!(found, 500 * n, "every name found once");
+            })
+        })
+        .collect();
+    verdicts.judge("people sharing a first name: check", costs[0], costs[1]);
+    verdict(verdicts);
+}
+
 #[test]
 fn export_grows_linearly_in_every_format() {
     let _alone = ALONE.blocking_lock();
