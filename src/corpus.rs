@@ -29,6 +29,9 @@ pub struct Corpus {
     free: Vec<DocumentSlot>,
     /// The configuration's document globs, compiled once (None when they do not compile).
     globs: Option<DocumentGlobs>,
+    /// While the editor's first look at the corpus stands (`first_look`): which
+    /// slots hold an article that is only a stand-in. `None` once every document is read.
+    stand_ins: Option<Vec<bool>>,
 }
 
 /// The documents whose findings may have changed after an edit.
@@ -99,11 +102,43 @@ impl Corpus {
     /// Loads the corpus whose `annals.toml` is in `root`. Files are read and parsed once, in parallel.
     pub fn load(root: &Path) -> Result<Corpus, LoadError> {
         let (config, files) = configured_files(root)?;
+        Ok(Corpus::read(root, config, &files))
+    }
+
+    /// Reads and parses `files`, the documents of the corpus at `root` (`configured_files`).
+    pub fn read(root: &Path, config: Config, files: &[SourceFile]) -> Corpus {
         let documents: Vec<Document> = files
             .par_iter()
             .map(|file| read_document(file, config.max_file_size))
             .collect();
-        Ok(Corpus::from_documents(root.to_path_buf(), config, documents))
+        Corpus::from_documents(root.to_path_buf(), config, documents)
+    }
+
+    /// The editor's first look at the corpus at `root` (its `files`), while the whole of it
+    /// loads: the entity documents read, and each article standing in as its
+    /// id, path and kind (`Document::stand_in`) until it is opened in the editor (committed
+    /// with `set_document_text`). That is all a document's own findings read of the rest of
+    /// the corpus (as `annals check`'s sweep shows), so the server can publish them for the
+    /// open documents at once, at the cost of reading the entities. `findings_of` gives a
+    /// document's own findings only, and none for a stand-in: the findings that follow links
+    /// wait for the whole corpus.
+    pub fn first_look(root: &Path, config: Config, files: &[SourceFile]) -> Corpus {
+        let documents: Vec<Document> = files
+            .par_iter()
+            .map(|file| match file.kind {
+                DocumentKind::Entity => read_document(file, config.max_file_size),
+                DocumentKind::Article => Document::stand_in(file),
+            })
+            .collect();
+        let stand_ins = files.iter().map(|f| f.kind == DocumentKind::Article).collect();
+        let mut corpus = Corpus::from_documents(root.to_path_buf(), config, documents);
+        corpus.stand_ins = Some(stand_ins);
+        corpus
+    }
+
+    /// Whether this is the editor's first look at the corpus (`first_look`).
+    pub fn is_first_look(&self) -> bool {
+        self.stand_ins.is_some()
     }
 
     pub fn from_documents(root: PathBuf, config: Config, documents: Vec<Document>) -> Corpus {
@@ -122,6 +157,7 @@ impl Corpus {
             paths,
             free: Vec::new(),
             globs,
+            stand_ins: None,
         }
     }
 
@@ -200,6 +236,13 @@ impl Corpus {
     /// Puts a read document in place of the one at its path (or adds it).
     pub fn replace_document(&mut self, new: Document) -> Affected {
         let mut affected = BTreeSet::new();
+        // A stand-in read at last (an article opened in the editor during the first look).
+        if let Some(stand_in) = self
+            .slot(&new.path)
+            .and_then(|slot| self.stand_ins.as_mut()?.get_mut(slot.index()))
+        {
+            *stand_in = false;
+        }
         let Some(slot) = self.slot(&new.path) else {
             let slot = match self.free.pop() {
                 Some(slot) => slot,
@@ -321,7 +364,11 @@ impl Corpus {
         if !self.is_live(slot) {
             return Vec::new();
         }
-        rules::document_findings(&self.documents, &self.index, &self.config, slot)
+        match &self.stand_ins {
+            None => rules::document_findings(&self.documents, &self.index, &self.config, slot),
+            Some(stand_ins) if stand_ins.get(slot.index()).copied().unwrap_or(false) => Vec::new(),
+            Some(_) => rules::own_document_findings(&self.documents, &self.index, &self.config, slot),
+        }
     }
 
     /// Findings of every document, in document order, computed in parallel.

@@ -18,7 +18,7 @@
 //! document into its export while stage 2 holds its syntax (`sweep_visiting`).
 
 use crate::config::Config;
-use crate::discover::{self, SourceFile};
+use crate::discover::SourceFile;
 use crate::document::{Document, DocumentKind, ShedDocument};
 use crate::finding::Finding;
 use crate::index::CorpusIndex;
@@ -98,7 +98,7 @@ pub fn sweep_visiting<V: Visitor>(
         .par_iter()
         .map(|file| match file.kind {
             DocumentKind::Entity => read(file),
-            DocumentKind::Article => stand_in(file),
+            DocumentKind::Article => Document::stand_in(file),
         })
         .collect();
     let directory = CorpusIndex::build_for(&documents, config);
@@ -177,12 +177,6 @@ pub fn sweep_visiting<V: Visitor>(
         findings,
         index,
     }
-}
-
-/// An article not read yet: its id, path and kind, and nothing in it.
-fn stand_in(file: &SourceFile) -> Document {
-    let id = discover::document_id(&file.relative);
-    Document::new(id, file.relative.clone(), file.kind, String::new())
 }
 
 /// An article whose own rules ran: its syntax and its text dropped.

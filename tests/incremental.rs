@@ -133,3 +133,65 @@ fn edits_match_a_fresh_analysis_and_affected_is_complete() {
     assert!(matches!(affected, annals::corpus::Affected::Some(_)));
     assert_eq!(all_findings(&corpus), all_findings(&from_scratch(&corpus)));
 }
+
+/// The editor's first look at a large corpus (`Corpus::first_look`): entities read, articles
+/// standing in. An opened article gets exactly its own findings (those the whole corpus gives
+/// it, less the ones that follow links), a stand-in none, and the whole corpus read afterwards
+/// gives every finding.
+#[test]
+fn the_first_look_gives_an_open_document_its_own_findings_and_no_other_document_any() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |rel: &str, text: &str| {
+        let path = dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write("annals.toml", "[corpus]\nname = \"first look\"\n");
+    write("entities/w.md", "---\nkind: person\nname: Wally\n---\n");
+    // An empty article: a stand-in would read as one, but it has real findings of its own.
+    write("articles/empty.md", "");
+    write(
+        "articles/a1.md",
+        "---\ntitle: T1\npublished: 2022-04-02\n---\nText one.\n",
+    );
+    let open = "---\ntitle: O\npublished: 2022-04-02\n---\n[Wally]{e=nobody} said [\"words here\"]{.claim #c1 by=w date=2022-04-01 replies-to=a1:c9}.\n";
+    write("articles/open.md", open);
+
+    let (config, files) = annals::corpus::configured_files(dir.path()).unwrap();
+    let whole = Corpus::read(dir.path(), config.clone(), &files);
+    let codes = |corpus: &Corpus, rel: &str| -> Vec<&'static str> {
+        let slot = corpus.slot(rel).unwrap();
+        corpus.findings_of(slot).iter().map(|f| f.code.as_str()).collect()
+    };
+    let whole_codes = codes(&whole, "articles/open.md");
+    assert!(
+        whole_codes.contains(&"broken-reference") && whole_codes.contains(&"unknown-entity"),
+        "{whole_codes:?}"
+    );
+    assert!(
+        !codes(&whole, "articles/empty.md").is_empty(),
+        "an empty article has findings"
+    );
+
+    let mut first = Corpus::first_look(dir.path(), config, &files);
+    assert!(first.is_first_look());
+    for rel in ["articles/open.md", "articles/a1.md", "articles/empty.md"] {
+        assert_eq!(
+            codes(&first, rel),
+            Vec::<&str>::new(),
+            "{rel} is a stand-in: no findings yet"
+        );
+    }
+    first.set_document_text(
+        "articles/open.md",
+        annals::document::DocumentKind::Article,
+        open.to_string(),
+    );
+    let own: Vec<&str> = whole_codes
+        .iter()
+        .copied()
+        .filter(|c| *c != "broken-reference")
+        .collect();
+    assert_eq!(codes(&first, "articles/open.md"), own);
+    assert_eq!(codes(&first, "articles/empty.md"), Vec::<&str>::new());
+}

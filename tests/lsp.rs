@@ -976,3 +976,86 @@ async fn initialize_offers_the_graph_features_and_file_operations_on_markdown() 
         assert_eq!(globs, expected, "{operation}");
     }
 }
+
+/// A corpus large enough to be first added as its entities (`Corpus::first_look`): the open
+/// article's publications always hold its own findings, the last one its link findings too,
+/// and none of the thousands of clean articles (stand-ins at first) is ever published with a
+/// finding. Pull mode answers the same document.
+#[tokio::test]
+async fn a_large_corpus_publishes_the_open_document_first_and_nothing_false() {
+    let mut fixture = String::from("//- entities/w.md\n---\nkind: person\nname: Wally\n---\n");
+    for k in 0..5_000 {
+        fixture.push_str(&format!(
+            "//- articles/a{k}.md\n---\ntitle: T{k}\npublished: 2022-04-02\n---\nText {k}.\n"
+        ));
+    }
+    fixture.push_str("//- articles/open.md\n---\ntitle: O\npublished: 2022-04-02\n---\n[Wally]{e=nobody} said [\"words here\"]{.claim #c1 by=w date=2022-04-01 replies-to=a1:c9}.\n");
+    for pull in [false, true] {
+        let mut s = TestServer::start_with(
+            &fixture,
+            Setup {
+                pull,
+                ..Setup::default()
+            },
+        )
+        .await;
+        s.open("articles/open.md").await;
+        let open_uri = s.uri_of("articles/open.md");
+        let mut lists: Vec<Vec<String>> = Vec::new();
+        let codes = |list: &Value| -> Vec<String> {
+            list.as_array()
+                .unwrap()
+                .iter()
+                .map(|d| d["code"].as_str().unwrap_or("").to_string())
+                .collect()
+        };
+        if pull {
+            // Pulled again after each refresh the server asks for, until the whole corpus is read.
+            for _ in 0..5 {
+                let report = s
+                    .request(
+                        "textDocument/diagnostic",
+                        json!({ "textDocument": { "uri": open_uri } }),
+                    )
+                    .await
+                    .expect("a report");
+                lists.push(codes(&report["items"]));
+                if lists.last().unwrap().iter().any(|c| c == "broken-reference") {
+                    break;
+                }
+                s.wait_for(60, |m| (m["method"] == "workspace/diagnostic/refresh").then_some(()))
+                    .await
+                    .expect("a refresh once the corpus is read");
+            }
+        } else {
+            let mut others = Vec::new();
+            let found = s
+                .wait_for(60, |m| {
+                    if m["method"] != "textDocument/publishDiagnostics" {
+                        return None;
+                    }
+                    let list = codes(&m["params"]["diagnostics"]);
+                    if m["params"]["uri"] != open_uri.as_str() {
+                        if !list.is_empty() {
+                            others.push(m["params"]["uri"].to_string());
+                        }
+                        return None;
+                    }
+                    let done = list.iter().any(|c| c == "broken-reference");
+                    lists.push(list);
+                    done.then_some(())
+                })
+                .await;
+            assert!(found.is_some(), "the link finding was never published: {lists:?}");
+            assert!(others.is_empty(), "clean articles published with findings: {others:?}");
+        }
+        for list in &lists {
+            assert!(
+                list.iter().any(|c| c == "unknown-entity"),
+                "own findings missing (pull {pull}): {lists:?}"
+            );
+        }
+        let last = lists.last().unwrap();
+        assert!(last.iter().any(|c| c == "broken-reference"), "pull {pull}: {lists:?}");
+    }
+}

@@ -254,6 +254,13 @@ impl Document {
         head_range(&self.syntax.head, &self.text, &self.lines)
     }
 
+    /// A document not read yet: its id, path and kind, and nothing in it. Of another
+    /// document, that is all a document's own findings read (`rules::own_findings`).
+    pub fn stand_in(file: &crate::discover::SourceFile) -> Document {
+        let id = crate::discover::document_id(&file.relative);
+        Document::new(id, file.relative.clone(), file.kind, String::new())
+    }
+
     /// Reads a document from its text. Never fails: problems become findings.
     pub fn new(id: String, path: String, kind: DocumentKind, text: String) -> Document {
         let syntax = syntax::parse(&text);

@@ -284,11 +284,23 @@ impl LanguageServer for Server {
     async fn diagnostic(&self, params: DocumentDiagnosticParams) -> Result<DocumentDiagnosticReportResult> {
         let uri = params.text_document.uri;
         let previous = params.previous_result_id;
-        let report = self
-            .read("diagnostic", move |ws| {
-                handlers::diagnostics::document_report(ws, &uri, previous.as_deref())
-            })
-            .await?;
+        // During the first look at a large corpus, an open document's own findings are there
+        // already: answered at once, and pulled again when the whole corpus is read (refresh).
+        let (state, asked) = (self.state.clone(), uri.clone());
+        let first_look = tokio::task::spawn_blocking(move || {
+            let ws = state.read();
+            ws.locate(&asked)
+                .is_some_and(|(k, _)| ws.corpora[k].corpus.is_first_look())
+        })
+        .await
+        .unwrap_or(false);
+        if !first_look {
+            self.wait_ready().await;
+        }
+        let report = dispatch::read(&self.state, "diagnostic", OnEdit::Finish, move |ws, _| {
+            Ok(handlers::diagnostics::document_report(ws, &uri, previous.as_deref()))
+        })
+        .await?;
         Ok(DocumentDiagnosticReportResult::Report(report))
     }
 

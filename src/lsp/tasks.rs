@@ -5,7 +5,7 @@ use super::capabilities::{DiagnosticMode, Session};
 use super::global_state::GlobalState;
 use super::handlers::diagnostics::{Published, publications};
 use crate::config;
-use crate::corpus::Corpus;
+use crate::corpus::{Corpus, configured_files};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -42,6 +42,10 @@ fn corpus_roots(folder: &Path) -> Vec<PathBuf> {
     roots
 }
 
+/// Documents from which a corpus is first added as its entities alone (`Corpus::first_look`):
+/// below it, the whole corpus loads in about the time the entities take.
+const FIRST_LOOK_FROM: usize = 5_000;
+
 /// Indexes the workspace's corpora, reporting `$/progress`, then marks the server ready.
 pub fn start_indexing(client: Client, state: Arc<GlobalState>, session: Arc<Session>, ready: watch::Sender<bool>) {
     tokio::spawn(async move {
@@ -66,13 +70,21 @@ pub fn start_indexing(client: Client, state: Arc<GlobalState>, session: Arc<Sess
             let mut messages = Vec::new();
             let mut documents = 0;
             for root in roots {
-                match Corpus::load(&root) {
-                    Ok(corpus) => {
-                        documents += corpus.live().count();
-                        indexing.add_corpus(corpus);
+                let (config, files) = match configured_files(&root) {
+                    Ok(found) => found,
+                    Err(e) => {
+                        messages.push(format!("annals: cannot load the corpus at {}: {e}", root.display()));
+                        continue;
                     }
-                    Err(e) => messages.push(format!("annals: cannot load the corpus at {}: {e}", root.display())),
+                };
+                // A large corpus is first added as its entities and the documents open in
+                // the editor, whose own findings are published while the rest is read.
+                if files.len() >= FIRST_LOOK_FROM {
+                    indexing.add_corpus(Corpus::first_look(&root, config.clone(), &files));
                 }
+                let corpus = Corpus::read(&root, config, &files);
+                documents += corpus.live().count();
+                indexing.add_corpus(corpus);
             }
             (documents, messages)
         })

@@ -102,6 +102,27 @@ pub fn document_findings(
     config: &Config,
     slot: DocumentSlot,
 ) -> Vec<Finding> {
+    findings_of(documents, index, config, slot, true)
+}
+
+/// `document_findings` without the findings that follow links: what the server publishes
+/// for an open document while the corpus's articles are still being read.
+pub fn own_document_findings(
+    documents: &[Document],
+    index: &CorpusIndex,
+    config: &Config,
+    slot: DocumentSlot,
+) -> Vec<Finding> {
+    findings_of(documents, index, config, slot, false)
+}
+
+fn findings_of(
+    documents: &[Document],
+    index: &CorpusIndex,
+    config: &Config,
+    slot: DocumentSlot,
+    links: bool,
+) -> Vec<Finding> {
     let Some(doc) = documents.get(slot.index()) else {
         return Vec::new();
     };
@@ -113,7 +134,9 @@ pub fn document_findings(
         doc,
     };
     let mut out = own_findings(&cx);
-    link_findings(&cx, &mut out);
+    if links {
+        link_findings(&cx, &mut out);
+    }
     settle(config, out)
 }
 

@@ -141,7 +141,8 @@ pub type Publication = (Uri, Option<i32>, Vec<Diagnostic>);
 /// were last sent (or that is open, whose version moved), and empty lists for documents
 /// removed or cleared. Open documents go first: when closed ones are stale too, they stay
 /// stale for the next call, and the second value says so (a first indexing computes the
-/// open article's findings, and sends them, before those of the other 12,000).
+/// open article's findings, and sends them, before those of the other 12,000). During the
+/// first look at a large corpus (`Corpus::first_look`), only open documents are sent.
 pub fn publications(ws: &Analysis, published: &mut Published) -> (Vec<Publication>, bool) {
     let encoding = ws.encoding();
     let mut out = Vec::new();
@@ -158,7 +159,10 @@ pub fn publications(ws: &Analysis, published: &mut Published) -> (Vec<Publicatio
         };
         let (open, closed): (Vec<DocumentSlot>, Vec<DocumentSlot>) =
             all.iter().partition(|&&slot| c.version(slot).is_some());
-        let slots = if open.is_empty() || closed.is_empty() {
+        let slots = if c.corpus.is_first_look() {
+            // Only the open documents have findings yet; the rest wait for the whole corpus.
+            open
+        } else if open.is_empty() || closed.is_empty() {
             all
         } else {
             c.defer(closed);
