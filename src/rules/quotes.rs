@@ -492,7 +492,7 @@ fn candidates(prose: &str, paragraphs: &[(usize, usize)]) -> Vec<Candidate> {
     let mut out = Vec::new();
     for (k, &(ps, pe)) in paragraphs.iter().enumerate() {
         let mut stack: Vec<(char, usize)> = Vec::new();
-        for (i, ch) in prose[ps..pe].char_indices() {
+        for (i, ch) in marks(&prose[ps..pe]) {
             let at = ps + i;
             let close = match ch {
                 '"' => match stack.iter().rposition(|(o, _)| *o == '"') {
@@ -548,6 +548,17 @@ fn candidates(prose: &str, paragraphs: &[(usize, usize)]) -> Vec<Candidate> {
         }
     }
     out
+}
+
+/// The quotation marks of `text` (`"`, `“`, `”`, `„`, `«`, `»`) and their offsets: memchr
+/// finds the bytes that may start one, and the prose between is never decoded.
+fn marks(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
+    // `"` is ASCII; the others start with 0xE2 (U+201C..U+201E) or 0xC2 (U+00AB, U+00BB),
+    // lead bytes, so each position found is a character's start.
+    memchr::memchr3_iter(b'"', 0xE2, 0xC2, text.as_bytes()).filter_map(move |i| {
+        let ch = text.get(i..)?.chars().next()?;
+        matches!(ch, '"' | '“' | '”' | '„' | '«' | '»').then_some((i, ch))
+    })
 }
 
 /// What a quotation's neighbours leave it: the previous one's end and the next one's start.
