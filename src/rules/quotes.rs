@@ -461,7 +461,10 @@ fn paragraphs(prose: &str, from: usize) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut current: Option<(usize, usize)> = None;
     let mut at = from.min(prose.len());
-    for line in prose[at..].split_inclusive('\n') {
+    // Line by line, each with its `\n`: the memchr crate's search, not core's byte loop.
+    while at < prose.len() {
+        let next = memchr::memchr(b'\n', &prose.as_bytes()[at..]).map_or(prose.len(), |k| at + k + 1);
+        let line = &prose[at..next];
         let content = line.trim_end();
         if content.trim_start().is_empty() {
             out.extend(current.take());
