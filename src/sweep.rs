@@ -32,9 +32,10 @@ pub struct Swept {
     /// Each document with its syntax shed (`Document::shed`): front matter, claims and
     /// entity references remain, and the text and lines of entities. An article's text is
     /// dropped as soon as its own rules ran, so that memory does not grow with the findings:
-    /// a report reads the text of an article with findings again (`check::report`), and a
-    /// file changed meanwhile is reported as it then reads (line and column conversions
-    /// clamp, so nothing fails).
+    /// a visitor takes what it needs of the text meanwhile (`check::Places`), and a report
+    /// reads the text of an article with a link finding again (`check::report`); a file
+    /// changed meanwhile is reported as it then reads (line and column conversions clamp, so
+    /// nothing fails).
     pub documents: Vec<ShedDocument>,
     /// Each document's findings as `Corpus::findings` gives them, or `None` for a document
     /// outside the wanted part.
@@ -129,8 +130,8 @@ pub fn sweep_visiting<V: Visitor>(
                 };
                 let findings = wanted(file).then(|| rules::own_findings(&cx));
                 let visit = visitor.visit(&cx, findings.as_deref());
-                // An article's text goes: it is most of what a shed document holds, and a
-                // report reads it again to place findings (`check::report`), one at a time.
+                // An article's text goes: it is most of what a shed document holds. The visit
+                // took what the report needs of it for the findings known now.
                 (read_now.map(shed_text), findings, visit)
             })
             .collect();
