@@ -136,6 +136,14 @@ impl Corpus {
         corpus
     }
 
+    /// The document at `slot` is read now, not a stand-in (an article opened in the editor
+    /// during the first look, or a new document in a freed slot).
+    fn read_at_last(&mut self, slot: DocumentSlot) {
+        if let Some(stand_in) = self.stand_ins.as_mut().and_then(|s| s.get_mut(slot.index())) {
+            *stand_in = false;
+        }
+    }
+
     /// Whether this is the editor's first look at the corpus (`first_look`).
     pub fn is_first_look(&self) -> bool {
         self.stand_ins.is_some()
@@ -236,13 +244,6 @@ impl Corpus {
     /// Puts a read document in place of the one at its path (or adds it).
     pub fn replace_document(&mut self, new: Document) -> Affected {
         let mut affected = BTreeSet::new();
-        // A stand-in read at last (an article opened in the editor during the first look).
-        if let Some(stand_in) = self
-            .slot(&new.path)
-            .and_then(|slot| self.stand_ins.as_mut()?.get_mut(slot.index()))
-        {
-            *stand_in = false;
-        }
         let Some(slot) = self.slot(&new.path) else {
             let slot = match self.free.pop() {
                 Some(slot) => slot,
@@ -251,6 +252,7 @@ impl Corpus {
                     DocumentSlot::new(self.documents.len() - 1)
                 }
             };
+            self.read_at_last(slot);
             self.paths.insert(new.path.clone(), slot);
             self.index.add_document(slot, &new);
             let (kind, names) = (new.kind, index_names(&new));
@@ -266,6 +268,7 @@ impl Corpus {
             }
             return Affected::Some(affected);
         };
+        self.read_at_last(slot);
         let old_names = index_names(&self.documents[slot.index()]);
         let new_names = index_names(&new);
         let kind_changed = self.documents[slot.index()].kind != new.kind;

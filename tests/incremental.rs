@@ -194,4 +194,12 @@ fn the_first_look_gives_an_open_document_its_own_findings_and_no_other_document_
         .collect();
     assert_eq!(codes(&first, "articles/open.md"), own);
     assert_eq!(codes(&first, "articles/empty.md"), Vec::<&str>::new());
+    // A new document in the slot a removed stand-in left is read, not standing in.
+    first.remove_document("articles/a1.md");
+    first.set_document_text(
+        "articles/new.md",
+        annals::document::DocumentKind::Article,
+        open.to_string(),
+    );
+    assert_eq!(codes(&first, "articles/new.md"), own);
 }
