@@ -287,13 +287,15 @@ impl LanguageServer for Server {
         // During the first look at a large corpus, an open document's own findings are there
         // already: answered at once, and pulled again when the whole corpus is read (refresh).
         let (state, asked) = (self.state.clone(), uri.clone());
-        let first_look = tokio::task::spawn_blocking(move || {
-            let ws = state.read();
-            ws.locate(&asked)
-                .is_some_and(|(k, _)| ws.corpora[k].corpus.is_first_look())
-        })
-        .await
-        .unwrap_or(false);
+        let ready = *self.shared.ready.borrow();
+        let first_look = !ready
+            && tokio::task::spawn_blocking(move || {
+                let ws = state.read();
+                ws.locate(&asked)
+                    .is_some_and(|(k, _)| ws.corpora[k].corpus.is_first_look())
+            })
+            .await
+            .unwrap_or(false);
         if !first_look {
             self.wait_ready().await;
         }
