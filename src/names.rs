@@ -178,24 +178,20 @@ impl NameMatcher {
             matcher.names.push(name.into());
             matcher.owners.push(owners);
         }
-        let shared: Vec<&str> = matcher
+        // The trie's pattern `i` is name `shared_numbers[i]`.
+        matcher.shared_numbers = matcher
             .by_first_word
             .values()
             .filter(|filed| filed.len() > FEW)
             .flatten()
-            .map(|&k| &*matcher.names[k as usize])
+            .copied()
             .collect();
-        if !shared.is_empty() {
+        if !matcher.shared_numbers.is_empty() {
+            let patterns = matcher.shared_numbers.iter().map(|&k| &*matcher.names[k as usize]);
             matcher.shared_first_words = aho_corasick::nfa::contiguous::Builder::new()
                 .match_kind(MatchKind::Standard)
-                .build(&shared)
+                .build(patterns)
                 .ok();
-            // Its patterns are numbered in its own order: the table maps them back.
-            let mut numbers: HashMap<&str, u32> = HashMap::default();
-            for (k, name) in matcher.names.iter().enumerate() {
-                numbers.insert(name, k as u32);
-            }
-            matcher.shared_numbers = shared.iter().map(|n| numbers[n]).collect();
         }
         matcher
     }
@@ -275,9 +271,7 @@ impl NameMatcher {
             }
         }
     }
-}
 
-impl NameMatcher {
     /// The names that stand whole at `at`, not past `end`, read from the trie of the names
     /// whose first word many names share.
     fn shared_names_at<'m>(&'m self, text: &str, at: usize, end: usize, found: &mut impl FnMut(NameMatch<'m>)) {
@@ -449,9 +443,7 @@ mod tests {
         ) {
             the_search_agrees(&names, &text, from, len)?;
         }
-    }
 
-    proptest! {
         /// The same when more than `FEW` names share their first word (they go through a trie).
         #[test]
         fn names_that_share_a_first_word_are_found_as_brute_force_finds_them(

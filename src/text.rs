@@ -47,7 +47,7 @@ impl TextRange {
 }
 
 /// A 0-based line and a 0-based column counted in Unicode scalar values.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct LineColumn {
     pub line: usize,
     pub column: usize,

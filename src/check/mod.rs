@@ -167,13 +167,22 @@ impl Places {
         Some(&self.excerpts[k].1)
     }
 
-    /// Whether it places `finding` whole: both ends, and its excerpt when one is cut.
-    fn holds(&self, finding: &Finding, excerpts: Excerpts) -> bool {
-        self.line_column(finding.range.start).is_some()
-            && self.line_column(finding.range.end).is_some()
-            && (matches!(excerpts, Excerpts::None) || self.excerpt(finding.range).is_some())
+    /// Where `finding` starts and ends and its excerpt, if it took them all.
+    fn place(&self, finding: &Finding, excerpts: Excerpts) -> Option<Placed> {
+        let excerpt = match excerpts {
+            Excerpts::None => None,
+            _ => Some(self.excerpt(finding.range)?.clone()),
+        };
+        Some((
+            self.line_column(finding.range.start)?,
+            self.line_column(finding.range.end)?,
+            excerpt,
+        ))
     }
 }
+
+/// A finding's start, end and excerpt, as a report shows them.
+type Placed = (LineColumn, LineColumn, Option<human::Excerpt>);
 
 /// The excerpt of the finding at `range`, as the report's mode cuts it.
 fn excerpt(text: &str, lines: &LineIndex, range: TextRange, excerpts: Excerpts) -> Option<human::Excerpt> {
@@ -209,7 +218,8 @@ pub fn report<'c>(
         .filter(|(_, found, _)| !found.is_empty())
         .flat_map_iter(|(doc, doc_findings, places)| {
             let display = display_path(&root.join(&doc.path), cwd);
-            let placed = places.filter(|p| doc_findings.iter().all(|f| p.holds(f, excerpts)));
+            let placed: Option<Vec<Placed>> =
+                places.and_then(|p| doc_findings.iter().map(|f| p.place(f, excerpts)).collect());
             let again = (doc.text.is_empty() && placed.is_none()).then(|| {
                 let text = corpus::read_text(&root.join(&doc.path), limit);
                 let lines = LineIndex::new(&text);
@@ -219,21 +229,17 @@ pub fn report<'c>(
                 Some((text, lines)) => (text.as_str(), lines),
                 None => (doc.text.as_str(), &doc.lines),
             };
+            let mut placed = placed.map(Vec::into_iter);
             doc_findings
                 .into_iter()
                 .map(|f| {
-                    let (start, end, excerpt) = match &placed {
-                        Some(p) => (
-                            p.line_column(f.range.start).unwrap_or_default(),
-                            p.line_column(f.range.end).unwrap_or_default(),
-                            p.excerpt(f.range).cloned(),
-                        ),
-                        None => (
+                    let (start, end, excerpt) = placed.as_mut().and_then(Iterator::next).unwrap_or_else(|| {
+                        (
                             lines.line_column(text, f.range.start as usize),
                             lines.line_column(text, f.range.end as usize),
                             excerpt(text, lines, f.range, excerpts),
-                        ),
-                    };
+                        )
+                    });
                     Diagnostic {
                         file: doc.path.clone(),
                         display_path: display.clone(),
