@@ -179,24 +179,57 @@ impl Date {
 
     /// "2 April 2022", "April 2022", "2022".
     pub fn human(self) -> String {
-        match (self.month, self.day) {
-            (Some(m), Some(d)) => format!("{d} {} {}", MONTHS[usize::from(m) - 1], self.year),
-            (Some(m), None) => format!("{} {}", MONTHS[usize::from(m) - 1], self.year),
-            _ => self.year.to_string(),
+        let mut out = String::with_capacity(17);
+        self.push_human(&mut out);
+        out
+    }
+
+    /// `human()`, appended to `out`: the site writes a date on most of its cards, and
+    /// `format!` cost more than the rest of a card.
+    pub fn push_human(self, out: &mut String) {
+        if let (Some(_), Some(d)) = (self.month, self.day) {
+            push_number(out, u32::from(d), 1);
+            out.push(' ');
+        }
+        if let Some(name) = self.month.and_then(|m| MONTHS.get(usize::from(m).wrapping_sub(1))) {
+            out.push_str(name);
+            out.push(' ');
+        }
+        push_year(out, self.year, 1);
+    }
+
+    /// The date as written (`Display`: `2022-04-02`), appended to `out` without `core::fmt`.
+    pub fn push_iso(self, out: &mut String) {
+        push_year(out, self.year, 4);
+        for part in [self.month, self.day].into_iter().flatten() {
+            out.push('-');
+            push_number(out, u32::from(part), 2);
         }
     }
 }
 
+/// `n` in decimal, with leading zeros to at least `width` digits.
+fn push_number(out: &mut String, n: u32, width: usize) {
+    let mut digits = itoa::Buffer::new();
+    let written = digits.format(n);
+    for _ in written.len()..width {
+        out.push('0');
+    }
+    out.push_str(written);
+}
+
+fn push_year(out: &mut String, year: i32, width: usize) {
+    if year < 0 {
+        out.push('-');
+    }
+    push_number(out, year.unsigned_abs(), width);
+}
+
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}", self.year)?;
-        if let Some(m) = self.month {
-            write!(f, "-{m:02}")?;
-        }
-        if let Some(d) = self.day {
-            write!(f, "-{d:02}")?;
-        }
-        Ok(())
+        let mut out = String::with_capacity(10);
+        self.push_iso(&mut out);
+        f.write_str(&out)
     }
 }
 

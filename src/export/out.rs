@@ -265,6 +265,15 @@ impl FolderFiles {
     pub fn create_file(&self, name: &str) -> io::Result<File> {
         create_new(&self.dir.join(one_component(name)?))
     }
+
+    /// Appends `bytes` to the file `name` that this build created before (a page written in
+    /// two steps); a file that is not there is an error, not a new file.
+    pub fn append(&self, name: &str, bytes: &[u8]) -> io::Result<()> {
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(self.dir.join(one_component(name)?))?
+            .write_all(bytes)
+    }
 }
 
 /// Creates `folder` and its missing parents, remembering each one created.

@@ -12,10 +12,18 @@ use crate::slots::{ClaimIndex, DocumentSlot};
 /// may have shed them, see `site::run`). `inline_style` puts the style sheet in the page (the
 /// editor's preview, which has no style.css beside it).
 pub fn page(site: &Site, slot: DocumentSlot, text: &Document, inline_style: bool) -> String {
-    let doc = site.doc(slot);
+    let mut out = begin(site, text, inline_style);
+    end(site, &mut out, slot);
+    out
+}
+
+/// The page down to the end of the article's text: what reads the document's own text and
+/// front matter and, of the rest of the corpus, only the entities (cards, links to their
+/// pages). `annals site` writes it while the article is read, before the corpus is whole.
+pub fn begin(site: &Site, doc: &Document, inline_style: bool) -> String {
     let title = title_of(doc);
     // The page is five to six times its source (a card per mention, a thread per claim).
-    let mut out = String::with_capacity(text.text.len() * 6 + 4096);
+    let mut out = String::with_capacity(doc.text.len() * 6 + 4096);
     html::head(&mut out, &site.name, title, &[], inline_style);
     match doc.article.as_ref().and_then(|a| a.lang.as_ref()) {
         Some(lang) => {
@@ -35,11 +43,12 @@ pub fn page(site: &Site, slot: DocumentSlot, text: &Document, inline_style: bool
             facts.push(s);
         }
         if let Some(p) = &a.published {
-            facts.push(format!(
-                "<time datetime=\"{}\">{}</time>",
-                p.value,
-                html::esc(&p.value.human())
-            ));
+            let mut s = String::from("<time datetime=\"");
+            p.value.push_iso(&mut s);
+            s.push_str("\">");
+            p.value.push_human(&mut s);
+            s.push_str("</time>");
+            facts.push(s);
         }
         if !a.authors.is_empty() {
             let mut s = String::from("by ");
@@ -64,17 +73,23 @@ pub fn page(site: &Site, slot: DocumentSlot, text: &Document, inline_style: bool
     ));
     out.push_str(&facts.join(" · "));
     out.push_str("</p>\n<div class=\"text\">\n");
-    markdown::body_into(site, text, &mut out);
+    markdown::body_into(site, doc, &mut out);
     out.push_str("</div>\n</article>\n");
+    out
+}
+
+/// The rest of the page of the article at `slot`: each claim's thread (its relations both
+/// ways need the whole corpus), then the page's foot.
+pub fn end(site: &Site, out: &mut String, slot: DocumentSlot) {
+    let doc = site.doc(slot);
     if !doc.claims.is_empty() {
         out.push_str(
             "<section aria-labelledby=\"claims-heading\">\n<h2 id=\"claims-heading\">Claims and their threads</h2>\n",
         );
         for k in 0..doc.claims.len() {
-            claims::thread(site, &mut out, slot, ClaimIndex::new(k));
+            claims::thread(site, out, slot, ClaimIndex::new(k));
         }
         out.push_str("</section>\n");
     }
-    html::foot(&mut out);
-    out
+    html::foot(out);
 }

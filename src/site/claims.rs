@@ -3,11 +3,10 @@
 //! across documents.
 
 use super::html;
-use super::model::{Site, claim_anchor, push_claim_anchor, thread_anchor};
+use super::model::{Site, push_claim_anchor, thread_anchor};
 use crate::document::{Document, RelationKind, Source};
 use crate::index::ClaimKey;
 use crate::slots::{ClaimIndex, DocumentSlot};
-use std::fmt::Write;
 
 fn outgoing_label(kind: RelationKind) -> &'static str {
     match kind {
@@ -107,7 +106,11 @@ pub fn claim_meta(site: &Site, out: &mut String, slot: DocumentSlot, claim: Clai
     };
     if let Some(d) = c.date {
         sep(out, &mut parts);
-        let _ = write!(out, "<time datetime=\"{d}\">{}</time>", html::esc(&d.human()));
+        out.push_str("<time datetime=\"");
+        d.push_iso(out);
+        out.push_str("\">");
+        d.push_human(out);
+        out.push_str("</time>");
     }
     if let Some(via) = &c.via {
         sep(out, &mut parts);
@@ -218,11 +221,15 @@ pub fn relations(site: &Site, out: &mut String, slot: DocumentSlot, claim: Claim
 pub fn thread(site: &Site, out: &mut String, slot: DocumentSlot, claim: ClaimIndex) {
     let doc = site.doc(slot);
     let anchor = thread_anchor(doc, claim);
-    let _ = write!(
-        out,
-        "<section class=\"thread\" id=\"{anchor}\" aria-labelledby=\"h-{anchor}\">\n<h3 id=\"h-{anchor}\"><a href=\"#{}\">",
-        claim_anchor(doc, claim)
-    );
+    out.push_str("<section class=\"thread\" id=\"");
+    out.push_str(&anchor);
+    out.push_str("\" aria-labelledby=\"h-");
+    out.push_str(&anchor);
+    out.push_str("\">\n<h3 id=\"h-");
+    out.push_str(&anchor);
+    out.push_str("\"><a href=\"#");
+    push_claim_anchor(out, doc, claim);
+    out.push_str("\">");
     quoted(out, &site.claim_words(ClaimKey { document: slot, claim }).first);
     out.push_str("</a></h3>\n");
     claim_meta(site, out, slot, claim, slot);

@@ -98,7 +98,8 @@ pub fn page(site: &Site, tables: &Tables, slot: DocumentSlot) -> String {
             html::attr(&mut out, &page);
             if end - k == 1 {
                 // One mention: the article's link goes straight to it.
-                let _ = write!(out, "#m-{}", mentions[k].1);
+                out.push_str("#m-");
+                html::push_int(&mut out, mentions[k].1);
             }
             out.push_str("\">");
             html::text(&mut out, title_of(site.doc(article)));
@@ -111,12 +112,13 @@ pub fn page(site: &Site, tables: &Tables, slot: DocumentSlot) -> String {
                     }
                     out.push_str("<a href=\"");
                     html::attr(&mut out, &page);
-                    let _ = write!(
-                        out,
-                        "#m-{m}\" aria-label=\"mention {} in this article\">{}</a>",
-                        i + 1,
-                        i + 1
-                    );
+                    out.push_str("#m-");
+                    html::push_int(&mut out, *m);
+                    out.push_str("\" aria-label=\"mention ");
+                    html::push_int(&mut out, i + 1);
+                    out.push_str(" in this article\">");
+                    html::push_int(&mut out, i + 1);
+                    out.push_str("</a>");
                 }
                 out.push_str(")</span>");
             }
@@ -134,9 +136,19 @@ pub fn page(site: &Site, tables: &Tables, slot: DocumentSlot) -> String {
 pub fn claim_item(site: &Site, out: &mut String, key: ClaimKey, here: DocumentSlot) {
     out.push_str("<li>");
     if let Some(d) = site.claim(key).and_then(|c| c.date) {
-        let _ = write!(out, "<time datetime=\"{d}\">{d}</time> ");
+        time(out, d);
+        out.push(' ');
     }
     claims::claim_link(site, out, key, Some(here));
     claims::relations(site, out, key.document, key.claim, here);
     out.push_str("</li>\n");
+}
+
+/// A date as a `<time>` element, written as in the corpus (`2022-04-02`).
+pub fn time(out: &mut String, date: crate::date::Date) {
+    out.push_str("<time datetime=\"");
+    date.push_iso(out);
+    out.push_str("\">");
+    date.push_iso(out);
+    out.push_str("</time>");
 }

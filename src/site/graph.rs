@@ -219,12 +219,29 @@ pub fn page(site: &Site, tables: &Tables, spill: html::Spill) -> String {
         // From the left side of the claim that names to the right side of the one named.
         let (x1, y1, x2, y2) = (ux, uy + H / 2, vx + W, vy + H / 2);
         let mid = (x1 + x2) / 2;
-        let _ = writeln!(
-            out,
-            "<path class=\"edge edge-{k}\" d=\"M{x1},{y1} C{mid},{y1} {mid},{y2} {x2},{y2}\" marker-end=\"url(#arrow)\"/><text class=\"edge-label\" x=\"{mid}\" y=\"{}\" text-anchor=\"middle\">{k}</text>",
-            (y1 + y2) / 2 - 3,
-            k = kind.key()
-        );
+        let k = kind.key();
+        // Pieces and numbers pushed one by one: `write!` was a third of the graph's time.
+        let pieces: [(&str, i64); 10] = [
+            ("\" d=\"M", x1),
+            (",", y1),
+            (" C", mid),
+            (",", y1),
+            (" ", mid),
+            (",", y2),
+            (" ", x2),
+            (",", y2),
+            ("\" marker-end=\"url(#arrow)\"/><text class=\"edge-label\" x=\"", mid),
+            ("\" y=\"", (y1 + y2) / 2 - 3),
+        ];
+        out.push_str("<path class=\"edge edge-");
+        out.push_str(k);
+        for (piece, n) in pieces {
+            out.push_str(piece);
+            html::push_int(&mut out, n);
+        }
+        out.push_str("\" text-anchor=\"middle\">");
+        out.push_str(k);
+        out.push_str("</text>\n");
         spill(&mut out);
     }
     out.push_str("</g>\n<g class=\"nodes\">\n");
@@ -235,24 +252,38 @@ pub fn page(site: &Site, tables: &Tables, spill: html::Spill) -> String {
         let fill = speaker.and_then(|s| fills.get(s).copied()).unwrap_or(other);
         let words = &site.claim_words(key).first;
         let who = speaker.map_or("no speaker", |s| site.entity_name(s));
-        let date = claim.and_then(|c| c.date).map(|d| d.to_string()).unwrap_or_default();
         let mut label = String::new();
         label.push_str(who);
-        if !date.is_empty() {
+        if let Some(date) = claim.and_then(|c| c.date) {
             label.push_str(", ");
-            label.push_str(&date);
+            date.push_iso(&mut label);
         }
         out.push_str("<a xlink:href=\"");
         site.push_claim_href(&mut out, key);
         // The link's name is its text (first words, speaker and date): no label repeats it.
-        let _ = write!(
-            out,
-            "\"><g class=\"claim-node\"><rect x=\"{x}\" y=\"{y}\" width=\"{W}\" height=\"{H}\" rx=\"4\" fill=\"{fill}\" stroke=\"#333\"/><text x=\"{}\" y=\"{}\">",
-            x + 6,
-            y + 15
-        );
+        let pieces: [(&str, i64); 4] = [
+            ("\"><g class=\"claim-node\"><rect x=\"", x),
+            ("\" y=\"", y),
+            ("\" width=\"", W),
+            ("\" height=\"", H),
+        ];
+        for (piece, n) in pieces {
+            out.push_str(piece);
+            html::push_int(&mut out, n);
+        }
+        out.push_str("\" rx=\"4\" fill=\"");
+        out.push_str(fill);
+        out.push_str("\" stroke=\"#333\"/><text x=\"");
+        html::push_int(&mut out, x + 6);
+        out.push_str("\" y=\"");
+        html::push_int(&mut out, y + 15);
+        out.push_str("\">");
         html::text(&mut out, &short(words, 30));
-        let _ = write!(out, "</text><text x=\"{}\" y=\"{}\">", x + 6, y + 31);
+        out.push_str("</text><text x=\"");
+        html::push_int(&mut out, x + 6);
+        out.push_str("\" y=\"");
+        html::push_int(&mut out, y + 31);
+        out.push_str("\">");
         html::text(&mut out, &short(&label, 32));
         out.push_str("</text></g></a>\n");
         spill(&mut out);

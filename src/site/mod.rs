@@ -95,6 +95,10 @@ pub struct Outcome {
     pub notes: Vec<String>,
 }
 
+/// An article read and its page begun (the document, its text shed unless kept), or an
+/// entity (none: the first look holds it); and the document's claims' words.
+type Begun = (Option<Document>, Vec<model::ClaimWords>);
+
 /// Builds the site of the corpus that holds `options.path` into `options.out`.
 pub fn run(options: &Options) -> Result<Outcome, SiteError> {
     let scope = std::path::absolute(&options.path).unwrap_or_else(|_| options.path.clone());
@@ -105,33 +109,61 @@ pub fn run(options: &Options) -> Result<Outcome, SiteError> {
     let (config, files) = corpus::configured_files(&root)?;
     let notes: Vec<String> = config.warnings.iter().map(|w| format!("annals.toml: {w}")).collect();
     let limit = config.max_file_size;
-    // Each article's text and syntax are dropped once its claims' words are taken: its own
-    // page reads it again (as check's report does), and every other page needs only its
-    // front matter, claims and references, so memory stays near check's. The findings page
-    // runs every rule, which read the syntax: with it, documents are kept whole.
-    let shed = !options.with_findings;
-    let (documents, words): (Vec<Document>, Vec<Vec<model::ClaimWords>>) = files
-        .par_iter()
-        .map(|file| {
-            let mut doc = corpus::read_document(file, limit);
-            let words = model::claim_words(&doc);
-            if shed && doc.kind == DocumentKind::Article {
-                doc.text = String::new();
-                doc.lines = crate::text::LineIndex::new("");
-                doc.syntax = crate::syntax::parse("");
-            }
-            (doc, words)
-        })
-        .unzip();
-    let corpus = Corpus::from_documents(root.clone(), config, documents);
     let staging = Staging::prepare_marked(&options.out, options.force, MARKER)?;
-    // The page names and the speakers' and entities' tables are made side by side.
-    let (site, tables) = rayon::join(|| Site::with_words(&corpus, words), || model::Tables::new(&corpus));
     let pages = staging.files();
     let io = |name: &str| {
         let path = PathBuf::from(name);
         move |error| OutError::Io { path, error }
     };
+    // An article's text reads only the entities of the rest of the corpus (its mentions'
+    // cards, its speakers, links to their pages), and page names come from ids, which come
+    // from paths. So the entities are read first, and each article's page is begun while the
+    // article is read: its text and syntax are then dropped, and never read twice. The rest
+    // of its page (each claim's thread, relations both ways) is added once the corpus is
+    // whole. The findings page runs every rule, which read the syntax: with it, documents
+    // are kept whole.
+    let shed = !options.with_findings;
+    let mut entities = Corpus::first_look(&root, config.clone(), &files);
+    let begun: Vec<Begun> = {
+        let early = Site::new(&entities);
+        files
+            .par_iter()
+            .enumerate()
+            .map(|(k, file)| {
+                let slot = crate::slots::DocumentSlot::new(k);
+                if file.kind != DocumentKind::Article {
+                    return Ok((None, model::claim_words(early.doc(slot))));
+                }
+                let mut doc = corpus::read_document(file, limit);
+                let words = model::claim_words(&doc);
+                let mut page = article::begin(&early, &doc, false);
+                if doc.claims.is_empty() {
+                    // No thread to add: the page ends now.
+                    html::foot(&mut page);
+                }
+                let name = early.page(slot);
+                pages.create(name, page.as_bytes()).map_err(io(name))?;
+                if shed {
+                    doc.text = String::new();
+                    doc.lines = crate::text::LineIndex::new("");
+                    doc.syntax = crate::syntax::parse("");
+                }
+                Ok((Some(doc), words))
+            })
+            .collect::<Result<_, OutError>>()?
+    };
+    let mut documents = std::mem::take(&mut entities.documents);
+    let mut words = Vec::with_capacity(documents.len());
+    for (slot, (doc, w)) in begun.into_iter().enumerate() {
+        if let Some(doc) = doc {
+            documents[slot] = doc;
+        }
+        words.push(w);
+    }
+    drop(entities);
+    let corpus = Corpus::from_documents(root.clone(), config, documents);
+    // The page names and the speakers' and entities' tables are made side by side.
+    let (site, tables) = rayon::join(|| Site::with_words(&corpus, words), || model::Tables::new(&corpus));
 
     let mut counts = Counts::default();
     for (_, doc) in corpus.live() {
@@ -150,15 +182,17 @@ pub fn run(options: &Options) -> Result<Outcome, SiteError> {
     let documents = || {
         slots.par_iter().try_for_each(|&slot| {
             let doc = site.doc(slot);
-            let page = match doc.kind {
-                DocumentKind::Article if shed => match files.get(slot.index()) {
-                    Some(file) => article::page(&site, slot, &corpus::read_document(file, limit), false),
-                    None => article::page(&site, slot, doc, false),
-                },
-                DocumentKind::Article => article::page(&site, slot, doc, false),
-                DocumentKind::Entity => entity::page(&site, &tables, slot),
-            };
-            write(site.page(slot), page.as_bytes())
+            match doc.kind {
+                // Begun while it was read: the threads and the foot are added.
+                DocumentKind::Article if doc.claims.is_empty() => Ok(()),
+                DocumentKind::Article => {
+                    let mut rest = String::with_capacity(doc.claims.len() * 1024);
+                    article::end(&site, &mut rest, slot);
+                    let name = site.page(slot);
+                    pages.append(name, rest.as_bytes()).map_err(io(name))
+                }
+                DocumentKind::Entity => write(site.page(slot), entity::page(&site, &tables, slot).as_bytes()),
+            }
         })
     };
     let corpus_pages = || -> Result<(), OutError> {

@@ -203,11 +203,6 @@ impl<'c> Site<'c> {
         push_claim_anchor(out, self.doc(key.document), key.claim);
     }
 
-    /// The roles an entity held on `date`, as "title, org".
-    pub fn roles_on(&self, entity: &EntityMeta, date: Date) -> Vec<String> {
-        entity.roles_on(date, |org| self.entity_name(org).to_string())
-    }
-
     /// The date a claim is dated to for its mentions' cards: its own, else its article's.
     pub fn date_of(&self, doc: &Document, claim: Option<ClaimIndex>) -> Option<Date> {
         claim
@@ -241,18 +236,30 @@ pub fn claim_anchor(doc: &Document, claim: ClaimIndex) -> String {
 
 /// `claim_anchor`, appended to `out`.
 pub fn push_claim_anchor(out: &mut String, doc: &Document, claim: ClaimIndex) {
+    push_anchor_of(out, "claim-", doc, claim);
+}
+
+fn push_anchor_of(out: &mut String, prefix: &str, doc: &Document, claim: ClaimIndex) {
     match doc.claims.get(claim.index()).and_then(|c| c.id.as_ref()) {
-        Some(id) => super::html::push_anchor(out, "claim-", &id.value),
+        Some(id) => super::html::push_anchor(out, prefix, &id.value),
         None => {
-            use std::fmt::Write;
-            let _ = write!(out, "claim-n{}", claim.index());
+            out.push_str(prefix);
+            out.push('n');
+            super::html::push_int(out, claim.index());
         }
     }
 }
 
 /// The anchor of a claim's thread (below the article's text).
 pub fn thread_anchor(doc: &Document, claim: ClaimIndex) -> String {
-    format!("thread-{}", &claim_anchor(doc, claim)["claim-".len()..])
+    let mut out = String::new();
+    push_thread_anchor(&mut out, doc, claim);
+    out
+}
+
+/// `thread_anchor`, appended to `out`.
+pub fn push_thread_anchor(out: &mut String, doc: &Document, claim: ClaimIndex) {
+    push_anchor_of(out, "thread-", doc, claim);
 }
 
 /// Slots' claims' words, in chunks made at the first need: the editor's preview of one page

@@ -51,10 +51,17 @@ pub fn page(site: &Site, tables: &Tables, spill: html::Spill) -> String {
     out.push_str("<p class=\"showing-all meta\">Showing every speaker.</p>\n<ol class=\"timeline\">\n");
     for &key in &tables.dated {
         let Some(claim) = site.claim(key) else { continue };
-        let classes: Vec<String> = claim.by.iter().map(|b| html::anchor("by-", &b.value)).collect();
-        let _ = write!(out, "<li class=\"{}\">", classes.join(" "));
+        out.push_str("<li class=\"");
+        for (i, b) in claim.by.iter().enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            html::push_anchor(&mut out, "by-", &b.value);
+        }
+        out.push_str("\">");
         if let Some(d) = claim.date {
-            let _ = write!(out, "<time datetime=\"{d}\">{d}</time> ");
+            super::entity::time(&mut out, d);
+            out.push(' ');
         }
         for (i, b) in claim.by.iter().enumerate() {
             if i > 0 {
