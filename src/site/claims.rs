@@ -3,7 +3,7 @@
 //! across documents.
 
 use super::html;
-use super::model::{Site, push_claim_anchor, thread_anchor};
+use super::model::{ClaimWords, Site, push_claim_anchor, thread_anchor};
 use crate::document::{Document, RelationKind, Source};
 use crate::index::ClaimKey;
 use crate::slots::{ClaimIndex, DocumentSlot};
@@ -30,12 +30,13 @@ fn incoming_label(kind: RelationKind) -> &'static str {
 pub fn entity_link(site: &Site, out: &mut String, id: &str) {
     match site.entity(id) {
         Some((slot, _)) => {
+            // The entity's document has this id, and its title is the entity's name.
             out.push_str("<a href=\"");
             site.push_href(out, slot);
             out.push_str("\" data-entity=\"");
-            html::attr(out, id);
+            site.push_id(out, slot);
             out.push_str("\">");
-            html::text(out, site.entity_name(id));
+            site.push_title(out, slot);
             out.push_str("</a>");
         }
         None => html::text(out, id),
@@ -63,7 +64,7 @@ pub fn claim_link(site: &Site, out: &mut String, key: ClaimKey, here: Option<Doc
         site.push_claim_href(out, key);
     }
     out.push_str("\" data-doc=\"");
-    html::attr(out, &doc.id);
+    site.push_id(out, key.document);
     out.push('"');
     if let Some(id) = doc.claims.get(key.claim.index()).and_then(|c| c.id.as_ref()) {
         out.push_str(" data-claim=\"");
@@ -71,11 +72,11 @@ pub fn claim_link(site: &Site, out: &mut String, key: ClaimKey, here: Option<Doc
         out.push('"');
     }
     out.push('>');
-    quoted(out, &site.claim_words(key).first);
+    quoted(out, site.claim_words(key));
     out.push_str("</a>");
     if here != Some(key.document) {
         out.push_str(" <span class=\"meta\">in ");
-        html::text(out, title_of(doc));
+        site.push_title(out, key.document);
         out.push_str("</span>");
     }
 }
@@ -149,7 +150,7 @@ pub fn claim_meta(site: &Site, out: &mut String, slot: DocumentSlot, claim: Clai
                     out.push_str("<a href=\"");
                     site.push_href(out, s);
                     out.push_str("\">");
-                    html::text(out, title_of(site.doc(s)));
+                    site.push_title(out, s);
                     out.push_str("</a>");
                 }
                 (None, None) => html::text(out, &document.value),
@@ -230,7 +231,7 @@ pub fn thread(site: &Site, out: &mut String, slot: DocumentSlot, claim: ClaimInd
     out.push_str("\"><a href=\"#");
     push_claim_anchor(out, doc, claim);
     out.push_str("\">");
-    quoted(out, &site.claim_words(ClaimKey { document: slot, claim }).first);
+    quoted(out, site.claim_words(ClaimKey { document: slot, claim }));
     out.push_str("</a></h3>\n");
     claim_meta(site, out, slot, claim, slot);
     relations(site, out, slot, claim, slot);
@@ -238,14 +239,19 @@ pub fn thread(site: &Site, out: &mut String, slot: DocumentSlot, claim: ClaimInd
 }
 
 /// A claim's first words in quotation marks, unless they open with their own.
-fn quoted(out: &mut String, words: &str) {
-    if words.is_empty() {
+fn quoted(out: &mut String, words: &ClaimWords) {
+    let first = words.first.as_str();
+    let text = |out: &mut String| match words.plain {
+        true => out.push_str(first),
+        false => html::text(out, first),
+    };
+    if first.is_empty() {
         out.push_str("(a claim without text)");
-    } else if words.starts_with(['“', '"', '«', '„', '‘', '\'', '「']) {
-        html::text(out, words);
+    } else if first.starts_with(['“', '"', '«', '„', '‘', '\'', '「']) {
+        text(out);
     } else {
         out.push('“');
-        html::text(out, words);
+        text(out);
         out.push('”');
     }
 }

@@ -93,16 +93,15 @@ pub fn page(site: &Site, tables: &Tables, slot: DocumentSlot) -> String {
         while k < mentions.len() {
             let article = mentions[k].0;
             let end = k + mentions[k..].iter().take_while(|(s, _)| *s == article).count();
-            let page = site.href(article);
             out.push_str("<li><a href=\"");
-            html::attr(&mut out, &page);
+            site.push_href(&mut out, article);
             if end - k == 1 {
                 // One mention: the article's link goes straight to it.
                 out.push_str("#m-");
                 html::push_int(&mut out, mentions[k].1);
             }
             out.push_str("\">");
-            html::text(&mut out, title_of(site.doc(article)));
+            site.push_title(&mut out, article);
             out.push_str("</a>");
             if end - k > 1 {
                 let _ = write!(out, ": {} mentions <span class=\"meta\">(", end - k);
@@ -111,7 +110,7 @@ pub fn page(site: &Site, tables: &Tables, slot: DocumentSlot) -> String {
                         out.push(' ');
                     }
                     out.push_str("<a href=\"");
-                    html::attr(&mut out, &page);
+                    site.push_href(&mut out, article);
                     out.push_str("#m-");
                     html::push_int(&mut out, *m);
                     out.push_str("\" aria-label=\"mention ");

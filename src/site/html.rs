@@ -23,6 +23,11 @@ pub fn attr(out: &mut String, s: &str) {
     escape(out, s, true);
 }
 
+/// Whether `s` is the same escaped for element content.
+pub fn is_plain_text(s: &str) -> bool {
+    s.bytes().all(|b| SPECIAL[usize::from(b)] != 1)
+}
+
 /// `s` escaped for element content, as a new string.
 pub fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

@@ -368,7 +368,7 @@ impl<'a> Writer<'a, '_> {
                         out.push_str("<a class=\"mention\" href=\"");
                         self.site.push_href(out, slot);
                         out.push_str("\" data-entity=\"");
-                        html::attr(out, entity);
+                        self.site.push_id(out, slot);
                         out.push('"');
                         if first {
                             out.push_str(" aria-describedby=\"card-");
@@ -460,13 +460,13 @@ impl<'a> Writer<'a, '_> {
                     out.push_str("</span><a class=\"mention\" href=\"");
                     self.site.push_href(out, slot);
                     out.push_str("\" data-entity=\"");
-                    html::attr(out, &b.value);
+                    self.site.push_id(out, slot);
                     out.push_str("\" aria-describedby=\"card-c");
                     html::push_int(out, k);
                     out.push('-');
                     html::push_int(out, i);
                     out.push_str("\">");
-                    html::text(out, self.site.entity_name(&b.value));
+                    self.site.push_title(out, slot);
                     out.push_str("</a></span>");
                 }
                 _ => html::text(out, self.site.entity_name(&b.value)),

@@ -16,6 +16,9 @@ use std::sync::OnceLock;
 pub struct ClaimWords {
     pub first: String,
     pub text: String,
+    /// Whether `first` is the same escaped as HTML text (the first words of most claims):
+    /// then every link to the claim copies it as it is.
+    pub plain: bool,
 }
 
 /// Words in a claim's short form.
@@ -29,6 +32,8 @@ pub struct Site<'c> {
     /// Each slot's page file name (`article-ID.html`, `entity-ID.html`), or empty for a removed
     /// slot; none in the editor's preview, whose links name files.
     pages: Vec<String>,
+    /// Each slot's link pieces, escaped once (none in the editor's preview).
+    escaped: Vec<Escaped>,
     /// Each slot's claims' words, made at the first need (once, from any thread).
     words: Words,
     /// Entity id → its document (the first with that id) and front matter: looked up for
@@ -56,6 +61,20 @@ impl<'c> Site<'c> {
                     format!("{}-{stem}.html", d.kind.as_str())
                 }
             })
+            .collect::<Vec<String>>();
+        let escaped = corpus
+            .documents
+            .iter()
+            .zip(&pages)
+            .map(|(d, page)| {
+                let mut e = Escaped::default();
+                if !page.is_empty() {
+                    super::html::attr_href_file(&mut e.href, page);
+                    super::html::attr(&mut e.id, &d.id);
+                    super::html::text(&mut e.title, super::claims::title_of(d));
+                }
+                e
+            })
             .collect();
         let mut entities: HashMap<&'c str, (DocumentSlot, &'c EntityMeta)> = HashMap::default();
         for (slot, doc) in corpus.live() {
@@ -65,6 +84,7 @@ impl<'c> Site<'c> {
         }
         Site {
             pages,
+            escaped,
             entities: Some(entities),
             ..Site::bare(corpus)
         }
@@ -82,6 +102,7 @@ impl<'c> Site<'c> {
             corpus,
             name,
             pages: Vec::new(),
+            escaped: Vec::new(),
             words: Words::new(corpus.documents.len()),
             entities: None,
             editor: None,
@@ -119,9 +140,27 @@ impl<'c> Site<'c> {
 
     /// `href(slot)`, escaped for an attribute and appended to `out`.
     pub fn push_href(&self, out: &mut String, slot: DocumentSlot) {
-        match &self.editor {
-            Some(uri) => super::html::attr(out, &uri(slot)),
-            None => super::html::attr_href_file(out, self.page(slot)),
+        match (&self.editor, self.escaped.get(slot.index())) {
+            (Some(uri), _) => super::html::attr(out, &uri(slot)),
+            (None, Some(e)) => out.push_str(&e.href),
+            (None, None) => super::html::attr_href_file(out, self.page(slot)),
+        }
+    }
+
+    /// The id of the document at `slot`, escaped for an attribute and appended to `out`.
+    pub fn push_id(&self, out: &mut String, slot: DocumentSlot) {
+        match self.escaped.get(slot.index()) {
+            Some(e) => out.push_str(&e.id),
+            None => super::html::attr(out, &self.doc(slot).id),
+        }
+    }
+
+    /// The title of the document at `slot` (`title_of`: an entity's name), escaped as text
+    /// and appended to `out`.
+    pub fn push_title(&self, out: &mut String, slot: DocumentSlot) {
+        match self.escaped.get(slot.index()) {
+            Some(e) => out.push_str(&e.title),
+            None => super::html::text(out, super::claims::title_of(self.doc(slot))),
         }
     }
 
@@ -169,6 +208,7 @@ impl<'c> Site<'c> {
         static NONE: ClaimWords = ClaimWords {
             first: String::new(),
             text: String::new(),
+            plain: true,
         };
         self.words(key.document).get(key.claim.index()).unwrap_or(&NONE)
     }
@@ -198,7 +238,7 @@ impl<'c> Site<'c> {
             super::html::attr(out, &self.claim_href(key));
             return;
         }
-        super::html::attr_href_file(out, self.page(key.document));
+        self.push_href(out, key.document);
         out.push('#');
         push_claim_anchor(out, self.doc(key.document), key.claim);
     }
@@ -225,6 +265,19 @@ impl<'c> Site<'c> {
         });
         slots
     }
+}
+
+/// What links to a document write of it, escaped once: a corpus's pages link its documents
+/// (mostly its entities) hundreds of thousands of times, and escaping each anew was a tenth
+/// of the site's instructions.
+#[derive(Default)]
+struct Escaped {
+    /// Its page's name as an `href` (`%` as `%25`), escaped for an attribute.
+    href: String,
+    /// Its id, escaped for an attribute (`data-entity`, `data-doc`).
+    id: String,
+    /// Its title (an entity's name), escaped as text.
+    title: String,
 }
 
 /// The id of a claim's anchor: `claim-ID`, or `claim-nK` for a claim without an id.
@@ -323,7 +376,12 @@ pub fn claim_words(doc: &Document) -> Vec<ClaimWords> {
                 }
                 cut.push_str(w);
             }
-            ClaimWords { first, text: cut }
+            let plain = super::html::is_plain_text(&first);
+            ClaimWords {
+                first,
+                text: cut,
+                plain,
+            }
         })
         .collect()
 }
