@@ -166,12 +166,12 @@ pub fn layout(site: &Site) -> Layout {
     }
 }
 
-fn short(s: &str, chars: usize) -> String {
-    let mut out: String = s.chars().take(chars).collect();
-    if s.chars().nth(chars).is_some() {
-        out.push('…');
+/// `s` cut to its first `chars` characters, with `…` when something was cut.
+fn short(s: &str, chars: usize) -> std::borrow::Cow<'_, str> {
+    match s.char_indices().nth(chars) {
+        Some((cut, _)) => format!("{}…", &s[..cut]).into(),
+        None => s.into(),
     }
-    out
 }
 
 /// The page; what is made is handed to `spill` after each edge and node, and the rest returned.

@@ -11,8 +11,9 @@
 
 use super::html;
 use super::model::{Site, push_claim_anchor, push_thread_anchor};
-use crate::document::Document;
-use crate::slots::ClaimIndex;
+use crate::date::Date;
+use crate::document::{self, Document, EntityMeta};
+use crate::slots::{ClaimIndex, DocumentSlot};
 use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
 #[derive(Clone, Copy)]
@@ -349,7 +350,7 @@ impl<'a> Writer<'a, '_> {
                     out.push('"');
                 }
                 out.push('>');
-                if first && let Some((_, meta)) = found {
+                if first && let Some((slot, meta)) = found {
                     let date = self.site.date_of(self.doc, m.claim);
                     out.push_str("<span class=\"card\" id=\"card-");
                     html::push_int(out, k);
@@ -357,7 +358,7 @@ impl<'a> Writer<'a, '_> {
                     let site = self.site;
                     let made = self.cards.entry((entity, date)).or_insert_with(|| {
                         let mut c = String::with_capacity(PIECE);
-                        card(site, &mut c, entity, meta, date);
+                        card(site, &mut c, slot, entity, meta, date);
                         c
                     });
                     out.push_str(made);
@@ -453,7 +454,7 @@ impl<'a> Writer<'a, '_> {
                     let site = self.site;
                     let made = self.cards.entry((b.value.as_str(), date)).or_insert_with(|| {
                         let mut c = String::with_capacity(PIECE);
-                        card(site, &mut c, &b.value, meta, date);
+                        card(site, &mut c, slot, &b.value, meta, date);
                         c
                     });
                     out.push_str(made);
@@ -507,14 +508,72 @@ fn safe(url: CowStr<'_>) -> CowStr<'_> {
     }
 }
 
-/// An entity's card: name, kind, the roles held on `date`, description.
-pub fn card(
-    site: &Site,
-    out: &mut String,
-    id: &str,
-    meta: &crate::document::EntityMeta,
-    date: Option<crate::date::Date>,
-) {
+/// An entity's card: name, kind, the roles held on `date`, description. `slot` is the
+/// entity's document, whose pieces the site may hold made (`CardPieces`).
+pub fn card(site: &Site, out: &mut String, slot: DocumentSlot, id: &str, meta: &EntityMeta, date: Option<Date>) {
+    let pieces = site.card_pieces(slot);
+    match pieces {
+        Some(p) => out.push_str(&p.head),
+        None => card_head(out, id, meta),
+    }
+    if let Some(date) = date
+        && !meta.roles.is_empty()
+    {
+        out.push_str("<span class=\"role\">On ");
+        date.push_human(out);
+        out.push_str(": ");
+        // The roles held, as `EntityMeta::roles_on` words them.
+        let mut held = 0;
+        for (k, role) in meta.roles.iter().enumerate().filter(|(_, r)| r.held_on(date)) {
+            if held > 0 {
+                out.push_str("; ");
+            }
+            held += 1;
+            match pieces.and_then(|p| p.roles.get(k)) {
+                Some(words) => out.push_str(words),
+                None => role_words(site, out, role),
+            }
+        }
+        if held == 0 {
+            out.push_str("no recorded role");
+        }
+        out.push_str(".</span>");
+    }
+    match pieces {
+        Some(p) => out.push_str(&p.tail),
+        None => card_tail(out, meta),
+    }
+}
+
+/// The parts of an entity's card that do not depend on the date, escaped once for the
+/// corpus: a page has a card per mention, and a corpus hundreds of thousands.
+pub struct CardPieces {
+    head: String,
+    /// Each role as "title, org", in the order of the entity's roles.
+    roles: Vec<String>,
+    tail: String,
+}
+
+impl CardPieces {
+    pub fn new(site: &Site, id: &str, meta: &EntityMeta) -> CardPieces {
+        let mut head = String::new();
+        card_head(&mut head, id, meta);
+        let mut tail = String::new();
+        card_tail(&mut tail, meta);
+        let roles = meta
+            .roles
+            .iter()
+            .map(|role| {
+                let mut words = String::new();
+                role_words(site, &mut words, role);
+                words
+            })
+            .collect();
+        CardPieces { head, roles, tail }
+    }
+}
+
+fn card_head(out: &mut String, id: &str, meta: &EntityMeta) {
     out.push_str("<b>");
     html::text(out, meta.name.as_ref().map_or(id, |n| n.value.as_str()));
     out.push_str("</b>");
@@ -523,30 +582,17 @@ pub fn card(
         html::text(out, &kind.value);
         out.push_str("</span>");
     }
-    if let Some(date) = date
-        && !meta.roles.is_empty()
-    {
-        out.push_str("<span class=\"role\">On ");
-        date.push_human(out);
-        out.push_str(": ");
-        // The roles held, as `EntityMeta::roles_on` words them, written in place.
-        let mut held = 0;
-        for role in meta.roles.iter().filter(|r| r.held_on(date)) {
-            if held > 0 {
-                out.push_str("; ");
-            }
-            held += 1;
-            html::text(out, role.title.as_ref().map_or("(untitled role)", |t| t.value.as_str()));
-            if let Some(org) = &role.org {
-                out.push_str(", ");
-                html::text(out, site.entity_name(&org.value));
-            }
-        }
-        if held == 0 {
-            out.push_str("no recorded role");
-        }
-        out.push_str(".</span>");
+}
+
+fn role_words(site: &Site, out: &mut String, role: &document::Role) {
+    html::text(out, role.title.as_ref().map_or("(untitled role)", |t| t.value.as_str()));
+    if let Some(org) = &role.org {
+        out.push_str(", ");
+        html::text(out, site.entity_name(&org.value));
     }
+}
+
+fn card_tail(out: &mut String, meta: &EntityMeta) {
     if let Some(d) = &meta.description {
         out.push_str("<span class=\"description\"> ");
         html::text(out, &d.value);

@@ -1,6 +1,7 @@
 //! What the pages read of the corpus besides its documents: page names, claims' first words,
 //! each speaker's claims and each entity's mentions, roles on a date.
 
+use super::markdown::CardPieces;
 use crate::Corpus;
 use crate::date::Date;
 use crate::document::{Claim, Document, DocumentKind, EntityMeta, EntityRefSite};
@@ -82,12 +83,33 @@ impl<'c> Site<'c> {
                 entities.entry(doc.id.as_str()).or_insert((slot, meta));
             }
         }
-        Site {
+        let mut site = Site {
             pages,
             escaped,
             entities: Some(entities),
             ..Site::bare(corpus)
+        };
+        // Cards name the organisations of roles: made once the entities are known.
+        let cards: Vec<Option<Box<CardPieces>>> = corpus
+            .documents
+            .iter()
+            .zip(&site.pages)
+            .map(|(d, page)| match (d.kind, d.entity.as_ref()) {
+                (DocumentKind::Entity, Some(meta)) if !page.is_empty() => {
+                    Some(Box::new(CardPieces::new(&site, &d.id, meta)))
+                }
+                _ => None,
+            })
+            .collect();
+        for (e, card) in site.escaped.iter_mut().zip(cards) {
+            e.card = card;
         }
+        site
+    }
+
+    /// The date-free parts of the card of the entity at `slot` (none in the editor's preview).
+    pub fn card_pieces(&self, slot: DocumentSlot) -> Option<&CardPieces> {
+        self.escaped.get(slot.index())?.card.as_deref()
     }
 
     /// A site without page names or entity map: what each mode adds to it.
@@ -278,6 +300,8 @@ struct Escaped {
     id: String,
     /// Its title (an entity's name), escaped as text.
     title: String,
+    /// An entity's card, but for the date.
+    card: Option<Box<CardPieces>>,
 }
 
 /// The id of a claim's anchor: `claim-ID`, or `claim-nK` for a claim without an id.
