@@ -150,14 +150,25 @@ impl Corpus {
     }
 
     pub fn from_documents(root: PathBuf, config: Config, documents: Vec<Document>) -> Corpus {
-        let index = CorpusIndex::build_for(&documents, &config);
+        Corpus::from_documents_and(root, config, documents, |_| ()).0
+    }
+
+    /// `from_documents`, and `also` of the documents, made beside the index (which leaves a
+    /// core idle part of the time): what a face needs of every document before its work.
+    pub fn from_documents_and<T: Send>(
+        root: PathBuf,
+        config: Config,
+        documents: Vec<Document>,
+        also: impl FnOnce(&[Document]) -> T + Send,
+    ) -> (Corpus, T) {
+        let (index, also) = rayon::join(|| CorpusIndex::build_for(&documents, &config), || also(&documents));
         let paths = documents
             .iter()
             .enumerate()
             .map(|(k, d)| (d.path.clone(), DocumentSlot::new(k)))
             .collect();
         let globs = DocumentGlobs::new(&config).ok();
-        Corpus {
+        let corpus = Corpus {
             root,
             config,
             documents,
@@ -166,7 +177,8 @@ impl Corpus {
             free: Vec::new(),
             globs,
             stand_ins: None,
-        }
+        };
+        (corpus, also)
     }
 
     /// Whether `slot` holds a document (not the empty place of a removed one).
@@ -176,11 +188,7 @@ impl Corpus {
 
     /// The documents and their slots, without the empty places of removed ones.
     pub fn live(&self) -> impl Iterator<Item = (DocumentSlot, &Document)> + '_ {
-        self.documents
-            .iter()
-            .enumerate()
-            .filter(|(_, d)| !is_vacant(d))
-            .map(|(k, d)| (DocumentSlot::new(k), d))
+        live(&self.documents)
     }
 
     /// Rebuilds the index and the path table from the documents. Used after a mutation
@@ -402,6 +410,15 @@ pub fn configured_files(root: &Path) -> Result<(Config, Vec<SourceFile>), LoadEr
 /// The place of a removed document: no path, no id, no text, in no index.
 fn vacant() -> Document {
     Document::new(String::new(), String::new(), DocumentKind::Article, String::new())
+}
+
+/// `documents` and their slots, without the empty places of removed ones (`Corpus::live`).
+pub fn live(documents: &[Document]) -> impl Iterator<Item = (DocumentSlot, &Document)> + '_ {
+    documents
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| !is_vacant(d))
+        .map(|(k, d)| (DocumentSlot::new(k), d))
 }
 
 fn is_vacant(doc: &Document) -> bool {

@@ -161,9 +161,9 @@ pub fn run(options: &Options) -> Result<Outcome, SiteError> {
         words.push(w);
     }
     drop(entities);
-    let corpus = Corpus::from_documents(root.clone(), config, documents);
-    // The page names and the speakers' and entities' tables are made side by side.
-    let (site, tables) = rayon::join(|| Site::with_words(&corpus, words), || model::Tables::new(&corpus));
+    // Each speaker's claims and each entity's mentions are tabled beside the index.
+    let (corpus, tables) = Corpus::from_documents_and(root.clone(), config, documents, model::Tables::new);
+    let site = Site::with_words(&corpus, words);
 
     let mut counts = Counts::default();
     for (_, doc) in corpus.live() {

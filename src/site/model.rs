@@ -422,11 +422,12 @@ pub struct Tables {
 }
 
 impl Tables {
-    pub fn new(corpus: &Corpus) -> Tables {
+    /// The tables of `documents` (a corpus's, by slot).
+    pub fn new(documents: &[Document]) -> Tables {
         let mut by_speaker: HashMap<String, Vec<ClaimKey>> = HashMap::default();
         let mut mentions: HashMap<String, Vec<(DocumentSlot, u32)>> = HashMap::default();
         let mut dated = Vec::new();
-        for (slot, doc) in corpus.live() {
+        for (slot, doc) in crate::corpus::live(documents) {
             for (k, claim) in doc.claims.iter().enumerate() {
                 let key = ClaimKey {
                     document: slot,
@@ -444,9 +445,9 @@ impl Tables {
             }
         }
         for claims in by_speaker.values_mut() {
-            claims.sort_by_cached_key(|k| (day_of(corpus, k), *k));
+            claims.sort_by_cached_key(|k| (day_of(documents, k), *k));
         }
-        dated.sort_by_cached_key(|k| (day_of(corpus, k), *k));
+        dated.sort_by_cached_key(|k| (day_of(documents, k), *k));
         Tables {
             by_speaker,
             mentions,
@@ -466,7 +467,7 @@ impl Tables {
                 _ => {}
             }
         }
-        said.sort_by_cached_key(|k| (day_of(site.corpus, k), *k));
+        said.sort_by_cached_key(|k| (day_of(&site.corpus.documents, k), *k));
         said.dedup();
         mentioned.sort_unstable();
         let mut by_speaker = HashMap::default();
@@ -497,8 +498,8 @@ fn push_to<V>(map: &mut HashMap<String, Vec<V>>, key: &str, value: V) {
 }
 
 /// The day a claim is sorted by: its own date, else its document's publication (undated last).
-fn day_of(corpus: &Corpus, key: &ClaimKey) -> i64 {
-    let doc = &corpus.documents[key.document.index()];
+fn day_of(documents: &[Document], key: &ClaimKey) -> i64 {
+    let doc = &documents[key.document.index()];
     doc.claims
         .get(key.claim.index())
         .and_then(|c| c.date)
