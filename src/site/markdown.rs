@@ -46,10 +46,12 @@ struct Writer<'a, 's> {
     site: &'a Site<'s>,
     doc: &'a Document,
     roles: Vec<Role>,
-    events: Vec<Event<'a>>,
-    /// Raw HTML since the last event, pushed as one event before the next (an annotation's
-    /// opening, card and closing are one string, not one each).
-    pending: String,
+    events: Vec<Piece<'a>>,
+    /// Every piece of raw HTML, one after the other; the raw HTML since the last event is
+    /// one piece before the next (an annotation's opening, card and closing are one piece).
+    raw: String,
+    /// Where the raw HTML not yet in `events` starts in `raw`.
+    pending_from: usize,
     stack: Vec<Open>,
     /// How many of `stack`, from the bottom, are shown: always a prefix (everything is hidden
     /// before a tag, shown from the bottom before content), so showing costs only the new ones.
@@ -62,8 +64,17 @@ struct Writer<'a, 's> {
     cards: rustc_hash::FxHashMap<(&'a str, Option<crate::date::Date>), String>,
 }
 
-/// Bytes a piece of raw HTML starts with: a mention's opening with its card is 300 to 500.
+/// Bytes of raw HTML per annotation to begin with: a mention's opening with its card is 300
+/// to 500.
 const PIECE: usize = 512;
+
+/// What the body is made of, in order: Markdown's events, and the raw HTML of annotations
+/// between them, as ranges of one string (`Writer::raw`) that becomes their text once it is
+/// whole. A string per piece was a million allocations at 2,000 articles.
+enum Piece<'a> {
+    Markdown(Event<'a>),
+    Raw(std::ops::Range<usize>),
+}
 
 /// The HTML of `doc`'s body (after its front matter).
 pub fn body(site: &Site, doc: &Document) -> String {
@@ -111,7 +122,8 @@ pub fn body_into(site: &Site, doc: &Document, out: &mut String) {
         roles,
         // About four events per annotation (its text, the raw HTML around it, a break).
         events: Vec::with_capacity(16 + doc.syntax.spans.len() * 4),
-        pending: String::with_capacity(PIECE),
+        raw: String::with_capacity(PIECE * (1 + doc.mentions.len() + doc.claims.len())),
+        pending_from: 0,
         stack: Vec::new(),
         shown: 0,
         shown_links: 0,
@@ -190,26 +202,29 @@ pub fn body_into(site: &Site, doc: &Document, out: &mut String) {
     }
     w.hide_all();
     w.flush();
-    pulldown_cmark::html::push_html(out, w.events.into_iter());
+    let raw = w.raw.as_str();
+    let events = w.events.into_iter().map(|piece| match piece {
+        Piece::Markdown(event) => event,
+        Piece::Raw(range) => Event::InlineHtml(CowStr::Borrowed(&raw[range])),
+    });
+    pulldown_cmark::html::push_html(out, events);
 }
 
 impl<'a> Writer<'a, '_> {
     fn raw(&mut self, html: &str) {
-        self.pending.push_str(html);
+        self.raw.push_str(html);
     }
 
     /// Pushes `event` after the raw HTML gathered before it.
     fn push(&mut self, event: Event<'a>) {
         self.flush();
-        self.events.push(event);
+        self.events.push(Piece::Markdown(event));
     }
 
     fn flush(&mut self) {
-        if !self.pending.is_empty() {
-            // The next piece starts at a size that holds most (a mention with its card): grown
-            // from nothing, a page's pieces took a million reallocations at 2,000 articles.
-            let html = std::mem::replace(&mut self.pending, String::with_capacity(PIECE));
-            self.events.push(Event::InlineHtml(CowStr::from(html)));
+        if self.raw.len() > self.pending_from {
+            self.events.push(Piece::Raw(self.pending_from..self.raw.len()));
+            self.pending_from = self.raw.len();
         }
     }
 
@@ -320,7 +335,7 @@ impl<'a> Writer<'a, '_> {
 
     fn hide_all(&mut self) {
         for open in self.stack[..self.shown].iter_mut().rev() {
-            self.pending.push_str(close_tag(open));
+            self.raw.push_str(close_tag(open));
             open.shown = false;
             open.link = false;
         }
@@ -331,9 +346,9 @@ impl<'a> Writer<'a, '_> {
     /// The opening of an annotation's element; `first` for its first piece (which holds its
     /// anchor and card), `in_link` when a link is open around it. Also whether it is a link.
     fn open_tag(&mut self, role: Role, first: bool, in_link: bool) -> bool {
-        let mut out = std::mem::take(&mut self.pending);
+        let mut out = std::mem::take(&mut self.raw);
         let link = self.write_open_tag(&mut out, role, first, in_link);
-        self.pending = out;
+        self.raw = out;
         link
     }
 
@@ -430,9 +445,9 @@ impl<'a> Writer<'a, '_> {
     /// After a claim: who said it (each speaker with its card, the role held on the claim's
     /// date), when, and a link to its thread.
     fn claim_mark(&mut self, k: usize) {
-        let mut out = std::mem::take(&mut self.pending);
+        let mut out = std::mem::take(&mut self.raw);
         self.write_claim_mark(&mut out, k);
-        self.pending = out;
+        self.raw = out;
     }
 
     fn write_claim_mark(&mut self, out: &mut String, k: usize) {
