@@ -81,9 +81,31 @@ pub struct Role {
 impl Role {
     /// Whether the role may have been held on `date` (open ends count as unbounded).
     pub fn held_on(&self, date: Date) -> bool {
-        let started = self.from.as_ref().is_none_or(|f| !f.value.is_after(date));
-        let not_ended = self.to.as_ref().is_none_or(|t| !t.value.is_before(date));
-        started && not_ended
+        self.days().may_hold(date.first_day(), date.last_day())
+    }
+
+    /// The days the role may have been held: from the first day of `from` to the last of
+    /// `to`, open ends unbounded. For a check of many dates, without a calendar each time.
+    pub fn days(&self) -> RoleDays {
+        RoleDays {
+            first: self.from.as_ref().map_or(i64::MIN, |f| f.value.first_day()),
+            last: self.to.as_ref().map_or(i64::MAX, |t| t.value.last_day()),
+        }
+    }
+}
+
+/// A role's days (`Role::days`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RoleDays {
+    first: i64,
+    last: i64,
+}
+
+impl RoleDays {
+    /// Whether the role may have been held on some day from `first` to `last` (a date's
+    /// interval): it did not start after the date ended, nor end before the date began.
+    pub fn may_hold(self, first: i64, last: i64) -> bool {
+        self.first <= last && self.last >= first
     }
 }
 
@@ -364,6 +386,40 @@ fn invalid_entity_id(id: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn date() -> impl proptest::strategy::Strategy<Value = Date> {
+        use proptest::prelude::*;
+        // Few years, months and days, so that the ends of a role and the date often meet.
+        (
+            2020i32..2023,
+            proptest::option::of(1u8..=3),
+            proptest::option::of(1u8..=3),
+        )
+            .prop_map(|(year, month, day)| Date {
+                year,
+                month,
+                day: month.and(day),
+            })
+    }
+
+    proptest::proptest! {
+        /// A role's days answer as the dates' own comparisons do (the site checks the days of
+        /// every role of every card).
+        #[test]
+        fn a_role_is_held_on_a_date_as_the_dates_compare(
+            from in proptest::option::of(date()),
+            to in proptest::option::of(date()),
+            on in date(),
+        ) {
+            let role = Role {
+                from: from.map(|d| Located::new(d, TextRange::default())),
+                to: to.map(|d| Located::new(d, TextRange::default())),
+                ..Role::default()
+            };
+            let compared = from.is_none_or(|f| !f.is_after(on)) && to.is_none_or(|t| !t.is_before(on));
+            proptest::prop_assert_eq!(role.held_on(on), compared);
+        }
+    }
 
     #[test]
     fn a_claim_id_finds_its_first_claim() {

@@ -538,8 +538,13 @@ pub fn card(site: &Site, out: &mut String, slot: DocumentSlot, id: &str, meta: &
         date.push_human(out);
         out.push_str(": ");
         // The roles held, as `EntityMeta::roles_on` words them.
+        let (first, last) = (date.first_day(), date.last_day());
+        let held_on = |k: usize, role: &document::Role| match pieces.and_then(|p| p.days.get(k)) {
+            Some(days) => days.may_hold(first, last),
+            None => role.held_on(date),
+        };
         let mut held = 0;
-        for (k, role) in meta.roles.iter().enumerate().filter(|(_, r)| r.held_on(date)) {
+        for (k, role) in meta.roles.iter().enumerate().filter(|(k, r)| held_on(*k, r)) {
             if held > 0 {
                 out.push_str("; ");
             }
@@ -566,6 +571,8 @@ pub struct CardPieces {
     head: String,
     /// Each role as "title, org", in the order of the entity's roles.
     roles: Vec<String>,
+    /// Each role's days, in the same order.
+    days: Vec<document::RoleDays>,
     tail: String,
 }
 
@@ -584,7 +591,13 @@ impl CardPieces {
                 words
             })
             .collect();
-        CardPieces { head, roles, tail }
+        let days = meta.roles.iter().map(document::Role::days).collect();
+        CardPieces {
+            head,
+            roles,
+            days,
+            tail,
+        }
     }
 }
 
