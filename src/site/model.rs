@@ -370,15 +370,33 @@ pub fn claim_words(doc: &Document) -> Vec<ClaimWords> {
     if doc.claims.is_empty() {
         return Vec::new();
     }
-    let plain = PlainText::of(doc);
+    // A claim whose text holds no annotation, backslash or carriage return is its own plain
+    // text: the plain text of the whole document is made only for the others, if any.
+    let mut holds_annotation = vec![false; doc.syntax.spans.len()];
+    for span in &doc.syntax.spans {
+        if let Some(holds) = span.parent.and_then(|p| holds_annotation.get_mut(p.index())) {
+            *holds = true;
+        }
+    }
+    let plain = std::cell::OnceCell::new();
     doc.claims
         .iter()
         .map(|c| {
             let Some(span) = doc.syntax.spans.get(c.span.index()) else {
                 return ClaimWords::default();
             };
-            let range = plain.range(span.text_range);
-            let text = plain.text.get(range).unwrap_or("");
+            let text = match doc.text.get(span.text_range.range()) {
+                Some(source)
+                    if !holds_annotation[c.span.index()]
+                        && memchr::memchr2(b'\\', b'\r', source.as_bytes()).is_none() =>
+                {
+                    source
+                }
+                _ => {
+                    let plain = plain.get_or_init(|| PlainText::of(doc));
+                    plain.text.get(plain.range(span.text_range)).unwrap_or("")
+                }
+            };
             let mut words = text.split_whitespace();
             let mut first = String::new();
             for w in words.by_ref().take(FIRST_WORDS) {
@@ -505,4 +523,35 @@ fn day_of(documents: &[Document], key: &ClaimKey) -> i64 {
         .and_then(|c| c.date)
         .or_else(|| doc.published())
         .map_or(i64::MAX, |d| d.first_day())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_claims_words_are_those_of_the_plain_text() {
+        // Claims plain, holding a mention, a backslash escape, CRLF line ends and emphasis.
+        let body = "[“Said plainly, in eleven words or more, one two three four”]{.claim #a by=w}\r\n\
+                    [“With [Wally]{e=w} inside”]{.claim #b by=w} and [\\[escaped\\] words]{.claim #c}\r\n\
+                    [“Across\r\nlines”]{.claim #d} [*emphasis* kept]{.claim #e}\r\n";
+        let text = format!("---\r\ntitle: T\r\npublished: 2022-04-02\r\n---\r\n{body}");
+        let doc = Document::new("a".into(), "articles/a.md".into(), DocumentKind::Article, text);
+        assert_eq!(doc.claims.len(), 5);
+        let plain = PlainText::of(&doc);
+        let words = claim_words(&doc);
+        for (claim, words) in doc.claims.iter().zip(&words) {
+            let span = &doc.syntax.spans[claim.span.index()];
+            let expected: Vec<&str> = plain.text[plain.range(span.text_range)].split_whitespace().collect();
+            assert_eq!(
+                words.text,
+                expected.join(" "),
+                "claim {:?}",
+                claim.id.as_ref().map(|i| &i.value)
+            );
+        }
+        assert_eq!(words[1].first, "“With Wally inside”");
+        assert_eq!(words[2].first, "[escaped] words");
+        assert_eq!(words[0].first, "“Said plainly, in eleven words or more, one two three…");
+    }
 }
