@@ -76,6 +76,31 @@ enum Piece<'a> {
     Raw(std::ops::Range<usize>),
 }
 
+/// The text pulldown-cmark reads: `doc`'s, with each annotation's `[` and the `]` of its
+/// `]{` written as `$` (punctuation too, so emphasis next to them flanks as before, and no
+/// meaning to Markdown without its math). Those bytes are cut from the page anyway; as
+/// brackets, each `]` made pulldown-cmark look for a link (a twentieth of the site's
+/// instructions), and an annotation inside a link's text could end that link early. Only
+/// where nothing else reads the bytes as they are: a body with raw HTML (`<`) or code (a
+/// backtick) is read as written.
+fn bracketless(doc: &Document, body: usize) -> std::borrow::Cow<'_, str> {
+    let text = doc.text.as_str();
+    let rest = text.as_bytes().get(body..).unwrap_or_default();
+    if doc.syntax.spans.is_empty() || memchr::memchr2(b'<', b'`', rest).is_some() {
+        return text.into();
+    }
+    let mut bytes = text.as_bytes().to_vec();
+    for span in &doc.syntax.spans {
+        for at in [span.range.start as usize, span.text_range.end as usize] {
+            if let Some(b @ (b'[' | b']')) = bytes.get_mut(at) {
+                *b = b'$';
+            }
+        }
+    }
+    // ASCII for ASCII: still UTF-8.
+    String::from_utf8(bytes).map_or(text.into(), Into::into)
+}
+
 /// The HTML of `doc`'s body (after its front matter).
 pub fn body(site: &Site, doc: &Document) -> String {
     let mut out = String::with_capacity(doc.text.len() * 4);
@@ -134,11 +159,12 @@ pub fn body_into(site: &Site, doc: &Document, out: &mut String) {
     // Source bytes before this are cut (inside an attribute block that spans events).
     let mut skip_until = 0usize;
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
-    for (event, range) in Parser::new_ext(&text[start..], options).into_offset_iter() {
+    let fed = bracketless(doc, start);
+    for (event, range) in Parser::new_ext(&fed[start..], options).into_offset_iter() {
         let (s, e) = (range.start + start, range.end + start);
         match event {
             Event::Text(t) => {
-                let verbatim = text.get(s..e) == Some(t.as_ref());
+                let verbatim = fed.get(s..e) == Some(t.as_ref());
                 if !verbatim {
                     // An escape or an entity: one piece, placed after the boundaries before it.
                     while next < boundaries.len() && boundaries[next].at < e {
@@ -692,6 +718,17 @@ mod tests {
         assert!(html.contains("[x] said</span>"), "{html}");
         assert!(!html.contains("source=") && !html.contains("{."), "{html}");
         assert!(html.contains("* star"), "{html}");
+    }
+
+    #[test]
+    fn an_annotations_brackets_are_no_markdown() {
+        // Emphasis flanking the brackets stays emphasis; an annotation whose text is also a
+        // reference definition's label is an annotation, not a link to that address.
+        let html = render("[_a_]{e=x} and _[b]{e=x}_\n\n[X]{e=x}\n\n[X]: https://x.org/\n");
+        assert_eq!(html.matches("<em>").count(), 2, "{html}");
+        assert!(!html.contains("https://x.org/"), "{html}");
+        assert_eq!(html.matches("data-entity=\"x\"").count(), 3, "{html}");
+        assert!(nests(&html) && !html.contains('$') && !html.contains("]{"), "{html}");
     }
 
     #[test]
