@@ -43,11 +43,8 @@ pub fn begin(site: &Site, doc: &Document, inline_style: bool) -> String {
             facts.push(s);
         }
         if let Some(p) = &a.published {
-            let mut s = String::from("<time datetime=\"");
-            p.value.push_iso(&mut s);
-            s.push_str("\">");
-            p.value.push_human(&mut s);
-            s.push_str("</time>");
+            let mut s = String::new();
+            html::time_in_words(&mut s, p.value);
             facts.push(s);
         }
         if !a.authors.is_empty() {

@@ -107,11 +107,7 @@ pub fn claim_meta(site: &Site, out: &mut String, slot: DocumentSlot, claim: Clai
     };
     if let Some(d) = c.date {
         sep(out, &mut parts);
-        out.push_str("<time datetime=\"");
-        d.push_iso(out);
-        out.push_str("\">");
-        d.push_human(out);
-        out.push_str("</time>");
+        html::time_in_words(out, d);
     }
     if let Some(via) = &c.via {
         sep(out, &mut parts);

@@ -135,19 +135,10 @@ pub fn page(site: &Site, tables: &Tables, slot: DocumentSlot) -> String {
 pub fn claim_item(site: &Site, out: &mut String, key: ClaimKey, here: DocumentSlot) {
     out.push_str("<li>");
     if let Some(d) = site.claim(key).and_then(|c| c.date) {
-        time(out, d);
+        html::time(out, d);
         out.push(' ');
     }
     claims::claim_link(site, out, key, Some(here));
     claims::relations(site, out, key.document, key.claim, here);
     out.push_str("</li>\n");
-}
-
-/// A date as a `<time>` element, written as in the corpus (`2022-04-02`).
-pub fn time(out: &mut String, date: crate::date::Date) {
-    out.push_str("<time datetime=\"");
-    date.push_iso(out);
-    out.push_str("\">");
-    date.push_iso(out);
-    out.push_str("</time>");
 }

@@ -235,10 +235,7 @@ pub fn page(site: &Site, tables: &Tables, spill: html::Spill) -> String {
         ];
         out.push_str("<path class=\"edge edge-");
         out.push_str(k);
-        for (piece, n) in pieces {
-            out.push_str(piece);
-            html::push_int(&mut out, n);
-        }
+        html::push_numbered(&mut out, &pieces);
         out.push_str("\" text-anchor=\"middle\">");
         out.push_str(k);
         out.push_str("</text>\n");
@@ -267,22 +264,16 @@ pub fn page(site: &Site, tables: &Tables, spill: html::Spill) -> String {
             ("\" width=\"", W),
             ("\" height=\"", H),
         ];
-        for (piece, n) in pieces {
-            out.push_str(piece);
-            html::push_int(&mut out, n);
-        }
+        html::push_numbered(&mut out, &pieces);
         out.push_str("\" rx=\"4\" fill=\"");
         out.push_str(fill);
-        out.push_str("\" stroke=\"#333\"/><text x=\"");
-        html::push_int(&mut out, x + 6);
-        out.push_str("\" y=\"");
-        html::push_int(&mut out, y + 15);
+        html::push_numbered(
+            &mut out,
+            &[("\" stroke=\"#333\"/><text x=\"", x + 6), ("\" y=\"", y + 15)],
+        );
         out.push_str("\">");
         html::text(&mut out, &short(words, 30));
-        out.push_str("</text><text x=\"");
-        html::push_int(&mut out, x + 6);
-        out.push_str("\" y=\"");
-        html::push_int(&mut out, y + 31);
+        html::push_numbered(&mut out, &[("</text><text x=\"", x + 6), ("\" y=\"", y + 31)]);
         out.push_str("\">");
         html::text(&mut out, &short(&label, 32));
         out.push_str("</text></g></a>\n");

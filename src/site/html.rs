@@ -120,6 +120,33 @@ pub fn push_int(out: &mut String, n: impl itoa::Integer) {
     out.push_str(itoa::Buffer::new().format(n));
 }
 
+/// `pieces` in order, each text followed by its number (SVG coordinates, written without
+/// `core::fmt`).
+pub fn push_numbered(out: &mut String, pieces: &[(&str, i64)]) {
+    for &(piece, n) in pieces {
+        out.push_str(piece);
+        push_int(out, n);
+    }
+}
+
+/// A date as a `<time>` element, shown as written in the corpus (`2022-04-02`).
+pub fn time(out: &mut String, date: crate::date::Date) {
+    time_as(out, date, crate::date::Date::push_iso);
+}
+
+/// A date as a `<time>` element, shown in words ("2 April 2022").
+pub fn time_in_words(out: &mut String, date: crate::date::Date) {
+    time_as(out, date, crate::date::Date::push_human);
+}
+
+fn time_as(out: &mut String, date: crate::date::Date, shown: fn(crate::date::Date, &mut String)) {
+    out.push_str("<time datetime=\"");
+    date.push_iso(out);
+    out.push_str("\">");
+    shown(date, out);
+    out.push_str("</time>");
+}
+
 /// A value for an `id` attribute or a URL fragment, from any text: letters, digits, `-` and
 /// `_` stay, every other byte is `.XX` (hex), so that it is one token in HTML and in a URL.
 pub fn anchor(prefix: &str, id: &str) -> String {

@@ -35,7 +35,7 @@ pub fn page(site: &Site, with_findings: bool) -> String {
         let doc = site.doc(slot);
         out.push_str("<tr><td>");
         if let Some(p) = doc.published() {
-            let _ = write!(out, "<time datetime=\"{p}\">{p}</time>");
+            html::time(&mut out, p);
         }
         out.push_str("</td><td><a href=\"");
         site.push_href(&mut out, slot);

@@ -60,7 +60,7 @@ pub fn page(site: &Site, tables: &Tables, spill: html::Spill) -> String {
         }
         out.push_str("\">");
         if let Some(d) = claim.date {
-            super::entity::time(&mut out, d);
+            html::time(&mut out, d);
             out.push(' ');
         }
         for (i, b) in claim.by.iter().enumerate() {
