@@ -235,8 +235,8 @@ pub fn thread(site: &Site, out: &mut String, slot: DocumentSlot, claim: ClaimInd
 }
 
 /// A claim's first words in quotation marks, unless they open with their own.
-fn quoted(out: &mut String, words: &ClaimWords) {
-    let first = words.first.as_str();
+fn quoted(out: &mut String, words: ClaimWords) {
+    let first = words.first;
     let text = |out: &mut String| match words.plain {
         true => out.push_str(first),
         false => html::text(out, first),

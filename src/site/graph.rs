@@ -247,7 +247,7 @@ pub fn page(site: &Site, tables: &Tables, spill: html::Spill) -> String {
         let claim = site.claim(key);
         let speaker = claim.and_then(|c| c.by.first()).map(|b| b.value.as_str());
         let fill = speaker.and_then(|s| fills.get(s).copied()).unwrap_or(other);
-        let words = &site.claim_words(key).first;
+        let words = site.claim_words(key).first;
         let who = speaker.map_or("no speaker", |s| site.entity_name(s));
         let mut label = String::new();
         label.push_str(who);

@@ -97,7 +97,7 @@ pub struct Outcome {
 
 /// An article read and its page begun (the document, its text shed unless kept), or an
 /// entity (none: the first look holds it); and the document's claims' words.
-type Begun = (Option<Document>, Vec<model::ClaimWords>);
+type Begun = (Option<Document>, model::DocumentWords);
 
 /// Builds the site of the corpus that holds `options.path` into `options.out`.
 pub fn run(options: &Options) -> Result<Outcome, SiteError> {

@@ -13,13 +13,51 @@ use std::sync::OnceLock;
 
 /// A claim's words as a reader sees them: its first words (for a link) and its text, cut at
 /// `TEXT_LIMIT` bytes (for the search index).
-#[derive(Clone, Debug, Default)]
-pub struct ClaimWords {
-    pub first: String,
-    pub text: String,
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ClaimWords<'w> {
+    pub first: &'w str,
+    pub text: &'w str,
     /// Whether `first` is the same escaped as HTML text (the first words of most claims):
     /// then every link to the claim copies it as it is.
     pub plain: bool,
+}
+
+/// A document's claims' words, in one string: a link to a claim reads them next to those of
+/// the claims around it (a thread's replies are mostly in its article), and 100,000 claims
+/// are not 200,000 strings to allocate and free.
+#[derive(Clone, Debug, Default)]
+pub struct DocumentWords {
+    /// Each claim's first words, then its text.
+    words: String,
+    /// Per claim: where its first words end, where its text ends, and whether it is plain.
+    ends: Vec<(u32, u32, bool)>,
+}
+
+impl DocumentWords {
+    fn push(&mut self, first: &str, text: &str) {
+        self.words.push_str(first);
+        let first_end = self.words.len();
+        self.words.push_str(text);
+        let plain = super::html::is_plain_text(first);
+        // A document's text is far below 4 GiB (its size is capped); saturate, never wrap.
+        let at = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        self.ends.push((at(first_end), at(self.words.len()), plain));
+    }
+
+    /// The words of the claim at `claim` (none for a claim the document does not hold).
+    pub fn get(&self, claim: usize) -> Option<ClaimWords<'_>> {
+        let &(first_end, text_end, plain) = self.ends.get(claim)?;
+        let start = claim.checked_sub(1).map_or(0, |k| self.ends[k].1 as usize);
+        Some(ClaimWords {
+            first: self.words.get(start..first_end as usize).unwrap_or(""),
+            text: self.words.get(first_end as usize..text_end as usize).unwrap_or(""),
+            plain,
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
 }
 
 /// Words in a claim's short form.
@@ -131,7 +169,7 @@ impl<'c> Site<'c> {
         }
     }
 
-    pub fn with_words(corpus: &'c Corpus, words: Vec<Vec<ClaimWords>>) -> Site<'c> {
+    pub fn with_words(corpus: &'c Corpus, words: Vec<DocumentWords>) -> Site<'c> {
         let site = Site::new(corpus);
         for (k, words) in words.into_iter().enumerate() {
             let _ = site.words.cell(k).set(words);
@@ -220,19 +258,18 @@ impl<'c> Site<'c> {
     }
 
     /// The words of a document's claims.
-    pub fn words(&self, slot: DocumentSlot) -> &[ClaimWords] {
+    pub fn words(&self, slot: DocumentSlot) -> &DocumentWords {
         self.words
             .cell(slot.index())
             .get_or_init(|| claim_words(self.doc(slot)))
     }
 
-    pub fn claim_words(&self, key: ClaimKey) -> &ClaimWords {
-        static NONE: ClaimWords = ClaimWords {
-            first: String::new(),
-            text: String::new(),
+    pub fn claim_words(&self, key: ClaimKey) -> ClaimWords<'_> {
+        self.words(key.document).get(key.claim.index()).unwrap_or(ClaimWords {
+            first: "",
+            text: "",
             plain: true,
-        };
-        self.words(key.document).get(key.claim.index()).unwrap_or(&NONE)
+        })
     }
 
     /// The page and fragment of a claim: `article-X.html#claim-ID`.
@@ -345,7 +382,7 @@ struct Words {
     chunks: Vec<OnceLock<Box<[WordsCell]>>>,
 }
 
-type WordsCell = OnceLock<Vec<ClaimWords>>;
+type WordsCell = OnceLock<DocumentWords>;
 
 const WORDS_CHUNK: usize = 256;
 
@@ -366,9 +403,13 @@ impl Words {
 }
 
 /// Each claim's words, from the document's plain text (one pass).
-pub fn claim_words(doc: &Document) -> Vec<ClaimWords> {
+pub fn claim_words(doc: &Document) -> DocumentWords {
+    let mut all = DocumentWords {
+        words: String::new(),
+        ends: Vec::with_capacity(doc.claims.len()),
+    };
     if doc.claims.is_empty() {
-        return Vec::new();
+        return all;
     }
     // A claim whose text holds no annotation, backslash or carriage return is its own plain
     // text: the plain text of the whole document is made only for the others, if any.
@@ -379,12 +420,12 @@ pub fn claim_words(doc: &Document) -> Vec<ClaimWords> {
         }
     }
     let plain = std::cell::OnceCell::new();
-    doc.claims
-        .iter()
-        .map(|c| {
-            let Some(span) = doc.syntax.spans.get(c.span.index()) else {
-                return ClaimWords::default();
-            };
+    let mut first = String::new();
+    let mut cut = String::new();
+    for c in &doc.claims {
+        first.clear();
+        cut.clear();
+        if let Some(span) = doc.syntax.spans.get(c.span.index()) {
             let text = match doc.text.get(span.text_range.range()) {
                 Some(source)
                     if !holds_annotation[c.span.index()]
@@ -398,7 +439,6 @@ pub fn claim_words(doc: &Document) -> Vec<ClaimWords> {
                 }
             };
             let mut words = text.split_whitespace();
-            let mut first = String::new();
             for w in words.by_ref().take(FIRST_WORDS) {
                 if !first.is_empty() {
                     first.push(' ');
@@ -408,7 +448,6 @@ pub fn claim_words(doc: &Document) -> Vec<ClaimWords> {
             if words.next().is_some() {
                 first.push('…');
             }
-            let mut cut = String::new();
             for w in text.split_whitespace() {
                 if cut.len() + w.len() > TEXT_LIMIT {
                     break;
@@ -418,14 +457,11 @@ pub fn claim_words(doc: &Document) -> Vec<ClaimWords> {
                 }
                 cut.push_str(w);
             }
-            let plain = super::html::is_plain_text(&first);
-            ClaimWords {
-                first,
-                text: cut,
-                plain,
-            }
-        })
-        .collect()
+        }
+        all.push(&first, &cut);
+    }
+    all.words.shrink_to_fit();
+    all
 }
 
 /// Every claim's speakers' claims and every entity's mentions, for the entity pages and the
@@ -540,7 +576,9 @@ mod tests {
         assert_eq!(doc.claims.len(), 5);
         let plain = PlainText::of(&doc);
         let words = claim_words(&doc);
-        for (claim, words) in doc.claims.iter().zip(&words) {
+        assert_eq!(words.len(), doc.claims.len());
+        for (k, claim) in doc.claims.iter().enumerate() {
+            let words = words.get(k).unwrap();
             let span = &doc.syntax.spans[claim.span.index()];
             let expected: Vec<&str> = plain.text[plain.range(span.text_range)].split_whitespace().collect();
             assert_eq!(
@@ -550,8 +588,10 @@ mod tests {
                 claim.id.as_ref().map(|i| &i.value)
             );
         }
-        assert_eq!(words[1].first, "“With Wally inside”");
-        assert_eq!(words[2].first, "[escaped] words");
-        assert_eq!(words[0].first, "“Said plainly, in eleven words or more, one two three…");
+        let first = |k: usize| words.get(k).unwrap().first;
+        assert_eq!(first(1), "“With Wally inside”");
+        assert_eq!(first(2), "[escaped] words");
+        assert_eq!(first(0), "“Said plainly, in eleven words or more, one two three…");
+        assert!(words.get(5).is_none());
     }
 }

@@ -35,7 +35,7 @@ pub fn index_script<W: Write>(site: &Site, out: &mut W) -> std::io::Result<()> {
                         claim: ClaimIndex::new(k),
                     };
                     let words = site.claim_words(key);
-                    entry(out, "claim", &words.first, &site.claim_href(key), &words.text, title)?;
+                    entry(out, "claim", words.first, &site.claim_href(key), words.text, title)?;
                 }
             }
             DocumentKind::Entity => {
