@@ -437,7 +437,9 @@ fn main() -> ExitCode {
                         }
                     }
                     let _ = stdout.flush();
-                    ExitCode::from(outcome.exit_code as u8)
+                    // Ends here, as ripgrep does: freeing the report's megabytes (and waiting
+                    // for the thread that frees the corpus) would only delay the exit.
+                    std::process::exit(outcome.exit_code)
                 }
                 Err(e) => {
                     eprintln!("annals: error: {e}");

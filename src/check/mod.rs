@@ -338,11 +338,11 @@ pub fn run(options: &Options) -> Result<Outcome, LoadError> {
         Format::Github => vec![github::render(&report)],
     };
     let exit_code = report.exit_code(options.fail_on);
-    drop(report);
-    // Freeing a large corpus's million small allocations and its index takes tens of
-    // milliseconds, and the process ends right after the output: a thread does it meanwhile.
+    // Freeing a large corpus's million small allocations, its index and the report's rows
+    // takes tens of milliseconds, and the process ends right after the output: a thread does
+    // it meanwhile (the report alone was 15 ms of 340 at 10,000 dense articles).
     let index = swept.index;
-    std::thread::spawn(move || drop((documents, index)));
+    std::thread::spawn(move || drop((report, documents, index)));
     Ok(Outcome {
         stdout,
         notes,

@@ -259,7 +259,7 @@ pub fn run(options: &Options) -> Result<Outcome, SiteError> {
     let written = staging.commit()?;
     // Freeing a large corpus takes a while: a thread does it.
     drop(site);
-    std::thread::spawn(move || drop(corpus));
+    std::thread::spawn(move || drop((corpus, tables)));
     Ok(Outcome { written, counts, notes })
 }
 
