@@ -171,11 +171,17 @@ pub fn relations(site: &Site, out: &mut String, slot: DocumentSlot, claim: Claim
     let start = out.len();
     out.push_str("<ul class=\"rel\">\n");
     let opened = out.len();
-    for r in &c.relations {
+    let threads = site.threads.as_ref();
+    let targets = threads.map(|t| t.targets(slot, claim));
+    for (k, r) in c.relations.iter().enumerate() {
         out.push_str("<li>");
         out.push_str(outgoing_label(r.kind));
         out.push_str(": ");
-        match site.corpus.index.resolve_claim(&site.corpus.documents, slot, &r.target) {
+        let target = match targets {
+            Some(targets) => targets.get(k).copied().flatten(),
+            None => site.corpus.index.resolve_claim(&site.corpus.documents, slot, &r.target),
+        };
+        match target {
             Some(key) => claim_link(site, out, key, Some(here)),
             None => {
                 out.push_str("<span class=\"meta\">");
@@ -189,22 +195,35 @@ pub fn relations(site: &Site, out: &mut String, slot: DocumentSlot, claim: Claim
         }
         out.push_str("</li>\n");
     }
-    // References name a claim by ids; they reach this claim only if it is the one those ids
-    // resolve to (the first document with its id, the first claim with its id).
-    let canonical = c.id.as_ref().filter(|id| {
-        site.corpus.index.document(&doc.id) == Some(slot) && doc.claim_by_id(&id.value).map(|(k, _)| k) == Some(claim)
-    });
-    if let Some(id) = canonical {
-        for (from, link) in site.corpus.index.references_to_claim(&doc.id, &id.value) {
-            let key = ClaimKey {
-                document: from,
-                claim: link.claim,
-            };
-            out.push_str("<li>");
-            out.push_str(incoming_label(link.kind));
-            out.push_str(": ");
-            claim_link(site, out, key, Some(here));
-            out.push_str("</li>\n");
+    let mut incoming = |key: ClaimKey, kind: RelationKind| {
+        out.push_str("<li>");
+        out.push_str(incoming_label(kind));
+        out.push_str(": ");
+        claim_link(site, out, key, Some(here));
+        out.push_str("</li>\n");
+    };
+    match threads {
+        Some(threads) => {
+            for &(key, kind) in threads.incoming(slot, claim) {
+                incoming(key, kind);
+            }
+        }
+        None => {
+            // References name a claim by ids; they reach this claim only if it is the one those
+            // ids resolve to (the first document with its id, the first claim with its id).
+            let canonical = c.id.as_ref().filter(|id| {
+                site.corpus.index.document(&doc.id) == Some(slot)
+                    && doc.claim_by_id(&id.value).map(|(k, _)| k) == Some(claim)
+            });
+            if let Some(id) = canonical {
+                for (from, link) in site.corpus.index.references_to_claim(&doc.id, &id.value) {
+                    let key = ClaimKey {
+                        document: from,
+                        claim: link.claim,
+                    };
+                    incoming(key, link.kind);
+                }
+            }
         }
     }
     if out.len() == opened {

@@ -17,6 +17,7 @@ mod index;
 mod markdown;
 mod model;
 mod search;
+mod threads;
 mod timeline;
 
 pub use model::Site;

@@ -82,6 +82,9 @@ pub struct Site<'c> {
     /// The editor's preview: each slot's file URI, which links name instead of a page (a
     /// claim's as `URI#L12`, its line), for the editor to open. Asked per link, so that a
     /// render costs what its page links to, not the corpus.
+    /// Every claim's relations resolved both ways, for the whole site's pages (none in the
+    /// editor's preview, which asks the index).
+    pub threads: Option<super::threads::Threads>,
     editor: Option<Box<dyn Fn(DocumentSlot) -> String + Send + Sync + 'c>>,
 }
 
@@ -165,12 +168,16 @@ impl<'c> Site<'c> {
             escaped: Vec::new(),
             words: Words::new(corpus.documents.len()),
             entities: None,
+            threads: None,
             editor: None,
         }
     }
 
+    /// The whole site's: with its claims' words made while the articles were read, and the
+    /// claims' threads resolved at once.
     pub fn with_words(corpus: &'c Corpus, words: Vec<DocumentWords>) -> Site<'c> {
-        let site = Site::new(corpus);
+        let (mut site, threads) = rayon::join(|| Site::new(corpus), || super::threads::Threads::new(corpus));
+        site.threads = Some(threads);
         for (k, words) in words.into_iter().enumerate() {
             let _ = site.words.cell(k).set(words);
         }
