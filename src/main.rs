@@ -437,8 +437,8 @@ fn main() -> ExitCode {
                         }
                     }
                     let _ = stdout.flush();
-                    // Ends here, as ripgrep does: freeing the report's megabytes (and waiting
-                    // for the thread that frees the corpus) would only delay the exit.
+                    // Ends here, as ripgrep does: freeing the output's megabytes would only
+                    // delay the exit (the thread that frees the corpus ends with the process).
                     std::process::exit(outcome.exit_code)
                 }
                 Err(e) => {
