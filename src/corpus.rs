@@ -161,7 +161,28 @@ impl Corpus {
         documents: Vec<Document>,
         also: impl FnOnce(&[Document]) -> T + Send,
     ) -> (Corpus, T) {
-        let (index, also) = rayon::join(|| CorpusIndex::build_for(&documents, &config), || also(&documents));
+        Corpus::indexed_and(root, config, documents, CorpusIndex::build_for, also)
+    }
+
+    /// `from_documents_and` with an index of ids alone (`CorpusIndex::build_ids`): for a face
+    /// that follows references by id and runs no rule (`annals site` without its findings).
+    pub fn with_ids_and<T: Send>(
+        root: PathBuf,
+        config: Config,
+        documents: Vec<Document>,
+        also: impl FnOnce(&[Document]) -> T + Send,
+    ) -> (Corpus, T) {
+        Corpus::indexed_and(root, config, documents, |d, _| CorpusIndex::build_ids(d), also)
+    }
+
+    fn indexed_and<T: Send>(
+        root: PathBuf,
+        config: Config,
+        documents: Vec<Document>,
+        index: impl FnOnce(&[Document], &Config) -> CorpusIndex + Send,
+        also: impl FnOnce(&[Document]) -> T + Send,
+    ) -> (Corpus, T) {
+        let (index, also) = rayon::join(|| index(&documents, &config), || also(&documents));
         let paths = documents
             .iter()
             .enumerate()

@@ -140,6 +140,17 @@ impl CorpusIndex {
         CorpusIndex::build_parts(documents, false)
     }
 
+    /// Documents and claims by id, and nothing else: what following a reference needs (for
+    /// `annals site` without its findings page, whose threads are resolved once), without
+    /// the references, backlinks and name search that the rules and the editor read.
+    pub fn build_ids<D: Links>(documents: &[D]) -> CorpusIndex {
+        let mut index = CorpusIndex::default();
+        for (slot, doc) in documents.iter().enumerate() {
+            index.add_ids(DocumentSlot::new(slot), doc);
+        }
+        index
+    }
+
     fn build_parts<D: Links + Sync>(documents: &[D], backlinks: bool) -> CorpusIndex {
         // Entity references fill a map of their own, filed on the other core meanwhile.
         let (entity_references, mut index) = rayon::join(

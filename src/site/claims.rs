@@ -171,17 +171,12 @@ pub fn relations(site: &Site, out: &mut String, slot: DocumentSlot, claim: Claim
     let start = out.len();
     out.push_str("<ul class=\"rel\">\n");
     let opened = out.len();
-    let threads = site.threads.as_ref();
-    let targets = threads.map(|t| t.targets(slot, claim));
+    let key = ClaimKey { document: slot, claim };
     for (k, r) in c.relations.iter().enumerate() {
         out.push_str("<li>");
         out.push_str(outgoing_label(r.kind));
         out.push_str(": ");
-        let target = match targets {
-            Some(targets) => targets.get(k).copied().flatten(),
-            None => site.corpus.index.resolve_claim(&site.corpus.documents, slot, &r.target),
-        };
-        match target {
+        match site.relation_target(key, k, r) {
             Some(key) => claim_link(site, out, key, Some(here)),
             None => {
                 out.push_str("<span class=\"meta\">");
@@ -202,7 +197,7 @@ pub fn relations(site: &Site, out: &mut String, slot: DocumentSlot, claim: Claim
         claim_link(site, out, key, Some(here));
         out.push_str("</li>\n");
     };
-    match threads {
+    match &site.threads {
         Some(threads) => {
             for &(key, kind) in threads.incoming(slot, claim) {
                 incoming(key, kind);

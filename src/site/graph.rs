@@ -51,12 +51,8 @@ pub fn layout(site: &Site) -> Layout {
     let mut edges = Vec::new();
     for (u, &key) in keys.iter().enumerate() {
         let Some(claim) = site.claim(key) else { continue };
-        for r in &claim.relations {
-            if let Some(target) = site
-                .corpus
-                .index
-                .resolve_claim(&site.corpus.documents, key.document, &r.target)
-            {
+        for (k, r) in claim.relations.iter().enumerate() {
+            if let Some(target) = site.relation_target(key, k, r) {
                 edges.push((u, node(target), r.kind));
             }
         }

@@ -162,8 +162,14 @@ pub fn run(options: &Options) -> Result<Outcome, SiteError> {
         words.push(w);
     }
     drop(entities);
-    // Each speaker's claims and each entity's mentions are tabled beside the index.
-    let (corpus, tables) = Corpus::from_documents_and(root.clone(), config, documents, model::Tables::new);
+    // Each speaker's claims and each entity's mentions are tabled beside the index. The pages
+    // follow references by id (each claim's thread is resolved once, in `threads.rs`); only
+    // the findings page runs the rules, which read the whole index.
+    let (corpus, tables) = if options.with_findings {
+        Corpus::from_documents_and(root.clone(), config, documents, model::Tables::new)
+    } else {
+        Corpus::with_ids_and(root.clone(), config, documents, model::Tables::new)
+    };
     let site = Site::with_words(&corpus, words);
 
     let mut counts = Counts::default();

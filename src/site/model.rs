@@ -4,7 +4,7 @@
 use super::markdown::CardPieces;
 use crate::Corpus;
 use crate::date::Date;
-use crate::document::{Claim, Document, DocumentKind, EntityMeta, EntityRefSite};
+use crate::document::{Claim, Document, DocumentKind, EntityMeta, EntityRefSite, Relation};
 use crate::index::ClaimKey;
 use crate::plain_text::PlainText;
 use crate::slots::{ClaimIndex, DocumentSlot};
@@ -258,6 +258,17 @@ impl<'c> Site<'c> {
         self.entity(id)
             .and_then(|(_, e)| e.name.as_ref().map(|n| n.value.as_str()))
             .unwrap_or(id)
+    }
+
+    /// The claim that the `k`th relation of the claim at `key` names, as its document reads it.
+    pub fn relation_target(&self, key: ClaimKey, k: usize, relation: &Relation) -> Option<ClaimKey> {
+        match &self.threads {
+            Some(threads) => threads.targets(key.document, key.claim).get(k).copied().flatten(),
+            None => self
+                .corpus
+                .index
+                .resolve_claim(&self.corpus.documents, key.document, &relation.target),
+        }
     }
 
     pub fn claim(&self, key: ClaimKey) -> Option<&'c Claim> {
