@@ -264,9 +264,9 @@ pub fn run(options: &Options) -> Result<Outcome, SiteError> {
     bytes.push(b'\n');
     pages.create(MARKER, &bytes).map_err(io(MARKER))?;
     let written = staging.commit()?;
-    // Freeing a large corpus takes a while: a thread does it.
-    drop(site);
-    std::thread::spawn(move || drop((corpus, tables)));
+    // Freeing a large corpus and the site's own tables takes a while: a thread does it.
+    let owned = site.into_owned();
+    std::thread::spawn(move || drop((corpus, tables, owned)));
     Ok(Outcome { written, counts, notes })
 }
 

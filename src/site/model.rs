@@ -184,6 +184,13 @@ impl<'c> Site<'c> {
         site
     }
 
+    /// What the site owns (page names, escaped pieces, claims' words, threads: tens of
+    /// thousands of allocations at 10,000 articles), to be freed on another thread while the
+    /// process ends.
+    pub fn into_owned(self) -> impl Send + 'static {
+        (self.pages, self.escaped, self.words, self.threads)
+    }
+
     /// A site whose links name the documents' files (`uri` of a slot) for the editor's preview.
     pub fn for_editor(corpus: &'c Corpus, uri: impl Fn(DocumentSlot) -> String + Send + Sync + 'c) -> Site<'c> {
         Site {
