@@ -79,12 +79,12 @@ pub struct Site<'c> {
     /// every mention, speaker and role. The preview, which renders one page, asks the
     /// corpus's index instead of building this map for each request.
     entities: Option<HashMap<&'c str, (DocumentSlot, &'c EntityMeta)>>,
-    /// The editor's preview: each slot's file URI, which links name instead of a page (a
-    /// claim's as `URI#L12`, its line), for the editor to open. Asked per link, so that a
-    /// render costs what its page links to, not the corpus.
     /// Every claim's relations resolved both ways, for the whole site's pages (none in the
     /// editor's preview, which asks the index).
     pub threads: Option<super::threads::Threads>,
+    /// The editor's preview: each slot's file URI, which links name instead of a page (a
+    /// claim's as `URI#L12`, its line), for the editor to open. Asked per link, so that a
+    /// render costs what its page links to, not the corpus.
     editor: Option<Box<dyn Fn(DocumentSlot) -> String + Send + Sync + 'c>>,
 }
 
