@@ -60,6 +60,53 @@ impl DocumentWords {
     }
 }
 
+/// Every claim's words in one string, numbered through the corpus: what the whole site
+/// reads, where a link to a claim in any document finds its words in two steps (its place,
+/// then the words), not four (the document's cell, its places, the words).
+struct CorpusWords {
+    /// Per slot, the number of claims before it; the total at the end.
+    base: Vec<usize>,
+    words: String,
+    /// Per claim: where its first words start, where its text starts and ends; and whether
+    /// the first words are plain.
+    places: Vec<(usize, usize, usize, bool)>,
+}
+
+impl CorpusWords {
+    fn new(documents: Vec<DocumentWords>) -> CorpusWords {
+        let claims = documents.iter().map(DocumentWords::len).sum();
+        let mut all = CorpusWords {
+            base: Vec::with_capacity(documents.len() + 1),
+            words: String::with_capacity(documents.iter().map(|d| d.words.len()).sum()),
+            places: Vec::with_capacity(claims),
+        };
+        for doc in documents {
+            all.base.push(all.places.len());
+            let offset = all.words.len();
+            let mut start = offset;
+            for &(first_end, text_end, plain) in &doc.ends {
+                let (first_end, text_end) = (offset + first_end as usize, offset + text_end as usize);
+                all.places.push((start, first_end, text_end, plain));
+                start = text_end;
+            }
+            all.words.push_str(&doc.words);
+        }
+        all.base.push(all.places.len());
+        all
+    }
+
+    fn get(&self, slot: DocumentSlot, claim: ClaimIndex) -> Option<ClaimWords<'_>> {
+        let (base, next) = (*self.base.get(slot.index())?, *self.base.get(slot.index() + 1)?);
+        let n = base + claim.index();
+        let &(start, first_end, text_end, plain) = self.places.get(n).filter(|_| n < next)?;
+        Some(ClaimWords {
+            first: self.words.get(start..first_end).unwrap_or(""),
+            text: self.words.get(first_end..text_end).unwrap_or(""),
+            plain,
+        })
+    }
+}
+
 /// Words in a claim's short form.
 const FIRST_WORDS: usize = 10;
 /// Bytes of a claim's text in the search index.
@@ -176,11 +223,12 @@ impl<'c> Site<'c> {
     /// The whole site's: with its claims' words made while the articles were read, and the
     /// claims' threads resolved at once.
     pub fn with_words(corpus: &'c Corpus, words: Vec<DocumentWords>) -> Site<'c> {
-        let (mut site, threads) = rayon::join(|| Site::new(corpus), || super::threads::Threads::new(corpus));
+        let ((mut site, words), threads) = rayon::join(
+            || rayon::join(|| Site::new(corpus), || CorpusWords::new(words)),
+            || super::threads::Threads::new(corpus),
+        );
         site.threads = Some(threads);
-        for (k, words) in words.into_iter().enumerate() {
-            let _ = site.words.cell(k).set(words);
-        }
+        site.words.all = Some(words);
         site
     }
 
@@ -282,15 +330,21 @@ impl<'c> Site<'c> {
         self.doc(key.document).claims.get(key.claim.index())
     }
 
-    /// The words of a document's claims.
-    pub fn words(&self, slot: DocumentSlot) -> &DocumentWords {
-        self.words
-            .cell(slot.index())
-            .get_or_init(|| claim_words(self.doc(slot)))
-    }
-
     pub fn claim_words(&self, key: ClaimKey) -> ClaimWords<'_> {
-        self.words(key.document).get(key.claim.index()).unwrap_or(ClaimWords {
+        // The whole site's words, else (the preview's, or a document the site was not given
+        // words for) the document's, made at the first need.
+        let words = self
+            .words
+            .all
+            .as_ref()
+            .and_then(|all| all.get(key.document, key.claim))
+            .or_else(|| {
+                self.words
+                    .cell(key.document.index())
+                    .get_or_init(|| claim_words(self.doc(key.document)))
+                    .get(key.claim.index())
+            });
+        words.unwrap_or(ClaimWords {
             first: "",
             text: "",
             plain: true,
@@ -405,6 +459,8 @@ pub fn push_thread_anchor(out: &mut String, doc: &Document, claim: ClaimIndex) {
 /// touches a few documents, and a cell per document would cost the corpus's size per render.
 struct Words {
     chunks: Vec<OnceLock<Box<[WordsCell]>>>,
+    /// The whole site's: every claim's words, made once (then no chunk is made).
+    all: Option<CorpusWords>,
 }
 
 type WordsCell = OnceLock<DocumentWords>;
@@ -417,6 +473,7 @@ impl Words {
             chunks: std::iter::repeat_with(OnceLock::new)
                 .take(documents.div_ceil(WORDS_CHUNK))
                 .collect(),
+            all: None,
         }
     }
 
@@ -618,5 +675,31 @@ mod tests {
         assert_eq!(first(2), "[escaped] words");
         assert_eq!(first(0), "“Said plainly, in eleven words or more, one two three…");
         assert!(words.get(5).is_none());
+    }
+
+    /// The corpus's words, numbered through the corpus, are each document's: across
+    /// documents with no claim, one claim and several, and none past a document's last.
+    #[test]
+    fn the_corpus_words_are_each_documents_words() {
+        let article = |path: &str, body: &str| {
+            let text = format!("---\ntitle: T\npublished: 2022-04-02\n---\n{body}\n");
+            Document::new(crate::discover::document_id(path), path.into(), DocumentKind::Article, text)
+        };
+        let documents = [
+            article("articles/a.md", "[One claim here]{.claim #a}"),
+            article("articles/b.md", "No claim."),
+            article("articles/c.md", "[First]{.claim #a} [“Second, quoted”]{.claim #b} [x <y>]{.claim #c}"),
+        ];
+        let each: Vec<DocumentWords> = documents.iter().map(claim_words).collect();
+        let all = CorpusWords::new(each.clone());
+        for (k, (doc, words)) in documents.iter().zip(&each).enumerate() {
+            let slot = DocumentSlot::new(k);
+            for j in 0..=doc.claims.len() {
+                let (a, b) = (all.get(slot, ClaimIndex::new(j)), words.get(j));
+                assert_eq!(a.map(|w| (w.first, w.text, w.plain)), b.map(|w| (w.first, w.text, w.plain)));
+                assert_eq!(a.is_some(), j < doc.claims.len());
+            }
+        }
+        assert!(all.get(DocumentSlot::new(3), ClaimIndex::new(0)).is_none());
     }
 }
