@@ -683,12 +683,20 @@ mod tests {
     fn the_corpus_words_are_each_documents_words() {
         let article = |path: &str, body: &str| {
             let text = format!("---\ntitle: T\npublished: 2022-04-02\n---\n{body}\n");
-            Document::new(crate::discover::document_id(path), path.into(), DocumentKind::Article, text)
+            Document::new(
+                crate::discover::document_id(path),
+                path.into(),
+                DocumentKind::Article,
+                text,
+            )
         };
         let documents = [
             article("articles/a.md", "[One claim here]{.claim #a}"),
             article("articles/b.md", "No claim."),
-            article("articles/c.md", "[First]{.claim #a} [“Second, quoted”]{.claim #b} [x <y>]{.claim #c}"),
+            article(
+                "articles/c.md",
+                "[First]{.claim #a} [“Second, quoted”]{.claim #b} [x <y>]{.claim #c}",
+            ),
         ];
         let each: Vec<DocumentWords> = documents.iter().map(claim_words).collect();
         let all = CorpusWords::new(each.clone());
@@ -696,7 +704,10 @@ mod tests {
             let slot = DocumentSlot::new(k);
             for j in 0..=doc.claims.len() {
                 let (a, b) = (all.get(slot, ClaimIndex::new(j)), words.get(j));
-                assert_eq!(a.map(|w| (w.first, w.text, w.plain)), b.map(|w| (w.first, w.text, w.plain)));
+                assert_eq!(
+                    a.map(|w| (w.first, w.text, w.plain)),
+                    b.map(|w| (w.first, w.text, w.plain))
+                );
                 assert_eq!(a.is_some(), j < doc.claims.len());
             }
         }
