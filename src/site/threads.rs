@@ -54,13 +54,18 @@ impl Threads {
             .enumerate()
             .map(|(k, doc)| {
                 let slot = DocumentSlot::new(k);
+                // The two differ only for a reference that names no document, in a document
+                // whose id another document holds first: only then is it resolved twice.
+                let first_with_its_id = index.document(&doc.id) == Some(slot);
                 doc.claims
                     .iter()
                     .flat_map(|c| &c.relations)
                     .map(|r| {
                         let written = index.resolve_claim(documents, slot, &r.target);
-                        let doc_id = r.target.document.as_deref().unwrap_or(&doc.id);
-                        let named = index.document(doc_id).and_then(|to| {
+                        if r.target.document.is_some() || first_with_its_id {
+                            return (written, written);
+                        }
+                        let named = index.document(&doc.id).and_then(|to| {
                             let (claim, _) = documents.get(to.index())?.claim_by_id(&r.target.claim)?;
                             Some(ClaimKey { document: to, claim })
                         });
