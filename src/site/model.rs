@@ -644,7 +644,7 @@ fn day_of(documents: &[Document], key: &ClaimKey) -> i64 {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     #[test]
@@ -677,19 +677,21 @@ mod tests {
         assert!(words.get(5).is_none());
     }
 
+    /// An article at `path` (its id from the path, as discovery gives it) with `body`.
+    pub(in crate::site) fn article(path: &str, body: &str) -> Document {
+        let text = format!("---\ntitle: {path}\npublished: 2022-04-02\n---\n{body}\n");
+        Document::new(
+            crate::discover::document_id(path),
+            path.into(),
+            DocumentKind::Article,
+            text,
+        )
+    }
+
     /// The corpus's words, numbered through the corpus, are each document's: across
     /// documents with no claim, one claim and several, and none past a document's last.
     #[test]
     fn the_corpus_words_are_each_documents_words() {
-        let article = |path: &str, body: &str| {
-            let text = format!("---\ntitle: T\npublished: 2022-04-02\n---\n{body}\n");
-            Document::new(
-                crate::discover::document_id(path),
-                path.into(),
-                DocumentKind::Article,
-                text,
-            )
-        };
         let documents = [
             article("articles/a.md", "[One claim here]{.claim #a}"),
             article("articles/b.md", "No claim."),

@@ -165,10 +165,10 @@ impl Threads {
 
 #[cfg(test)]
 mod tests {
+    use super::super::model::tests::article;
     use super::super::{Site, claims};
     use crate::Corpus;
     use crate::config::Config;
-    use crate::document::{Document, DocumentKind};
     use crate::slots::{ClaimIndex, DocumentSlot};
 
     /// Each claim's thread from the arrays is the one the index answers, on a corpus that has
@@ -177,15 +177,6 @@ mod tests {
     /// and across, to documents and claims that are not there, and a claim with no id.
     #[test]
     fn every_thread_is_the_one_the_index_answers() {
-        let article = |path: &str, body: &str| {
-            let text = format!("---\ntitle: {path}\npublished: 2024-01-02\n---\n{body}\n");
-            Document::new(
-                crate::discover::document_id(path),
-                path.into(),
-                DocumentKind::Article,
-                text,
-            )
-        };
         let documents = vec![
             article(
                 "articles/one/a.md",
