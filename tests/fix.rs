@@ -185,7 +185,7 @@ fn claims_stripped() -> (tempfile::TempDir, PathBuf, Vec<(PathBuf, Vec<HandClaim
     let mut hand = Vec::new();
     for path in article_paths(&root) {
         let text = std::fs::read_to_string(&path).unwrap();
-        let (stripped, cuts) = strip(&text, |s| s.has_class("claim"));
+        let (stripped, cuts) = strip(&text, |s| s.has_class(&text, "claim"));
         let doc = Document::new("x".into(), "articles/x.md".into(), DocumentKind::Article, text);
         hand.push((path.clone(), hand_claims(&doc, &cuts)));
         std::fs::write(&path, stripped).unwrap();
@@ -235,7 +235,7 @@ fn measure_fix() -> Figures {
             doc.problems
         );
         // Positions in the stripped text: strip the new claims again.
-        let (again, cuts) = strip(&text, |s| s.has_class("claim"));
+        let (again, cuts) = strip(&text, |s| s.has_class(&text, "claim"));
         assert_eq!(&again, stripped, "fix only wraps quotations");
         let found: Vec<Found> = doc
             .claims

@@ -81,8 +81,10 @@ fn referee(path: &Path) -> (usize, usize) {
     for span in &doc.syntax.spans {
         for a in &span.attributes {
             let expected = match a.kind {
-                AttributeKind::KeyValue => format!("data-{}=\"{}\"", a.key(&doc.text), html_escape(&a.value)),
-                AttributeKind::Id => format!("id=\"{}\"", html_escape(&a.value)),
+                AttributeKind::KeyValue => {
+                    format!("data-{}=\"{}\"", a.key(&doc.text), html_escape(&a.value(&doc.text)))
+                }
+                AttributeKind::Id => format!("id=\"{}\"", html_escape(&a.value(&doc.text))),
                 AttributeKind::Class => continue,
             };
             assert!(html.contains(&expected), "{name}: pandoc's HTML lacks {expected}");

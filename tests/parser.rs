@@ -101,14 +101,27 @@ fn attributes_quotes_escapes_and_ranges() {
             AttributeKind::KeyValue
         ]
     );
-    assert_eq!(span.id().unwrap().value, "id-1");
+    assert_eq!(span.id().unwrap().value(&text), "id-1");
     assert_eq!(&text[span.id().unwrap().value_range.range()], "id-1");
     let by = span.get("by").unwrap();
-    assert_eq!(by.value, "nasa  nelson");
+    assert_eq!(by.value(&text), "nasa  nelson");
     assert_eq!(&text[by.value_range.range()], "nasa  nelson");
     // Not one of the format's keys: found by its text, and `get` (for known keys) does not see it.
     let note = span.key_values().find(|a| a.key(&text) == "note").unwrap();
-    assert_eq!(note.value, "say \"hi\" \\ }");
+    assert_eq!(note.value(&text), "say \"hi\" \\ }");
+    // Each token whole, as written: the value is read from the text, so the ranges are all
+    // there is of it.
+    let tokens: Vec<&str> = span.attributes.iter().map(|a| &text[a.range().range()]).collect();
+    assert_eq!(
+        tokens,
+        [
+            ".claim",
+            "#id-1",
+            "by=\"nasa  nelson\"",
+            "note=\"say \\\"hi\\\" \\\\ }\"",
+            "date=2022"
+        ]
+    );
     assert!(note.known_key.is_none() && span.get("note").is_none());
     assert_eq!(span.get("by").unwrap().known_key.map(|k| k.as_str()), Some("by"));
     assert_eq!(&text[span.get("date").unwrap().key_range.range()], "date");

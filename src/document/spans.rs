@@ -20,17 +20,18 @@ impl Lowering {
     pub(super) fn spans(&mut self, doc: &mut Document) {
         // Sized from the spans up front: growth by doubling would leave up to half of each
         // vector empty, and trimming afterwards costs a copy on every edit of a large document.
+        let text = doc.text.as_str();
         let mentions = doc
             .syntax
             .spans
             .iter()
-            .filter(|s| s.get("e").is_some() && !s.has_class("claim"))
+            .filter(|s| s.get("e").is_some() && !s.has_class(text, "claim"))
             .count();
         let claims = doc
             .syntax
             .spans
             .iter()
-            .filter(|s| s.has_class("claim") && s.get("e").is_none())
+            .filter(|s| s.has_class(text, "claim") && s.get("e").is_none())
             .count();
         doc.mentions.reserve_exact(mentions);
         doc.claims.reserve_exact(claims);
@@ -39,7 +40,7 @@ impl Lowering {
         for (k, span) in doc.syntax.spans.iter().enumerate() {
             let enclosing = span.parent.and_then(|p| claim_of_span[p.index()]);
             let is_mention = span.get("e").is_some();
-            let is_claim = span.has_class("claim");
+            let is_claim = span.has_class(text, "claim");
             if is_mention && is_claim {
                 self.problem(
                     RuleCode::ConflictingAnnotation,
@@ -51,11 +52,12 @@ impl Lowering {
             }
             if is_mention {
                 let Some(e) = span.get("e") else { continue };
-                if ids::is_valid_id(&e.value) {
+                let value = e.value(text);
+                if ids::is_valid_id(&value) {
                     let mention = doc.mentions.len() as u32;
                     let entity_ref = EntityRefIndex::new(self.entity_refs.len());
                     self.entity_refs.push(EntityRef {
-                        id: e.value.clone(),
+                        id: Name::from(value),
                         range: e.value_range,
                         site: EntityRefSite::Mention(mention),
                     });
@@ -65,12 +67,12 @@ impl Lowering {
                         claim: enclosing,
                     });
                 } else {
-                    self.problem(RuleCode::InvalidId, e.value_range, invalid_entity_id(&e.value));
+                    self.problem(RuleCode::InvalidId, e.value_range, invalid_entity_id(&value));
                 }
                 claim_of_span[k] = enclosing;
             } else if is_claim {
                 let index = ClaimIndex::new(doc.claims.len());
-                let claim = self.claim(span, SpanIndex::new(k), index, enclosing);
+                let claim = self.claim(text, span, SpanIndex::new(k), index, enclosing);
                 doc.claims.push(claim);
                 claim_of_span[k] = Some(index);
             } else {
@@ -79,27 +81,26 @@ impl Lowering {
         }
     }
 
-    fn claim(&mut self, span: &Span, k: SpanIndex, index: ClaimIndex, parent: Option<ClaimIndex>) -> Claim {
+    fn claim(&mut self, text: &str, span: &Span, k: SpanIndex, index: ClaimIndex, parent: Option<ClaimIndex>) -> Claim {
         let id = span.id().and_then(|a| {
-            if ids::is_valid_id(&a.value) {
-                Some(Located::new(a.value.clone(), a.value_range))
+            let value = a.value(text);
+            if ids::is_valid_id(&value) {
+                Some(Located::new(Name::from(value), a.value_range))
             } else {
                 self.problem(
                     RuleCode::InvalidId,
-                    a.range,
-                    format!(
-                        "`#{}` is not a valid claim id: use only letters, digits, `-` and `_`",
-                        a.value
-                    ),
+                    a.range(),
+                    format!("`#{value}` is not a valid claim id: use only letters, digits, `-` and `_`"),
                 );
                 None
             }
         });
         // Exact sizes: most claims have one speaker and at most one relation, and a default
         // vector of four would waste three quarters of it on a million claims.
-        let mut by = Vec::with_capacity(span.get("by").map_or(0, |a| a.value.split_whitespace().count()));
-        if let Some(a) = span.get("by") {
-            for (word, range) in ids::words(&a.value, a.value_range) {
+        let by_value = span.get("by").map(|a| (a, a.value(text)));
+        let mut by = Vec::with_capacity(by_value.as_ref().map_or(0, |(_, v)| v.split_whitespace().count()));
+        if let Some((a, value)) = &by_value {
+            for (word, range) in ids::words(value, a.value_range) {
                 if ids::is_valid_id(word) {
                     self.entity_refs.push(EntityRef {
                         id: Name::from(word),
@@ -111,20 +112,21 @@ impl Lowering {
                     self.problem(RuleCode::InvalidId, range, invalid_entity_id(word));
                 }
             }
-            if a.value.trim().is_empty() {
+            if value.trim().is_empty() {
                 self.problem(
                     RuleCode::InvalidId,
-                    a.range,
+                    a.range(),
                     "`by=` names no one: give an entity id, or several in quotes".into(),
                 );
             }
         }
         let (date_range, date) = match span.get("date") {
             Some(a) => {
-                let date = match Date::parse(&a.value) {
+                let value = a.value(text);
+                let date = match Date::parse(&value) {
                     Ok(d) => Some(d),
                     Err(e) => {
-                        self.problem(RuleCode::InvalidDate, a.value_range, e.message(&a.value));
+                        self.problem(RuleCode::InvalidDate, a.value_range, e.message(&value));
                         None
                     }
                 };
@@ -132,9 +134,12 @@ impl Lowering {
             }
             None => (None, None),
         };
-        let via = span.get("via").map(|a| Located::new(a.value.clone(), a.value_range));
+        let via = span
+            .get("via")
+            .map(|a| Located::new(Name::from(a.value(text)), a.value_range));
         let source = span.get("source").and_then(|a| {
-            let value = a.value.trim();
+            let written = a.value(text);
+            let value = written.trim();
             if ids::is_address(value) {
                 return Some(Source::Address(Located::new(value.to_string(), a.value_range)));
             }
@@ -152,7 +157,7 @@ impl Lowering {
             }
             let doc_range = TextRange::new(a.value_range.start as usize, a.value_range.start as usize + document.len());
             Some(Source::Document {
-                document: Located::new(document.to_string(), if a.value.len() == a.value_range.len() { doc_range } else { a.value_range }),
+                document: Located::new(document.to_string(), if written.len() == a.value_range.len() { doc_range } else { a.value_range }),
                 claim: claim.map(|c| ids::ClaimRef {
                     document: Some(Name::from(document)),
                     claim: Name::from(c),
@@ -163,12 +168,12 @@ impl Lowering {
         let relation_words = RelationKind::ALL
             .iter()
             .filter_map(|kind| span.get(kind.key()))
-            .map(|a| a.value.split_whitespace().count())
+            .map(|a| a.value(text).split_whitespace().count())
             .sum();
         let mut relations = Vec::with_capacity(relation_words);
         for kind in RelationKind::ALL {
             if let Some(a) = span.get(kind.key()) {
-                for (word, range) in ids::words(&a.value, a.value_range) {
+                for (word, range) in ids::words(&a.value(text), a.value_range) {
                     match ids::parse_claim_ref(word, range) {
                         Ok(target) => relations.push(Relation { kind, target }),
                         Err(message) => self.problem(RuleCode::InvalidId, range, message),

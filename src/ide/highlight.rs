@@ -80,8 +80,8 @@ pub fn tokens(doc: &Document) -> Vec<(TextRange, TokenKind)> {
         }
         for a in &span.attributes {
             match a.kind {
-                AttributeKind::Id => out.push((a.range, TokenKind::Id)),
-                AttributeKind::Class => out.push((a.range, TokenKind::Class)),
+                AttributeKind::Id => out.push((a.range(), TokenKind::Id)),
+                AttributeKind::Class => out.push((a.range(), TokenKind::Class)),
                 AttributeKind::KeyValue => {
                     out.push((a.key_range, TokenKind::AttributeKey));
                     let value_kind = match a.known_key.map_or("", |k| k.as_str()) {

@@ -7,7 +7,7 @@ use crate::suggest;
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     for span in &cx.doc.syntax.spans {
-        if span.get("e").is_none() && !span.has_class("claim") {
+        if span.get("e").is_none() && !span.has_class(&cx.doc.text, "claim") {
             continue; // Plain Pandoc spans are not ours to judge.
         }
         for attribute in span.key_values() {

@@ -6,9 +6,9 @@
 //! goes on after each one.
 
 use super::blocks::{Blocks, Paragraph};
-use crate::ids::Name;
 use crate::slots::SpanIndex;
 use crate::text::TextRange;
+use std::borrow::Cow;
 
 /// Known attribute keys on mentions and claims (docs/format.md section 3).
 pub const ATTRIBUTE_KEYS: [&str; 9] = [
@@ -37,20 +37,28 @@ impl KnownKey {
     }
 }
 
-/// One `#id`, `.class` or `key=value` inside `{…}`.
+/// One `#id`, `.class` or `key=value` inside `{…}`. Its value is read from the document's
+/// text (`value`), not held: a corpus holds a million attributes, and a copy of each value
+/// was 24 of their 56 bytes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Attribute {
     pub kind: AttributeKind,
     /// Which of the format's keys a `key=value` has; `None` for any other key, and for ids
     /// and classes. The key as written is `key(text)`.
     pub known_key: Option<KnownKey>,
+    quoting: Quoting,
     pub key_range: TextRange,
-    /// The id (without `#`), the class (without `.`) or the value, unquoted and unescaped.
-    pub value: Name,
     /// The value's range, inside the quotes when quoted.
     pub value_range: TextRange,
-    /// The whole token.
-    pub range: TextRange,
+}
+
+/// How a value is written: what lies between `value_range` and the value itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Quoting {
+    Bare,
+    Quoted,
+    /// Quoted, with `\"` or `\\` inside.
+    Escaped,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,6 +66,25 @@ pub enum AttributeKind {
     Id,
     Class,
     KeyValue,
+}
+
+/// A quoted value as meant: `\"` is `"`, `\\` is `\`, any other `\` is itself (as the
+/// scanner reads them: left to right, an escape's second character never starts another).
+fn unescape(written: &str) -> String {
+    let mut out = String::with_capacity(written.len());
+    let mut chars = written.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            let rest = chars.as_str();
+            if let Some(next @ ('"' | '\\')) = rest.chars().next() {
+                out.push(next);
+                chars.next();
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// A bracketed span.
@@ -76,6 +103,26 @@ pub struct Span {
 }
 
 impl Attribute {
+    /// The id (without `#`), the class (without `.`) or the value, unquoted and unescaped,
+    /// from `text` (the document's). Borrowed unless the value has escapes.
+    pub fn value<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        let written = text.get(self.value_range.range()).unwrap_or("");
+        match self.quoting {
+            Quoting::Bare | Quoting::Quoted => Cow::Borrowed(written),
+            Quoting::Escaped => Cow::Owned(unescape(written)),
+        }
+    }
+
+    /// The whole token: `#id`, `.class`, `key=value` or `key="value"`.
+    pub fn range(&self) -> TextRange {
+        let (start, end) = (self.value_range.start as usize, self.value_range.end as usize);
+        match (self.kind, self.quoting) {
+            (AttributeKind::Id | AttributeKind::Class, _) => TextRange::new(start - 1, end),
+            (AttributeKind::KeyValue, Quoting::Bare) => TextRange::new(self.key_range.start as usize, end),
+            (AttributeKind::KeyValue, _) => TextRange::new(self.key_range.start as usize, end + 1),
+        }
+    }
+
     /// The key as written in `text` (the document's): keys have no escapes, so their text is
     /// their source. Empty for ids and classes.
     pub fn key<'t>(&self, text: &'t str) -> &'t str {
@@ -90,10 +137,11 @@ impl Span {
     pub fn id(&self) -> Option<&Attribute> {
         self.attributes.iter().find(|a| a.kind == AttributeKind::Id)
     }
-    pub fn has_class(&self, class: &str) -> bool {
+    /// Whether the span has the class `class`; `text` is the document's.
+    pub fn has_class(&self, text: &str, class: &str) -> bool {
         self.attributes
             .iter()
-            .any(|a| a.kind == AttributeKind::Class && a.value == class)
+            .any(|a| a.kind == AttributeKind::Class && a.value(text) == class)
     }
     /// The attribute of one of the format's keys (`ATTRIBUTE_KEYS`); other keys are found
     /// through `key_values` and `Attribute::key`.
@@ -388,10 +436,9 @@ impl<'t> Scanner<'t> {
                     attributes.push(Attribute {
                         kind,
                         known_key: None,
+                        quoting: Quoting::Bare,
                         key_range: TextRange::new(start, start + 1),
-                        value: Name::from(&text[start + 1..i]),
                         value_range: TextRange::new(start + 1, i),
-                        range: TextRange::new(start, i),
                     });
                 }
                 _ => {
@@ -428,11 +475,11 @@ impl<'t> Scanner<'t> {
                     i += 1; // `=`
                     let value_start;
                     let value_end;
-                    let value;
+                    let quoting;
                     if i < limit && bytes[i] == b'"' {
                         value_start = i + 1;
                         let mut j = value_start;
-                        let mut unescaped = String::new();
+                        let mut escaped = false;
                         let mut closed = false;
                         while j < limit {
                             if self.visited.seen(j, IN_QUOTE) {
@@ -440,19 +487,15 @@ impl<'t> Scanner<'t> {
                             }
                             match bytes[j] {
                                 b'\\' if matches!(bytes.get(j + 1), Some(b'"' | b'\\')) && j + 1 < limit => {
-                                    unescaped.push(bytes[j + 1] as char);
+                                    escaped = true;
                                     j += 2;
                                 }
                                 b'"' => {
                                     closed = true;
                                     break;
                                 }
-                                _ => {
-                                    // Copy one whole character.
-                                    let ch_len = text[j..].chars().next().map_or(1, char::len_utf8);
-                                    unescaped.push_str(&text[j..j + ch_len]);
-                                    j += ch_len;
-                                }
+                                // One whole character, as a later pass that meets this quote steps.
+                                _ => j += text[j..].chars().next().map_or(1, char::len_utf8),
                             }
                         }
                         if !closed {
@@ -463,7 +506,7 @@ impl<'t> Scanner<'t> {
                             return (AttributesEnd::Unclosed, attributes);
                         }
                         value_end = j;
-                        value = Name::from(unescaped.as_str());
+                        quoting = if escaped { Quoting::Escaped } else { Quoting::Quoted };
                         i = j + 1;
                     } else {
                         value_start = i;
@@ -472,8 +515,8 @@ impl<'t> Scanner<'t> {
                         };
                         i = end;
                         value_end = i;
-                        value = Name::from(&text[value_start..value_end]);
-                        if value.is_empty() {
+                        quoting = Quoting::Bare;
+                        if value_start == value_end {
                             self.pending(start, i, PendingKind::NoValue { key_end });
                             continue;
                         }
@@ -495,10 +538,9 @@ impl<'t> Scanner<'t> {
                     attributes.push(Attribute {
                         kind: AttributeKind::KeyValue,
                         known_key,
+                        quoting,
                         key_range: TextRange::new(start, key_end),
-                        value,
                         value_range: TextRange::new(value_start, value_end),
-                        range: TextRange::new(start, i),
                     });
                 }
             }
