@@ -977,6 +977,37 @@ async fn initialize_offers_the_graph_features_and_file_operations_on_markdown() 
     }
 }
 
+/// Publications go out a thousand documents at a time (`PUBLICATION_BATCH`): every
+/// article of a corpus of 2,500, each with a finding, is still published, once the first
+/// batches are out and with nothing left behind.
+#[tokio::test]
+async fn every_document_of_a_corpus_larger_than_a_batch_is_published() {
+    let mut fixture = String::from("//- entities/w.md\n---\nkind: person\nname: Wally\n---\n");
+    for k in 0..2_500 {
+        fixture.push_str(&format!(
+            "//- articles/a{k}.md\n---\ntitle: T{k}\npublished: 2022-04-02\n---\n[Wally]{{e=nobody{k}}} spoke.\n"
+        ));
+    }
+    let mut s = TestServer::start(&fixture).await;
+    let mut found = std::collections::HashSet::new();
+    let all = s
+        .wait_for(120, |m| {
+            if m["method"] != "textDocument/publishDiagnostics" {
+                return None;
+            }
+            let uri = m["params"]["uri"].as_str().unwrap_or("").to_string();
+            let unknown = m["params"]["diagnostics"]
+                .as_array()
+                .is_some_and(|l| l.iter().any(|d| d["code"] == "unknown-entity"));
+            if unknown && uri.contains("/articles/a") {
+                found.insert(uri);
+            }
+            (found.len() == 2_500).then_some(())
+        })
+        .await;
+    assert!(all.is_some(), "{} of 2,500 articles published with their finding", found.len());
+}
+
 /// A corpus large enough to be first added as its entities (`Corpus::first_look`): the open
 /// article's publications always hold its own findings, the last one its link findings too,
 /// and none of the thousands of clean articles (stand-ins at first) is ever published with a

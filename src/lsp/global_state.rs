@@ -23,7 +23,7 @@ use crate::discover;
 use crate::document::{Document, DocumentKind};
 use crate::slots::DocumentSlot;
 use ropey::Rope;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -98,6 +98,8 @@ pub struct CorpusState {
     pub findings: FindingsCache,
     /// Documents whose findings may have changed since the last publication (push mode).
     pub stale: Mutex<Affected>,
+    /// Stale documents left for the next publications, in order (`postpone`).
+    backlog: Mutex<VecDeque<DocumentSlot>>,
     /// Each slot's URI, built once (a workspace pull compares thousands of them).
     uris: Vec<Option<Uri>>,
     /// The editor's version of each open document's committed text, by slot.
@@ -112,6 +114,7 @@ impl CorpusState {
             versions: Default::default(),
             findings: FindingsCache::default(),
             stale: Mutex::new(Affected::All),
+            backlog: Mutex::default(),
             corpus,
         };
         state.findings.invalidate(&Affected::All, state.corpus.documents.len());
@@ -153,6 +156,23 @@ impl CorpusState {
     /// Puts documents back among the stale ones, for the next publication.
     pub fn defer(&self, slots: Vec<DocumentSlot>) {
         lock(&self.stale).merge(Affected::Some(slots.into_iter().collect()));
+    }
+
+    /// Leaves stale documents for the next publications. Not put back among the stale:
+    /// taking the next batch from there would cost the whole remainder every batch.
+    pub fn postpone(&self, slots: Vec<DocumentSlot>) {
+        lock(&self.backlog).extend(slots);
+    }
+
+    /// Up to `n` postponed documents, oldest first.
+    pub fn take_postponed(&self, n: usize) -> Vec<DocumentSlot> {
+        let mut backlog = lock(&self.backlog);
+        let n = n.min(backlog.len());
+        backlog.drain(..n).collect()
+    }
+
+    pub fn has_postponed(&self) -> bool {
+        !lock(&self.backlog).is_empty()
     }
 
     pub fn take_stale(&self) -> Affected {
