@@ -52,7 +52,7 @@ impl PlainText {
             .syntax
             .spans
             .iter()
-            .map(|s| TextRange::new(s.text_range.end as usize, s.range.end as usize))
+            .map(|s| TextRange::new(s.text_range().end as usize, s.range.end as usize))
             .collect();
         closes.sort_unstable();
         let opens = doc
@@ -230,8 +230,8 @@ mod tests {
         assert_eq!(plain.text, "Rogozin said [x]\nEnd\nz `\\[code\\]`\n");
         let mention = d.span(d.mentions[0].span);
         let claim = d.span(d.claims[0].span);
-        assert_eq!(&plain.text[plain.range(mention.text_range)], "Rogozin");
-        assert_eq!(&plain.text[plain.range(claim.text_range)], "Rogozin said [x]");
+        assert_eq!(&plain.text[plain.range(mention.text_range())], "Rogozin");
+        assert_eq!(&plain.text[plain.range(claim.text_range())], "Rogozin said [x]");
         // The whole span, brackets and attributes included, covers the same text.
         assert_eq!(&plain.text[plain.range(claim.range)], "Rogozin said [x]");
     }
@@ -240,7 +240,7 @@ mod tests {
     fn positions_count_code_points_or_utf16_units() {
         let d = doc("Ж 😀 [Рогозин]{e=rogozin} 😀\n");
         let plain = PlainText::of(&d);
-        let r = plain.range(d.span(d.mentions[0].span).text_range);
+        let r = plain.range(d.span(d.mentions[0].span).text_range());
         assert_eq!(&plain.text[r.clone()], "Рогозин");
         assert_eq!(
             (

@@ -64,7 +64,7 @@ fn checks_without_errors_and_only_unsourced_warnings() {
         let claim = doc
             .claims
             .iter()
-            .find(|c| doc.span(c.span).attributes_range == f.range)
+            .find(|c| doc.span(c.span).attributes_range() == f.range)
             .expect("an unsourced claim");
         let id = &claim.id.as_ref().expect("unsourced claims have ids").value;
         assert!(
@@ -308,7 +308,7 @@ impl Plain {
         let mut cut = vec![false; raw.len()];
         for span in &doc.syntax.spans {
             cut[span.range.start as usize] = true;
-            for c in &mut cut[span.text_range.end as usize..span.range.end as usize] {
+            for c in &mut cut[span.text_range().end as usize..span.range.end as usize] {
                 *c = true;
             }
         }
@@ -444,7 +444,7 @@ fn written_dates(text: &str, published: Option<Date>) -> Vec<Date> {
 fn text_date(doc: &annals::Document, plain: &Plain, c: &Claim) -> Option<Date> {
     let date = c.date?;
     let published = doc.published();
-    let (start, end) = plain.range(doc.span(c.span).text_range);
+    let (start, end) = plain.range(doc.span(c.span).text_range());
     let mut candidates = written_dates(plain.paragraphs_around(start, end), published);
     if let Some(p) = published {
         candidates.push(if c.by.is_empty() { p } else { truncate(p, 2) });
@@ -548,7 +548,7 @@ fn ground_truth(corpus: &Corpus) -> GroundTruth {
             .claims
             .iter()
             .map(|c| {
-                let (start, end) = plain.range(doc.span(c.span).text_range);
+                let (start, end) = plain.range(doc.span(c.span).text_range());
                 let text = plain.text[start..end].to_string();
                 let trimmed = text.trim();
                 let letters: Vec<char> = trimmed.chars().filter(|ch| ch.is_alphabetic()).collect();

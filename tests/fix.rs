@@ -54,8 +54,8 @@ fn strip(text: &str, remove: impl Fn(&annals::syntax::Span) -> bool) -> (String,
     for span in doc.syntax.spans.iter().filter(|s| remove(s)) {
         cuts.push((span.range.start as usize, 1));
         cuts.push((
-            span.text_range.end as usize,
-            (span.range.end - span.text_range.end) as usize,
+            span.text_range().end as usize,
+            (span.range.end - span.text_range().end) as usize,
         ));
     }
     cuts.sort();
@@ -97,7 +97,7 @@ fn hand_claims(doc: &Document, cuts: &[(usize, usize)]) -> Vec<HandClaim> {
         .filter(|c| c.parent.is_none())
         .map(|c| {
             let span = doc.span(c.span);
-            let text = &doc.text[span.text_range.range()];
+            let text = &doc.text[span.text_range().range()];
             let bare = text.trim_matches(|ch: char| ch.is_whitespace() || ch == '[' || ch == ']');
             let cyrillic = text.chars().any(|ch| ('\u{400}'..='\u{4ff}').contains(&ch));
             let quoted = !c.by.is_empty()
@@ -318,7 +318,7 @@ fn mentions_of(text: &str) -> Vec<Mention> {
     doc.mentions
         .iter()
         .map(|m| {
-            let t = doc.span(m.span).text_range;
+            let t = doc.span(m.span).text_range();
             (
                 (mapped(&cuts, t.start as usize), mapped(&cuts, t.end as usize)),
                 doc.mention_entity(m).to_string(),

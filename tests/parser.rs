@@ -12,7 +12,7 @@ fn span_texts(text: &str) -> Vec<String> {
     let tree = syntax::parse(text);
     tree.spans
         .iter()
-        .map(|s| text[s.text_range.range()].to_string())
+        .map(|s| text[s.text_range().range()].to_string())
         .collect()
 }
 
@@ -27,11 +27,11 @@ fn ten_thousand_nested_brackets_neither_overflow_nor_go_quadratic() {
     let inner = tree
         .spans
         .iter()
-        .position(|s| &text[s.text_range.range()] == "core")
+        .position(|s| &text[s.text_range().range()] == "core")
         .unwrap();
     let mut depth = 0;
     let mut k = inner;
-    while let Some(p) = tree.spans[k].parent {
+    while let Some(p) = tree.spans[k].parent() {
         assert!(tree.spans[p.index()].range.contains_range(tree.spans[k].range));
         k = p.index();
         depth += 1;
@@ -126,7 +126,7 @@ fn attributes_quotes_escapes_and_ranges() {
     assert_eq!(span.get("by").unwrap().known_key.map(|k| k.as_str()), Some("by"));
     assert_eq!(&text[span.get("date").unwrap().key_range.range()], "date");
     assert_eq!(
-        &text[span.attributes_range.range()],
+        &text[span.attributes_range().range()],
         &text[text.find('{').unwrap()..text.rfind('}').unwrap() + 1]
     );
 }

@@ -38,13 +38,13 @@ impl Lowering {
         // A span's claim index, so that nested spans find their enclosing claim.
         let mut claim_of_span: Vec<Option<ClaimIndex>> = vec![None; doc.syntax.spans.len()];
         for (k, span) in doc.syntax.spans.iter().enumerate() {
-            let enclosing = span.parent.and_then(|p| claim_of_span[p.index()]);
+            let enclosing = span.parent().and_then(|p| claim_of_span[p.index()]);
             let is_mention = span.get("e").is_some();
             let is_claim = span.has_class(text, "claim");
             if is_mention && is_claim {
                 self.problem(
                     RuleCode::ConflictingAnnotation,
-                    span.attributes_range,
+                    span.attributes_range(),
                     "a span is a mention (`e=`) or a claim (`.claim`), never both: nest the mention inside the claim, e.g. `[[Rogozin]{e=rogozin} said …]{.claim …}`".into(),
                 );
                 claim_of_span[k] = enclosing;

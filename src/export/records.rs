@@ -132,7 +132,7 @@ impl<'d> Exported<'d> {
                 MentionRecord {
                     number: k + 1,
                     entity: entity(doc.mention_entity(m)),
-                    place: place(span.range, span.text_range),
+                    place: place(span.range, span.text_range()),
                     claim: m.claim,
                 }
             })
@@ -162,13 +162,13 @@ impl<'d> Exported<'d> {
                 });
                 ClaimRecord {
                     local,
-                    place: place(span.range, span.text_range),
+                    place: place(span.range, span.text_range()),
                     by: c.by.iter().map(|b| b.value.as_str()).collect(),
                     speakers: c.by.iter().map(|b| entity(b.value.as_str())).collect(),
                     date: c.date,
                     via: c.via.as_ref().map(|v| v.value.as_str()),
                     source,
-                    mentions: mentions_inside(doc, span.text_range),
+                    mentions: mentions_inside(doc, span.text_range()),
                     parent: c.parent,
                 }
             })

@@ -389,7 +389,7 @@ fn plan(corpus: &Corpus, doc: &Document, findings: &[Finding], rules: &[RuleCode
         // A mention's whole text named for another entity is a mention to correct (its
         // `e=`), not a name to wrap once more.
         let mention_texts: rustc_hash::FxHashSet<TextRange> =
-            doc.mentions.iter().map(|m| doc.span(m.span).text_range).collect();
+            doc.mentions.iter().map(|m| doc.span(m.span).text_range()).collect();
         for f in findings.iter().filter(|f| f.code == RuleCode::UnannotatedMention) {
             if mention_texts.contains(&f.range) {
                 continue;
@@ -404,7 +404,7 @@ fn plan(corpus: &Corpus, doc: &Document, findings: &[Finding], rules: &[RuleCode
         .claims
         .iter()
         .map(|c| doc.span(c.span))
-        .map(|s| (s.attributes_range, s))
+        .map(|s| (s.attributes_range(), s))
         .collect();
     if on(RuleCode::UndatedClaim) {
         let undated: Vec<&Finding> = findings.iter().filter(|f| f.code == RuleCode::UndatedClaim).collect();
@@ -416,7 +416,7 @@ fn plan(corpus: &Corpus, doc: &Document, findings: &[Finding], rules: &[RuleCode
         let spans = undated.iter().filter_map(|f| claim_spans.get(&f.range).map(|s| (f, s)));
         for ((f, span), dates) in spans.zip(dates) {
             if let [date] = dates[..] {
-                let at = TextRange::empty(span.attributes_range.end as usize - 1);
+                let at = TextRange::empty(span.attributes_range().end as usize - 1);
                 push(
                     f.code,
                     at,
@@ -435,11 +435,11 @@ fn plan(corpus: &Corpus, doc: &Document, findings: &[Finding], rules: &[RuleCode
             .filter(|f| f.code == RuleCode::UnsourcedClaim)
             .filter_map(|f| claim_spans.get(&f.range).map(|s| (f, *s)))
             .collect();
-        let ranges: Vec<TextRange> = unsourced.iter().map(|(_, s)| s.text_range).collect();
+        let ranges: Vec<TextRange> = unsourced.iter().map(|(_, s)| s.text_range()).collect();
         let drafts = rules::quotes::drafts(doc, &corpus.documents, &corpus.index, &ranges);
         for ((f, span), draft) in unsourced.into_iter().zip(drafts) {
             if let Some(one) = draft.and_then(|d| d.speaker) {
-                let at = TextRange::empty(span.attributes_range.end as usize - 1);
+                let at = TextRange::empty(span.attributes_range().end as usize - 1);
                 push(
                     f.code,
                     at,

@@ -52,7 +52,7 @@ pub fn inlay_hints(
                 }
                 if let Some(target) = corpus.index.resolve_claim(&corpus.documents, slot, &relation.target) {
                     let tdoc = &corpus.documents[target.document.index()];
-                    let text = plain_text(tdoc, tdoc.span(tdoc.claims[target.claim.index()].span).text_range);
+                    let text = plain_text(tdoc, tdoc.span(tdoc.claims[target.claim.index()].span).text_range());
                     out.push(InlayHint {
                         offset: relation.target.range.end as usize,
                         label: format!(": {}", first_words(&text, 5)),
@@ -189,7 +189,7 @@ pub fn folding_ranges(corpus: &Corpus, slot: DocumentSlot) -> Vec<TextRange> {
     for claim in &doc.claims {
         let span = doc.span(claim.span);
         out.push(span.range);
-        out.push(span.attributes_range);
+        out.push(span.attributes_range());
     }
     let multi_line = |r: &TextRange| doc.lines.line_of(r.start as usize) < doc.lines.line_of(r.end as usize);
     out.retain(multi_line);

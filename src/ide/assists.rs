@@ -39,7 +39,7 @@ pub fn assists_with(corpus: &Corpus, slot: DocumentSlot, range: TextRange, findi
         .claims
         .iter()
         .map(|c| doc.span(c.span))
-        .map(|s| (s.attributes_range, s))
+        .map(|s| (s.attributes_range(), s))
         .collect();
     // Unannotated names grouped by the annotation they would get, once for all findings.
     let mut unannotated: rustc_hash::FxHashMap<&str, Vec<&Finding>> = Default::default();
@@ -79,7 +79,7 @@ pub fn assists_with(corpus: &Corpus, slot: DocumentSlot, range: TextRange, findi
                 let Some(span) = claim_spans.get(&finding.range) else {
                     continue;
                 };
-                let at = TextRange::empty(span.attributes_range.end as usize - 1);
+                let at = TextRange::empty(span.attributes_range().end as usize - 1);
                 for (k, w) in dates::dates_near(doc, span.range.start as usize)
                     .into_iter()
                     .take(5)
@@ -96,7 +96,7 @@ pub fn assists_with(corpus: &Corpus, slot: DocumentSlot, range: TextRange, findi
                 let Some(span) = claim_spans.get(&finding.range) else {
                     continue;
                 };
-                let at = TextRange::empty(span.attributes_range.end as usize - 1);
+                let at = TextRange::empty(span.attributes_range().end as usize - 1);
                 for (k, (id, why)) in speakers_near(doc, span.range, &mut last_paragraph)
                     .into_iter()
                     .enumerate()
@@ -217,7 +217,7 @@ pub fn claim_for_selection(corpus: &Corpus, slot: DocumentSlot, range: TextRange
         return None;
     }
     let q = crate::rules::quotes::draft(doc, &corpus.documents, &corpus.index, range)?;
-    let already = doc.claims.iter().any(|c| doc.span(c.span).text_range == q.range);
+    let already = doc.claims.iter().any(|c| doc.span(c.span).text_range() == q.range);
     if already {
         return None;
     }
@@ -322,7 +322,7 @@ fn new_entity_file(corpus: &Corpus, doc: &Document, id: &str, reference: TextRan
         .spans
         .iter()
         .find(|s| s.get("e").is_some_and(|e| e.value_range == reference))
-        .map(|s| plain_text(doc, s.text_range))
+        .map(|s| plain_text(doc, s.text_range()))
         .filter(|n| !n.is_empty())
         .unwrap_or_else(|| id.to_string());
     let name = if name.contains([':', '#', '"', '\'']) {

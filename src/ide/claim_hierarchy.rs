@@ -94,9 +94,9 @@ pub fn item(corpus: &Corpus, key: ClaimKey) -> Option<ClaimItem> {
     Some(ClaimItem {
         claim: key,
         name: format!("{}, {date}", speakers.join(", ")),
-        detail: quoted_start(doc, span.text_range),
+        detail: quoted_start(doc, span.text_range()),
         range: span.range,
-        focus: claim.id.as_ref().map_or(span.attributes_range, |i| i.range),
+        focus: claim.id.as_ref().map_or(span.attributes_range(), |i| i.range),
         id: claim.id.as_ref().map(|i| i.value.to_string()),
     })
 }

@@ -381,7 +381,12 @@ fn reference_items(
             .iter()
             .filter_map(|c| {
                 let id = c.id.as_ref()?;
-                Some(claim_item(target, &id.value, target.span(c.span).text_range, qualified))
+                Some(claim_item(
+                    target,
+                    &id.value,
+                    target.span(c.span).text_range(),
+                    qualified,
+                ))
             })
             .collect()
     };

@@ -151,7 +151,7 @@ pub fn at(corpus: &Corpus, slot: DocumentSlot, offset: usize) -> Option<Found> {
         .map(|(k, _)| SpanIndex::new(k));
     if let Some(span) = innermost {
         if let Some(m) = doc.mentions.iter().find(|m| m.span == span) {
-            let range = doc.span(span).text_range;
+            let range = doc.span(span).text_range();
             return found(
                 Item::Entity {
                     id: doc.mention_entity(m).to_string(),
@@ -163,7 +163,7 @@ pub fn at(corpus: &Corpus, slot: DocumentSlot, offset: usize) -> Option<Found> {
         if let Some(k) = doc.claims.iter().position(|c| c.span == span) {
             return found(
                 own_claim(slot, k),
-                doc.span(span).text_range,
+                doc.span(span).text_range(),
                 claim_date(doc, Some(ClaimIndex::new(k))),
             );
         }
@@ -208,7 +208,7 @@ pub fn innermost_span(doc: &Document, offset: usize) -> Option<SpanIndex> {
         if span.range.contains(offset) {
             return Some(k);
         }
-        at = span.parent;
+        at = span.parent();
     }
     None
 }
@@ -221,7 +221,7 @@ pub fn innermost_claim(doc: &Document, offset: usize) -> Option<ClaimIndex> {
         if let Ok(claim) = doc.claims.binary_search_by_key(&k, |c| c.span) {
             return Some(ClaimIndex::new(claim));
         }
-        at = doc.span(k).parent;
+        at = doc.span(k).parent();
     }
     None
 }

@@ -15,7 +15,7 @@ pub fn definition(corpus: &Corpus, slot: DocumentSlot, offset: usize) -> Option<
             let doc = &corpus.documents[key.document.index()];
             let claim = &doc.claims[key.claim.index()];
             let span = doc.span(claim.span);
-            let focus = claim.id.as_ref().map_or(span.text_range, |i| i.range);
+            let focus = claim.id.as_ref().map_or(span.text_range(), |i| i.range);
             Some(NavigationTarget {
                 document: key.document,
                 full_range: span.range,

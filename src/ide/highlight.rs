@@ -41,7 +41,7 @@ pub fn tokens(doc: &Document) -> Vec<(TextRange, TokenKind)> {
         .syntax
         .spans
         .iter()
-        .filter_map(|c| Some((c.parent?, c.range)))
+        .filter_map(|c| Some((c.parent()?, c.range)))
         .collect();
     children_by_parent.sort_unstable();
     let mut cursor = 0;
@@ -64,15 +64,15 @@ pub fn tokens(doc: &Document) -> Vec<(TextRange, TokenKind)> {
         };
         if let Some(kind) = text_kind {
             // The text minus the direct children's whole spans.
-            let mut at = span.text_range.start as usize;
+            let mut at = span.text_range().start as usize;
             for &(_, child) in children {
                 if (child.start as usize) > at {
                     out.push((TextRange::new(at, child.start as usize), kind));
                 }
                 at = at.max(child.end as usize);
             }
-            if at < span.text_range.end as usize {
-                out.push((TextRange::new(at, span.text_range.end as usize), kind));
+            if at < span.text_range().end as usize {
+                out.push((TextRange::new(at, span.text_range().end as usize), kind));
             }
         }
         if text_kind.is_none() {

@@ -78,7 +78,7 @@ fn entity(doc: &Document, id: &str) -> Vec<Highlight> {
             && let Some(mention) = doc.mentions.get(m as usize)
         {
             out.push(Highlight {
-                range: doc.span(mention.span).text_range,
+                range: doc.span(mention.span).text_range(),
                 kind: HighlightKind::Text,
             });
         }
@@ -98,7 +98,7 @@ fn claim(corpus: &Corpus, slot: DocumentSlot, doc: &Document, key: ClaimKey) -> 
             },
             // Nothing can name a claim without an id: its text is all there is to show.
             None => Highlight {
-                range: doc.span(claim.span).text_range,
+                range: doc.span(claim.span).text_range(),
                 kind: HighlightKind::Text,
             },
         });

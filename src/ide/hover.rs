@@ -208,7 +208,7 @@ fn recent_claims(corpus: &Corpus, id: &str, links: Links, md: &mut String) {
     for (date, key) in said {
         let doc = &corpus.documents[key.document.index()];
         let claim = &doc.claims[key.claim.index()];
-        let text = plain_text(doc, doc.span(claim.span).text_range);
+        let text = plain_text(doc, doc.span(claim.span).text_range());
         let words = super::plain::first_words(text.trim_matches(|c| matches!(c, '"' | '“' | '”')), 8);
         let focus = claim.id.as_ref().map_or(doc.span(claim.span).range, |i| i.range);
         let quoted = format!("“{}”", words.replace(['[', ']'], ""));
@@ -239,7 +239,7 @@ fn plural(n: usize, word: &str) -> String {
 fn claim_line(corpus: &Corpus, key: ClaimKey) -> String {
     let doc = &corpus.documents[key.document.index()];
     let claim = &doc.claims[key.claim.index()];
-    let text = truncate(&plain_text(doc, doc.span(claim.span).text_range), 160);
+    let text = truncate(&plain_text(doc, doc.span(claim.span).text_range()), 160);
     let by: Vec<String> = claim.by.iter().map(|b| entity_name(corpus, &b.value)).collect();
     let by = if by.is_empty() {
         String::new()
@@ -286,7 +286,7 @@ fn claim_card(corpus: &Corpus, key: ClaimKey) -> String {
         .map(|i| format!(" `#{}`", i.value))
         .unwrap_or_default();
     let _ = writeln!(md, "**Claim**{id} in *{title}*");
-    let text = truncate(&plain_text(doc, doc.span(claim.span).text_range), 400);
+    let text = truncate(&plain_text(doc, doc.span(claim.span).text_range()), 400);
     let _ = write!(md, "\n> {text}\n");
     let date = cursor::claim_date(doc, Some(key.claim));
     if !claim.by.is_empty() {

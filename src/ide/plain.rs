@@ -13,7 +13,7 @@ pub fn plain_text(doc: &Document, range: TextRange) -> String {
     for span in spans[first..].iter().take_while(|s| s.range.start < range.end) {
         if range.contains_range(span.range) {
             cuts.push(TextRange::new(span.range.start as usize, span.range.start as usize + 1));
-            cuts.push(TextRange::new(span.text_range.end as usize, span.range.end as usize));
+            cuts.push(TextRange::new(span.text_range().end as usize, span.range.end as usize));
         }
     }
     cuts.sort();
@@ -76,7 +76,7 @@ mod tests {
         let doc = Document::new("a".into(), "articles/a.md".into(), DocumentKind::Article, text.into());
         let claim = &doc.claims[0];
         let span = doc.span(claim.span);
-        assert_eq!(plain_text(&doc, span.text_range), "\"Rogozin [said] x\"");
+        assert_eq!(plain_text(&doc, span.text_range()), "\"Rogozin [said] x\"");
         assert_eq!(truncate("one two three", 9), "one two…");
         assert_eq!(first_words("a b c d", 2), "a b …");
     }

@@ -50,7 +50,7 @@ fn target(corpus: &Corpus, slot: DocumentSlot, offset: usize) -> Result<(TextRan
             let is_text = doc
                 .claims
                 .get(key.claim.index())
-                .is_some_and(|c| doc.span(c.span).text_range == found.range);
+                .is_some_and(|c| doc.span(c.span).text_range() == found.range);
             if is_text && key.document == slot {
                 return Err(WHERE.into());
             }

@@ -124,7 +124,7 @@ fn spans(doc: &Document, offset: usize, out: &mut Chain) {
     let mut at = crate::ide::cursor::innermost_span(doc, offset);
     while let Some(k) = at {
         let span = doc.span(k);
-        if span.attributes_range.contains(offset) {
+        if span.attributes_range().contains(offset) {
             if let Some(a) = span.attributes.iter().find(|a| a.range().touches(offset)) {
                 if a.value_range.touches(offset) {
                     // One reference among several (`by="nasa nelson"`, `supports="a b"`).
@@ -137,12 +137,12 @@ fn spans(doc: &Document, offset: usize, out: &mut Chain) {
                 }
                 out.push(Some(a.range()));
             }
-            out.push(Some(span.attributes_range));
-        } else if span.text_range.touches(offset) {
-            out.push(Some(span.text_range));
+            out.push(Some(span.attributes_range()));
+        } else if span.text_range().touches(offset) {
+            out.push(Some(span.text_range()));
         }
         out.push(Some(span.range));
-        at = span.parent;
+        at = span.parent();
     }
 }
 
@@ -164,7 +164,7 @@ fn sentence(doc: &Document, paragraph: TextRange, offset: usize, inner: Option<T
     let top: Vec<TextRange> = spans[first..]
         .iter()
         .take_while(|s| s.range.start < paragraph.end)
-        .filter(|s| s.parent.is_none())
+        .filter(|s| s.parent().is_none())
         .map(|s| s.range)
         .collect();
     let inner = inner.unwrap_or(TextRange::empty(offset));

@@ -50,7 +50,7 @@ fn headings(doc: &Document) -> Vec<(usize, String, TextRange)> {
 fn claim_symbol(doc: &Document, k: usize) -> Symbol {
     let claim = &doc.claims[k];
     let span = doc.span(claim.span);
-    let words = first_words(&plain_text(doc, span.text_range), 6);
+    let words = first_words(&plain_text(doc, span.text_range()), 6);
     let name = match &claim.id {
         Some(id) => format!("#{} {words}", id.value),
         None => words,
@@ -65,7 +65,7 @@ fn claim_symbol(doc: &Document, k: usize) -> Symbol {
         )),
         kind: SymbolKind::Claim,
         range: span.range,
-        selection: claim.id.as_ref().map_or(span.text_range, |i| i.range),
+        selection: claim.id.as_ref().map_or(span.text_range(), |i| i.range),
         children: Vec::new(),
     }
 }
@@ -78,11 +78,11 @@ pub fn document_symbols(doc: &Document) -> Vec<Symbol> {
     for m in &doc.mentions {
         let span = doc.span(m.span);
         let symbol = Symbol {
-            name: plain_text(doc, span.text_range),
+            name: plain_text(doc, span.text_range()),
             detail: Some(doc.mention_entity(m).to_string()),
             kind: SymbolKind::Mention,
             range: span.range,
-            selection: span.text_range,
+            selection: span.text_range(),
             children: Vec::new(),
         };
         match m.claim {
@@ -253,7 +253,7 @@ pub fn workspace_symbols(corpus: &Corpus, query: &str, limit: usize) -> Vec<Work
         }
         for claim in &doc.claims {
             let Some(id) = &claim.id else { continue };
-            let text = first_words(&plain_text(doc, doc.span(claim.span).text_range), 10);
+            let text = first_words(&plain_text(doc, doc.span(claim.span).text_range()), 10);
             if let Some(score) = [id.value.as_str(), text.as_str()]
                 .into_iter()
                 .filter_map(|f| fuzzy_score(query, f))

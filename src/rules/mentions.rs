@@ -25,7 +25,7 @@ pub fn unannotated(cx: &Context, out: &mut Vec<Finding>) {
     let doc = cx.doc;
     // Not prose: code, comments and attribute blocks.
     let mut excluded: Vec<TextRange> = doc.syntax.masked.clone();
-    excluded.extend(doc.syntax.spans.iter().map(|s| s.attributes_range));
+    excluded.extend(doc.syntax.spans.iter().map(|s| s.attributes_range()));
     excluded.sort_unstable();
     // Each entity's mention texts in this document. Mentions of one entity may nest, so keep all.
     let mut mentioned: HashMap<&str, Vec<TextRange>> = HashMap::default();
@@ -33,7 +33,7 @@ pub fn unannotated(cx: &Context, out: &mut Vec<Finding>) {
         mentioned
             .entry(doc.mention_entity(m))
             .or_default()
-            .push(doc.span(m.span).text_range);
+            .push(doc.span(m.span).text_range());
     }
     for ranges in mentioned.values_mut() {
         ranges.sort();

@@ -165,16 +165,19 @@ impl<'d> Reader<'d> {
             blank(*r);
         }
         for s in &doc.syntax.spans {
-            blank(s.attributes_range);
+            blank(s.attributes_range());
             blank(TextRange::new(s.range.start as usize, s.range.start as usize + 1));
-            blank(TextRange::new(s.text_range.end as usize, s.text_range.end as usize + 1));
+            blank(TextRange::new(
+                s.text_range().end as usize,
+                s.text_range().end as usize + 1,
+            ));
         }
         // Whole characters became spaces, so the text is still UTF-8.
         let prose = String::from_utf8(bytes).ok()?;
         let mut mentions: Vec<(TextRange, &str)> = doc
             .mentions
             .iter()
-            .map(|m| (doc.span(m.span).text_range, doc.mention_entity(m)))
+            .map(|m| (doc.span(m.span).text_range(), doc.mention_entity(m)))
             .collect();
         mentions.sort_by_key(|(r, _)| r.start);
         Some(Reader {
@@ -869,7 +872,7 @@ pub fn draft(doc: &Document, documents: &[Document], index: &CorpusIndex, range:
     let (qs, qe) = (range.start as usize, range.end as usize);
     let crosses = doc.syntax.spans.iter().any(|s| {
         let (a, b) = (s.range.start as usize, s.range.end as usize);
-        (a < qs && qs < b && b < qe) || (qs < a && a < qe && qe < b) || (s.text_range.end as usize <= qs && qs < b)
+        (a < qs && qs < b && b < qe) || (qs < a && a < qe && qe < b) || (s.text_range().end as usize <= qs && qs < b)
     });
     if crosses {
         return None;

@@ -91,7 +91,7 @@ fn bracketless(doc: &Document, body: usize) -> std::borrow::Cow<'_, str> {
     }
     let mut bytes = text.as_bytes().to_vec();
     for span in &doc.syntax.spans {
-        for at in [span.range.start as usize, span.text_range.end as usize] {
+        for at in [span.range.start as usize, span.text_range().end as usize] {
             if let Some(b @ (b'[' | b']')) = bytes.get_mut(at) {
                 *b = b'$';
             }
@@ -132,7 +132,7 @@ pub fn body_into(site: &Site, doc: &Document, out: &mut String) {
             open: true,
         });
         boundaries.push(Boundary {
-            at: s.text_range.end as usize,
+            at: s.text_range().end as usize,
             cut_end: s.range.end as usize,
             span: k,
             open: false,

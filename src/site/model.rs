@@ -497,7 +497,7 @@ pub fn claim_words(doc: &Document) -> DocumentWords {
     // text: the plain text of the whole document is made only for the others, if any.
     let mut holds_annotation = vec![false; doc.syntax.spans.len()];
     for span in &doc.syntax.spans {
-        if let Some(holds) = span.parent.and_then(|p| holds_annotation.get_mut(p.index())) {
+        if let Some(holds) = span.parent().and_then(|p| holds_annotation.get_mut(p.index())) {
             *holds = true;
         }
     }
@@ -508,7 +508,7 @@ pub fn claim_words(doc: &Document) -> DocumentWords {
         first.clear();
         cut.clear();
         if let Some(span) = doc.syntax.spans.get(c.span.index()) {
-            let text = match doc.text.get(span.text_range.range()) {
+            let text = match doc.text.get(span.text_range().range()) {
                 Some(source)
                     if !holds_annotation[c.span.index()]
                         && memchr::memchr2(b'\\', b'\r', source.as_bytes()).is_none() =>
@@ -517,7 +517,7 @@ pub fn claim_words(doc: &Document) -> DocumentWords {
                 }
                 _ => {
                     let plain = plain.get_or_init(|| PlainText::of(doc));
-                    plain.text.get(plain.range(span.text_range)).unwrap_or("")
+                    plain.text.get(plain.range(span.text_range())).unwrap_or("")
                 }
             };
             let mut words = text.split_whitespace();
@@ -662,7 +662,7 @@ pub(super) mod tests {
         for (k, claim) in doc.claims.iter().enumerate() {
             let words = words.get(k).unwrap();
             let span = &doc.syntax.spans[claim.span.index()];
-            let expected: Vec<&str> = plain.text[plain.range(span.text_range)].split_whitespace().collect();
+            let expected: Vec<&str> = plain.text[plain.range(span.text_range())].split_whitespace().collect();
             assert_eq!(
                 words.text,
                 expected.join(" "),
