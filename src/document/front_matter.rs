@@ -80,8 +80,8 @@ impl Lowering {
         };
         let fields = Fields { entries, first_line };
         match doc.kind {
-            DocumentKind::Article => doc.article = Some(self.article(&fields)),
-            DocumentKind::Entity => doc.entity = Some(self.entity(&fields)),
+            DocumentKind::Article => doc.article = Some(Box::new(self.article(&fields))),
+            DocumentKind::Entity => doc.entity = Some(Box::new(self.entity(&fields))),
         }
     }
 

@@ -239,8 +239,8 @@ pub struct Document {
     pub text: String,
     pub lines: LineIndex,
     pub syntax: SyntaxTree,
-    pub article: Option<ArticleMeta>,
-    pub entity: Option<EntityMeta>,
+    pub article: Option<Box<ArticleMeta>>,
+    pub entity: Option<Box<EntityMeta>>,
     pub mentions: Vec<Mention>,
     pub claims: Vec<Claim>,
     /// Indices of the claims that have an id, sorted by id and then by position: a binary

@@ -33,8 +33,8 @@ pub struct ShedDocument {
     pub lines: LineIndex,
     /// Kept for `head_range`; its YAML tree was taken while lowering.
     head: Head,
-    pub article: Option<ArticleMeta>,
-    pub entity: Option<EntityMeta>,
+    pub article: Option<Box<ArticleMeta>>,
+    pub entity: Option<Box<EntityMeta>>,
     /// Their `span` fields name spans that are gone: nothing here can look them up.
     pub claims: Vec<Claim>,
     /// As `Document::claims_by_id`.
@@ -96,7 +96,7 @@ impl Links for Document {
         self.kind
     }
     fn entity(&self) -> Option<&EntityMeta> {
-        self.entity.as_ref()
+        self.entity.as_deref()
     }
     fn claims(&self) -> &[Claim] {
         &self.claims
@@ -120,7 +120,7 @@ impl Links for ShedDocument {
         self.kind
     }
     fn entity(&self) -> Option<&EntityMeta> {
-        self.entity.as_ref()
+        self.entity.as_deref()
     }
     fn claims(&self) -> &[Claim] {
         &self.claims

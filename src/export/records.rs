@@ -299,7 +299,7 @@ fn mentions_inside(doc: &Document, range: TextRange) -> Vec<&str> {
 /// An entity document's front matter, for the entities table.
 pub fn entity_meta(doc: &Document) -> Option<&EntityMeta> {
     match doc.kind {
-        DocumentKind::Entity => doc.entity.as_ref(),
+        DocumentKind::Entity => doc.entity.as_deref(),
         DocumentKind::Article => None,
     }
 }
