@@ -1005,7 +1005,11 @@ async fn every_document_of_a_corpus_larger_than_a_batch_is_published() {
             (found.len() == 2_500).then_some(())
         })
         .await;
-    assert!(all.is_some(), "{} of 2,500 articles published with their finding", found.len());
+    assert!(
+        all.is_some(),
+        "{} of 2,500 articles published with their finding",
+        found.len()
+    );
 }
 
 /// A corpus large enough to be first added as its entities (`Corpus::first_look`): the open

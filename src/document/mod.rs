@@ -195,14 +195,15 @@ pub struct Mention {
 pub struct Claim {
     pub span: SpanIndex,
     pub id: Option<Located<Name>>,
-    pub by: Vec<Located<Name>>,
+    pub by: Box<[Located<Name>]>,
     /// The `date=` attribute's value range, present even when the date is invalid.
     pub date_range: Option<TextRange>,
     pub date: Option<Date>,
-    pub via: Option<Located<Name>>,
+    /// Boxed, as `source`: most claims have none.
+    pub via: Option<Box<Located<Name>>>,
     /// Boxed: most claims have none, and inline it would be a third of every claim's size.
     pub source: Option<Box<Source>>,
-    pub relations: Vec<Relation>,
+    pub relations: Box<[Relation]>,
     /// The innermost claim whose text holds this one.
     pub parent: Option<ClaimIndex>,
 }

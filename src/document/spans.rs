@@ -181,15 +181,17 @@ impl Lowering {
                 }
             }
         }
+        // Both were sized for every word: boxing drops their capacities, and copies only
+        // when a word was not an id.
         Claim {
             span: k,
             id,
-            by,
+            by: by.into_boxed_slice(),
             date_range,
             date,
-            via,
+            via: via.map(Box::new),
             source: source.map(Box::new),
-            relations,
+            relations: relations.into_boxed_slice(),
             parent,
         }
     }
