@@ -92,8 +92,8 @@ fn unescape(written: &str) -> String {
 pub struct Span {
     /// From `[` to `}` inclusive.
     pub range: TextRange,
-    /// Where its text ends, at its `]`: the rest of its ranges follow from the two (a
-    /// corpus holds half a million spans, 32 bytes each with three ranges written out).
+    /// Where its text ends, at its `]`: its other ranges follow from the two (a corpus
+    /// holds half a million spans, 48 bytes each with three ranges written out, 32 now).
     text_end: u32,
     /// Index of the innermost span that contains this one; `NO_PARENT` for none.
     parent: u32,

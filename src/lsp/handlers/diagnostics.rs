@@ -137,17 +137,18 @@ pub type Published = HashMap<(PathBuf, DocumentSlot), (Uri, Option<ResultId>)>;
 
 pub type Publication = (Uri, Option<i32>, Vec<Diagnostic>);
 
-/// The diagnostics to push: for every stale document whose findings changed since they
-/// were last sent (or that is open, whose version moved), and empty lists for documents
-/// removed or cleared. Open documents go first: when closed ones are stale too, they stay
-/// stale for the next call, and the second value says so (a first indexing computes the
-/// open article's findings, and sends them, before those of the other 12,000). During the
-/// first look at a large corpus (`Corpus::first_look`), only open documents are sent.
 /// Documents whose diagnostics one call of `publications` converts: a first indexing's
 /// 10,000 (54,953 diagnostics) at once held 37 MB of them, and the server's memory never
 /// went below that peak again; a thousand at a time hold a tenth.
 const PUBLICATION_BATCH: usize = 1_000;
 
+/// The diagnostics to push: for every stale document whose findings changed since they
+/// were last sent (or that is open, whose version moved), and empty lists for documents
+/// removed or cleared. Open documents go first: when closed ones are stale too, they stay
+/// stale for the next call, and the second value says so (a first indexing computes the
+/// open article's findings, and sends them, before those of the other 12,000). During the
+/// first look at a large corpus (`Corpus::first_look`), only open documents are sent. At
+/// most `PUBLICATION_BATCH` documents go at a time; the rest wait in order (`postpone`).
 pub fn publications(ws: &Analysis, published: &mut Published) -> (Vec<Publication>, bool) {
     let encoding = ws.encoding();
     let mut out = Vec::new();
