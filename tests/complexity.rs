@@ -130,7 +130,7 @@ fn an_entity_with_100_000_mentions() {
             let text = c.documents[1].text.replace("again", "once more");
             let _ = c.set_document_text("articles/a0.md", DocumentKind::Article, text);
             assert_eq!(
-                c.index.references_to_entity("hub-person").count(),
+                c.index.references_to_entity(&c.documents, "hub-person").count(),
                 (c.documents.len() - 1) * 20
             );
         })

@@ -126,7 +126,7 @@ pub fn code_lenses(corpus: &Corpus, slot: DocumentSlot) -> Vec<CodeLens> {
     }
     if doc.entity.is_some() {
         let (mut mentions, mut claims) = (0, 0);
-        for (_, _, site) in corpus.index.references_to_entity(&doc.id) {
+        for (_, _, site) in corpus.index.references_to_entity(&corpus.documents, &doc.id) {
             match site {
                 EntityRefSite::Mention(_) => mentions += 1,
                 EntityRefSite::Speaker(_) => claims += 1,
@@ -170,7 +170,7 @@ pub fn lens_locations(corpus: &Corpus, slot: DocumentSlot, target: LensTarget) -
         }
         LensTarget::Entity if doc.entity.is_some() => corpus
             .index
-            .references_to_entity(&doc.id)
+            .references_to_entity(&corpus.documents, &doc.id)
             .map(|(from, range, _)| Location { document: from, range })
             .collect(),
         LensTarget::Entity => Vec::new(),

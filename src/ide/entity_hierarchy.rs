@@ -111,7 +111,7 @@ pub fn subtypes(corpus: &Corpus, page: DocumentSlot) -> Vec<EntityItem> {
     // ones (`parent`, a role's `org`) of entity pages are edges.
     let mut edges: Vec<(DocumentSlot, EntityRefSite)> = corpus
         .index
-        .references_to_entity(&doc.id)
+        .references_to_entity(&corpus.documents, &doc.id)
         .filter(|(_, _, site)| matches!(site, EntityRefSite::Parent | EntityRefSite::RoleOrg(_)))
         .map(|(slot, _, site)| (slot, site))
         .collect();

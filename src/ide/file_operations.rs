@@ -109,7 +109,7 @@ pub fn references_to(corpus: &Corpus, slot: DocumentSlot) -> Vec<Location> {
         out.extend(
             corpus
                 .index
-                .references_to_entity(&doc.id)
+                .references_to_entity(&corpus.documents, &doc.id)
                 .filter(|(s, _, _)| outside(*s))
                 .map(|(document, range, _)| Location { document, range }),
         );

@@ -150,7 +150,7 @@ fn entity_card(corpus: &Corpus, id: &str, date: Option<Date>, links: Links) -> S
         let _ = write!(md, "\n[Wikidata {0}](https://www.wikidata.org/wiki/{0})\n", q.value);
     }
     let (mut mentions, mut claims) = (0, 0);
-    for (_, _, site) in corpus.index.references_to_entity(id) {
+    for (_, _, site) in corpus.index.references_to_entity(&corpus.documents, id) {
         match site {
             EntityRefSite::Mention(_) => mentions += 1,
             EntityRefSite::Speaker(_) => claims += 1,
@@ -174,7 +174,7 @@ const RECENT_CLAIMS: usize = 5;
 fn recent_claims(corpus: &Corpus, id: &str, links: Links, md: &mut String) {
     let mut said: Vec<(Date, ClaimKey)> = corpus
         .index
-        .references_to_entity(id)
+        .references_to_entity(&corpus.documents, id)
         .filter_map(|(slot, _, site)| match site {
             EntityRefSite::Speaker(claim) => {
                 let key = ClaimKey { document: slot, claim };

@@ -23,7 +23,7 @@ pub fn references(corpus: &Corpus, slot: DocumentSlot, offset: usize, include_de
             out.extend(
                 corpus
                     .index
-                    .references_to_entity(&id)
+                    .references_to_entity(&corpus.documents, &id)
                     .map(|(document, range, _)| Location { document, range }),
             );
         }

@@ -161,7 +161,7 @@ pub fn id_edits(corpus: &Corpus, slot: DocumentSlot, new_id: &str) -> Vec<TextEd
         edits.extend(
             corpus
                 .index
-                .references_to_entity(old)
+                .references_to_entity(&corpus.documents, old)
                 .map(|(document, range, _)| TextEdit {
                     document,
                     range,
