@@ -499,9 +499,6 @@ mod tests {
             );
             purge_freed_memory_soon();
             assert_eq!(mi_option_get(MI_OPTION_PURGE_DELAY), PURGE_DELAY_MS);
-            // In the same test: the two would race for the one option as tests of their own.
-            purge_the_servers_freed_memory();
-            assert_eq!(mi_option_get(MI_OPTION_PURGE_DELAY), SERVER_PURGE_DELAY_MS);
         }
     }
 
