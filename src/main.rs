@@ -37,19 +37,6 @@ fn purge_freed_memory_soon() {
     unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, PURGE_DELAY_MS) }
 }
 
-/// The server's delay: a tenth of a second, not mimalloc's second, nor check's 10 ms. After
-/// its first indexing the server is idle, and what it freed within the last second stayed
-/// resident for good (10,000 dense articles: 271-282 MB after indexing, 264-266 MB with 100 ms,
-/// at the same time to every document's diagnostics). At 100,000 articles both delays reach
-/// every document's diagnostics in 7.2-9.0 s; at 10 ms, where freed pages are zeroed again
-/// when reused, one run took 9.3 s.
-const SERVER_PURGE_DELAY_MS: std::ffi::c_long = 100;
-
-fn purge_the_servers_freed_memory() {
-    // SAFETY: as in `purge_freed_memory_soon`.
-    unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, SERVER_PURGE_DELAY_MS) }
-}
-
 #[derive(Parser)]
 #[command(
     name = "annals",
@@ -243,13 +230,11 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     // The site renders page after page of about the same size: freed memory is kept for the
     // next (purged at once, each page's buffers were new zeroed pages, a quarter of its time).
-    // The server frees and allocates again for hours: purged at once, zeroing pages was half
-    // its CPU while it first read 100,000 dense articles (every document's diagnostics after
-    // 19.5 s, 9.9 s with mimalloc's delay), so it waits a tenth of a second.
-    match cli.command {
-        Command::Site { .. } => {}
-        Command::Lsp { .. } => purge_the_servers_freed_memory(),
-        _ => purge_freed_memory_soon(),
+    // So does the server, which frees and allocates again for hours: purged at once, zeroing
+    // pages was half its CPU while it first read 100,000 dense articles (every document's
+    // diagnostics after 19.5 s, 9.9 s with mimalloc's delay, at 1% more memory).
+    if !matches!(cli.command, Command::Site { .. } | Command::Lsp { .. }) {
+        purge_freed_memory_soon();
     }
     match cli.command {
         Command::Lsp { stdio: _ } => ExitCode::from(annals::lsp::run_stdio() as u8),
