@@ -126,7 +126,7 @@ pub fn code_lenses(corpus: &Corpus, slot: DocumentSlot) -> Vec<CodeLens> {
     }
     if doc.entity.is_some() {
         let (mut mentions, mut claims) = (0, 0);
-        for (_, _, site) in corpus.index.references_to_entity(&corpus.documents, &doc.id) {
+        for (_, site) in corpus.index.entity_reference_sites(&doc.id) {
             match site {
                 EntityRefSite::Mention(_) => mentions += 1,
                 EntityRefSite::Speaker(_) => claims += 1,

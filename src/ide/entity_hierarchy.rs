@@ -111,9 +111,8 @@ pub fn subtypes(corpus: &Corpus, page: DocumentSlot) -> Vec<EntityItem> {
     // ones (`parent`, a role's `org`) of entity pages are edges.
     let mut edges: Vec<(DocumentSlot, EntityRefSite)> = corpus
         .index
-        .references_to_entity(&corpus.documents, &doc.id)
-        .filter(|(_, _, site)| matches!(site, EntityRefSite::Parent | EntityRefSite::RoleOrg(_)))
-        .map(|(slot, _, site)| (slot, site))
+        .entity_reference_sites(&doc.id)
+        .filter(|(_, site)| matches!(site, EntityRefSite::Parent | EntityRefSite::RoleOrg(_)))
         .collect();
     edges.sort_by_key(|(slot, site)| (*slot, matches!(site, EntityRefSite::RoleOrg(_))));
     let mut out = Vec::new();

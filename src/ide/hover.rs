@@ -150,7 +150,7 @@ fn entity_card(corpus: &Corpus, id: &str, date: Option<Date>, links: Links) -> S
         let _ = write!(md, "\n[Wikidata {0}](https://www.wikidata.org/wiki/{0})\n", q.value);
     }
     let (mut mentions, mut claims) = (0, 0);
-    for (_, _, site) in corpus.index.references_to_entity(&corpus.documents, id) {
+    for (_, site) in corpus.index.entity_reference_sites(id) {
         match site {
             EntityRefSite::Mention(_) => mentions += 1,
             EntityRefSite::Speaker(_) => claims += 1,
@@ -174,8 +174,8 @@ const RECENT_CLAIMS: usize = 5;
 fn recent_claims(corpus: &Corpus, id: &str, links: Links, md: &mut String) {
     let mut said: Vec<(Date, ClaimKey)> = corpus
         .index
-        .references_to_entity(&corpus.documents, id)
-        .filter_map(|(slot, _, site)| match site {
+        .entity_reference_sites(id)
+        .filter_map(|(slot, site)| match site {
             EntityRefSite::Speaker(claim) => {
                 let key = ClaimKey { document: slot, claim };
                 let date = cursor::claim_date(corpus.documents.get(slot.index())?, Some(claim))?;

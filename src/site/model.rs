@@ -596,7 +596,7 @@ impl Tables {
     pub fn for_entity(site: &Site, id: &str) -> Tables {
         let mut said = Vec::new();
         let mut mentioned = Vec::new();
-        for (slot, _, at) in site.corpus.index.references_to_entity(&site.corpus.documents, id) {
+        for (slot, at) in site.corpus.index.entity_reference_sites(id) {
             match at {
                 EntityRefSite::Speaker(claim) => said.push(ClaimKey { document: slot, claim }),
                 EntityRefSite::Mention(k) => mentioned.push((slot, k)),
