@@ -165,6 +165,7 @@ pub fn publications(ws: &Analysis, published: &mut Published) -> (Vec<Publicatio
         };
         let (open, closed): (Vec<DocumentSlot>, Vec<DocumentSlot>) =
             all.iter().partition(|&&slot| c.version(slot).is_some());
+        let any_open = !open.is_empty();
         let mut slots = if c.corpus.is_first_look() {
             // Only the open documents have findings yet; the rest wait for the whole corpus.
             open
@@ -176,7 +177,9 @@ pub fn publications(ws: &Analysis, published: &mut Published) -> (Vec<Publicatio
             open
         };
         if !c.corpus.is_first_look() {
-            if slots.len() < PUBLICATION_BATCH {
+            // An open document's diagnostics wait for no closed one's: the backlog fills
+            // only batches without an open document.
+            if !any_open && slots.len() < PUBLICATION_BATCH {
                 let live = c.corpus.documents.len();
                 let postponed = c.take_postponed(PUBLICATION_BATCH - slots.len());
                 slots.extend(postponed.into_iter().filter(|s| s.index() < live));
