@@ -42,11 +42,11 @@ pub fn unannotated(cx: &Context, out: &mut Vec<Finding>) {
     // Only prose is searched: attribute blocks and code are a large share of an annotated text.
     for gap in prose(body, &excluded) {
         cx.index.names.each(&doc.text, gap, |found| {
-            for entity in found.entities {
-                if doc.kind == DocumentKind::Entity && *entity == doc.id {
+            for entity in found.entities.iter() {
+                if doc.kind == DocumentKind::Entity && entity == doc.id {
                     continue; // An entity's own page names it freely.
                 }
-                let covered = mentioned.get(entity.as_str()).is_some_and(|ranges| {
+                let covered = mentioned.get(entity).is_some_and(|ranges| {
                     // Mentions of one entity are disjoint in practice; walk back over any that start before.
                     let k = ranges.partition_point(|r| r.start <= found.range.start);
                     ranges[..k].iter().rev().take(4).any(|r| r.contains_range(found.range))
