@@ -9,7 +9,7 @@
 use crate::config::Config;
 use crate::document::{Document, DocumentKind, EntityRefSite, Links, RelationKind, Source};
 use crate::finding::RuleCode;
-use crate::ids::ClaimRef;
+use crate::ids::{ClaimRef, Name};
 use crate::slots::{ClaimIndex, DocumentSlot, EntityRefIndex};
 use crate::suggest::Vocabulary;
 use crate::text::TextRange;
@@ -110,6 +110,11 @@ pub struct CorpusIndex {
     pub claims_by_id: HashMap<String, BTreeSet<DocumentSlot>>,
     /// Entity ids, sorted: the candidates of "did you mean".
     pub entity_ids: Vocabulary,
+    /// Entity id → the slot of its entity document (the first, when the id is duplicated),
+    /// made with `entity_ids`: `entity` then reads one small table instead of the documents
+    /// by id and each document's kind (a third of the lookups' cache misses at 100,000
+    /// articles). `None` in an index made without the entities (`build_references`).
+    pub entity_slots: Option<HashMap<Name, DocumentSlot>>,
     /// Document ids as candidates of "did you mean", prepared at the first need after a change.
     document_ids: OnceLock<Vocabulary>,
     pub names: NameMatcher,
@@ -273,6 +278,15 @@ impl CorpusIndex {
         ids.sort();
         ids.dedup();
         self.entity_ids = Vocabulary::new(ids);
+        let mut slots: HashMap<Name, DocumentSlot> = HashMap::default();
+        for (slot, doc) in documents.iter().enumerate() {
+            if doc.kind == DocumentKind::Entity {
+                slots
+                    .entry(Name::from(doc.id.as_str()))
+                    .or_insert(DocumentSlot::new(slot));
+            }
+        }
+        self.entity_slots = Some(slots);
         self.names = if config.severity(RuleCode::UnannotatedMention).is_some() {
             NameMatcher::new(documents)
         } else {
@@ -294,6 +308,9 @@ impl CorpusIndex {
 
     /// The slot of the entity document with this id.
     pub fn entity<D: Links>(&self, documents: &[D], id: &str) -> Option<DocumentSlot> {
+        if let Some(slots) = &self.entity_slots {
+            return slots.get(id).copied();
+        }
         self.documents
             .get(id)?
             .iter()

@@ -154,6 +154,7 @@ pub fn sweep_visiting<V: Visitor>(
         .collect();
     let mut index = CorpusIndex::build_for_rules(&documents);
     index.entity_ids = directory.entity_ids;
+    index.entity_slots = directory.entity_slots;
     index.names = directory.names;
     let findings: Vec<Option<Vec<Finding>>> = own
         .into_par_iter()

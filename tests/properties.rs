@@ -58,7 +58,13 @@ fn names_match_a_naive_search(names: &[String], text: &str) {
         .names
         .find(text, TextRange::new(0, text.len()))
         .into_iter()
-        .map(|m| (m.range.start as usize, m.range.end as usize, m.entities.iter().map(String::from).collect()))
+        .map(|m| {
+            (
+                m.range.start as usize,
+                m.range.end as usize,
+                m.entities.iter().map(String::from).collect(),
+            )
+        })
         .collect();
 
     let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
