@@ -85,8 +85,12 @@ pub fn read_source(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
         return Err(ReadError::TooLarge { size, limit });
     }
     let mut bytes = Vec::with_capacity(size as usize);
-    // The file may grow between the size check and the read: never read past the limit.
-    file.take(limit + 1).read_to_end(&mut bytes).map_err(ReadError::Io)?;
+    // The file as its size said: once that much is read, no second read asks for the end
+    // (one system call per file, not two). A file that grew meanwhile is read as it was; one
+    // whose size reads 0 (some file systems say so of what they generate) is read to its end,
+    // never past the limit.
+    let want = if size == 0 { limit + 1 } else { size };
+    file.take(want).read_to_end(&mut bytes).map_err(ReadError::Io)?;
     if bytes.len() as u64 > limit {
         return Err(ReadError::TooLarge {
             size: bytes.len() as u64,

@@ -121,7 +121,7 @@ fn render_one(renderer: &Renderer, d: &Diagnostic, out: &mut String) {
         .element(
             Snippet::source(excerpt.source.as_str())
                 .line_start(excerpt.line)
-                .path(d.display_path.as_str())
+                .path(&*d.display_path)
                 .annotation(AnnotationKind::Primary.span(excerpt.span.clone())),
         );
     let rendered = renderer.render(&[group]);

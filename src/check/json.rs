@@ -117,8 +117,8 @@ mod tests {
     fn report(findings: usize) -> Report {
         let diagnostics = (0..findings)
             .map(|k| Diagnostic {
-                file: format!("articles/a{}.md", k / 7),
-                display_path: String::new(),
+                file: format!("articles/a{}.md", k / 7).into(),
+                display_path: "".into(),
                 line: k + 1,
                 column: 2,
                 end_line: k + 1,

@@ -15,7 +15,7 @@ use crate::finding::{Finding, RuleCode, Severity};
 use crate::sweep;
 use crate::text::{LineColumn, LineIndex, TextRange};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -53,10 +53,11 @@ impl FailOn {
 /// One finding, placed for output: 1-based lines and columns (Unicode scalar values), end exclusive.
 #[derive(Clone, Debug)]
 pub struct Diagnostic {
-    /// Relative to the corpus root, `/`-separated (JSON's `file`).
-    pub file: String,
+    /// Relative to the corpus root, `/`-separated (JSON's `file`). Shared by a document's
+    /// findings, as is `display_path`: two allocations fewer per finding.
+    pub file: Arc<str>,
     /// As the user can open it from the current folder.
-    pub display_path: String,
+    pub display_path: Arc<str>,
     pub line: usize,
     pub column: usize,
     pub end_line: usize,
@@ -217,7 +218,8 @@ pub fn report<'c>(
         .into_par_iter()
         .filter(|(_, found, _)| !found.is_empty())
         .flat_map_iter(|(doc, doc_findings, places)| {
-            let display = display_path(&root.join(&doc.path), cwd);
+            let display: Arc<str> = display_path(&root.join(&doc.path), cwd).into();
+            let file: Arc<str> = doc.path.as_str().into();
             let placed: Option<Vec<Placed>> =
                 places.and_then(|p| doc_findings.iter().map(|f| p.place(f, excerpts)).collect());
             let again = (doc.text.is_empty() && placed.is_none()).then(|| {
@@ -241,7 +243,7 @@ pub fn report<'c>(
                         )
                     });
                     Diagnostic {
-                        file: doc.path.clone(),
+                        file: file.clone(),
                         display_path: display.clone(),
                         line: start.line + 1,
                         column: start.column + 1,
@@ -259,7 +261,7 @@ pub fn report<'c>(
         })
         .collect();
     diagnostics.par_sort_by(|a, b| {
-        (a.file.as_str(), a.line, a.column, a.code.as_str()).cmp(&(b.file.as_str(), b.line, b.column, b.code.as_str()))
+        (&*a.file, a.line, a.column, a.code.as_str()).cmp(&(&*b.file, b.line, b.column, b.code.as_str()))
     });
     Report {
         root: display_path(root, cwd),

@@ -132,7 +132,11 @@ fn result(d: &Diagnostic) -> sarif::Result {
     let location = sarif::Location::builder()
         .physical_location(
             sarif::PhysicalLocation::builder()
-                .artifact_location(sarif::ArtifactLocation::builder().uri(d.display_path.clone()).build())
+                .artifact_location(
+                    sarif::ArtifactLocation::builder()
+                        .uri(d.display_path.to_string())
+                        .build(),
+                )
                 .region(region)
                 .build(),
         )

@@ -35,6 +35,9 @@ impl Lowering {
             .count();
         doc.mentions.reserve_exact(mentions);
         doc.claims.reserve_exact(claims);
+        // A reference per mention and about one per claim (`by=`): grown by doubling, the
+        // references were 3 % of `annals check`'s time in copies.
+        self.entity_refs.reserve(mentions + claims);
         // A span's claim index, so that nested spans find their enclosing claim.
         let mut claim_of_span: Vec<Option<ClaimIndex>> = vec![None; doc.syntax.spans.len()];
         for (k, span) in doc.syntax.spans.iter().enumerate() {

@@ -120,19 +120,30 @@ pub fn split(text: &str, start: usize) -> (Head, usize) {
 }
 
 /// Maps saphyr's character indices (relative to the YAML content) to byte offsets in the document.
-struct CharOffsets {
-    offsets: Vec<usize>,
+enum CharOffsets {
+    /// ASCII content (nearly every front matter): a character's index is its byte's.
+    Ascii { base: usize, len: usize },
+    /// Each character's byte offset, and the content's end.
+    Mixed(Vec<usize>),
 }
 
 impl CharOffsets {
     fn new(content: &str, base: usize) -> Self {
+        if content.is_ascii() {
+            return CharOffsets::Ascii {
+                base,
+                len: content.len(),
+            };
+        }
         let mut offsets: Vec<usize> = content.char_indices().map(|(b, _)| base + b).collect();
         offsets.push(base + content.len());
-        CharOffsets { offsets }
+        CharOffsets::Mixed(offsets)
     }
     fn byte(&self, char_index: usize) -> usize {
-        let last = self.offsets.len() - 1;
-        self.offsets[char_index.min(last)]
+        match self {
+            CharOffsets::Ascii { base, len } => base + char_index.min(*len),
+            CharOffsets::Mixed(offsets) => offsets[char_index.min(offsets.len() - 1)],
+        }
     }
 }
 
