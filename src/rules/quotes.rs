@@ -745,6 +745,24 @@ fn claim_ids(doc: &Document) -> Ids {
     }
 }
 
+/// Which candidates a claim covers, asked in document order: a claim that starts before the
+/// candidate ends and ends after it starts.
+#[derive(Default)]
+struct ClaimCover {
+    next: usize,
+    end: usize,
+}
+
+impl ClaimCover {
+    fn covers(&mut self, claims: &[TextRange], (qs, qe): (usize, usize)) -> bool {
+        while let Some(claim) = claims.get(self.next).filter(|cl| (cl.start as usize) < qe) {
+            self.end = self.end.max(claim.end as usize);
+            self.next += 1;
+        }
+        self.end > qs
+    }
+}
+
 /// Every quotation of the document that no claim covers and that has an attribution, as
 /// the claim it would become. Linear: one pass over the marks, the mentions and the spans.
 pub fn quotations(doc: &Document, documents: &[Document], index: &CorpusIndex) -> Vec<Quotation> {
@@ -758,7 +776,13 @@ pub fn quotations(doc: &Document, documents: &[Document], index: &CorpusIndex) -
     }
     let mut claims: Vec<TextRange> = doc.claims.iter().map(|c| doc.span(c.span).range).collect();
     claims.sort_unstable();
-    let (mut next_claim, mut claims_end) = (0, 0usize);
+    // Most quotations of an annotated article are its claims': when claims cover them all,
+    // nothing below (span boundaries, speakers, taken ids) is needed.
+    let mut cover = ClaimCover::default();
+    if candidates.iter().all(|c| cover.covers(&claims, c.range)) {
+        return Vec::new();
+    }
+    let mut cover = ClaimCover::default();
     // Span boundaries, for quotations that would cross a span if wrapped.
     let mut events: Vec<(usize, i32)> = doc
         .syntax
@@ -775,11 +799,7 @@ pub fn quotations(doc: &Document, documents: &[Document], index: &CorpusIndex) -
     let mut last: Option<(usize, bool, Quotation)> = None;
     for (k, c) in candidates.iter().enumerate() {
         let (qs, qe) = c.range;
-        while let Some(claim) = claims.get(next_claim).filter(|cl| (cl.start as usize) < qe) {
-            claims_end = claims_end.max(claim.end as usize);
-            next_claim += 1;
-        }
-        let covered = claims_end > qs;
+        let covered = cover.covers(&claims, c.range);
         while let Some(&(at, d)) = events.get(next_event).filter(|(at, _)| *at <= qs) {
             let _ = at;
             depth += d;
