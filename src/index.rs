@@ -136,13 +136,15 @@ impl CorpusIndex {
     /// The index without what depends on the set of entities (`entity_ids`, `names`): the
     /// caller has those already, or calls `refresh_entities`.
     pub fn build_references(documents: &[Document]) -> CorpusIndex {
-        CorpusIndex::build_parts(documents, true)
+        CorpusIndex::build_parts(documents, true, true)
     }
 
-    /// What the rules read: documents and claims by id and entity references, without the
+    /// What the rules over links read: documents and claims by id, and the entity references
+    /// when a rule that `config` leaves on reads them (only unused-entity does); without the
     /// backlinks (see `Backlinks`), nor `entity_ids` and `names`.
-    pub fn build_for_rules<D: Links + Sync>(documents: &[D]) -> CorpusIndex {
-        CorpusIndex::build_parts(documents, false)
+    pub fn build_for_rules<D: Links + Sync>(documents: &[D], config: &Config) -> CorpusIndex {
+        let entity_references = config.severity(RuleCode::UnusedEntity).is_some();
+        CorpusIndex::build_parts(documents, false, entity_references)
     }
 
     /// Documents and claims by id, and nothing else: what following a reference needs (for
@@ -156,12 +158,12 @@ impl CorpusIndex {
         index
     }
 
-    fn build_parts<D: Links + Sync>(documents: &[D], backlinks: bool) -> CorpusIndex {
+    fn build_parts<D: Links + Sync>(documents: &[D], backlinks: bool, entity_references: bool) -> CorpusIndex {
         // Entity references fill a map of their own, filed on the other core meanwhile.
         let (entity_references, mut index) = rayon::join(
             || {
                 let mut map = EntityReferences::default();
-                for (slot, doc) in documents.iter().enumerate() {
+                for (slot, doc) in documents.iter().enumerate().filter(|_| entity_references) {
                     file_entity_references(&mut map, DocumentSlot::new(slot), doc);
                 }
                 map

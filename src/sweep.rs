@@ -152,7 +152,7 @@ pub fn sweep_visiting<V: Visitor>(
         .zip(articles)
         .map(|(entity_or_stand_in, article)| article.unwrap_or_else(|| entity_or_stand_in.shed()))
         .collect();
-    let mut index = CorpusIndex::build_for_rules(&documents);
+    let mut index = CorpusIndex::build_for_rules(&documents, config);
     index.entity_ids = directory.entity_ids;
     index.entity_slots = directory.entity_slots;
     index.names = directory.names;

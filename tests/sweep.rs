@@ -68,3 +68,35 @@ fn the_sweep_reads_files_as_the_corpus_does() {
             .all(|(a, b)| a.path == b.path)
     );
 }
+
+#[test]
+fn a_sweep_files_entity_references_only_for_a_rule_that_reads_them() {
+    // Only unused-entity reads the references of the index that links are followed in: with
+    // it off, that index holds none (a rule that is off costs nothing), and the findings are
+    // still the corpus's.
+    let dir = tempfile::tempdir().unwrap();
+    generate::write(&Spec::new(60), dir.path()).unwrap();
+    let sweep = |config: &annals::config::Config| {
+        let (_, files) = corpus::configured_files(dir.path()).unwrap();
+        annals::sweep::sweep(
+            config,
+            &files,
+            |f| corpus::read_document(f, config.max_file_size),
+            |_| true,
+        )
+    };
+    let (on, _) = corpus::configured_files(dir.path()).unwrap();
+    assert!(
+        !sweep(&on).index.entity_references.is_empty(),
+        "unused-entity on: references filed"
+    );
+    std::fs::write(dir.path().join("annals.toml"), "[rules]\nunused-entity = \"off\"\n").unwrap();
+    let corpus = Corpus::load(dir.path()).unwrap();
+    let swept = sweep(&corpus.config);
+    assert!(
+        swept.index.entity_references.is_empty(),
+        "unused-entity off: nothing filed"
+    );
+    let expected: Vec<_> = corpus.findings().into_iter().map(|df| Some(df.findings)).collect();
+    assert_eq!(swept.findings, expected);
+}
