@@ -29,8 +29,9 @@ use rayon::prelude::*;
 
 /// The outcome of a sweep, in the order of the files swept.
 pub struct Swept {
-    /// Each document with its syntax shed (`Document::shed`): front matter, claims and
-    /// entity references remain, and the text and lines of entities. An article's text is
+    /// Each document with its syntax shed (`Document::shed`): front matter and claims
+    /// remain, and the text and lines of entities. Its entity references are gone once filed
+    /// in `index` (whose entries then name references no document holds). An article's text is
     /// dropped as soon as its own rules ran, so that memory does not grow with the findings:
     /// a visitor takes what it needs of the text meanwhile (`check::Places`), and a report
     /// reads the text of an article with a link finding again (`check::report`); a file
@@ -153,6 +154,10 @@ pub fn sweep_visiting<V: Visitor>(
         .map(|(entity_or_stand_in, article)| article.unwrap_or_else(|| entity_or_stand_in.shed()))
         .collect();
     let mut index = CorpusIndex::build_for_rules(&documents, config);
+    // Filed now, and no rule over links reads them from a document: freed before the report
+    // allocates its rows (at 100,000 articles, 3.6 million references of 40 bytes).
+    let mut documents = documents;
+    documents.par_iter_mut().for_each(|d| d.entity_refs = Vec::new());
     index.entity_ids = directory.entity_ids;
     index.entity_slots = directory.entity_slots;
     index.names = directory.names;
