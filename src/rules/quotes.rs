@@ -754,6 +754,11 @@ struct ClaimCover {
 }
 
 impl ClaimCover {
+    /// Whether a claim holds offset `at` (asked in increasing order).
+    fn holds(&mut self, claims: &[TextRange], at: usize) -> bool {
+        self.covers(claims, (at, at + 1))
+    }
+
     fn covers(&mut self, claims: &[TextRange], (qs, qe): (usize, usize)) -> bool {
         while let Some(claim) = claims.get(self.next).filter(|cl| (cl.start as usize) < qe) {
             self.end = self.end.max(claim.end as usize);
@@ -766,6 +771,15 @@ impl ClaimCover {
 /// Every quotation of the document that no claim covers and that has an attribution, as
 /// the claim it would become. Linear: one pass over the marks, the mentions and the spans.
 pub fn quotations(doc: &Document, documents: &[Document], index: &CorpusIndex) -> Vec<Quotation> {
+    let mut claims: Vec<TextRange> = doc.claims.iter().map(|c| doc.span(c.span).range).collect();
+    claims.sort_unstable();
+    // Each quotation starts at a mark: when every mark of the body lies inside a claim (most
+    // annotated articles), a claim covers every quotation, and the prose need not be read.
+    let body = doc.syntax.body_start.min(doc.text.len());
+    let mut cover = ClaimCover::default();
+    if marks(&doc.text[body..]).all(|(at, _)| cover.holds(&claims, body + at)) {
+        return Vec::new();
+    }
     let Some(r) = Reader::new(doc, documents, index) else {
         return Vec::new();
     };
@@ -774,8 +788,6 @@ pub fn quotations(doc: &Document, documents: &[Document], index: &CorpusIndex) -
     if candidates.is_empty() {
         return Vec::new();
     }
-    let mut claims: Vec<TextRange> = doc.claims.iter().map(|c| doc.span(c.span).range).collect();
-    claims.sort_unstable();
     // Most quotations of an annotated article are its claims': when claims cover them all,
     // nothing below (span boundaries, speakers, taken ids) is needed.
     let mut cover = ClaimCover::default();
