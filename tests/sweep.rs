@@ -70,12 +70,34 @@ fn the_sweep_reads_files_as_the_corpus_does() {
 }
 
 #[test]
-fn a_sweep_files_entity_references_only_for_a_rule_that_reads_them() {
-    // Only unused-entity reads the references of the index that links are followed in: with
-    // it off, that index holds none (a rule that is off costs nothing), and the findings are
-    // still the corpus's.
+fn a_sweep_finds_unused_entities_as_the_corpus_does_and_only_when_asked() {
+    // The sweep tells the link rules which entities are referenced from elsewhere, found while
+    // each document is read (`CorpusIndex::referenced_entities`), instead of filing every
+    // reference; with unused-entity off it finds nothing of that (a rule that is off costs
+    // nothing). Either way the findings are the corpus's.
     let dir = tempfile::tempdir().unwrap();
     generate::write(&Spec::new(60), dir.path()).unwrap();
+    // Unused: referenced by nothing, by itself only, or only by an article that misspells it.
+    let entity = |name: &str| format!("---\nkind: person\nname: {name}\n---\n");
+    std::fs::write(dir.path().join("entities/nobody.md"), entity("Nobody")).unwrap();
+    std::fs::write(
+        dir.path().join("entities/itself.md"),
+        entity("Itself") + "[Itself]{e=itself} writes of itself.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("articles/misspelt.md"),
+        "---\ntitle: T\npublished: 2022-04-02\n---\n[Nobody]{e=nobdy} came.\n",
+    )
+    .unwrap();
+    let unused = |findings: &[Option<Vec<annals::Finding>>]| -> usize {
+        findings
+            .iter()
+            .flatten()
+            .flatten()
+            .filter(|f| f.code.as_str() == "unused-entity")
+            .count()
+    };
     let sweep = |config: &annals::config::Config| {
         let (_, files) = corpus::configured_files(dir.path()).unwrap();
         annals::sweep::sweep(
@@ -85,18 +107,22 @@ fn a_sweep_files_entity_references_only_for_a_rule_that_reads_them() {
             |_| true,
         )
     };
-    let (on, _) = corpus::configured_files(dir.path()).unwrap();
-    assert!(
-        !sweep(&on).index.entity_references.is_empty(),
-        "unused-entity on: references filed"
-    );
+    let corpus = Corpus::load(dir.path()).unwrap();
+    let swept = sweep(&corpus.config);
+    let expected: Vec<_> = corpus.findings().into_iter().map(|df| Some(df.findings)).collect();
+    assert_eq!(swept.findings, expected);
+    assert!(unused(&swept.findings) >= 2, "nobody and itself are unused");
+    let referenced = swept.index.referenced_entities.as_ref().expect("unused-entity on");
+    assert!(referenced.iter().any(|&r| r), "the generated entities are referenced");
+
     std::fs::write(dir.path().join("annals.toml"), "[rules]\nunused-entity = \"off\"\n").unwrap();
     let corpus = Corpus::load(dir.path()).unwrap();
     let swept = sweep(&corpus.config);
     assert!(
-        swept.index.entity_references.is_empty(),
-        "unused-entity off: nothing filed"
+        swept.index.referenced_entities.is_none(),
+        "unused-entity off: nothing looked up"
     );
     let expected: Vec<_> = corpus.findings().into_iter().map(|df| Some(df.findings)).collect();
     assert_eq!(swept.findings, expected);
+    assert_eq!(unused(&swept.findings), 0);
 }

@@ -76,12 +76,7 @@ pub fn unused<D: Links>(cx: &Context<D>, out: &mut Vec<Finding>) {
     if doc.kind() != DocumentKind::Entity || cx.entity(doc.id()) != Some(cx.slot) {
         return;
     }
-    let referenced = cx
-        .index
-        .entity_references
-        .get(doc.id())
-        .is_some_and(|by_slot| by_slot.slots().any(|s| s != cx.slot));
-    if referenced {
+    if cx.index.referenced_elsewhere(doc.id(), cx.slot) {
         return;
     }
     let range = doc
