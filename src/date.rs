@@ -72,20 +72,18 @@ const WEEKDAYS: [&str; 7] = [
 
 impl Date {
     pub fn parse(text: &str) -> Result<Date, DateError> {
-        let parts: Vec<&str> = text.split('-').collect();
+        // Parts taken one by one, not collected: every claim's date is parsed as it is read.
+        let mut parts = text.split('-');
+        let (y, m, d) = (parts.next().unwrap_or(""), parts.next(), parts.next());
         let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
-        let ok_form = match parts.as_slice() {
-            [y] => digits(y, 4),
-            [y, m] => digits(y, 4) && digits(m, 2),
-            [y, m, d] => digits(y, 4) && digits(m, 2) && digits(d, 2),
-            _ => false,
-        };
+        let ok_form =
+            parts.next().is_none() && digits(y, 4) && m.is_none_or(|m| digits(m, 2)) && d.is_none_or(|d| digits(d, 2));
         if !ok_form {
             return Err(DateError::Form);
         }
         // The form check above guarantees ASCII digits of bounded length, so these parse.
-        let year: i32 = parts[0].parse().map_err(|_| DateError::Form)?;
-        let month = match parts.get(1) {
+        let year: i32 = y.parse().map_err(|_| DateError::Form)?;
+        let month = match m {
             Some(m) => {
                 let m: u8 = m.parse().map_err(|_| DateError::Form)?;
                 if !(1..=12).contains(&m) {
@@ -95,7 +93,7 @@ impl Date {
             }
             None => None,
         };
-        let day = match (parts.get(2), month) {
+        let day = match (d, month) {
             (Some(d), Some(m)) => {
                 let d: u8 = d.parse().map_err(|_| DateError::Form)?;
                 let last = days_in_month(year, m);

@@ -96,7 +96,10 @@ fn counts(bytes: &[u8]) -> Checkpoint {
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let bytes = text.as_bytes();
-        let mut starts = vec![0];
+        // Sized by a first count (exact without `\r\n`): grown by doubling, every document's
+        // line starts were copied again and again while it was read.
+        let mut starts = Vec::with_capacity(1 + memchr::memchr2_iter(b'\n', b'\r', bytes).count());
+        starts.push(0);
         let mut skip_lf_at = usize::MAX;
         for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
             if i == skip_lf_at {
