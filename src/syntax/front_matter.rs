@@ -1,5 +1,6 @@
 //! Front matter: the YAML block between a first line `---` and the next line `---`,
-//! parsed by saphyr into a small tree whose every node carries a byte range.
+//! parsed by saphyr into a small tree whose every node carries a byte range. Plain lines of
+//! `key: value` (an article's usual three) are read without it (`plain_lines`), to the same tree.
 
 use crate::text::{TextRange, lines_from};
 use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
