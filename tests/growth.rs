@@ -452,6 +452,43 @@ fn check_grows_linearly_with_names_that_share_a_first_word() {
     verdict(verdicts);
 }
 
+/// `n` × 200 people who share one alias, written `n` × 200 times in one article: each place
+/// is one finding, not one per person who carries the name (that was n² findings).
+fn shared_alias(n: usize) -> tempfile::TempDir {
+    let people = 200 * n;
+    let dir = corpus(&"The Family spoke. ".repeat(people));
+    for k in 0..people {
+        let page = format!("---\nkind: person\nname: Member {k}\naliases: [The Family]\n---\n");
+        std::fs::write(dir.path().join(format!("entities/p{k}.md")), page).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn check_grows_linearly_with_a_name_that_many_entities_carry() {
+    let _alone = ALONE.blocking_lock();
+    let mut verdicts = Verdicts::default();
+    let costs: Vec<Duration> = [1, 8]
+        .into_iter()
+        .map(|n| {
+            let dir = shared_alias(n);
+            let options = check::Options {
+                path: dir.path().to_path_buf(),
+                format: Format::Json,
+                fail_on: FailOn::Never,
+                color: false,
+            };
+            work(|| {
+                let outcome = check::run(&options).expect("the corpus loads");
+                let found = outcome.stdout.concat().matches("\"unannotated-mention\"").count();
+                assert_eq!(found, 200 * n, "one finding per place");
+            })
+        })
+        .collect();
+    verdicts.judge("a name many entities carry: check", costs[0], costs[1]);
+    verdict(verdicts);
+}
+
 #[test]
 fn export_grows_linearly_in_every_format() {
     let _alone = ALONE.blocking_lock();
