@@ -170,8 +170,10 @@ impl CorpusIndex {
                 rayon::join(
                     || {
                         let mut map = EntityReferences::default();
-                        for (slot, doc) in documents.iter().enumerate().filter(|_| entity_references) {
-                            file_entity_references(&mut map, DocumentSlot::new(slot), doc);
+                        if entity_references {
+                            for (slot, doc) in documents.iter().enumerate() {
+                                file_entity_references(&mut map, DocumentSlot::new(slot), doc);
+                            }
                         }
                         map
                     },

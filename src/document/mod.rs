@@ -259,6 +259,17 @@ impl Document {
         self.entity_refs.get(m.entity_ref.index()).map_or("", |r| r.id.as_str())
     }
 
+    /// Each mention's text range and entity, by start (stable: nested mentions keep their order).
+    pub fn mentions_by_start(&self) -> Vec<(TextRange, &str)> {
+        let mut all: Vec<(TextRange, &str)> = self
+            .mentions
+            .iter()
+            .map(|m| (self.span(m.span).text_range(), self.mention_entity(m)))
+            .collect();
+        all.sort_by_key(|(r, _)| r.start);
+        all
+    }
+
     pub fn span(&self, index: SpanIndex) -> &Span {
         &self.syntax.spans[index.index()]
     }

@@ -45,15 +45,7 @@ pub fn unannotated(cx: &Context, out: &mut Vec<Finding>) {
     for gap in prose(body, &excluded) {
         cx.index.names.each(&doc.text, gap, |found| {
             if found.entities.iter().nth(MANY).is_some() {
-                let mentions = by_start.get_or_insert_with(|| {
-                    let mut all: Vec<(TextRange, &str)> = doc
-                        .mentions
-                        .iter()
-                        .map(|m| (doc.span(m.span).text_range(), doc.mention_entity(m)))
-                        .collect();
-                    all.sort_by_key(|(r, _)| r.start);
-                    all
-                });
+                let mentions = by_start.get_or_insert_with(|| doc.mentions_by_start());
                 if let Some(finding) = ambiguous(cx, mentions, found.range, found.entities.iter()) {
                     out.push(finding);
                 }

@@ -174,17 +174,11 @@ impl<'d> Reader<'d> {
         }
         // Whole characters became spaces, so the text is still UTF-8.
         let prose = String::from_utf8(bytes).ok()?;
-        let mut mentions: Vec<(TextRange, &str)> = doc
-            .mentions
-            .iter()
-            .map(|m| (doc.span(m.span).text_range(), doc.mention_entity(m)))
-            .collect();
-        mentions.sort_by_key(|(r, _)| r.start);
         Some(Reader {
             documents,
             index,
             prose,
-            mentions,
+            mentions: doc.mentions_by_start(),
             published: doc.published(),
         })
     }
