@@ -410,6 +410,46 @@ fn check_grows_linearly_in_every_format() {
     verdict(verdicts);
 }
 
+/// Checks the corpora `corpus_of(1)` and `corpus_of(8)` (JSON), asserts that `needle` stands
+/// `per_n × n` times in each output (`why`), and judges the growth of the work.
+fn check_grows_linearly_on(
+    what: &str,
+    corpus_of: fn(usize) -> tempfile::TempDir,
+    needle: &str,
+    per_n: usize,
+    why: &str,
+) {
+    let _alone = ALONE.blocking_lock();
+    let mut verdicts = Verdicts::default();
+    let costs: Vec<Duration> = [1, 8]
+        .into_iter()
+        .map(|n| {
+            let dir = corpus_of(n);
+            let options = check::Options {
+                path: dir.path().to_path_buf(),
+                format: Format::Json,
+                fail_on: FailOn::Never,
+                color: false,
+            };
+            work(|| {
+                let outcome = check::run(&options).expect("the corpus loads");
+                assert_eq!(outcome.stdout.concat().matches(needle).count(), per_n * n, "{why}");
+            })
+        })
+        .collect();
+    verdicts.judge(what, costs[0], costs[1]);
+    verdict(verdicts);
+}
+
+/// `body` in one article, and `people` entity pages, page `k` being `page(k)`.
+fn corpus_of_people(body: &str, people: usize, page: impl Fn(usize) -> String) -> tempfile::TempDir {
+    let dir = corpus(body);
+    for k in 0..people {
+        std::fs::write(dir.path().join(format!("entities/p{k}.md")), page(k)).unwrap();
+    }
+    dir
+}
+
 /// A corpus of `n` × 500 people who share a first name, each named once, unannotated, in
 /// one article where the first name stands ten times more often with another surname: each
 /// place the first name stands must cost the name read there, not the number of names that
@@ -419,74 +459,40 @@ fn shared_first_names(n: usize) -> tempfile::TempDir {
     let body: String = (0..people)
         .map(|k| format!("Ivan Petrov{k} spoke. {}", "Ivan Petrovich said. ".repeat(10)))
         .collect();
-    let dir = corpus(&body);
-    for k in 0..people {
-        let page = format!("---\nkind: person\nname: Ivan Petrov{k}\n---\n");
-        std::fs::write(dir.path().join(format!("entities/p{k}.md")), page).unwrap();
-    }
-    dir
+    corpus_of_people(&body, people, |k| {
+        format!("---\nkind: person\nname: Ivan Petrov{k}\n---\n")
+    })
 }
 
 #[test]
 fn check_grows_linearly_with_names_that_share_a_first_word() {
-    let _alone = ALONE.blocking_lock();
-    let mut verdicts = Verdicts::default();
-    let costs: Vec<Duration> = [1, 8]
-        .into_iter()
-        .map(|n| {
-            let dir = shared_first_names(n);
-            let options = check::Options {
-                path: dir.path().to_path_buf(),
-                format: Format::Json,
-                fail_on: FailOn::Never,
-                color: false,
-            };
-            work(|| {
-                let outcome = check::run(&options).expect("the corpus loads");
-                let found = outcome.stdout.concat().matches("unannotated-mention").count();
-                assert_eq!(found, 500 * n, "every name found once");
-            })
-        })
-        .collect();
-    verdicts.judge("people sharing a first name: check", costs[0], costs[1]);
-    verdict(verdicts);
+    check_grows_linearly_on(
+        "people sharing a first name: check",
+        shared_first_names,
+        "unannotated-mention",
+        500,
+        "every name found once",
+    );
 }
 
 /// `n` × 200 people who share one alias, written `n` × 200 times in one article: each place
 /// is one finding, not one per person who carries the name (that was n² findings).
 fn shared_alias(n: usize) -> tempfile::TempDir {
     let people = 200 * n;
-    let dir = corpus(&"The Family spoke. ".repeat(people));
-    for k in 0..people {
-        let page = format!("---\nkind: person\nname: Member {k}\naliases: [The Family]\n---\n");
-        std::fs::write(dir.path().join(format!("entities/p{k}.md")), page).unwrap();
-    }
-    dir
+    corpus_of_people(&"The Family spoke. ".repeat(people), people, |k| {
+        format!("---\nkind: person\nname: Member {k}\naliases: [The Family]\n---\n")
+    })
 }
 
 #[test]
 fn check_grows_linearly_with_a_name_that_many_entities_carry() {
-    let _alone = ALONE.blocking_lock();
-    let mut verdicts = Verdicts::default();
-    let costs: Vec<Duration> = [1, 8]
-        .into_iter()
-        .map(|n| {
-            let dir = shared_alias(n);
-            let options = check::Options {
-                path: dir.path().to_path_buf(),
-                format: Format::Json,
-                fail_on: FailOn::Never,
-                color: false,
-            };
-            work(|| {
-                let outcome = check::run(&options).expect("the corpus loads");
-                let found = outcome.stdout.concat().matches("\"unannotated-mention\"").count();
-                assert_eq!(found, 200 * n, "one finding per place");
-            })
-        })
-        .collect();
-    verdicts.judge("a name many entities carry: check", costs[0], costs[1]);
-    verdict(verdicts);
+    check_grows_linearly_on(
+        "a name many entities carry: check",
+        shared_alias,
+        "\"unannotated-mention\"",
+        200,
+        "one finding per place",
+    );
 }
 
 #[test]
