@@ -1,5 +1,6 @@
 //! Linear on every axis, measured as CPU time: for each hostile input shape, the work at 1x and
-//! at 8x the size. Linear work grows about 8x, quadratic 64x; above 20x fails.
+//! at 8x the size. Linear work grows about 8x, quadratic 64x; above 20x fails (32x for the
+//! server's requests, see `SERVER_LIMIT`).
 //!
 //! CPU time, not allocations: most quadratic loops allocate nothing (a rescan to the end of a
 //! paragraph per bracket, a column counted from the line's start per finding). The process's
@@ -22,8 +23,21 @@ use serde_json::{Value, json};
 use std::time::Duration;
 use support::lsp::{Setup, TestServer};
 
+/// The binary's allocator (src/main.rs), so that the server measured here allocates as it
+/// does for users.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// 8x the input may cost at most this many times the work.
 const LIMIT: f64 = 20.0;
+
+/// The same for the server's requests, whose answers (a JSON tree built, serialized and read
+/// back in this process) outgrow the core's 1 MiB cache between 1x and 8x: a diagnostic pull
+/// on `x]{` repeated 300, 600 … 9,600 times took 0.5, 1.5, 4.5, 11, 29 and 59.5 ms of the
+/// server's CPU, 22x at 8x though each doubling past the cache costs 2-2.6x. On a machine
+/// whose cache another tenant shares, such requests measured 20-27x in two runs in three. A
+/// quadratic request is 64x.
+const SERVER_LIMIT: f64 = 32.0;
 
 fn cpu_time() -> Duration {
     // SAFETY: getrusage fills the struct it is given; a zeroed rusage is a valid value.
@@ -56,11 +70,15 @@ struct Verdicts {
 
 impl Verdicts {
     fn judge(&mut self, what: &str, small: Duration, large: Duration) {
+        self.judge_within(LIMIT, what, small, large);
+    }
+
+    fn judge_within(&mut self, limit: f64, what: &str, small: Duration, large: Duration) {
         // A floor of 1 ms: below that, CPU time is the clock's granularity, not work.
         let floor = Duration::from_millis(1);
         let ratio = large.as_secs_f64() / small.max(floor).as_secs_f64();
         eprintln!("{what}: {small:.2?} -> {large:.2?} (x{ratio:.1})");
-        if ratio > LIMIT {
+        if ratio > limit {
             self.failures.push(format!(
                 "{what}: 8x the input cost x{ratio:.1} the CPU time ({small:.2?} -> {large:.2?})"
             ));
@@ -537,13 +555,15 @@ async fn every_request_grows_linearly() {
         let (start_small, small) = server_work(&body(1), None).await;
         let batches: Vec<usize> = small.iter().map(|(_, _, batch)| *batch).collect();
         let (start_large, large) = server_work(&body(8), Some(&batches)).await;
-        verdicts.judge(
+        verdicts.judge_within(
+            SERVER_LIMIT,
             &format!("{shape}: server start to diagnostics"),
             start_small,
             start_large,
         );
         for (k, ((method, a, batch), (_, b, _))) in small.iter().zip(&large).enumerate() {
-            verdicts.judge(&format!("{shape}: {method} (#{k}, {batch} at a time)"), *a, *b);
+            let what = format!("{shape}: {method} (#{k}, {batch} at a time)");
+            verdicts.judge_within(SERVER_LIMIT, &what, *a, *b);
         }
     }
     verdict(verdicts);
