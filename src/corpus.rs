@@ -247,9 +247,8 @@ impl Corpus {
     /// them, when `before` is None), or only those it started or stopped referencing.
     fn entities_touched(&self, before: Option<&Document>, doc: &Document, out: &mut BTreeSet<DocumentSlot>) {
         let ids = |d: &Document| {
-            d.entity_refs
-                .iter()
-                .map(|r| r.id.to_string())
+            d.entity_refs_with_ids()
+                .map(|(id, _)| id.to_string())
                 .collect::<BTreeSet<String>>()
         };
         let now = ids(doc);

@@ -11,23 +11,6 @@ pub fn is_valid_id(id: &str) -> bool {
     !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
-/// One word of a space-separated attribute value, with its byte range.
-pub fn words(value: &str, range: TextRange) -> impl Iterator<Item = (&str, TextRange)> {
-    // Values with escapes are unescaped, so offsets into `value` only match the source when the
-    // lengths agree; otherwise every word gets the whole value's range.
-    let exact = value.len() == range.len();
-    let base = range.start as usize;
-    value.split_whitespace().map(move |word| {
-        let offset = word.as_ptr() as usize - value.as_ptr() as usize;
-        let r = if exact {
-            TextRange::new(base + offset, base + offset + word.len())
-        } else {
-            range
-        };
-        (word, r)
-    })
-}
-
 /// A claim reference, `ID` or `DOC:ID`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ClaimRef {
@@ -92,15 +75,6 @@ mod tests {
         assert!(parse_claim_ref("a:b:c", TextRange::default()).is_err());
         assert!(parse_claim_ref(":x", TextRange::default()).is_err());
         assert!(parse_claim_ref("x!", TextRange::default()).is_err());
-    }
-
-    #[test]
-    fn words_keep_their_ranges() {
-        let value = "nasa  nelson";
-        let got: Vec<_> = words(value, TextRange::new(100, 112))
-            .map(|(w, r)| (w, r.start))
-            .collect();
-        assert_eq!(got, [("nasa", 100), ("nelson", 106)]);
     }
 
     #[test]

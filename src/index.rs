@@ -142,14 +142,14 @@ impl CorpusIndex {
     /// The index without what depends on the set of entities (`entity_ids`, `names`): the
     /// caller has those already, or calls `refresh_entities`.
     pub fn build_references(documents: &[Document]) -> CorpusIndex {
-        CorpusIndex::build_parts(documents, true, true)
+        CorpusIndex::build_parts(documents, true, Some(documents))
     }
 
     /// What the rules over links read of the documents: documents and claims by id, without
     /// the backlinks (see `Backlinks`), the entity references (the caller gives
     /// `referenced_entities`), `entity_ids` or `names`.
     pub fn build_for_rules<D: Links + Sync>(documents: &[D]) -> CorpusIndex {
-        CorpusIndex::build_parts(documents, false, false)
+        CorpusIndex::build_parts::<D>(documents, false, None)
     }
 
     /// Documents and claims by id, and nothing else: what following a reference needs (for
@@ -163,17 +163,20 @@ impl CorpusIndex {
         index
     }
 
-    fn build_parts<D: Links + Sync>(documents: &[D], backlinks: bool, entity_references: bool) -> CorpusIndex {
+    /// `with_entity_references`: the same documents, whose entity references to file.
+    fn build_parts<D: Links + Sync>(
+        documents: &[D],
+        backlinks: bool,
+        with_entity_references: Option<&[Document]>,
+    ) -> CorpusIndex {
         // Entity references and claim ids fill maps of their own, filed by other workers meanwhile.
         let ((entity_references, claims_by_id), mut index) = rayon::join(
             || {
                 rayon::join(
                     || {
                         let mut map = EntityReferences::default();
-                        if entity_references {
-                            for (slot, doc) in documents.iter().enumerate() {
-                                file_entity_references(&mut map, DocumentSlot::new(slot), doc);
-                            }
+                        for (slot, doc) in with_entity_references.unwrap_or_default().iter().enumerate() {
+                            file_entity_references(&mut map, DocumentSlot::new(slot), doc);
                         }
                         map
                     },
@@ -237,7 +240,7 @@ impl CorpusIndex {
         }
         // Once per distinct id: a document with 2,000 references to one entity scans that
         // entity's list once, not 2,000 times.
-        let mut entity_ids: Vec<&str> = doc.entity_refs.iter().map(|r| r.id.as_str()).collect();
+        let mut entity_ids: Vec<&str> = doc.entity_refs_with_ids().map(|(id, _)| id).collect();
         entity_ids.sort_unstable();
         entity_ids.dedup();
         for id in entity_ids {
@@ -367,14 +370,14 @@ impl CorpusIndex {
 
     /// Every reference to an entity: (document slot, range, site), its range read from
     /// `documents` (those this index was built from).
-    pub fn references_to_entity<'a, D: Links>(
+    pub fn references_to_entity<'a>(
         &'a self,
-        documents: &'a [D],
+        documents: &'a [Document],
         id: &str,
     ) -> impl Iterator<Item = (DocumentSlot, TextRange, EntityRefSite)> + 'a {
         self.entity_references.get(id).into_iter().flat_map(move |by_slot| {
             by_slot.iter().filter_map(move |(slot, (k, site))| {
-                let r = documents.get(slot.index())?.entity_refs().get(k.index())?;
+                let r = documents.get(slot.index())?.entity_refs.get(k.index())?;
                 Some((slot, r.range, *site))
             })
         })
@@ -467,9 +470,9 @@ fn claims_by_id_of<D: Links>(documents: &[D]) -> HashMap<String, BTreeSet<Docume
         .collect()
 }
 
-fn file_entity_references(map: &mut EntityReferences, slot: DocumentSlot, doc: &impl Links) {
-    for (k, r) in doc.entity_refs().iter().enumerate() {
-        bucket(map, &r.id).push(slot, (EntityRefIndex::new(k), r.site));
+fn file_entity_references(map: &mut EntityReferences, slot: DocumentSlot, doc: &Document) {
+    for (k, (id, r)) in doc.entity_refs_with_ids().enumerate() {
+        bucket(map, id).push(slot, (EntityRefIndex::new(k), r.site));
     }
 }
 

@@ -161,13 +161,7 @@ pub fn sweep_visiting<V: Visitor>(
     let documents: Vec<ShedDocument> = documents
         .into_par_iter()
         .zip(articles)
-        .map(|(entity_or_stand_in, article)| {
-            article.unwrap_or_else(|| {
-                let mut entity = entity_or_stand_in.shed();
-                entity.entity_refs = Vec::new();
-                entity
-            })
-        })
+        .map(|(entity_or_stand_in, article)| article.unwrap_or_else(|| entity_or_stand_in.shed()))
         .collect();
     let mut index = CorpusIndex::build_for_rules(&documents);
     index.referenced_entities = unused_on.then_some(referenced);
@@ -203,9 +197,8 @@ pub fn sweep_visiting<V: Visitor>(
 fn entities_referenced(cx: &Context) -> Box<[DocumentSlot]> {
     let mut slots: Vec<DocumentSlot> = cx
         .doc
-        .entity_refs
-        .iter()
-        .filter_map(|r| cx.index.entity(cx.documents, &r.id))
+        .entity_refs_with_ids()
+        .filter_map(|(id, _)| cx.index.entity(cx.documents, id))
         .filter(|&s| s != cx.slot)
         .collect();
     slots.sort_unstable();
@@ -217,7 +210,6 @@ fn entities_referenced(cx: &Context) -> Box<[DocumentSlot]> {
 fn shed_text(doc: Document) -> ShedDocument {
     let mut doc = doc.shed();
     doc.text = String::new();
-    doc.entity_refs = Vec::new();
     doc.lines = LineIndex::new("");
     doc
 }

@@ -111,7 +111,7 @@ fn attributes_quotes_escapes_and_ranges() {
     assert_eq!(note.value(&text), "say \"hi\" \\ }");
     // Each token whole, as written: the value is read from the text, so the ranges are all
     // there is of it.
-    let tokens: Vec<&str> = span.attributes.iter().map(|a| &text[a.range().range()]).collect();
+    let tokens: Vec<&str> = span.attributes.iter().map(|a| &text[a.range(&text).range()]).collect();
     assert_eq!(
         tokens,
         [
@@ -124,7 +124,7 @@ fn attributes_quotes_escapes_and_ranges() {
     );
     assert!(note.known_key.is_none() && span.get("note").is_none());
     assert_eq!(span.get("by").unwrap().known_key.map(|k| k.as_str()), Some("by"));
-    assert_eq!(&text[span.get("date").unwrap().key_range.range()], "date");
+    assert_eq!(&text[span.get("date").unwrap().key_range(&text).range()], "date");
     assert_eq!(
         &text[span.attributes_range().range()],
         &text[text.find('{').unwrap()..text.rfind('}').unwrap() + 1]
@@ -168,4 +168,53 @@ fn nested_claims_and_mentions_lower_with_their_claim() {
     let (_, inner) = doc.claim_by_id("inner").unwrap();
     assert_eq!(inner.parent, Some(outer));
     assert_eq!(doc.mentions[0].claim, Some(outer));
+}
+
+#[test]
+fn a_key_is_read_back_from_its_value_wherever_its_token_starts() {
+    // After `{`, after white space, and right after a closing quote: none is a key byte.
+    let text = article("[a]{x-1=\"v w\"y.z:2=b\tlast=\"q\\\"\"}\n");
+    let tree = syntax::parse(&text);
+    assert!(tree.errors.is_empty(), "{:?}", tree.errors);
+    let attributes = &tree.spans[0].attributes;
+    let keys: Vec<&str> = attributes.iter().map(|a| a.key(&text)).collect();
+    assert_eq!(keys, ["x-1", "y.z:2", "last"]);
+    let tokens: Vec<&str> = attributes.iter().map(|a| &text[a.range(&text).range()]).collect();
+    assert_eq!(tokens, ["x-1=\"v w\"", "y.z:2=b", "last=\"q\\\"\""]);
+}
+
+#[test]
+fn each_word_of_a_value_has_its_own_range_escapes_or_not() {
+    // `\"` before the ids: the value as meant is shorter than as written, and each id still
+    // gets its own range, whose text is the id.
+    let text = article("[“x”]{.claim by=\"\\\"nasa\\\" rogozin  nelson\" supports=\"a \\\\ b\"}\n");
+    let doc = Document::new("a".into(), "articles/a.md".into(), DocumentKind::Article, text);
+    let speakers: Vec<(&str, &str)> = doc
+        .entity_refs_with_ids()
+        .map(|(id, r)| (id, &doc.text[r.range.range()]))
+        .collect();
+    assert_eq!(speakers, [("rogozin", "rogozin"), ("nelson", "nelson")]);
+    // The word that is not an id is reported at its own range, unescaped in the message.
+    let bad = doc.problems.iter().find(|p| p.message.contains("nasa")).unwrap();
+    assert_eq!(&doc.text[bad.range.range()], "\\\"nasa\\\"");
+    assert!(bad.message.starts_with("`\"nasa\"`"), "{}", bad.message);
+    let targets: Vec<&str> = doc.claims[0]
+        .relations
+        .iter()
+        .map(|r| r.target.claim.as_str())
+        .collect();
+    assert_eq!(targets, ["a", "b"]);
+}
+
+#[test]
+fn front_matter_references_name_their_values_quoted_or_not() {
+    let text = "---\ntitle: T\npublished: 2022-04-02\noutlet: \"tass\"\nauthors: [ann, 'bob', \"c\\x2dd\", not valid]\n---\n[Ann]{e=ann}\n";
+    let doc = Document::new("a".into(), "articles/a.md".into(), DocumentKind::Article, text.into());
+    let ids: Vec<&str> = doc.entity_refs_with_ids().map(|(id, _)| id).collect();
+    assert_eq!(ids, ["tass", "ann", "bob", "c-d", "ann"]);
+    let mut lean = Document::new("a".into(), "articles/a.md".into(), DocumentKind::Article, text.into());
+    lean.drop_text();
+    let kept: Vec<&str> = lean.entity_refs_with_ids().map(|(id, _)| id).collect();
+    assert_eq!(kept, ids, "the ids outlive the text");
+    assert_eq!(lean.mention_entity(&lean.mentions[0]), "ann");
 }

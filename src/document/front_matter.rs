@@ -10,7 +10,7 @@ use super::{
 };
 use crate::date::Date;
 use crate::finding::RuleCode;
-use crate::ids::{self, Name};
+use crate::ids;
 use crate::syntax::{Head, Yaml, YamlValue};
 use crate::text::TextRange;
 
@@ -105,7 +105,7 @@ impl Lowering {
             .get("authors")
             .map(|v| {
                 self.list(v, "authors", |this, item| {
-                    this.entity_ref(item, "authors", EntityRefSite::Author)
+                    this.entity_ref(item, "authors", EntityRefSite::Author(this.authors))
                 })
             })
             .unwrap_or_default();
@@ -326,11 +326,10 @@ impl Lowering {
             self.problem(RuleCode::InvalidId, id.range, invalid_entity_id(&id.value));
             return None;
         }
-        self.entity_refs.push(EntityRef {
-            id: Name::from(id.value.as_str()),
-            range: id.range,
-            site,
-        });
+        self.entity_refs.push(EntityRef { range: id.range, site });
+        if let EntityRefSite::Author(_) = site {
+            self.authors += 1;
+        }
         Some(id)
     }
 }

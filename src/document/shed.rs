@@ -6,7 +6,7 @@
 //! so that a rule that reads spans cannot be handed a shed document: it would not compile,
 //! where with an emptied `Document` it would panic in `check` only.
 
-use super::{ArticleMeta, Claim, Document, DocumentKind, EntityMeta, EntityRef, claim_by_id, head_range};
+use super::{ArticleMeta, Claim, Document, DocumentKind, EntityMeta, claim_by_id, head_range};
 use crate::slots::ClaimIndex;
 use crate::syntax::Head;
 use crate::text::{LineIndex, TextRange};
@@ -39,7 +39,6 @@ pub struct ShedDocument {
     pub claims: Vec<Claim>,
     /// As `Document::claims_by_id`.
     claims_by_id: Vec<ClaimIndex>,
-    pub entity_refs: Vec<EntityRef>,
 }
 
 impl ShedDocument {
@@ -68,7 +67,6 @@ impl Document {
             entity: self.entity,
             claims: self.claims,
             claims_by_id: self.claims_by_id,
-            entity_refs: self.entity_refs,
         }
     }
 }
@@ -84,8 +82,6 @@ pub trait Links {
     fn claims(&self) -> &[Claim];
     fn claim_by_id(&self, id: &str) -> Option<(ClaimIndex, &Claim)>;
     fn head_range(&self) -> TextRange;
-    /// Every entity reference, front matter included (what the index files).
-    fn entity_refs(&self) -> &[EntityRef];
 }
 
 impl Links for Document {
@@ -107,9 +103,6 @@ impl Links for Document {
     fn head_range(&self) -> TextRange {
         Document::head_range(self)
     }
-    fn entity_refs(&self) -> &[EntityRef] {
-        &self.entity_refs
-    }
 }
 
 impl Links for ShedDocument {
@@ -130,9 +123,6 @@ impl Links for ShedDocument {
     }
     fn head_range(&self) -> TextRange {
         ShedDocument::head_range(self)
-    }
-    fn entity_refs(&self) -> &[EntityRef] {
-        &self.entity_refs
     }
 }
 

@@ -60,7 +60,6 @@ impl Lowering {
                     let mention = doc.mentions.len() as u32;
                     let entity_ref = EntityRefIndex::new(self.entity_refs.len());
                     self.entity_refs.push(EntityRef {
-                        id: Name::from(value),
                         range: e.value_range,
                         site: EntityRefSite::Mention(mention),
                     });
@@ -92,7 +91,7 @@ impl Lowering {
             } else {
                 self.problem(
                     RuleCode::InvalidId,
-                    a.range(),
+                    a.range(text),
                     format!("`#{value}` is not a valid claim id: use only letters, digits, `-` and `_`"),
                 );
                 None
@@ -100,25 +99,25 @@ impl Lowering {
         });
         // Exact sizes: most claims have one speaker and at most one relation, and a default
         // vector of four would waste three quarters of it on a million claims.
-        let by_value = span.get("by").map(|a| (a, a.value(text)));
-        let mut by = Vec::with_capacity(by_value.as_ref().map_or(0, |(_, v)| v.split_whitespace().count()));
-        if let Some((a, value)) = &by_value {
-            for (word, range) in ids::words(value, a.value_range) {
-                if ids::is_valid_id(word) {
+        let by_attribute = span.get("by");
+        let mut by = Vec::with_capacity(by_attribute.map_or(0, |a| a.words(text).count()));
+        if let Some(a) = by_attribute {
+            // Each word's range is exact, escapes or not: a valid id's text is the id.
+            for (word, range) in a.words(text) {
+                if ids::is_valid_id(&word) {
                     self.entity_refs.push(EntityRef {
-                        id: Name::from(word),
                         range,
                         site: EntityRefSite::Speaker(index),
                     });
                     by.push(Located::new(Name::from(word), range));
                 } else {
-                    self.problem(RuleCode::InvalidId, range, invalid_entity_id(word));
+                    self.problem(RuleCode::InvalidId, range, invalid_entity_id(&word));
                 }
             }
-            if value.trim().is_empty() {
+            if by.is_empty() && a.words(text).next().is_none() {
                 self.problem(
                     RuleCode::InvalidId,
-                    a.range(),
+                    a.range(text),
                     "`by=` names no one: give an entity id, or several in quotes".into(),
                 );
             }
@@ -176,8 +175,8 @@ impl Lowering {
         let mut relations = Vec::with_capacity(relation_words);
         for kind in RelationKind::ALL {
             if let Some(a) = span.get(kind.key()) {
-                for (word, range) in ids::words(&a.value(text), a.value_range) {
-                    match ids::parse_claim_ref(word, range) {
+                for (word, range) in a.words(text) {
+                    match ids::parse_claim_ref(&word, range) {
                         Ok(target) => relations.push(Relation { kind, target }),
                         Err(message) => self.problem(RuleCode::InvalidId, range, message),
                     }

@@ -30,15 +30,15 @@ pub fn inlay_hints(
     };
     let mut out = Vec::new();
     if entities {
-        for r in &doc.entity_refs {
+        for (id, r) in doc.entity_refs_with_ids() {
             // Front matter ids and speakers and mentions alike; not in the id's own range.
             if !range.contains_range(r.range) && !range.touches(r.range.start as usize) {
                 continue;
             }
-            if corpus.index.entity(&corpus.documents, &r.id).is_some() {
+            if corpus.index.entity(&corpus.documents, id).is_some() {
                 out.push(InlayHint {
                     offset: r.range.end as usize,
-                    label: format!(": {}", entity_name(corpus, &r.id)),
+                    label: format!(": {}", entity_name(corpus, id)),
                     is_entity: true,
                 });
             }

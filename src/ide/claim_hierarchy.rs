@@ -131,7 +131,7 @@ fn edges(corpus: &Corpus, from: ClaimKey, to: ClaimKey) -> (Vec<RelationKind>, V
     // One attribute per relation kind: found once per kind, not once per reference.
     let ranges = relations
         .iter()
-        .filter_map(|kind| span.get(kind.key()).map(|a| a.range()))
+        .filter_map(|kind| span.get(kind.key()).map(|a| a.range(&doc.text)))
         .collect();
     (relations, ranges)
 }

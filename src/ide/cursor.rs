@@ -72,14 +72,14 @@ pub fn at(corpus: &Corpus, slot: DocumentSlot, offset: usize) -> Option<Found> {
         })
     };
 
-    for r in &doc.entity_refs {
+    for (id, r) in doc.entity_refs_with_ids() {
         if r.range.touches(offset) {
             let claim = match r.site {
                 EntityRefSite::Speaker(k) => Some(k),
                 EntityRefSite::Mention(m) => doc.mentions.get(m as usize).and_then(|m| m.claim),
                 _ => None,
             };
-            return found(Item::Entity { id: r.id.to_string() }, r.range, claim_date(doc, claim));
+            return found(Item::Entity { id: id.to_string() }, r.range, claim_date(doc, claim));
         }
     }
     for (k, claim) in doc.claims.iter().enumerate() {

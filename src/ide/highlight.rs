@@ -80,10 +80,10 @@ pub fn tokens(doc: &Document) -> Vec<(TextRange, TokenKind)> {
         }
         for a in &span.attributes {
             match a.kind {
-                AttributeKind::Id => out.push((a.range(), TokenKind::Id)),
-                AttributeKind::Class => out.push((a.range(), TokenKind::Class)),
+                AttributeKind::Id => out.push((a.range(&doc.text), TokenKind::Id)),
+                AttributeKind::Class => out.push((a.range(&doc.text), TokenKind::Class)),
                 AttributeKind::KeyValue => {
-                    out.push((a.key_range, TokenKind::AttributeKey));
+                    out.push((a.key_range(&doc.text), TokenKind::AttributeKey));
                     let value_kind = match a.known_key.map_or("", |k| k.as_str()) {
                         "e" | "by" => Some(TokenKind::EntityReference),
                         "date" => Some(TokenKind::Date),

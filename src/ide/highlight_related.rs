@@ -69,7 +69,7 @@ fn entity(doc: &Document, id: &str) -> Vec<Highlight> {
             kind: HighlightKind::Write,
         });
     }
-    for r in doc.entity_refs.iter().filter(|r| r.id == id) {
+    for (_, r) in doc.entity_refs_with_ids().filter(|(r_id, _)| *r_id == id) {
         out.push(Highlight {
             range: r.range,
             kind: HighlightKind::Read,

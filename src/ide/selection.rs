@@ -9,7 +9,6 @@
 //! several sentences grows into the sentences around it.
 
 use crate::document::{Document, Located};
-use crate::ids;
 use crate::syntax::Head;
 use crate::syntax::blocks;
 use crate::text::{TextRange, floor_char_boundary};
@@ -125,17 +124,13 @@ fn spans(doc: &Document, offset: usize, out: &mut Chain) {
     while let Some(k) = at {
         let span = doc.span(k);
         if span.attributes_range().contains(offset) {
-            if let Some(a) = span.attributes.iter().find(|a| a.range().touches(offset)) {
+            if let Some(a) = span.attributes.iter().find(|a| a.range(&doc.text).touches(offset)) {
                 if a.value_range.touches(offset) {
                     // One reference among several (`by="nasa nelson"`, `supports="a b"`).
-                    let value = a.value(&doc.text);
-                    let word = ids::words(&value, a.value_range).find(|(_, r)| r.touches(offset));
-                    if value.len() == a.value_range.len() {
-                        out.push(word.map(|(_, r)| r));
-                    }
+                    out.push(a.words(&doc.text).find(|(_, r)| r.touches(offset)).map(|(_, r)| r));
                     out.push(Some(a.value_range));
                 }
-                out.push(Some(a.range()));
+                out.push(Some(a.range(&doc.text)));
             }
             out.push(Some(span.attributes_range()));
         } else if span.text_range().touches(offset) {

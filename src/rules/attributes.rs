@@ -24,7 +24,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                 ),
             };
             out.push(
-                Finding::new(RuleCode::UnknownAttribute, attribute.key_range, message)
+                Finding::new(RuleCode::UnknownAttribute, attribute.key_range(&cx.doc.text), message)
                     .with_suggestion(near.into_iter().next()),
             );
         }

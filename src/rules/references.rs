@@ -63,26 +63,26 @@ pub fn claim_links<D: Links>(cx: &Context<D>, out: &mut Vec<Finding>) {
 
 /// Entity references that name no entity.
 pub fn entity_references(cx: &Context, out: &mut Vec<Finding>) {
-    for r in &cx.doc.entity_refs {
-        if cx.index.entity(cx.documents, &r.id).is_some() {
+    for (id, r) in cx.doc.entity_refs_with_ids() {
+        if cx.index.entity(cx.documents, id).is_some() {
             continue;
         }
-        let near = cx.index.entity_ids.closest(&r.id, 3);
+        let near = cx.index.entity_ids.closest(id, 3);
         let article = cx
             .index
-            .document(&r.id)
+            .document(id)
             .filter(|&s| cx.documents[s.index()].kind == DocumentKind::Article);
         let message = match article {
             Some(_) => format!(
                 "`{}` is an article, not an entity: an entity reference names a file under the entities folder{}",
-                r.id,
+                id,
                 suggest::did_you_mean(&near)
             ),
             None if near.is_empty() => format!(
                 "no entity `{}` in the corpus: create `entities/{}.md` (kind, name) or use an existing id",
-                r.id, r.id
+                id, id
             ),
-            None => format!("no entity `{}` in the corpus{}", r.id, suggest::did_you_mean(&near)),
+            None => format!("no entity `{}` in the corpus{}", id, suggest::did_you_mean(&near)),
         };
         out.push(Finding::new(RuleCode::UnknownEntity, r.range, message).with_suggestion(near.into_iter().next()));
     }

@@ -145,9 +145,7 @@ pub fn run(options: &Options) -> Result<Outcome, SiteError> {
                 let name = early.page(slot);
                 pages.create(name, page.as_bytes()).map_err(io(name))?;
                 if shed {
-                    doc.text = String::new();
-                    doc.lines = crate::text::LineIndex::new("");
-                    doc.syntax = crate::syntax::parse("");
+                    doc.drop_text();
                 }
                 Ok((Some(doc), words))
             })
