@@ -43,7 +43,7 @@ fn article_paths(root: &Path) -> Vec<PathBuf> {
 
 /// Removes the brackets and attribute block of every span `keep` rejects, keeping its text.
 /// Returns the new text and the removed pieces (offset in the old text, length).
-fn strip(text: &str, remove: impl Fn(&annals::syntax::Span) -> bool) -> (String, Vec<(usize, usize)>) {
+fn strip(text: &str, remove: impl Fn(&annals::syntax::SpanRef) -> bool) -> (String, Vec<(usize, usize)>) {
     let doc = Document::new(
         "x".into(),
         "articles/x.md".into(),
@@ -51,7 +51,7 @@ fn strip(text: &str, remove: impl Fn(&annals::syntax::Span) -> bool) -> (String,
         text.to_string(),
     );
     let mut cuts: Vec<(usize, usize)> = Vec::new();
-    for span in doc.syntax.spans.iter().filter(|s| remove(s)) {
+    for span in doc.syntax.annotated().filter(|s| remove(s)) {
         cuts.push((span.range.start as usize, 1));
         cuts.push((
             span.text_range().end as usize,

@@ -78,8 +78,8 @@ fn referee(path: &Path) -> (usize, usize) {
     );
     assert!(mention_spans >= with_e + claims);
 
-    for span in &doc.syntax.spans {
-        for a in &span.attributes {
+    for span in doc.syntax.annotated() {
+        for a in span.attributes {
             let expected = match a.kind {
                 AttributeKind::KeyValue => {
                     format!("data-{}=\"{}\"", a.key(&doc.text), html_escape(&a.value(&doc.text)))

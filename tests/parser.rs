@@ -2,6 +2,7 @@
 //! byte-order marks, quoting, and recovery after an error.
 
 use annals::document::{Document, DocumentKind};
+use annals::slots::SpanIndex;
 use annals::syntax::{self, AttributeKind};
 
 fn article(body: &str) -> String {
@@ -89,7 +90,7 @@ fn attributes_quotes_escapes_and_ranges() {
     let text = article("[x]{.claim #id-1 by=\"nasa  nelson\" note=\"say \\\"hi\\\" \\\\ }\" date=2022}\n");
     let tree = syntax::parse(&text);
     assert!(tree.errors.is_empty(), "{:?}", tree.errors);
-    let span = &tree.spans[0];
+    let span = tree.span(SpanIndex::new(0));
     let kinds: Vec<_> = span.attributes.iter().map(|a| a.kind).collect();
     assert_eq!(
         kinds,
@@ -176,7 +177,7 @@ fn a_key_is_read_back_from_its_value_wherever_its_token_starts() {
     let text = article("[a]{x-1=\"v w\"y.z:2=b\tlast=\"q\\\"\"}\n");
     let tree = syntax::parse(&text);
     assert!(tree.errors.is_empty(), "{:?}", tree.errors);
-    let attributes = &tree.spans[0].attributes;
+    let attributes = tree.span(SpanIndex::new(0)).attributes;
     let keys: Vec<&str> = attributes.iter().map(|a| a.key(&text)).collect();
     assert_eq!(keys, ["x-1", "y.z:2", "last"]);
     let tokens: Vec<&str> = attributes.iter().map(|a| &text[a.range(&text).range()]).collect();

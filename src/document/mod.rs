@@ -16,7 +16,7 @@ use crate::date::Date;
 use crate::finding::{Finding, RuleCode};
 use crate::ids::{ClaimRef, Name};
 use crate::slots::{ClaimIndex, EntityRefIndex, SpanIndex};
-use crate::syntax::{self, Head, Span, SyntaxTree};
+use crate::syntax::{self, Head, SpanRef, SyntaxTree};
 use crate::text::{LineIndex, TextRange};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -318,8 +318,8 @@ impl Document {
         all
     }
 
-    pub fn span(&self, index: SpanIndex) -> &Span {
-        &self.syntax.spans[index.index()]
+    pub fn span(&self, index: SpanIndex) -> SpanRef<'_> {
+        self.syntax.span(index)
     }
 
     pub fn claim_by_id(&self, id: &str) -> Option<(ClaimIndex, &Claim)> {

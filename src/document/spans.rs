@@ -12,7 +12,7 @@ use crate::date::Date;
 use crate::finding::RuleCode;
 use crate::ids::{self, Name};
 use crate::slots::{ClaimIndex, EntityRefIndex, SpanIndex};
-use crate::syntax::Span;
+use crate::syntax::SpanRef;
 use crate::text::TextRange;
 
 impl Lowering {
@@ -23,14 +23,12 @@ impl Lowering {
         let text = doc.text.as_str();
         let mentions = doc
             .syntax
-            .spans
-            .iter()
+            .annotated()
             .filter(|s| s.get("e").is_some() && !s.has_class(text, "claim"))
             .count();
         let claims = doc
             .syntax
-            .spans
-            .iter()
+            .annotated()
             .filter(|s| s.has_class(text, "claim") && s.get("e").is_none())
             .count();
         doc.mentions.reserve_exact(mentions);
@@ -40,7 +38,7 @@ impl Lowering {
         self.entity_refs.reserve(mentions + claims);
         // A span's claim index, so that nested spans find their enclosing claim.
         let mut claim_of_span: Vec<Option<ClaimIndex>> = vec![None; doc.syntax.spans.len()];
-        for (k, span) in doc.syntax.spans.iter().enumerate() {
+        for (k, span) in doc.syntax.annotated().enumerate() {
             let enclosing = span.parent().and_then(|p| claim_of_span[p.index()]);
             let is_mention = span.get("e").is_some();
             let is_claim = span.has_class(text, "claim");
@@ -83,7 +81,14 @@ impl Lowering {
         }
     }
 
-    fn claim(&mut self, text: &str, span: &Span, k: SpanIndex, index: ClaimIndex, parent: Option<ClaimIndex>) -> Claim {
+    fn claim(
+        &mut self,
+        text: &str,
+        span: SpanRef,
+        k: SpanIndex,
+        index: ClaimIndex,
+        parent: Option<ClaimIndex>,
+    ) -> Claim {
         let id = span.id().and_then(|a| {
             let value = a.value(text);
             if ids::is_valid_id(&value) {

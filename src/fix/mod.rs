@@ -400,7 +400,7 @@ fn plan(corpus: &Corpus, doc: &Document, findings: &[Finding], rules: &[RuleCode
             }
         }
     }
-    let claim_spans: HashMap<TextRange, &crate::syntax::Span> = doc
+    let claim_spans: HashMap<TextRange, crate::syntax::SpanRef> = doc
         .claims
         .iter()
         .map(|c| doc.span(c.span))
@@ -430,7 +430,7 @@ fn plan(corpus: &Corpus, doc: &Document, findings: &[Finding], rules: &[RuleCode
     if on(RuleCode::UnsourcedClaim) {
         // The speaker its attribution names ("…,” Rogozin said"), as for a quotation: a
         // claim of the article's own has none, and stays unsourced.
-        let unsourced: Vec<(&Finding, &crate::syntax::Span)> = findings
+        let unsourced: Vec<(&Finding, crate::syntax::SpanRef)> = findings
             .iter()
             .filter(|f| f.code == RuleCode::UnsourcedClaim)
             .filter_map(|f| claim_spans.get(&f.range).map(|s| (f, *s)))

@@ -35,7 +35,7 @@ pub fn assists_with(corpus: &Corpus, slot: DocumentSlot, range: TextRange, findi
     };
     // Claims by their attribute block, the range their findings carry: one map per request,
     // not a pass over every span per finding.
-    let claim_spans: rustc_hash::FxHashMap<TextRange, &crate::syntax::Span> = doc
+    let claim_spans: rustc_hash::FxHashMap<TextRange, crate::syntax::SpanRef> = doc
         .claims
         .iter()
         .map(|c| doc.span(c.span))
@@ -319,8 +319,7 @@ fn new_entity_file(corpus: &Corpus, doc: &Document, id: &str, reference: TextRan
     // The mention's text, when the reference is a mention's `e=`.
     let name = doc
         .syntax
-        .spans
-        .iter()
+        .annotated()
         .find(|s| s.get("e").is_some_and(|e| e.value_range == reference))
         .map(|s| plain_text(doc, s.text_range()))
         .filter(|n| !n.is_empty())

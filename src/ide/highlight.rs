@@ -45,7 +45,7 @@ pub fn tokens(doc: &Document) -> Vec<(TextRange, TokenKind)> {
         .collect();
     children_by_parent.sort_unstable();
     let mut cursor = 0;
-    for (k, span) in doc.syntax.spans.iter().enumerate() {
+    for (k, span) in doc.syntax.annotated().enumerate() {
         let k = SpanIndex::new(k);
         while children_by_parent.get(cursor).is_some_and(|&(p, _)| p < k) {
             cursor += 1;
@@ -78,7 +78,7 @@ pub fn tokens(doc: &Document) -> Vec<(TextRange, TokenKind)> {
         if text_kind.is_none() {
             continue; // Plain Pandoc spans keep the Markdown colours.
         }
-        for a in &span.attributes {
+        for a in span.attributes {
             match a.kind {
                 AttributeKind::Id => out.push((a.range(&doc.text), TokenKind::Id)),
                 AttributeKind::Class => out.push((a.range(&doc.text), TokenKind::Class)),

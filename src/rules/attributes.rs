@@ -6,7 +6,7 @@ use crate::finding::{Finding, RuleCode};
 use crate::suggest;
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
-    for span in &cx.doc.syntax.spans {
+    for span in cx.doc.syntax.annotated() {
         if span.get("e").is_none() && !span.has_class(&cx.doc.text, "claim") {
             continue; // Plain Pandoc spans are not ours to judge.
         }

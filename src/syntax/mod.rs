@@ -7,9 +7,10 @@ pub mod annotation;
 pub mod blocks;
 pub mod front_matter;
 
-pub use annotation::{Attribute, AttributeKind, Span, SyntaxError};
+pub use annotation::{Attribute, AttributeKind, Span, SpanRef, SyntaxError};
 pub use front_matter::{FrontMatter, Head, Yaml, YamlValue};
 
+use crate::slots::SpanIndex;
 use crate::text::TextRange;
 
 /// The syntax tree of one document.
@@ -18,7 +19,10 @@ pub struct SyntaxTree {
     pub head: Head,
     /// Where the body starts (after the front matter, or after a byte-order mark).
     pub body_start: usize,
+    /// In order of their `[`; their attributes are read through `span` or `annotated`.
     pub spans: Vec<Span>,
+    /// Every span's attributes, each span's together.
+    pub attributes: Vec<Attribute>,
     /// Code blocks, code spans and HTML comments, sorted: no annotation lives there.
     pub masked: Vec<TextRange>,
     pub errors: Vec<SyntaxError>,
@@ -36,7 +40,20 @@ pub fn parse(text: &str) -> SyntaxTree {
         head,
         body_start,
         spans: inline.spans,
+        attributes: inline.attributes,
         masked,
         errors: inline.errors,
+    }
+}
+
+impl SyntaxTree {
+    /// Span `k` with its attributes. Panics when there is no span `k`, as indexing does.
+    pub fn span(&self, k: SpanIndex) -> SpanRef<'_> {
+        SpanRef::new(&self.spans[k.index()], &self.attributes)
+    }
+
+    /// Every span with its attributes, in order of their `[`.
+    pub fn annotated(&self) -> impl DoubleEndedIterator<Item = SpanRef<'_>> + ExactSizeIterator + '_ {
+        self.spans.iter().map(|s| SpanRef::new(s, &self.attributes))
     }
 }
