@@ -7,7 +7,7 @@
 //! found again when its target appears.
 
 use crate::config::Config;
-use crate::document::{Document, DocumentKind, EntityRefSite, Links, RelationKind, Source};
+use crate::document::{Document, DocumentKind, EntityRefSite, Links, PackedSite, RelationKind, Source};
 use crate::finding::RuleCode;
 use crate::ids::{ClaimRef, Name};
 use crate::slots::{ClaimIndex, DocumentSlot, EntityRefIndex};
@@ -463,42 +463,6 @@ impl Backlinks {
 /// and reading them from a million references' documents took it from 1 to 30 ms.
 type EntityReferences = HashMap<String, BySlot<(EntityRefIndex, PackedSite)>>;
 
-/// An `EntityRefSite` in 4 bytes rather than 8: the variant in the top three bits, its index
-/// in the other 29. The index counts mentions, claims or roles of one document, each several
-/// bytes of a text addressed by `u32`; only a document of more than 3.7 GB could count past
-/// 2^29 - 1, where the index saturates.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct PackedSite(u32);
-
-impl PackedSite {
-    const SHIFT: u32 = 29;
-    const INDEX: u32 = (1 << Self::SHIFT) - 1;
-
-    fn new(site: EntityRefSite) -> PackedSite {
-        let (tag, index) = match site {
-            EntityRefSite::Mention(k) => (0, k),
-            EntityRefSite::Speaker(k) => (1, k.index() as u32),
-            EntityRefSite::Outlet => (2, 0),
-            EntityRefSite::Author(k) => (3, k),
-            EntityRefSite::RoleOrg(k) => (4, k),
-            EntityRefSite::Parent => (5, 0),
-        };
-        PackedSite(tag << Self::SHIFT | index.min(Self::INDEX))
-    }
-
-    fn site(self) -> EntityRefSite {
-        let index = self.0 & Self::INDEX;
-        match self.0 >> Self::SHIFT {
-            0 => EntityRefSite::Mention(index),
-            1 => EntityRefSite::Speaker(ClaimIndex::new(index as usize)),
-            2 => EntityRefSite::Outlet,
-            3 => EntityRefSite::Author(index),
-            4 => EntityRefSite::RoleOrg(index),
-            _ => EntityRefSite::Parent,
-        }
-    }
-}
-
 /// Claim id → the documents holding a claim with it, built at once: each list grows in slot
 /// order and becomes a set in one pass (inserted one by one, each claim was a walk down a tree
 /// of up to 100,000 slots: 700,000 claims at 100,000 articles share about 70 ids).
@@ -521,7 +485,7 @@ fn claims_by_id_of<D: Links>(documents: &[D]) -> HashMap<String, BTreeSet<Docume
 
 fn file_entity_references(map: &mut EntityReferences, slot: DocumentSlot, doc: &Document) {
     for (k, (id, r)) in doc.entity_refs_with_ids().enumerate() {
-        bucket(map, id).push(slot, (EntityRefIndex::new(k), PackedSite::new(r.site)));
+        bucket(map, id).push(slot, (EntityRefIndex::new(k), r.packed_site()));
     }
 }
 
@@ -532,31 +496,4 @@ fn bucket<'m, T: Default>(map: &'m mut HashMap<String, T>, key: &str) -> &'m mut
         map.insert(key.to_string(), T::default());
     }
     map.get_mut(key).expect("inserted above")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_packed_site_reads_back_as_the_site_it_was() {
-        let sites = [
-            EntityRefSite::Mention(0),
-            EntityRefSite::Mention(PackedSite::INDEX),
-            EntityRefSite::Speaker(ClaimIndex::new(7)),
-            EntityRefSite::Outlet,
-            EntityRefSite::Author(3),
-            EntityRefSite::RoleOrg(12),
-            EntityRefSite::Parent,
-        ];
-        for site in sites {
-            assert_eq!(PackedSite::new(site).site(), site);
-        }
-        // Past 29 bits (a text of more than 3.7 GB) the index saturates, the variant stays.
-        assert_eq!(
-            PackedSite::new(EntityRefSite::Mention(u32::MAX)).site(),
-            EntityRefSite::Mention(PackedSite::INDEX)
-        );
-        assert_eq!(std::mem::size_of::<(DocumentSlot, (EntityRefIndex, PackedSite))>(), 12);
-    }
 }

@@ -326,7 +326,7 @@ impl Lowering {
             self.problem(RuleCode::InvalidId, id.range, invalid_entity_id(&id.value));
             return None;
         }
-        self.entity_refs.push(EntityRef { range: id.range, site });
+        self.entity_refs.push(EntityRef::new(id.range, site));
         if let EntityRefSite::Author(_) = site {
             self.authors += 1;
         }

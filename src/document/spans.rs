@@ -57,10 +57,8 @@ impl Lowering {
                 if ids::is_valid_id(&value) {
                     let mention = doc.mentions.len() as u32;
                     let entity_ref = EntityRefIndex::new(self.entity_refs.len());
-                    self.entity_refs.push(EntityRef {
-                        range: e.value_range,
-                        site: EntityRefSite::Mention(mention),
-                    });
+                    self.entity_refs
+                        .push(EntityRef::new(e.value_range, EntityRefSite::Mention(mention)));
                     doc.mentions.push(Mention {
                         span: SpanIndex::new(k),
                         entity_ref,
@@ -110,10 +108,8 @@ impl Lowering {
             // Each word's range is exact, escapes or not: a valid id's text is the id.
             for (word, range) in a.words(text) {
                 if ids::is_valid_id(&word) {
-                    self.entity_refs.push(EntityRef {
-                        range,
-                        site: EntityRefSite::Speaker(index),
-                    });
+                    self.entity_refs
+                        .push(EntityRef::new(range, EntityRefSite::Speaker(index)));
                     by.push(Located::new(Name::from(word), range));
                 } else {
                     self.problem(RuleCode::InvalidId, range, invalid_entity_id(&word));

@@ -74,7 +74,7 @@ pub fn at(corpus: &Corpus, slot: DocumentSlot, offset: usize) -> Option<Found> {
 
     for (id, r) in doc.entity_refs_with_ids() {
         if r.range.touches(offset) {
-            let claim = match r.site {
+            let claim = match r.site() {
                 EntityRefSite::Speaker(k) => Some(k),
                 EntityRefSite::Mention(m) => doc.mentions.get(m as usize).and_then(|m| m.claim),
                 _ => None,

@@ -74,7 +74,7 @@ fn entity(doc: &Document, id: &str) -> Vec<Highlight> {
             range: r.range,
             kind: HighlightKind::Read,
         });
-        if let EntityRefSite::Mention(m) = r.site
+        if let EntityRefSite::Mention(m) = r.site()
             && let Some(mention) = doc.mentions.get(m as usize)
         {
             out.push(Highlight {
