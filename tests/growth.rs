@@ -1,6 +1,6 @@
 //! Linear on every axis, measured as CPU time: for each hostile input shape, the work at 1x and
 //! at 8x the size. Linear work grows about 8x, quadratic 64x; above 20x fails (32x for the
-//! server's requests, see `SERVER_LIMIT`).
+//! server's requests, see `SERVER_LIMIT`, measured twice when the first fails).
 //!
 //! CPU time, not allocations: most quadratic loops allocate nothing (a rescan to the end of a
 //! paragraph per bracket, a column counted from the line's start per finding). The process's
@@ -552,21 +552,36 @@ async fn every_request_grows_linearly() {
     let _alone = ALONE.lock().await;
     let mut verdicts = Verdicts::default();
     for (shape, body) in SERVER_SHAPES {
-        let (start_small, small) = server_work(&body(1), None).await;
-        let batches: Vec<usize> = small.iter().map(|(_, _, batch)| *batch).collect();
-        let (start_large, large) = server_work(&body(8), Some(&batches)).await;
-        verdicts.judge_within(
-            SERVER_LIMIT,
-            &format!("{shape}: server start to diagnostics"),
-            start_small,
-            start_large,
-        );
-        for (k, ((method, a, batch), (_, b, _))) in small.iter().zip(&large).enumerate() {
-            let what = format!("{shape}: {method} (#{k}, {batch} at a time)");
-            verdicts.judge_within(SERVER_LIMIT, &what, *a, *b);
+        // A shape that fails is measured once more, and only the second verdict counts: a
+        // tenant sharing the cache can slow one 8x run past the limit (seen once in ten
+        // local runs of the whole suite), where a quadratic request fails both.
+        let mut attempt = server_verdicts(shape, body).await;
+        if !attempt.failures.is_empty() {
+            eprintln!("{shape}: measured again after {}", attempt.failures.join("; "));
+            attempt = server_verdicts(shape, body).await;
         }
+        verdicts.failures.extend(attempt.failures);
     }
     verdict(verdicts);
+}
+
+/// The server's startup and each request on one shape, at 1x and 8x.
+async fn server_verdicts(shape: &str, body: fn(usize) -> String) -> Verdicts {
+    let mut verdicts = Verdicts::default();
+    let (start_small, small) = server_work(&body(1), None).await;
+    let batches: Vec<usize> = small.iter().map(|(_, _, batch)| *batch).collect();
+    let (start_large, large) = server_work(&body(8), Some(&batches)).await;
+    verdicts.judge_within(
+        SERVER_LIMIT,
+        &format!("{shape}: server start to diagnostics"),
+        start_small,
+        start_large,
+    );
+    for (k, ((method, a, batch), (_, b, _))) in small.iter().zip(&large).enumerate() {
+        let what = format!("{shape}: {method} (#{k}, {batch} at a time)");
+        verdicts.judge_within(SERVER_LIMIT, &what, *a, *b);
+    }
+    verdicts
 }
 
 /// Quotations with an attribution on one line: each a finding of `unannotated-quote`.
