@@ -318,16 +318,18 @@ pub struct Document {
 impl Document {
     /// The id of the entity a mention names.
     pub fn mention_entity(&self, m: &Mention) -> &str {
-        self.entity_ref_id(m.entity_ref.index())
+        self.entity_ref_id(m.entity_ref)
     }
 
     /// The id a reference names. An `e=` or `by=` id is its text: a valid id has no escapes,
     /// so it is written as it reads. A front matter id may be quoted, so it is read from the
     /// front matter's value at its site.
-    pub fn entity_ref_id(&self, k: usize) -> &str {
-        let Some(r) = self.entity_refs.get(k) else { return "" };
+    pub fn entity_ref_id(&self, k: EntityRefIndex) -> &str {
+        let Some(r) = self.entity_refs.get(k.index()) else {
+            return "";
+        };
         if let Some(ids) = &self.entity_ids_without_text {
-            return ids.get(k).map_or("", |id| id.as_str());
+            return ids.get(k.index()).map_or("", |id| id.as_str());
         }
         fn value(v: Option<&Located<String>>) -> &str {
             v.map_or("", |v| v.value.as_str())
@@ -348,14 +350,14 @@ impl Document {
         self.entity_refs
             .iter()
             .enumerate()
-            .map(|(k, r)| (self.entity_ref_id(k), r))
+            .map(|(k, r)| (self.entity_ref_id(EntityRefIndex::new(k)), r))
     }
 
     /// Drops the text and its syntax tree, keeping the rest (`annals site` once an article's
     /// page is written): what is read from the text later, the entity ids, is copied out first.
     pub fn drop_text(&mut self) {
         let ids = (0..self.entity_refs.len())
-            .map(|k| Name::from(self.entity_ref_id(k)))
+            .map(|k| Name::from(self.entity_ref_id(EntityRefIndex::new(k))))
             .collect();
         self.entity_ids_without_text = Some(ids);
         self.text = String::new();
