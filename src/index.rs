@@ -209,8 +209,8 @@ impl CorpusIndex {
         );
         index.entity_references = entity_references;
         index.claims_by_id = claims_by_id;
-        // The lists grew by doubling; a whole corpus's worth of slack is worth one pass to return.
-        index.entity_references.values_mut().for_each(BySlot::shrink);
+        // The referrers' lists grew by doubling (the entity references' were sized by their
+        // count); a whole corpus's worth of slack is worth one pass to return.
         index.backlinks.referrers.values_mut().for_each(BySlot::shrink);
         index
     }

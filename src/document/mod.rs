@@ -356,9 +356,7 @@ impl Document {
     /// Drops the text and its syntax tree, keeping the rest (`annals site` once an article's
     /// page is written): what is read from the text later, the entity ids, is copied out first.
     pub fn drop_text(&mut self) {
-        let ids = (0..self.entity_refs.len())
-            .map(|k| Name::from(self.entity_ref_id(EntityRefIndex::new(k))))
-            .collect();
+        let ids = self.entity_refs_with_ids().map(|(id, _)| Name::from(id)).collect();
         self.entity_ids_without_text = Some(ids);
         self.text = String::new();
         self.lines = LineIndex::new("");

@@ -102,9 +102,10 @@ impl Lowering {
         });
         // Exact sizes: most claims have one speaker and at most one relation, and a default
         // vector of four would waste three quarters of it on a million claims.
-        let by_attribute = span.get("by");
-        let mut by = Vec::with_capacity(by_attribute.map_or(0, |a| a.words(text).count()));
-        if let Some(a) = by_attribute {
+        let mut by = Vec::new();
+        if let Some(a) = span.get("by") {
+            let words = a.words(text).count();
+            by.reserve_exact(words);
             // Each word's range is exact, escapes or not: a valid id's text is the id.
             for (word, range) in a.words(text) {
                 if ids::is_valid_id(&word) {
@@ -115,7 +116,7 @@ impl Lowering {
                     self.problem(RuleCode::InvalidId, range, invalid_entity_id(&word));
                 }
             }
-            if by.is_empty() && a.words(text).next().is_none() {
+            if words == 0 {
                 self.problem(
                     RuleCode::InvalidId,
                     a.range(text),
@@ -171,7 +172,7 @@ impl Lowering {
         let relation_words = RelationKind::ALL
             .iter()
             .filter_map(|kind| span.get(kind.key()))
-            .map(|a| a.value(text).split_whitespace().count())
+            .map(|a| a.words(text).count())
             .sum();
         let mut relations = Vec::with_capacity(relation_words);
         for kind in RelationKind::ALL {
