@@ -138,9 +138,43 @@ pub fn document_id(relative: &str) -> String {
 }
 
 pub fn relative_path(root: &Path, path: &Path) -> Option<String> {
+    match plain_relative(root, path) {
+        Some(rel) => Some(rel.to_string()),
+        None => parsed_relative(root, path),
+    }
+}
+
+/// `relative_path` of any path: component by component.
+fn parsed_relative(root: &Path, path: &Path) -> Option<String> {
     let rel = path.strip_prefix(root).ok()?;
     let parts: Vec<&str> = rel.components().filter_map(|c| c.as_os_str().to_str()).collect();
     (parts.len() == rel.components().count()).then(|| parts.join("/"))
+}
+
+/// `path` after `root` when it is spelled as a walk joins it (root, `/`, then names with one
+/// `/` between them), without parsing either path into components: that parse was a fifth
+/// of discovering 100,000 files. `None` for anything else, which `relative_path` parses.
+#[cfg(unix)]
+fn plain_relative<'p>(root: &Path, path: &'p Path) -> Option<&'p str> {
+    let rest = path
+        .as_os_str()
+        .as_encoded_bytes()
+        .strip_prefix(root.as_os_str().as_encoded_bytes())?;
+    let rest = match root.as_os_str().as_encoded_bytes().last() {
+        Some(b'/') => rest,
+        _ => rest.strip_prefix(b"/")?,
+    };
+    let rel = std::str::from_utf8(rest).ok()?;
+    let plain = !rel.is_empty()
+        && rel
+            .split('/')
+            .all(|name| !name.is_empty() && name != "." && name != "..");
+    plain.then_some(rel)
+}
+
+#[cfg(not(unix))]
+fn plain_relative<'p>(_: &Path, _: &'p Path) -> Option<&'p str> {
+    None
 }
 
 /// Every document file under `root`, in the order of a walk that visits each folder's
@@ -190,21 +224,51 @@ pub fn corpus_files(root: &Path, globs: &DocumentGlobs) -> Vec<SourceFile> {
 /// which is the order of the bytes with `/` below every other byte (no split per comparison).
 fn walk_order(a: &str, b: &str) -> std::cmp::Ordering {
     let key = |byte: u8| if byte == b'/' { 0 } else { byte };
-    a.bytes().map(key).cmp(b.bytes().map(key))
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    // Paths of one folder share a long start: it is skipped eight bytes at a time (this sort
+    // was a quarter of discovering 100,000 files when it mapped every byte).
+    let mut at = 0;
+    while at + 8 <= a.len().min(b.len()) && a[at..at + 8] == b[at..at + 8] {
+        at += 8;
+    }
+    match a[at..].iter().zip(&b[at..]).position(|(x, y)| x != y) {
+        Some(k) => key(a[at + k]).cmp(&key(b[at + k])),
+        None => a.len().cmp(&b.len()),
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::walk_order;
+    use super::{parsed_relative, relative_path, walk_order};
     use proptest::prelude::*;
+    use std::path::Path;
 
     proptest! {
-        /// Byte order with `/` lowest is the order of comparing component by component.
+        /// Byte order with `/` lowest is the order of comparing component by component, also
+        /// past a long shared start (which is compared eight bytes at a time).
         #[test]
-        fn walk_order_compares_component_by_component(a in "[a-c.!/-]{0,8}", b in "[a-c.!/-]{0,8}") {
-            let a = a.trim_matches('/').replace("//", "/");
-            let b = b.trim_matches('/').replace("//", "/");
+        fn walk_order_compares_component_by_component(
+            start in "[a-c/-]{0,20}",
+            a in "[a-c.!/-]{0,12}",
+            b in "[a-c.!/-]{0,12}",
+        ) {
+            let a = format!("{start}{a}").trim_matches('/').replace("//", "/");
+            let b = format!("{start}{b}").trim_matches('/').replace("//", "/");
             prop_assert_eq!(walk_order(&a, &b), a.split('/').cmp(b.split('/')), "{:?} {:?}", a, b);
+        }
+
+        /// A path joined as a walk joins it is read without parsing, as a parse reads it.
+        #[test]
+        fn a_joined_path_is_relative_as_parsed(
+            root in "(/|\\.|\\./|[a-c]{1,3})(/[a-c.]{1,3}){0,3}/?",
+            names in proptest::collection::vec("[a-c.]{1,3}", 0..4),
+        ) {
+            let root = Path::new(&root);
+            let mut path = root.to_path_buf();
+            for name in &names {
+                path.push(name);
+            }
+            prop_assert_eq!(relative_path(root, &path), parsed_relative(root, &path), "{:?}", path);
         }
     }
 }

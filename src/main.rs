@@ -431,12 +431,7 @@ fn main() -> ExitCode {
                     }
                     let mut stdout = std::io::stdout().lock();
                     // A closed pipe (`annals check | head`) is not an error worth a message.
-                    for piece in &outcome.stdout {
-                        if stdout.write_all(piece.as_bytes()).is_err() {
-                            break;
-                        }
-                    }
-                    let _ = stdout.flush();
+                    let _ = outcome.write(&mut stdout).and_then(|()| stdout.flush());
                     // Ends here, as ripgrep does: freeing the output's megabytes would only
                     // delay the exit (the thread that frees the corpus ends with the process).
                     std::process::exit(outcome.exit_code)

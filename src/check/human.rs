@@ -114,7 +114,7 @@ fn render_one(renderer: &Renderer, d: &Diagnostic, out: &mut String) {
         span: 0..0,
         window_column: None,
     };
-    let excerpt = d.excerpt.as_ref().unwrap_or(&empty);
+    let excerpt = d.excerpt.as_deref().unwrap_or(&empty);
     let group = level(d.severity)
         .primary_title(d.message.as_str())
         .id(d.code.as_str())

@@ -68,7 +68,8 @@ pub struct Diagnostic {
     pub suggestion: Option<String>,
     pub range: TextRange,
     /// The lines that show it, cut while the text was at hand (human output only).
-    pub excerpt: Option<human::Excerpt>,
+    /// Boxed: a diagnostic of the other formats holds none, and is moved and sorted.
+    pub excerpt: Option<Box<human::Excerpt>>,
 }
 
 pub struct Report {
@@ -172,7 +173,7 @@ impl Places {
     fn place(&self, finding: &Finding, excerpts: Excerpts) -> Option<Placed> {
         let excerpt = match excerpts {
             Excerpts::None => None,
-            _ => Some(self.excerpt(finding.range)?.clone()),
+            _ => Some(Box::new(self.excerpt(finding.range)?.clone())),
         };
         Some((
             self.line_column(finding.range.start)?,
@@ -183,7 +184,7 @@ impl Places {
 }
 
 /// A finding's start, end and excerpt, as a report shows them.
-type Placed = (LineColumn, LineColumn, Option<human::Excerpt>);
+type Placed = (LineColumn, LineColumn, Option<Box<human::Excerpt>>);
 
 /// The excerpt of the finding at `range`, as the report's mode cuts it.
 fn excerpt(text: &str, lines: &LineIndex, range: TextRange, excerpts: Excerpts) -> Option<human::Excerpt> {
@@ -212,62 +213,81 @@ pub fn report<'c>(
     excerpts: Excerpts,
 ) -> Report {
     use rayon::prelude::*;
-    let judged: Vec<Judged<'c>> = findings.collect();
+    let mut judged: Vec<Judged<'c>> = findings.collect();
     let documents = judged.len();
-    let mut diagnostics: Vec<Diagnostic> = judged
+    judged.retain(|(_, found, _)| !found.is_empty());
+    // The report's order is by file first: documents are put in order, and then each one's
+    // findings, never the whole list (a sort of half a million diagnostics, and a copy of
+    // them into its buffer, at 100,000 dense articles).
+    judged.par_sort_by(|(a, _, _), (b, _, _)| a.path.as_str().cmp(b.path.as_str()));
+    let placed: Vec<Vec<Diagnostic>> = judged
         .into_par_iter()
-        .filter(|(_, found, _)| !found.is_empty())
-        .flat_map_iter(|(doc, doc_findings, places)| {
-            let display: Arc<str> = display_path(&root.join(&doc.path), cwd).into();
-            let file: Arc<str> = doc.path.as_str().into();
-            let placed: Option<Vec<Placed>> =
-                places.and_then(|p| doc_findings.iter().map(|f| p.place(f, excerpts)).collect());
-            let again = (doc.text.is_empty() && placed.is_none()).then(|| {
-                let text = corpus::read_text(&root.join(&doc.path), limit);
-                let lines = LineIndex::new(&text);
-                (text, lines)
-            });
-            let (text, lines) = match &again {
-                Some((text, lines)) => (text.as_str(), lines),
-                None => (doc.text.as_str(), &doc.lines),
-            };
-            let mut placed = placed.map(Vec::into_iter);
-            doc_findings
-                .into_iter()
-                .map(|f| {
-                    let (start, end, excerpt) = placed.as_mut().and_then(Iterator::next).unwrap_or_else(|| {
-                        (
-                            lines.line_column(text, f.range.start as usize),
-                            lines.line_column(text, f.range.end as usize),
-                            excerpt(text, lines, f.range, excerpts),
-                        )
-                    });
-                    Diagnostic {
-                        file: file.clone(),
-                        display_path: display.clone(),
-                        line: start.line + 1,
-                        column: start.column + 1,
-                        end_line: end.line + 1,
-                        end_column: end.column + 1,
-                        severity: f.severity,
-                        code: f.code,
-                        message: f.message,
-                        suggestion: f.suggestion,
-                        range: f.range,
-                        excerpt,
-                    }
-                })
-                .collect::<Vec<_>>()
+        .map(|(doc, doc_findings, places)| {
+            let mut placed = place(root, cwd, limit, excerpts, doc, doc_findings, places);
+            placed.sort_by(|a, b| (a.line, a.column, a.code.as_str()).cmp(&(b.line, b.column, b.code.as_str())));
+            placed
         })
         .collect();
-    diagnostics.par_sort_by(|a, b| {
-        (&*a.file, a.line, a.column, a.code.as_str()).cmp(&(&*b.file, b.line, b.column, b.code.as_str()))
-    });
+    let mut diagnostics = Vec::with_capacity(placed.iter().map(Vec::len).sum());
+    for mut some in placed {
+        diagnostics.append(&mut some);
+    }
     Report {
         root: display_path(root, cwd),
         documents,
         diagnostics,
     }
+}
+
+/// The diagnostics of one document's findings, in the findings' order.
+fn place(
+    root: &Path,
+    cwd: &Path,
+    limit: u64,
+    excerpts: Excerpts,
+    doc: &ShedDocument,
+    doc_findings: Vec<Finding>,
+    places: Option<Places>,
+) -> Vec<Diagnostic> {
+    let display: Arc<str> = display_path(&root.join(&doc.path), cwd).into();
+    let file: Arc<str> = doc.path.as_str().into();
+    let placed: Option<Vec<Placed>> = places.and_then(|p| doc_findings.iter().map(|f| p.place(f, excerpts)).collect());
+    let again = (doc.text.is_empty() && placed.is_none()).then(|| {
+        let text = corpus::read_text(&root.join(&doc.path), limit);
+        let lines = LineIndex::new(&text);
+        (text, lines)
+    });
+    let (text, lines) = match &again {
+        Some((text, lines)) => (text.as_str(), lines),
+        None => (doc.text.as_str(), &doc.lines),
+    };
+    let mut placed = placed.map(Vec::into_iter);
+    doc_findings
+        .into_iter()
+        .map(|f| {
+            let (start, end, excerpt) = placed.as_mut().and_then(Iterator::next).unwrap_or_else(|| {
+                (
+                    lines.line_column(text, f.range.start as usize),
+                    lines.line_column(text, f.range.end as usize),
+                    excerpt(text, lines, f.range, excerpts).map(Box::new),
+                )
+            });
+            Diagnostic {
+                file: file.clone(),
+                display_path: display.clone(),
+                line: start.line + 1,
+                column: start.column + 1,
+                end_line: end.line + 1,
+                end_column: end.column + 1,
+                severity: f.severity,
+                code: f.code,
+                message: f.message,
+                suggestion: f.suggestion,
+                range: f.range,
+                excerpt,
+            }
+        })
+        .collect()
 }
 
 /// The human format of a report (rustc-style snippets and a summary line), in pieces.
@@ -284,12 +304,28 @@ pub struct Options {
 
 /// What a run prints and its exit status.
 pub struct Outcome {
-    /// The output, in pieces to write one after the other: a report of hundreds of
-    /// thousands of findings is rendered in parallel chunks, never copied into one string.
-    pub stdout: Vec<String>,
+    /// The report, rendered as it is written (`Outcome::write`).
+    pub report: Report,
+    format: Format,
+    color: bool,
     /// Notes for standard error (configuration warnings, an empty scope).
     pub notes: Vec<String>,
     pub exit_code: i32,
+}
+
+impl Outcome {
+    /// Writes the report in the format asked for. JSON, the format of large reports, is
+    /// rendered in parallel chunks and written a few chunks at a time, never held whole; the
+    /// others are rendered in pieces and then written one after the other.
+    pub fn write(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
+        let pieces = match self.format {
+            Format::Json => return json::write(&self.report, out),
+            Format::Human => human::render(&self.report, self.color),
+            Format::Sarif => sarif::render(&self.report),
+            Format::Github => vec![github::render(&self.report)],
+        };
+        pieces.iter().try_for_each(|piece| out.write_all(piece.as_bytes()))
+    }
 }
 
 /// Runs a check. `Err` is a corpus that could not be analysed (exit status 2).
@@ -333,20 +369,16 @@ pub fn run(options: &Options) -> Result<Outcome, LoadError> {
             report.root
         ));
     }
-    let stdout = match options.format {
-        Format::Human => human::render(&report, options.color),
-        Format::Json => json::render(&report),
-        Format::Sarif => sarif::render(&report),
-        Format::Github => vec![github::render(&report)],
-    };
     let exit_code = report.exit_code(options.fail_on);
-    // Freeing a large corpus's million small allocations, its index and the report's rows
-    // takes tens of milliseconds, and the process ends right after the output: a thread does
-    // it meanwhile (the report alone was 15 ms of 340 at 10,000 dense articles).
+    // Freeing a large corpus's million small allocations and its index takes tens of
+    // milliseconds, and the process ends right after the output: a thread does it meanwhile.
+    // The report goes with the outcome, which the command does not free before it exits.
     let index = swept.index;
-    std::thread::spawn(move || drop((report, documents, index)));
+    std::thread::spawn(move || drop((documents, index)));
     Ok(Outcome {
-        stdout,
+        report,
+        format: options.format,
+        color: options.color,
         notes,
         exit_code,
     })
