@@ -42,6 +42,9 @@ pub struct NameMatcher {
     longest: Longest,
     /// The names' first two bytes, the skip tables and whether the skip may go eight bytes at a time.
     openings: Openings,
+    /// Some name holds `[` or `]`: it could run across a mention's brackets, and no mention's
+    /// text is taken for a whole (`NameMatcher::is_own_name`).
+    bracketed: bool,
 }
 
 /// Where a name and its owners lie in the arena: `start..name_end` and `name_end..end`.
@@ -65,6 +68,10 @@ struct Prefix {
     tails: bool,
     /// More names hash like this one (`NameMatcher::crowded`).
     crowded: bool,
+    /// The name (`named`) has one owner, and so has every name found in it, the same one
+    /// ("Ullin Dorpellin" and its "Dorpellin"): a mention of that owner with this text covers
+    /// everything the search would find in it.
+    alone: bool,
 }
 
 impl Default for Prefix {
@@ -79,6 +86,7 @@ impl Default for Prefix {
             longer: false,
             tails: false,
             crowded: false,
+            alone: false,
         }
     }
 }
@@ -266,13 +274,74 @@ impl NameMatcher {
             }
             matcher.openings.first_bytes[bytes[0] as usize] = true;
             matcher.openings.capitals_only &= bytes[0].is_ascii_uppercase() || !bytes[0].is_ascii();
+            matcher.bracketed |= name.contains(['[', ']']);
             if is_word_char(first) {
                 matcher.file_words(name, k);
             } else {
                 matcher.by_first_char.entry(first).or_default().push(k);
             }
         }
+        matcher.mark_names_alone();
         matcher
+    }
+
+    /// Sets `Prefix::alone`: each name that ends a word is searched for the names in it.
+    fn mark_names_alone(&mut self) {
+        let alone: Vec<u64> = self
+            .prefixes
+            .iter()
+            .filter(|(_, prefix)| prefix.named && !prefix.crowded)
+            .filter(|(_, prefix)| {
+                let owners = &self.arena[prefix.name.name_end as usize..prefix.name.end as usize];
+                let name = &self.arena[prefix.name.start as usize..prefix.name.name_end as usize];
+                let mut alone = !owners.contains('\0') && name.ends_with(is_word_char);
+                self.each(name, TextRange::new(0, name.len()), |found| {
+                    alone &= found.entities.0 == owners
+                });
+                alone
+            })
+            .map(|(&key, _)| key)
+            .collect();
+        for key in alone {
+            if let Some(prefix) = self.prefixes.get_mut(&key) {
+                prefix.alone = true;
+            }
+        }
+    }
+
+    /// Whether `text[range]` is exactly a name of `entity` alone in which every name found
+    /// is `entity`'s alone too: a mention of `entity` with this text covers whatever the
+    /// search would find in it, which unannotated-mention need not search (most names the
+    /// search finds in an annotated article are its mentions' texts). False whenever that
+    /// is not sure: a name that starts or ends otherwise than with a word character, or a
+    /// name with a bracket, which could run across the mention's brackets.
+    pub fn is_own_name(&self, text: &str, range: TextRange, entity: &str) -> bool {
+        let Some(name) = text.get(range.range()) else {
+            return false;
+        };
+        if self.bracketed || !name.starts_with(is_word_char) || !name.ends_with(is_word_char) {
+            return false;
+        }
+        // The key the name was filed under: each word with the gap before it (`file_words`).
+        let bytes = name.as_bytes();
+        let mut hasher = FxHasher::default();
+        let (mut from, mut to) = (0, word_end(name, 0, name.len()));
+        loop {
+            hasher.write(&bytes[from..to]);
+            hasher.write_u8(WORD);
+            if to == name.len() {
+                break;
+            }
+            let next = gap_end(name, to, name.len());
+            (from, to) = (to, word_end(name, next, name.len()));
+        }
+        let Some(prefix) = self.prefixes.get(&hasher.finish()) else {
+            return false;
+        };
+        let e = prefix.name;
+        prefix.alone
+            && self.arena.as_bytes()[e.start as usize..e.name_end as usize] == *bytes
+            && self.arena[e.name_end as usize..e.end as usize] == *entity
     }
 
     /// Files the prefixes (and tail) of name `k`, which starts with a word character.
