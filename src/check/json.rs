@@ -78,7 +78,11 @@ fn write_row(out: &mut String, d: &super::Diagnostic) {
 /// `s` as a JSON string. Most messages need no escape and are copied whole; the others are
 /// escaped by serde_json, as before.
 fn write_string(out: &mut String, s: &str) {
-    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+    // A fold, not `any`: without an early exit the test runs on many bytes at once.
+    let escaped = s
+        .bytes()
+        .fold(false, |seen, b| seen | (b < 0x20) | (b == b'"') | (b == b'\\'));
+    if !escaped {
         out.push('"');
         out.push_str(s);
         out.push('"');
@@ -129,24 +133,26 @@ fn write_in_windows(report: &Report, out: &mut impl std::io::Write, at_once: usi
     out.write_all(b"\n")?;
     let chunks: Vec<&[super::Diagnostic]> = report.diagnostics.chunks(ROWS_PER_PIECE).collect();
     let at_once = at_once.max(1);
+    // The same buffers for every window: new ones would be new pages to fault in each time.
+    let mut pieces: Vec<String> = Vec::new();
     for (w, window) in chunks.chunks(at_once).enumerate() {
-        let pieces: Vec<String> = window
-            .par_iter()
+        pieces.resize_with(window.len(), || String::with_capacity(ROWS_PER_PIECE * 400));
+        pieces
+            .par_iter_mut()
+            .zip(window)
             .enumerate()
-            .map(|(i, chunk)| {
+            .for_each(|(i, (piece, chunk))| {
+                piece.clear();
                 let last_chunk = w * at_once + i == chunks.len() - 1;
-                let mut piece = String::with_capacity(chunk.len() * 400);
                 for (r, d) in chunk.iter().enumerate() {
-                    write_row(&mut piece, d);
+                    write_row(piece, d);
                     piece.push_str(if last_chunk && r == chunk.len() - 1 {
                         "\n  "
                     } else {
                         ",\n"
                     });
                 }
-                piece
-            })
-            .collect();
+            });
         for piece in &pieces {
             out.write_all(piece.as_bytes())?;
         }
