@@ -91,6 +91,9 @@ impl Default for Prefix {
     }
 }
 
+/// The longest name, in bytes, that `NameMatcher::is_own_name` takes for a whole.
+const LONGEST_OWN_NAME: usize = 256;
+
 /// In bytes.
 #[derive(Clone, Copy, Debug, Default)]
 struct Longest {
@@ -285,7 +288,9 @@ impl NameMatcher {
         matcher
     }
 
-    /// Sets `Prefix::alone`: each name that ends a word is searched for the names in it.
+    /// Sets `Prefix::alone`: each name that ends a word, and is no longer than
+    /// `LONGEST_OWN_NAME`, is searched for the names in it. (The cap keeps this linear in the
+    /// number of names: a long name could hold a name at each of its words.)
     fn mark_names_alone(&mut self) {
         let alone: Vec<u64> = self
             .prefixes
@@ -294,7 +299,11 @@ impl NameMatcher {
             .filter(|(_, prefix)| {
                 let owners = &self.arena[prefix.name.name_end as usize..prefix.name.end as usize];
                 let name = &self.arena[prefix.name.start as usize..prefix.name.name_end as usize];
-                let mut alone = !owners.contains('\0') && name.ends_with(is_word_char);
+                let mut alone =
+                    name.len() <= LONGEST_OWN_NAME && !owners.contains('\0') && name.ends_with(is_word_char);
+                if !alone {
+                    return false;
+                }
                 self.each(name, TextRange::new(0, name.len()), |found| {
                     alone &= found.entities.0 == owners
                 });
@@ -319,7 +328,13 @@ impl NameMatcher {
         let Some(name) = text.get(range.range()) else {
             return false;
         };
-        if self.bracketed || !name.starts_with(is_word_char) || !name.ends_with(is_word_char) {
+        // The length first: a mention's text can hold its nested mentions, and reading each
+        // whole would be quadratic in the nesting.
+        if name.len() > LONGEST_OWN_NAME
+            || self.bracketed
+            || !name.starts_with(is_word_char)
+            || !name.ends_with(is_word_char)
+        {
             return false;
         }
         // The key the name was filed under: each word with the gap before it (`file_words`).
