@@ -230,10 +230,12 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     // The site renders page after page of about the same size: freed memory is kept for the
     // next (purged at once, each page's buffers were new zeroed pages, a quarter of its time).
-    // So does the server, which frees and allocates again for hours: purged at once, zeroing
-    // pages was half its CPU while it first read 100,000 dense articles (every document's
-    // diagnostics after 19.5 s, 9.9 s with mimalloc's delay, at 1% more memory).
-    if !matches!(cli.command, Command::Site { .. } | Command::Lsp { .. }) {
+    // The server purges after 10 ms too: with mimalloc's second, the pages its threads freed
+    // while reading the corpus stayed resident once they went idle (10,000 dense articles:
+    // 235-242 MB after indexing, 226-229 MB at 10 ms). Purged at once, zeroing pages again
+    // slowed its first reading of 100,000 dense articles (every document's diagnostics after
+    // 6.26 s; 5.9 s with the second's delay, 5.79 s with 10 ms).
+    if !matches!(cli.command, Command::Site { .. }) {
         purge_freed_memory_soon();
     }
     match cli.command {
