@@ -134,8 +134,14 @@ impl CorpusIndex {
 
     /// The whole index, without what only rules that `config` turns off would read.
     pub fn build_for(documents: &[Document], config: &Config) -> CorpusIndex {
-        let mut index = CorpusIndex::build_references(documents);
-        index.refresh_entities(documents, config);
+        // The name matcher is built on one core while the references are filed on the other:
+        // each took about 40 ms of 90 at 100,000 dense articles, one after the other.
+        let (mut index, names) = rayon::join(
+            || CorpusIndex::build_references(documents),
+            || name_matcher(documents, config),
+        );
+        index.refresh_entity_ids(documents);
+        index.names = names;
         index
     }
 
@@ -301,6 +307,12 @@ impl CorpusIndex {
     /// Recomputes what depends on the set of entities: their ids and the name matcher (only
     /// unannotated-mention reads it: with that rule off, it stays empty and costs nothing).
     pub fn refresh_entities(&mut self, documents: &[Document], config: &Config) {
+        self.refresh_entity_ids(documents);
+        self.names = name_matcher(documents, config);
+    }
+
+    /// `entity_ids` and `entity_slots`: what `refresh_entities` redoes besides the names.
+    fn refresh_entity_ids(&mut self, documents: &[Document]) {
         let mut ids: Vec<String> = documents
             .iter()
             .filter(|d| d.kind == DocumentKind::Entity)
@@ -318,11 +330,6 @@ impl CorpusIndex {
             }
         }
         self.entity_slots = Some(slots);
-        self.names = if config.severity(RuleCode::UnannotatedMention).is_some() {
-            NameMatcher::new(documents)
-        } else {
-            NameMatcher::default()
-        };
     }
 
     /// Up to `n` document ids closest to a misspelt one, best first.
@@ -486,6 +493,15 @@ fn claims_by_id_of<D: Links>(documents: &[D]) -> HashMap<String, BTreeSet<Docume
 fn file_entity_references(map: &mut EntityReferences, slot: DocumentSlot, doc: &Document) {
     for (k, (id, r)) in doc.entity_refs_with_ids().enumerate() {
         bucket(map, id).push(slot, (EntityRefIndex::new(k), r.packed_site()));
+    }
+}
+
+/// The matcher of the entities' names, or an empty one when unannotated-mention is off (a
+/// rule that is off costs nothing).
+fn name_matcher(documents: &[Document], config: &Config) -> NameMatcher {
+    match config.severity(RuleCode::UnannotatedMention) {
+        Some(_) => NameMatcher::new(documents),
+        None => NameMatcher::default(),
     }
 }
 

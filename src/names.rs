@@ -292,10 +292,15 @@ impl NameMatcher {
     /// `LONGEST_OWN_NAME`, is searched for the names in it. (The cap keeps this linear in the
     /// number of names: a long name could hold a name at each of its words.)
     fn mark_names_alone(&mut self) {
-        let alone: Vec<u64> = self
+        use rayon::prelude::*;
+        let named: Vec<(&u64, &Prefix)> = self
             .prefixes
             .iter()
             .filter(|(_, prefix)| prefix.named && !prefix.crowded)
+            .collect();
+        // On both cores: at 20,000 entities, 40,000 names are searched.
+        let alone: Vec<u64> = named
+            .into_par_iter()
             .filter(|(_, prefix)| {
                 let owners = &self.arena[prefix.name.name_end as usize..prefix.name.end as usize];
                 let name = &self.arena[prefix.name.start as usize..prefix.name.name_end as usize];
