@@ -716,6 +716,27 @@ mod tests {
         Ok(())
     }
 
+    /// A mention's text is its entity's own name only when it is exactly a name of that
+    /// entity alone with no other entity's name inside; any bracket in a name turns it off.
+    /// (The rule's tests compare findings with and without the skip, which agree even when
+    /// nothing is skipped: this one fails if the lookup never finds a name.)
+    #[test]
+    fn own_names_are_exact_names_of_one_entity_alone() {
+        let m = matcher(&["Ullin Dorpellin", "Ann Vale", "Vale"].map(String::from));
+        let own = |text: &str, entity: &str| m.is_own_name(text, TextRange::new(0, text.len()), entity);
+        assert!(own("Ullin Dorpellin", "e0"));
+        assert!(own("Vale", "e2"));
+        assert!(!own("Ullin Dorpellin", "e1"), "another entity's name");
+        assert!(!own("Ann Vale", "e1"), "it holds e2's name");
+        assert!(!own("Ullin", "e0"), "a part of a name");
+        assert!(!own("Ullin  Dorpellin", "e0"), "not as written");
+        let m = matcher(&["Ullin Dorpellin", "Ann]"].map(String::from));
+        assert!(
+            !m.is_own_name("Ullin Dorpellin", TextRange::new(0, 15), "e0"),
+            "a name with a bracket"
+        );
+    }
+
     #[test]
     fn whole_words() {
         let text = "Russia’s Russian U.S. USA";
