@@ -323,45 +323,25 @@ impl NameMatcher {
         }
     }
 
-    /// Whether `text[range]` is exactly a name of `entity` alone in which every name found
-    /// is `entity`'s alone too: a mention of `entity` with this text covers whatever the
+    /// Each name of one entity alone in which every name found is that entity's alone too,
+    /// with its entity: a mention of the entity with exactly this text covers whatever the
     /// search would find in it, which unannotated-mention need not search (most names the
-    /// search finds in an annotated article are its mentions' texts). False whenever that
-    /// is not sure: a name that starts or ends otherwise than with a word character, or a
-    /// name with a bracket, which could run across the mention's brackets.
-    pub fn is_own_name(&self, text: &str, range: TextRange, entity: &str) -> bool {
-        let Some(name) = text.get(range.range()) else {
-            return false;
-        };
-        // The length first: a mention's text can hold its nested mentions, and reading each
-        // whole would be quadratic in the nesting.
-        if name.len() > LONGEST_OWN_NAME
-            || self.bracketed
-            || !name.starts_with(is_word_char)
-            || !name.ends_with(is_word_char)
-        {
-            return false;
-        }
-        // The key the name was filed under: each word with the gap before it (`file_words`).
-        let bytes = name.as_bytes();
-        let mut hasher = FxHasher::default();
-        let (mut from, mut to) = (0, word_end(name, 0, name.len()));
-        loop {
-            hasher.write(&bytes[from..to]);
-            hasher.write_u8(WORD);
-            if to == name.len() {
-                break;
-            }
-            let next = gap_end(name, to, name.len());
-            (from, to) = (to, word_end(name, next, name.len()));
-        }
-        let Some(prefix) = self.prefixes.get(&hasher.finish()) else {
-            return false;
-        };
-        let e = prefix.name;
-        prefix.alone
-            && self.arena.as_bytes()[e.start as usize..e.name_end as usize] == *bytes
-            && self.arena[e.name_end as usize..e.end as usize] == *entity
+    /// search finds in an annotated article are its mentions' texts). Only names that start
+    /// and end with a word character and are no longer than `LONGEST_OWN_NAME`; none at all
+    /// when some name holds a bracket, which could run across a mention's brackets. The
+    /// index files them by entity (`CorpusIndex::is_own_name`), so that a mention's entity is
+    /// looked up once for this and for unknown-entity.
+    pub fn own_names(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
+        self.prefixes
+            .values()
+            .filter(|prefix| prefix.named && prefix.alone && !self.bracketed)
+            .map(|prefix| {
+                let e = prefix.name;
+                (
+                    &self.arena[e.name_end as usize..e.end as usize],
+                    &self.arena[e.start as usize..e.name_end as usize],
+                )
+            })
     }
 
     /// Files the prefixes (and tail) of name `k`, which starts with a word character.
@@ -722,19 +702,22 @@ mod tests {
     /// nothing is skipped: this one fails if the lookup never finds a name.)
     #[test]
     fn own_names_are_exact_names_of_one_entity_alone() {
-        let m = matcher(&["Ullin Dorpellin", "Ann Vale", "Vale"].map(String::from));
-        let own = |text: &str, entity: &str| m.is_own_name(text, TextRange::new(0, text.len()), entity);
-        assert!(own("Ullin Dorpellin", "e0"));
-        assert!(own("Vale", "e2"));
-        assert!(!own("Ullin Dorpellin", "e1"), "another entity's name");
-        assert!(!own("Ann Vale", "e1"), "it holds e2's name");
-        assert!(!own("Ullin", "e0"), "a part of a name");
-        assert!(!own("Ullin  Dorpellin", "e0"), "not as written");
-        let m = matcher(&["Ullin Dorpellin", "Ann]"].map(String::from));
-        assert!(
-            !m.is_own_name("Ullin Dorpellin", TextRange::new(0, 15), "e0"),
-            "a name with a bracket"
+        let own = |names: &[&str]| {
+            let m = matcher(&names.iter().map(|n| n.to_string()).collect::<Vec<_>>());
+            let mut own: Vec<(String, String)> = m.own_names().map(|(e, n)| (e.to_string(), n.to_string())).collect();
+            own.sort();
+            own
+        };
+        let pair = |e: &str, n: &str| (e.to_string(), n.to_string());
+        // "Ann Vale" holds e2's "Vale"; "Ullin" is no name; "Vale." ends with a stop.
+        assert_eq!(
+            own(&["Ullin Dorpellin", "Ann Vale", "Vale", "Vale."]),
+            [pair("e0", "Ullin Dorpellin"), pair("e2", "Vale")]
         );
+        assert_eq!(own(&["Ullin Dorpellin", "Ann]"]), [], "a name with a bracket");
+        assert_eq!(own(&["Vale", "Vale"]), [], "a name of two entities");
+        let long = "Ullin ".repeat(60);
+        assert_eq!(own(&[long.trim()]), [], "longer than LONGEST_OWN_NAME");
     }
 
     #[test]

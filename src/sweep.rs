@@ -23,7 +23,7 @@ use crate::document::{Document, DocumentKind, ShedDocument};
 use crate::finding::{Finding, RuleCode};
 use crate::index::CorpusIndex;
 use crate::rules::{self, Context};
-use crate::slots::DocumentSlot;
+use crate::slots::{DocumentSlot, EntityRefIndex};
 use crate::text::LineIndex;
 use rayon::prelude::*;
 
@@ -125,13 +125,7 @@ pub fn sweep_visiting<V: Visitor>(
                     DocumentKind::Entity => None,
                 };
                 let doc = read_now.as_ref().unwrap_or(&entities[slot]);
-                let cx = Context {
-                    documents: entities,
-                    index: directory,
-                    config,
-                    slot: DocumentSlot::new(slot),
-                    doc,
-                };
+                let cx = Context::new(entities, directory, config, DocumentSlot::new(slot), doc);
                 let findings = wanted(file).then(|| rules::own_findings(&cx));
                 let visit = visitor.visit(&cx, findings.as_deref());
                 let entities = match unused_on {
@@ -167,6 +161,7 @@ pub fn sweep_visiting<V: Visitor>(
     index.referenced_entities = unused_on.then_some(referenced);
     index.entity_ids = directory.entity_ids;
     index.entity_slots = directory.entity_slots;
+    index.own_names = directory.own_names;
     index.names = directory.names;
     let findings: Vec<Option<Vec<Finding>>> = own
         .into_par_iter()
@@ -174,13 +169,7 @@ pub fn sweep_visiting<V: Visitor>(
         .map(|(slot, own)| {
             let mut out = own?;
             rules::link_findings(
-                &Context {
-                    documents: &documents,
-                    index: &index,
-                    config,
-                    slot: DocumentSlot::new(slot),
-                    doc: &documents[slot],
-                },
+                &Context::new(&documents, &index, config, DocumentSlot::new(slot), &documents[slot]),
                 &mut out,
             );
             Some(rules::settle(config, out))
@@ -195,10 +184,9 @@ pub fn sweep_visiting<V: Visitor>(
 
 /// The entity documents that `cx.doc` references, other than itself, each once.
 fn entities_referenced(cx: &Context) -> Box<[DocumentSlot]> {
-    let mut slots: Vec<DocumentSlot> = cx
-        .doc
-        .entity_refs_with_ids()
-        .filter_map(|(id, _)| cx.index.entity(cx.documents, id))
+    let mut slots: Vec<DocumentSlot> = (0..cx.doc.entity_refs.len())
+        .filter_map(|k| cx.referenced_entity(EntityRefIndex::new(k)))
+        .map(|e| e.slot)
         .filter(|&s| s != cx.slot)
         .collect();
     slots.sort_unstable();

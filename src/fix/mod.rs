@@ -301,13 +301,7 @@ fn new_errors(
             config.rules.insert(code, None);
         }
     }
-    let cx = Context {
-        documents: &corpus.documents,
-        index: &corpus.index,
-        config: &config,
-        slot,
-        doc: &fixed,
-    };
+    let cx = Context::new(&corpus.documents, &corpus.index, &config, slot, &fixed);
     let mut after = rules::own_findings(&cx);
     rules::link_findings(&cx, &mut after);
     let after = rules::settle(&config, after);

@@ -26,7 +26,7 @@ pub fn unannotated(cx: &Context, out: &mut Vec<Finding>) {
 }
 
 /// `unannotated`, which need not search the text of a mention that is its entity's own name
-/// (`NameMatcher::is_own_name`): the mention covers all the search would find there. Most of
+/// (`NameMatcher::own_names`): the mention covers all the search would find there. Most of
 /// what the search found in an annotated article was its mentions' texts (70 of 75 names an
 /// article at 10,000 dense articles). The tests compare it with the search of every text.
 fn unannotated_skipping(cx: &Context, out: &mut Vec<Finding>, skip_own_names: bool) {
@@ -35,12 +35,11 @@ fn unannotated_skipping(cx: &Context, out: &mut Vec<Finding>, skip_own_names: bo
     let mut excluded: Vec<TextRange> = doc.syntax.masked.clone();
     excluded.extend(doc.syntax.spans.iter().map(|s| s.attributes_range()));
     if skip_own_names {
-        let names = &cx.index.names;
         excluded.extend(doc.mentions.iter().filter_map(|m| {
-            let text = doc.span(m.span).text_range();
-            names
-                .is_own_name(&doc.text, text, doc.mention_entity(m))
-                .then_some(text)
+            let range = doc.span(m.span).text_range();
+            let entity = cx.referenced_entity(m.entity_ref)?;
+            let text = doc.text.get(range.range())?;
+            cx.index.is_own_name(entity, text).then_some(range)
         }));
     }
     excluded.sort_unstable();
@@ -167,13 +166,13 @@ mod tests {
     fn unannotated_of(documents: Vec<crate::document::Document>, skip: bool) -> Vec<(TextRange, String)> {
         let corpus = crate::corpus::Corpus::from_documents("/nowhere".into(), Default::default(), documents);
         let slot = corpus.documents.len() - 1;
-        let cx = Context {
-            documents: &corpus.documents,
-            index: &corpus.index,
-            config: &corpus.config,
-            slot: crate::slots::DocumentSlot::new(slot),
-            doc: &corpus.documents[slot],
-        };
+        let cx = Context::new(
+            &corpus.documents,
+            &corpus.index,
+            &corpus.config,
+            crate::slots::DocumentSlot::new(slot),
+            &corpus.documents[slot],
+        );
         let mut out = Vec::new();
         unannotated_skipping(&cx, &mut out, skip);
         out.into_iter().map(|f| (f.range, f.message)).collect()

@@ -15,8 +15,9 @@ use crate::config::Config;
 use crate::document::{Document, Links};
 use crate::finding::{Finding, RuleCode};
 use crate::ids::ClaimRef;
-use crate::index::{ClaimKey, CorpusIndex};
-use crate::slots::DocumentSlot;
+use crate::index::{ClaimKey, CorpusIndex, EntityEntry};
+use crate::slots::{DocumentSlot, EntityRefIndex};
+use std::cell::OnceCell;
 
 /// What a rule sees: the corpus, the configuration and the one document it judges. The
 /// rules over links take any documents with `Links`, so that `annals check` runs them on
@@ -27,9 +28,23 @@ pub struct Context<'c, D = Document> {
     pub config: &'c Config,
     pub slot: DocumentSlot,
     pub doc: &'c D,
+    /// Each entity reference's entity, looked up at the first rule that asks and then shared
+    /// (`referenced_entity`).
+    referenced: OnceCell<Box<[Option<EntityEntry>]>>,
 }
 
-impl<D> Context<'_, D> {
+impl<'c, D> Context<'c, D> {
+    pub fn new(documents: &'c [D], index: &'c CorpusIndex, config: &'c Config, slot: DocumentSlot, doc: &'c D) -> Self {
+        Context {
+            documents,
+            index,
+            config,
+            slot,
+            doc,
+            referenced: OnceCell::new(),
+        }
+    }
+
     /// Whether findings of `code` are wanted: a rule that is off is not run, and a family of
     /// rules skips the work of the ones that are off.
     pub fn on(&self, code: RuleCode) -> bool {
@@ -46,6 +61,19 @@ impl<D: Links> Context<'_, D> {
     /// The claim a reference written in this document names.
     fn resolve_claim(&self, reference: &ClaimRef) -> Option<ClaimKey> {
         self.index.resolve_claim(self.documents, self.slot, reference)
+    }
+}
+
+impl Context<'_, Document> {
+    /// The entity that the document's entity reference `k` names, if there is one.
+    pub fn referenced_entity(&self, k: EntityRefIndex) -> Option<EntityEntry> {
+        let referenced = self.referenced.get_or_init(|| {
+            self.doc
+                .entity_refs_with_ids()
+                .map(|(id, _)| self.index.entity_entry(self.documents, id))
+                .collect()
+        });
+        referenced.get(k.index()).copied().flatten()
     }
 }
 
@@ -126,13 +154,7 @@ fn findings_of(
     let Some(doc) = documents.get(slot.index()) else {
         return Vec::new();
     };
-    let cx = Context {
-        documents,
-        index,
-        config,
-        slot,
-        doc,
-    };
+    let cx = Context::new(documents, index, config, slot, doc);
     let mut out = own_findings(&cx);
     if links {
         link_findings(&cx, &mut out);
@@ -197,13 +219,7 @@ mod tests {
         let doc = Document::new("a".into(), "articles/a.md".into(), DocumentKind::Article, String::new());
         let documents = [doc];
         let index = CorpusIndex::build_for(&documents, &config);
-        let cx = Context {
-            documents: &documents,
-            index: &index,
-            config: &config,
-            slot: DocumentSlot::new(0),
-            doc: &documents[0],
-        };
+        let cx = Context::new(&documents, &index, &config, DocumentSlot::new(0), &documents[0]);
         let mut out = Vec::new();
         run(
             &cx,

@@ -7,7 +7,7 @@ use crate::document::{DocumentKind, Links, RelationKind, Source};
 use crate::finding::{Finding, RuleCode};
 use crate::ids::ClaimRef;
 use crate::index::ClaimKey;
-use crate::slots::ClaimIndex;
+use crate::slots::{ClaimIndex, EntityRefIndex};
 use crate::suggest;
 
 /// Relations and `source=` references of the document's claims.
@@ -63,8 +63,8 @@ pub fn claim_links<D: Links>(cx: &Context<D>, out: &mut Vec<Finding>) {
 
 /// Entity references that name no entity.
 pub fn entity_references(cx: &Context, out: &mut Vec<Finding>) {
-    for (id, r) in cx.doc.entity_refs_with_ids() {
-        if cx.index.entity(cx.documents, id).is_some() {
+    for (k, (id, r)) in cx.doc.entity_refs_with_ids().enumerate() {
+        if cx.referenced_entity(EntityRefIndex::new(k)).is_some() {
             continue;
         }
         let near = cx.index.entity_ids.closest(id, 3);
