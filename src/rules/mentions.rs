@@ -4,7 +4,6 @@ use super::Context;
 use crate::document::{DocumentKind, Links};
 use crate::finding::{Finding, RuleCode};
 use crate::text::TextRange;
-use rustc_hash::FxHashMap as HashMap;
 
 /// The prose of `body`: what lies between the `excluded` ranges (sorted by start).
 fn prose(body: TextRange, excluded: &[TextRange]) -> impl Iterator<Item = TextRange> + '_ {
@@ -34,26 +33,37 @@ fn unannotated_skipping(cx: &Context, out: &mut Vec<Finding>, skip_own_names: bo
     // Not prose: code, comments and attribute blocks.
     let mut excluded: Vec<TextRange> = doc.syntax.masked.clone();
     excluded.extend(doc.syntax.spans.iter().map(|s| s.attributes_range()));
-    if skip_own_names {
-        excluded.extend(doc.mentions.iter().filter_map(|m| {
-            let range = doc.span(m.span).text_range();
-            let entity = cx.referenced_entity(m.entity_ref)?;
-            let text = doc.text.get(range.range())?;
-            cx.index.is_own_name(entity, text).then_some(range)
-        }));
+    // Each entity's mentions in this document, by start, with the furthest end so far: a name
+    // is covered when one of them starts before it and ends after it. A mention whose text
+    // is left out of the prose cannot cover a name found in the prose, so it is not filed.
+    let mut mentioned: Vec<(&str, TextRange)> = Vec::new();
+    for m in &doc.mentions {
+        let range = doc.span(m.span).text_range();
+        let own = skip_own_names
+            && cx.referenced_entity(m.entity_ref).is_some_and(|entity| {
+                doc.text
+                    .get(range.range())
+                    .is_some_and(|text| cx.index.is_own_name(entity, text))
+            });
+        match own {
+            true => excluded.push(range),
+            false => mentioned.push((doc.mention_entity(m), range)),
+        }
     }
     excluded.sort_unstable();
-    // Each entity's mention texts in this document. Mentions of one entity may nest, so keep all.
-    let mut mentioned: HashMap<&str, Vec<TextRange>> = HashMap::default();
-    for m in &doc.mentions {
-        mentioned
-            .entry(doc.mention_entity(m))
-            .or_default()
-            .push(doc.span(m.span).text_range());
-    }
-    for ranges in mentioned.values_mut() {
-        ranges.sort();
-    }
+    mentioned.sort_unstable();
+    let mut reach = 0;
+    let mentioned: Vec<(&str, TextRange, u32)> = mentioned
+        .iter()
+        .enumerate()
+        .map(|(k, &(entity, range))| {
+            reach = match k > 0 && mentioned[k - 1].0 == entity {
+                true => reach.max(range.end),
+                false => range.end,
+            };
+            (entity, range, reach)
+        })
+        .collect();
     let body = TextRange::new(doc.syntax.body_start, doc.text.len());
     // Every mention's text and entity by start, made at the first name that many entities carry.
     let mut by_start: Option<Vec<(TextRange, &str)>> = None;
@@ -71,11 +81,10 @@ fn unannotated_skipping(cx: &Context, out: &mut Vec<Finding>, skip_own_names: bo
                 if doc.kind == DocumentKind::Entity && entity == doc.id {
                     continue; // An entity's own page names it freely.
                 }
-                let covered = mentioned.get(entity).is_some_and(|ranges| {
-                    // Mentions of one entity are disjoint in practice; walk back over any that start before.
-                    let k = ranges.partition_point(|r| r.start <= found.range.start);
-                    ranges[..k].iter().rev().take(4).any(|r| r.contains_range(found.range))
-                });
+                // The entity's mentions that start at or before the name: covered when the
+                // furthest of their ends reaches past it.
+                let k = mentioned.partition_point(|&(e, r, _)| (e, r.start) <= (entity, found.range.start));
+                let covered = k > 0 && mentioned[k - 1].0 == entity && mentioned[k - 1].2 >= found.range.end;
                 if covered {
                     continue;
                 }
@@ -183,6 +192,30 @@ mod tests {
         let aliases = serde_json::to_string(&names[1..]).unwrap();
         let text = format!("---\nkind: person\nname: {name}\naliases: {aliases}\n---\n");
         crate::document::Document::new(format!("e{k}"), format!("entities/e{k}.md"), DocumentKind::Entity, text)
+    }
+
+    /// A name inside a mention of its entity is covered however many other mentions of that
+    /// entity start between the two (the cover was once sought among the last four only).
+    #[test]
+    fn a_name_is_covered_by_an_enclosing_mention_past_many_inner_ones() {
+        let names = |n: &[&str]| n.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let documents = |body: &str| {
+            vec![
+                entity(0, &names(&["Ann Vale"])),
+                crate::document::Document::new(
+                    "a".into(),
+                    "articles/a.md".into(),
+                    DocumentKind::Article,
+                    format!("---\ntitle: T\n---\n{body}\n"),
+                ),
+            ]
+        };
+        let inner = "[she]{e=e0} ".repeat(6);
+        let covered = format!("[{inner}said Ann Vale]{{e=e0}}");
+        assert_eq!(unannotated_of(documents(&covered), true), []);
+        assert_eq!(unannotated_of(documents(&covered), false), []);
+        let outside = format!("{inner}said Ann Vale");
+        assert_eq!(unannotated_of(documents(&outside), true).len(), 1);
     }
 
     /// Both the skip's cases: a mention whose text is its entity's own name is not searched;
