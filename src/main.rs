@@ -434,8 +434,8 @@ fn main() -> ExitCode {
                     let mut stdout = std::io::stdout().lock();
                     // A closed pipe (`annals check | head`) is not an error worth a message.
                     let _ = outcome.write(&mut stdout).and_then(|()| stdout.flush());
-                    // Ends here, as ripgrep does: freeing the output's megabytes would only
-                    // delay the exit (the thread that frees the corpus ends with the process).
+                    // Ends here, as ripgrep does: freeing the corpus and the output's
+                    // megabytes would only delay the exit.
                     std::process::exit(outcome.exit_code)
                 }
                 Err(e) => {
