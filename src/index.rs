@@ -118,6 +118,9 @@ pub struct Backlinks {
 pub struct CorpusIndex {
     /// Document id → document slots; more than one is a duplicate id.
     pub documents: HashMap<String, Vec<DocumentSlot>>,
+    /// How many ids of `documents` have more than one slot: while none has, duplicate-id
+    /// need not look each document's id up (a cache miss per document at 100,000).
+    shared_ids: usize,
     /// Entity id → referring document → (range, where it stands).
     pub entity_references: EntityReferences,
     pub backlinks: Backlinks,
@@ -233,6 +236,7 @@ impl CorpusIndex {
         );
         index.entity_references = entity_references;
         index.claims_by_id = claims_by_id;
+        index.shared_ids = index.documents.values().filter(|slots| slots.len() > 1).count();
         // The referrers' lists grew by doubling (the entity references' were sized by their
         // count); a whole corpus's worth of slack is worth one pass to return.
         index.backlinks.referrers.values_mut().for_each(BySlot::shrink);
@@ -250,7 +254,11 @@ impl CorpusIndex {
     /// Files the document's id and its claims' ids.
     fn add_ids(&mut self, slot: DocumentSlot, doc: &impl Links) {
         self.document_ids = OnceLock::new();
-        bucket(&mut self.documents, doc.id()).push(slot);
+        let slots = bucket(&mut self.documents, doc.id());
+        slots.push(slot);
+        if slots.len() == 2 {
+            self.shared_ids += 1;
+        }
         for claim in doc.claims() {
             if let Some(id) = &claim.id {
                 bucket(&mut self.claims_by_id, &id.value).insert(slot);
@@ -270,7 +278,11 @@ impl CorpusIndex {
             }
         }
         if let Some(slots) = self.documents.get_mut(&doc.id) {
+            let shared = slots.len() > 1;
             slots.retain(|s| *s != slot);
+            if shared && slots.len() == 1 {
+                self.shared_ids -= 1;
+            }
             if slots.is_empty() {
                 self.documents.remove(&doc.id);
             }
@@ -391,6 +403,17 @@ impl CorpusIndex {
         self.document_ids
             .get_or_init(|| Vocabulary::new(self.documents.keys().cloned()))
             .closest(id, n)
+    }
+
+    /// The slots of the documents with the id `id` when there is more than one.
+    pub fn sharing_id(&self, id: &str) -> Option<&[DocumentSlot]> {
+        if self.shared_ids == 0 {
+            return None;
+        }
+        self.documents
+            .get(id)
+            .map(Vec::as_slice)
+            .filter(|slots| slots.len() > 1)
     }
 
     /// The slot of the document with this id (the first, when the id is duplicated).
@@ -622,6 +645,25 @@ mod tests {
         );
         assert!(own(&corpus, "ullin", "Ullin Mareth"));
         assert!(!own(&corpus, "ullin", "Dorpellin"), "a name it no longer has");
+    }
+
+    /// Duplicate ids are counted through edits: while none is left, no id is looked up.
+    #[test]
+    fn ids_shared_by_documents_are_counted_through_edits() {
+        let article = |path: &str| Document::new("a".into(), path.into(), DocumentKind::Article, "x".into());
+        let mut corpus = Corpus::from_documents(
+            "/nowhere".into(),
+            Config::default(),
+            vec![article("articles/a.md"), article("more/a.md")],
+        );
+        assert_eq!(corpus.index.shared_ids, 1);
+        assert_eq!(corpus.index.sharing_id("a").map(<[_]>::len), Some(2));
+        corpus.remove_document("more/a.md");
+        assert_eq!(corpus.index.shared_ids, 0);
+        assert_eq!(corpus.index.sharing_id("a"), None);
+        corpus.set_document_text("other/a.md", DocumentKind::Article, "y".into());
+        assert_eq!(corpus.index.shared_ids, 1);
+        assert_eq!(corpus.index.sharing_id("a").map(<[_]>::len), Some(2));
     }
 
     /// An entity with many aliases files `OWN_NAMES_PER_ENTITY` of them: each mention is

@@ -16,7 +16,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
             ),
         ));
     }
-    if let Some(slots) = cx.index.documents.get(&doc.id) {
+    if let Some(slots) = cx.index.sharing_id(&doc.id) {
         let others: Vec<&str> = slots
             .iter()
             .filter(|&&s| s != cx.slot)
