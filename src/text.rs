@@ -93,27 +93,39 @@ fn counts(bytes: &[u8]) -> Checkpoint {
     }
 }
 
+thread_local! {
+    /// `LineIndex::new`'s buffer of line starts.
+    static LINE_STARTS: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let bytes = text.as_bytes();
-        // Sized by a first count (exact without `\r\n`): grown by doubling, every document's
-        // line starts were copied again and again while it was read.
-        let mut starts = Vec::with_capacity(1 + memchr::memchr2_iter(b'\n', b'\r', bytes).count());
-        starts.push(0);
-        let mut skip_lf_at = usize::MAX;
-        for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
-            if i == skip_lf_at {
-                continue; // The `\n` of a `\r\n`, whose line starts after it.
+        // Found in a buffer of the thread's and copied out at their exact number: kept for
+        // the document's life, a vector grown by doubling would be up to half unused, and
+        // counting them first was a second pass over every text.
+        let starts = LINE_STARTS.with_borrow_mut(|starts| {
+            starts.clear();
+            starts.push(0);
+            let mut skip_lf_at = usize::MAX;
+            for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+                if i == skip_lf_at {
+                    continue; // The `\n` of a `\r\n`, whose line starts after it.
+                }
+                if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+                    starts.push(offset(i + 2));
+                    skip_lf_at = i + 1;
+                } else {
+                    starts.push(offset(i + 1));
+                }
             }
-            if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
-                starts.push(offset(i + 2));
-                skip_lf_at = i + 1;
-            } else {
-                starts.push(offset(i + 1));
+            let exact = starts.to_vec();
+            // A huge text's buffer is not kept for the thread's life.
+            if starts.capacity() > 1 << 16 {
+                *starts = Vec::new();
             }
-        }
-        // Kept for the document's life: up to half of a doubled vector would stay unused.
-        starts.shrink_to_fit();
+            exact
+        });
         let checkpoints = if text.is_ascii() {
             Box::default()
         } else {
