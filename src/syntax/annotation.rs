@@ -671,12 +671,15 @@ impl<'t> Scanner<'t> {
         let mut stack: Vec<usize> = Vec::new();
         self.visited.clear();
         let mut i = start;
+        // The next `\\`, `` ` `` or `<` at or after `i` (or `limit`): rare in prose, so sought
+        // again only once passed, while brackets are sought from each stop.
+        let rare_from = |i: usize| memchr::memchr3(b'\\', b'`', b'<', &bytes[i..limit]).map_or(limit, |k| i + k);
+        let mut rare = rare_from(start);
         while i < limit {
-            // Runs of plain text: one table lookup per byte.
-            i += bytes[i..limit]
-                .iter()
-                .position(|&b| SPECIAL[b as usize])
-                .unwrap_or(limit - i);
+            if rare < i {
+                rare = rare_from(i);
+            }
+            i = memchr::memchr2(b'[', b']', &bytes[i..rare]).map_or(rare, |k| i + k);
             if i >= limit {
                 break;
             }
@@ -768,18 +771,6 @@ impl<'t> Scanner<'t> {
         }
     }
 }
-
-/// The bytes that the paragraph scan acts on; every other byte is plain text.
-const SPECIAL: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut k = 0;
-    let bytes = b"\\`<[]";
-    while k < bytes.len() {
-        table[bytes[k] as usize] = true;
-        k += 1;
-    }
-    table
-};
 
 fn find(haystack: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
     haystack
