@@ -354,11 +354,13 @@ pub fn run(options: &Options) -> Result<Outcome, LoadError> {
         excerpts,
         places: Mutex::new(Vec::with_capacity(files.len())),
     };
+    let whole = scope == root;
     let swept = sweep::sweep_visiting(
         &config,
         &files,
         |file| corpus::read_document(file, config.max_file_size),
-        |file| in_scope(&root, &scope, &file.relative),
+        // The whole corpus, the usual scope, without a path joined and compared per document.
+        |file| whole || in_scope(&root, &scope, &file.relative),
         &placer,
     );
     let documents = swept.documents;
