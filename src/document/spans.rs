@@ -21,16 +21,14 @@ impl Lowering {
         // Sized from the spans up front: growth by doubling would leave up to half of each
         // vector empty, and trimming afterwards costs a copy on every edit of a large document.
         let text = doc.text.as_str();
-        let mentions = doc
+        // Each span's kind, read once: (a mention, a claim).
+        let kinds: Vec<(bool, bool)> = doc
             .syntax
             .annotated()
-            .filter(|s| s.get("e").is_some() && !s.has_class(text, "claim"))
-            .count();
-        let claims = doc
-            .syntax
-            .annotated()
-            .filter(|s| s.has_class(text, "claim") && s.get("e").is_none())
-            .count();
+            .map(|s| (s.get("e").is_some(), s.has_class(text, "claim")))
+            .collect();
+        let mentions = kinds.iter().filter(|&&k| k == (true, false)).count();
+        let claims = kinds.iter().filter(|&&k| k == (false, true)).count();
         doc.mentions.reserve_exact(mentions);
         doc.claims.reserve_exact(claims);
         // A reference per mention and about one per claim (`by=`): grown by doubling, the
@@ -40,8 +38,7 @@ impl Lowering {
         let mut claim_of_span: Vec<Option<ClaimIndex>> = vec![None; doc.syntax.spans.len()];
         for (k, span) in doc.syntax.annotated().enumerate() {
             let enclosing = span.parent().and_then(|p| claim_of_span[p.index()]);
-            let is_mention = span.get("e").is_some();
-            let is_claim = span.has_class(text, "claim");
+            let (is_mention, is_claim) = kinds[k];
             if is_mention && is_claim {
                 self.problem(
                     RuleCode::ConflictingAnnotation,
@@ -100,14 +97,17 @@ impl Lowering {
                 None
             }
         });
-        // Exact sizes: most claims have one speaker and at most one relation, and a default
-        // vector of four would waste three quarters of it on a million claims.
+        // Sized for one word per attribute, the usual (one speaker, at most one relation):
+        // a default vector of four would waste three quarters of it on a million claims, and
+        // counting the words first read each value twice. More words grow it, and boxing
+        // drops what is unused.
         let mut by = Vec::new();
         if let Some(a) = span.get("by") {
-            let words = a.words(text).count();
-            by.reserve_exact(words);
+            by.reserve_exact(1);
+            let mut words = 0;
             // Each word's range is exact, escapes or not: a valid id's text is the id.
             for (word, range) in a.words(text) {
+                words += 1;
                 if ids::is_valid_id(&word) {
                     self.entity_refs
                         .push(EntityRef::new(range, EntityRefSite::Speaker(index)));
@@ -169,12 +169,11 @@ impl Lowering {
                 }),
             })
         });
-        let relation_words = RelationKind::ALL
+        let relation_attributes = RelationKind::ALL
             .iter()
-            .filter_map(|kind| span.get(kind.key()))
-            .map(|a| a.words(text).count())
-            .sum();
-        let mut relations = Vec::with_capacity(relation_words);
+            .filter(|kind| span.get(kind.key()).is_some())
+            .count();
+        let mut relations = Vec::with_capacity(relation_attributes);
         for kind in RelationKind::ALL {
             if let Some(a) = span.get(kind.key()) {
                 for (word, range) in a.words(text) {
@@ -185,8 +184,8 @@ impl Lowering {
                 }
             }
         }
-        // Both were sized for every word: boxing drops their capacities, and copies only
-        // when a word was not an id.
+        // Boxing drops their capacities: it copies only when an attribute held more or fewer
+        // ids than one.
         Claim {
             span: k,
             id,
