@@ -256,12 +256,37 @@ pub struct Inline {
     pub errors: Vec<SyntaxError>,
 }
 
+/// Byte classes, one table lookup each: the attribute scanner reads every byte of a block.
+const KEY_BYTE: u8 = 1;
+const SPACE: u8 = 2;
+const RUN_END: u8 = 4;
+const CLASSES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b':' | b'.') {
+            table[b] |= KEY_BYTE;
+        }
+        if matches!(c, b' ' | b'\t' | b'\n' | b'\r') {
+            table[b] |= SPACE | RUN_END;
+        }
+        if c == b'}' {
+            table[b] |= RUN_END;
+        }
+        b += 1;
+    }
+    table
+};
+
+#[inline]
 fn is_key_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b':' | b'.')
+    CLASSES[b as usize] & KEY_BYTE != 0
 }
 
+#[inline]
 fn is_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
+    CLASSES[b as usize] & SPACE != 0
 }
 
 /// What went wrong inside `{…}`, so that the caller can recover.
@@ -468,9 +493,15 @@ impl<'t> Scanner<'t> {
     #[inline]
     fn run_end(&mut self, mut i: usize, limit: usize) -> Option<usize> {
         let bytes = self.bytes;
-        let tracked = !self.visited.marks.is_empty();
-        while i < limit && !is_space(bytes[i]) && bytes[i] != b'}' {
-            if tracked && self.visited.seen(i, IN_RUN) {
+        if self.visited.marks.is_empty() {
+            // Nothing recorded yet (every block so far closed): the run alone.
+            while i < limit && CLASSES[bytes[i] as usize] & RUN_END == 0 {
+                i += 1;
+            }
+            return Some(i);
+        }
+        while i < limit && CLASSES[bytes[i] as usize] & RUN_END == 0 {
+            if self.visited.seen(i, IN_RUN) {
                 return None;
             }
             i += 1;
