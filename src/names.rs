@@ -696,10 +696,10 @@ mod tests {
         Ok(())
     }
 
-    /// A mention's text is its entity's own name only when it is exactly a name of that
-    /// entity alone with no other entity's name inside; any bracket in a name turns it off.
-    /// (The rule's tests compare findings with and without the skip, which agree even when
-    /// nothing is skipped: this one fails if the lookup never finds a name.)
+    /// An own name is exactly a name of one entity alone with no other entity's name inside;
+    /// any bracket in a name turns them all off. (The rule's tests compare findings with and
+    /// without the skip, which agree even when nothing is skipped: this one and the index's
+    /// `an_entity_entry_carries_its_own_names_through_edits` fail if none is found.)
     #[test]
     fn own_names_are_exact_names_of_one_entity_alone() {
         let own = |names: &[&str]| {

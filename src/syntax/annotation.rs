@@ -702,7 +702,7 @@ impl<'t> Scanner<'t> {
         let mut stack: Vec<usize> = Vec::new();
         self.visited.clear();
         let mut i = start;
-        // The next `\\`, `` ` `` or `<` at or after `i` (or `limit`): rare in prose, so sought
+        // The next backslash, backtick or `<` at or after `i` (or `limit`): rare in prose, so sought
         // again only once passed, while brackets are sought from each stop.
         let rare_from = |i: usize| memchr::memchr3(b'\\', b'`', b'<', &bytes[i..limit]).map_or(limit, |k| i + k);
         let mut rare = rare_from(start);
