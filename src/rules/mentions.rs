@@ -187,29 +187,36 @@ mod tests {
         out.into_iter().map(|f| (f.range, f.message)).collect()
     }
 
-    fn entity(k: usize, names: &[String]) -> crate::document::Document {
+    fn entity(k: usize, names: &[impl AsRef<str>]) -> crate::document::Document {
+        let names: Vec<&str> = names.iter().map(AsRef::as_ref).collect();
         let name = serde_json::to_string(&names[0]).unwrap();
         let aliases = serde_json::to_string(&names[1..]).unwrap();
         let text = format!("---\nkind: person\nname: {name}\naliases: {aliases}\n---\n");
         crate::document::Document::new(format!("e{k}"), format!("entities/e{k}.md"), DocumentKind::Entity, text)
     }
 
+    /// Entities `e0`, `e1`, … with these names (the first each one's name, the rest its
+    /// aliases), then the article `a` with this body: `unannotated_of` judges the last.
+    fn entities_and_article<N: AsRef<str>>(entities: &[impl AsRef<[N]>], body: &str) -> Vec<crate::document::Document> {
+        let mut documents: Vec<_> = entities
+            .iter()
+            .enumerate()
+            .map(|(k, names)| entity(k, names.as_ref()))
+            .collect();
+        documents.push(crate::document::Document::new(
+            "a".into(),
+            "articles/a.md".into(),
+            DocumentKind::Article,
+            format!("---\ntitle: T\n---\n{body}\n"),
+        ));
+        documents
+    }
+
     /// A name inside a mention of its entity is covered however many other mentions of that
     /// entity start between the two (the cover was once sought among the last four only).
     #[test]
     fn a_name_is_covered_by_an_enclosing_mention_past_many_inner_ones() {
-        let names = |n: &[&str]| n.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        let documents = |body: &str| {
-            vec![
-                entity(0, &names(&["Ann Vale"])),
-                crate::document::Document::new(
-                    "a".into(),
-                    "articles/a.md".into(),
-                    DocumentKind::Article,
-                    format!("---\ntitle: T\n---\n{body}\n"),
-                ),
-            ]
-        };
+        let documents = |body: &str| entities_and_article(&[["Ann Vale"]], body);
         let inner = "[she]{e=e0} ".repeat(6);
         let covered = format!("[{inner}said Ann Vale]{{e=e0}}");
         assert_eq!(unannotated_of(documents(&covered), true), []);
@@ -222,20 +229,8 @@ mod tests {
     /// one whose text holds another entity's name, or is a name of another entity, is.
     #[test]
     fn a_mention_that_is_its_own_name_hides_only_what_it_covers() {
-        let names = |n: &[&str]| n.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        let documents = |body: &str| {
-            vec![
-                entity(0, &names(&["Ullin Dorpellin", "Dorpellin"])),
-                entity(1, &names(&["Ann Vale"])),
-                entity(2, &names(&["Vale"])),
-                crate::document::Document::new(
-                    "a".into(),
-                    "articles/a.md".into(),
-                    DocumentKind::Article,
-                    format!("---\ntitle: T\n---\n{body}\n"),
-                ),
-            ]
-        };
+        let entities: [&[&str]; 3] = [&["Ullin Dorpellin", "Dorpellin"], &["Ann Vale"], &["Vale"]];
+        let documents = |body: &str| entities_and_article(&entities, body);
         let body = "[Ullin Dorpellin]{e=e0} met [Ann Vale]{e=e1} and [Ullin Dorpellin]{e=e1}; Vale.";
         let found = unannotated_of(documents(body), true);
         assert_eq!(found, unannotated_of(documents(body), false));
@@ -264,16 +259,7 @@ mod tests {
                     false => text.clone(),
                 })
                 .collect();
-            let documents = || {
-                let mut documents: Vec<_> = entities.iter().enumerate().map(|(k, names)| entity(k, names)).collect();
-                documents.push(crate::document::Document::new(
-                    "a".into(),
-                    "articles/a.md".into(),
-                    DocumentKind::Article,
-                    format!("---\ntitle: T\n---\n{}\n", body.join(" ")),
-                ));
-                documents
-            };
+            let documents = || entities_and_article(&entities, &body.join(" "));
             prop_assert_eq!(unannotated_of(documents(), true), unannotated_of(documents(), false));
         }
     }
