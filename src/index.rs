@@ -149,10 +149,10 @@ pub struct CorpusIndex {
     /// made with `entity_ids`: `entity` then reads one small table instead of the documents
     /// by id and each document's kind (a third of the lookups' cache misses at 100,000
     /// articles). `None` in an index made without the entities (`build_references`).
-    pub entity_slots: Option<HashMap<Name, EntityEntry>>,
+    entity_slots: Option<HashMap<Name, EntityEntry>>,
     /// The entities' own names (`NameMatcher::own_names`), each after its length in two
     /// bytes, an entity's together: `EntityEntry::own_names` says where.
-    pub own_names: Vec<u8>,
+    own_names: Vec<u8>,
     /// Document ids as candidates of "did you mean", prepared at the first need after a change.
     document_ids: OnceLock<Vocabulary>,
     pub names: NameMatcher,
@@ -350,6 +350,16 @@ impl CorpusIndex {
     pub fn refresh_entities(&mut self, documents: &[Document], config: &Config) {
         self.names = name_matcher(documents, config);
         self.refresh_entity_ids(documents);
+    }
+
+    /// Takes from `other`, an index of the same documents, what depends on the set of
+    /// entities (`refresh_entities`): the sweep's links are followed in an index of shed
+    /// documents, which keeps the first index's entities.
+    pub fn take_entities(&mut self, other: CorpusIndex) {
+        self.entity_ids = other.entity_ids;
+        self.entity_slots = other.entity_slots;
+        self.own_names = other.own_names;
+        self.names = other.names;
     }
 
     /// `entity_ids`, `entity_slots` and `own_names`, from the documents and `names`.

@@ -43,7 +43,7 @@ pub struct NameMatcher {
     /// The names' first two bytes, the skip tables and whether the skip may go eight bytes at a time.
     openings: Openings,
     /// Some name holds `[` or `]`: it could run across a mention's brackets, and no mention's
-    /// text is taken for a whole (`NameMatcher::is_own_name`).
+    /// text is taken for a whole (`NameMatcher::own_names`).
     bracketed: bool,
 }
 
@@ -91,7 +91,7 @@ impl Default for Prefix {
     }
 }
 
-/// The longest name, in bytes, that `NameMatcher::is_own_name` takes for a whole.
+/// The longest name, in bytes, that can be an own name (`NameMatcher::own_names`).
 const LONGEST_OWN_NAME: usize = 256;
 
 /// In bytes.

@@ -159,10 +159,7 @@ pub fn sweep_visiting<V: Visitor>(
         .collect();
     let mut index = CorpusIndex::build_for_rules(&documents);
     index.referenced_entities = unused_on.then_some(referenced);
-    index.entity_ids = directory.entity_ids;
-    index.entity_slots = directory.entity_slots;
-    index.own_names = directory.own_names;
-    index.names = directory.names;
+    index.take_entities(directory);
     let findings: Vec<Option<Vec<Finding>>> = own
         .into_par_iter()
         .enumerate()
