@@ -140,11 +140,12 @@ fn render_one(renderer: &Renderer, d: &Diagnostic, out: &mut String) {
 
 /// The last line: the root, how many documents, how many findings of each severity.
 fn summary(report: &Report) -> String {
+    let by_severity = report.counts();
     let counts = [
-        plural(report.count(Severity::Error), "error"),
-        plural(report.count(Severity::Warning), "warning"),
-        plural(report.count(Severity::Info), "info"),
-        plural(report.count(Severity::Hint), "hint"),
+        plural(by_severity[Severity::Error as usize], "error"),
+        plural(by_severity[Severity::Warning as usize], "warning"),
+        plural(by_severity[Severity::Info as usize], "info"),
+        plural(by_severity[Severity::Hint as usize], "hint"),
     ];
     format!(
         "{}: {} checked: {}\n",

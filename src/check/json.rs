@@ -78,17 +78,28 @@ fn write_row(out: &mut String, d: &super::Diagnostic) {
 /// `s` as a JSON string. Most messages need no escape and are copied whole; the others are
 /// escaped by serde_json, as before.
 fn write_string(out: &mut String, s: &str) {
-    // A fold, not `any`: without an early exit the test runs on many bytes at once.
-    let escaped = s
-        .bytes()
-        .fold(false, |seen, b| seen | (b < 0x20) | (b == b'"') | (b == b'\\'));
-    if !escaped {
+    if !needs_escape(s.as_bytes()) {
         out.push('"');
         out.push_str(s);
         out.push('"');
     } else {
         out.push_str(&serde_json::to_string(s).unwrap_or_default());
     }
+}
+
+/// Whether `bytes` hold a control character, a quote or a backslash: sixteen bytes at a time
+/// without a branch between them (a fold over the whole string still ran byte by byte, a third
+/// of writing 55,000 rows).
+fn needs_escape(bytes: &[u8]) -> bool {
+    let special = |b: u8| ((b < 0x20) | (b == b'"') | (b == b'\\')) as u8;
+    let mut blocks = bytes.chunks_exact(16);
+    for block in &mut blocks {
+        let block: &[u8; 16] = block.try_into().unwrap_or(&[0; 16]);
+        if block.iter().fold(0, |seen, &b| seen | special(b)) != 0 {
+            return true;
+        }
+    }
+    blocks.remainder().iter().any(|&b| special(b) != 0)
 }
 
 /// Rows per piece of the output: each piece is rendered on its own, so the report is never
@@ -108,15 +119,16 @@ pub fn write(report: &Report, out: &mut impl std::io::Write) -> std::io::Result<
 
 fn write_in_windows(report: &Report, out: &mut impl std::io::Write, at_once: usize) -> std::io::Result<()> {
     use rayon::prelude::*;
+    let counts = report.counts();
     let output = Output {
         diagnostics: Vec::new(),
         documents: report.documents,
         root: &report.root,
         summary: Summary {
-            error: report.count(Severity::Error),
-            hint: report.count(Severity::Hint),
-            info: report.count(Severity::Info),
-            warning: report.count(Severity::Warning),
+            error: counts[Severity::Error as usize],
+            hint: counts[Severity::Hint as usize],
+            info: counts[Severity::Info as usize],
+            warning: counts[Severity::Warning as usize],
         },
         version: 1,
     };
@@ -206,6 +218,24 @@ mod tests {
 
     /// The rows are written exactly as one `to_string_pretty` of the whole report prints them,
     /// with no finding, one, and more than fit in one piece, a window of pieces at a time.
+    /// Every special byte is seen wherever it stands: in a block of sixteen or in the rest.
+    #[test]
+    fn needs_escape_sees_every_special_byte() {
+        for len in 0..40 {
+            assert!(!needs_escape(&vec![b'a'; len]));
+            for at in 0..len {
+                for special in [0u8, b'\n', 0x1f, b'"', b'\\'] {
+                    let mut bytes = vec![b'a'; len];
+                    bytes[at] = special;
+                    assert!(needs_escape(&bytes), "{special} at {at} of {len}");
+                }
+                let mut bytes = vec![b'a'; len];
+                bytes[at] = 0x20;
+                assert!(!needs_escape(&bytes));
+            }
+        }
+    }
+
     #[test]
     fn pieces_are_the_pretty_printed_report() {
         for findings in [0, 1, ROWS_PER_PIECE, 2 * ROWS_PER_PIECE + 3] {
