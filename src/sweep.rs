@@ -26,6 +26,7 @@ use crate::rules::{self, Context};
 use crate::slots::{DocumentSlot, EntityRefIndex};
 use crate::text::LineIndex;
 use rayon::prelude::*;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The outcome of a sweep, in the order of the files swept.
 pub struct Swept {
@@ -72,10 +73,6 @@ pub trait Visitor: Sync {
     fn batch(&self) -> usize;
 }
 
-/// A document after stage 2: shed (an article), its own findings (if wanted), its visit, and
-/// the entities it references (when unused-entity is on).
-type Judged<T> = (Option<ShedDocument>, Option<Vec<Finding>>, T, Box<[DocumentSlot]>);
-
 /// The sweep of `annals check`: nothing visited, one batch.
 struct Unvisited;
 
@@ -107,18 +104,31 @@ pub fn sweep_visiting<V: Visitor>(
     let directory = CorpusIndex::build_for(&documents, config);
 
     // Stage 2: each article read, judged on its own and shed at once; entities judged in place.
-    let mut articles: Vec<Option<ShedDocument>> = Vec::with_capacity(files.len());
-    let mut own: Vec<Option<Vec<Finding>>> = Vec::with_capacity(files.len());
+    // What each document leaves is written into its own slot, from every core: gathered per
+    // document and then moved into place, it was copied twice more, and the entities it
+    // references merged on one core.
+    let n = files.len();
+    let mut articles: Vec<Option<ShedDocument>> = (0..n).map(|_| None).collect();
+    let mut own: Vec<Option<Vec<Finding>>> = (0..n).map(|_| None).collect();
     let unused_on = config.severity(RuleCode::UnusedEntity).is_some();
-    let mut referenced = vec![false; if unused_on { files.len() } else { 0 }];
+    let referenced: Vec<AtomicBool> = (0..if unused_on { n } else { 0 })
+        .map(|_| AtomicBool::new(false))
+        .collect();
     let batch = visitor.batch().max(1);
-    for (k, chunk) in files.chunks(batch).enumerate() {
+    let slots = files
+        .chunks(batch)
+        .zip(articles.chunks_mut(batch))
+        .zip(own.chunks_mut(batch));
+    for (k, ((chunk, articles), own)) in slots.enumerate() {
         let entities = &documents;
         let directory = &directory;
-        let judged: Vec<Judged<V::Visit>> = chunk
+        let referenced = &referenced;
+        let visits: Vec<V::Visit> = chunk
             .par_iter()
+            .zip(articles.par_iter_mut())
+            .zip(own.par_iter_mut())
             .enumerate()
-            .map(|(at, file)| {
+            .map(|(at, ((file, article), own))| {
                 let slot = k * batch + at;
                 let read_now = match file.kind {
                     DocumentKind::Article => Some(read(file)),
@@ -128,37 +138,35 @@ pub fn sweep_visiting<V: Visitor>(
                 let cx = Context::new(entities, directory, config, DocumentSlot::new(slot), doc);
                 let findings = wanted(file).then(|| rules::own_findings(&cx));
                 let visit = visitor.visit(&cx, findings.as_deref());
-                let entities = match unused_on {
-                    true => entities_referenced(&cx),
-                    false => Box::default(),
-                };
+                if unused_on {
+                    mark_referenced(&cx, referenced);
+                }
+                *own = findings;
                 // An article's text goes: it is most of what a shed document holds. The visit
                 // took what the report needs of it for the findings known now.
-                (read_now.map(shed_text), findings, visit, entities)
+                *article = read_now.map(shed_text);
+                visit
             })
             .collect();
-        let mut visits = Vec::with_capacity(judged.len());
-        for (article, findings, visit, entities) in judged {
-            articles.push(article);
-            own.push(findings);
-            visits.push(visit);
-            for entity in entities {
-                referenced[entity.index()] = true;
-            }
-        }
         visitor.take(visits);
     }
 
     // Stage 3: links, over the whole corpus, with the index the rules read (no backlinks:
-    // they serve queries). The entities are those of stage 1, shed now; the articles' stand-ins
-    // give way to the articles.
-    let documents: Vec<ShedDocument> = documents
-        .into_par_iter()
-        .zip(articles)
-        .map(|(entity_or_stand_in, article)| article.unwrap_or_else(|| entity_or_stand_in.shed()))
-        .collect();
+    // they serve queries). The entities are those of stage 1, shed now, in their slots among
+    // the articles; the articles' stand-ins go.
+    articles
+        .par_iter_mut()
+        .zip(documents)
+        .for_each(|(article, entity_or_stand_in)| {
+            if article.is_none() {
+                *article = Some(entity_or_stand_in.shed());
+            }
+        });
+    // Every slot holds its document now.
+    let documents: Vec<ShedDocument> = articles.into_iter().flatten().collect();
+    debug_assert_eq!(documents.len(), n);
     let mut index = CorpusIndex::build_for_rules(&documents);
-    index.referenced_entities = unused_on.then_some(referenced);
+    index.referenced_entities = unused_on.then(|| referenced.into_iter().map(AtomicBool::into_inner).collect());
     index.take_entities(directory);
     let findings: Vec<Option<Vec<Finding>>> = own
         .into_par_iter()
@@ -179,16 +187,18 @@ pub fn sweep_visiting<V: Visitor>(
     }
 }
 
-/// The entity documents that `cx.doc` references, other than itself, each once.
-fn entities_referenced(cx: &Context) -> Box<[DocumentSlot]> {
-    let mut slots: Vec<DocumentSlot> = (0..cx.doc.entity_refs.len())
-        .filter_map(|k| cx.referenced_entity(EntityRefIndex::new(k)))
-        .map(|e| e.slot)
-        .filter(|&s| s != cx.slot)
-        .collect();
-    slots.sort_unstable();
-    slots.dedup();
-    slots.into_boxed_slice()
+/// Marks the entity documents that `cx.doc` references, other than itself. A mark already
+/// set is only read: a hub that every article names stays in both cores' caches.
+fn mark_referenced(cx: &Context, referenced: &[AtomicBool]) {
+    for k in 0..cx.doc.entity_refs.len() {
+        if let Some(entity) = cx.referenced_entity(EntityRefIndex::new(k))
+            && entity.slot != cx.slot
+            && let Some(mark) = referenced.get(entity.slot.index())
+            && !mark.load(Ordering::Relaxed)
+        {
+            mark.store(true, Ordering::Relaxed);
+        }
+    }
 }
 
 /// An article whose own rules ran: its syntax and its text dropped.
