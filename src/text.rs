@@ -231,6 +231,23 @@ impl LineIndex {
         to
     }
 
+    /// Whether the text was ASCII: every count is then its byte offset.
+    pub fn is_ascii(&self) -> bool {
+        self.checkpoints.is_empty()
+    }
+
+    /// `line_column` of an ASCII text from its lines alone, once the text itself is gone (a
+    /// swept article's); `None` for other text, whose columns need it.
+    pub fn ascii_line_column(&self, offset: usize) -> Option<LineColumn> {
+        if !self.is_ascii() {
+            return None;
+        }
+        let offset = offset.min(self.len);
+        let line = self.line_of(offset);
+        let column = offset - self.line_start(line).min(offset);
+        Some(LineColumn { line, column })
+    }
+
     /// Line and column (in Unicode scalar values) of a byte offset. An offset inside a
     /// multi-byte character counts as that character's start.
     pub fn line_column(&self, text: &str, offset: usize) -> LineColumn {
@@ -283,6 +300,23 @@ pub fn floor_char_boundary(text: &str, offset: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An ASCII text's lines alone place every offset as the text does, past its end too;
+    /// any other text's need it.
+    #[test]
+    fn ascii_lines_alone_place_as_the_text_does() {
+        for text in ["", "a", "ab\ncd\r\nef\rgh\n", "\n\n\r\r\n x", "tail without newline"] {
+            let lines = LineIndex::new(text);
+            for offset in 0..text.len() + 3 {
+                assert_eq!(
+                    lines.ascii_line_column(offset),
+                    Some(lines.line_column(text, offset)),
+                    "{offset} in {text:?}"
+                );
+            }
+        }
+        assert_eq!(LineIndex::new("é\nx").ascii_line_column(3), None);
+    }
 
     #[test]
     fn lines_end_at_lf_crlf_and_lone_cr() {

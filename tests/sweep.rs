@@ -126,3 +126,37 @@ fn a_sweep_finds_unused_entities_as_the_corpus_does_and_only_when_asked() {
     assert_eq!(swept.findings, expected);
     assert_eq!(unused(&swept.findings), 0);
 }
+
+/// A finding that follows links, in an ASCII article whose text the sweep dropped, is placed
+/// from the lines the sweep kept: the report does not read the file again (here it is gone).
+#[test]
+fn a_link_finding_is_placed_from_the_lines_the_sweep_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    generate::write(&Spec::new(5), dir.path()).unwrap();
+    let links_only = "---\ntitle: Links only\npublished: 2022-04-02\n---\n\nIt\n  [said so]{.claim #s by=hub-person date=2022-04-01 replies-to=nowhere:c1}.\n";
+    std::fs::write(dir.path().join("articles/links-only.md"), links_only).unwrap();
+    let (config, files) = corpus::configured_files(dir.path()).unwrap();
+    let swept = annals::sweep::sweep(
+        &config,
+        &files,
+        |f| corpus::read_document(f, config.max_file_size),
+        |_| true,
+    );
+    std::fs::remove_file(dir.path().join("articles/links-only.md")).unwrap();
+    let judged = swept
+        .documents
+        .iter()
+        .zip(swept.findings)
+        .filter(|(doc, _)| doc.path == "articles/links-only.md")
+        .map(|(doc, findings)| (doc, findings.unwrap_or_default(), None));
+    let report = annals::check::report(dir.path(), judged, dir.path(), u64::MAX, annals::check::Excerpts::None);
+    let broken: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.as_str() == "broken-reference")
+        .map(|d| (d.line, d.column, d.end_line, d.end_column))
+        .collect();
+    let at =
+        links_only.find("nowhere").unwrap() - links_only[..links_only.find("nowhere").unwrap()].rfind('\n').unwrap();
+    assert_eq!(broken, vec![(7, at, 7, at + "nowhere:c1".len())]);
+}

@@ -249,9 +249,10 @@ pub type Judged<'c> = (&'c ShedDocument, Vec<Finding>, Option<Places>);
 ///
 /// A document whose text was dropped (an article after a sweep) is placed from the places
 /// its sweep took while the text was at hand (`Places`); one with a finding those do not
-/// hold (a link finding, found after the text went) is read again from below `root`, one at
-/// a time on each core, and dropped once its findings are placed: a report's memory is its
-/// findings, not the corpus's texts.
+/// hold (a link finding, found after the text went) is placed from the lines the sweep kept
+/// of an ASCII text when no excerpt is wanted, and otherwise read again from below `root`,
+/// one at a time on each core, and dropped once its findings are placed: a report's memory is
+/// its findings, not the corpus's texts.
 pub fn report<'c>(
     root: &Path,
     findings: impl Iterator<Item = Judged<'c>>,
@@ -300,7 +301,9 @@ fn place(
     let display: Arc<str> = display.of(&doc.path).into();
     let file: Arc<str> = doc.path.as_str().into();
     let placed: Option<Vec<Placed>> = places.and_then(|p| doc_findings.iter().map(|f| p.place(f, excerpts)).collect());
-    let again = (doc.text.is_empty() && placed.is_none()).then(|| {
+    // Places without excerpts come from the lines of a dropped ASCII text alone.
+    let from_lines = doc.text.is_empty() && doc.lines_of_dropped_text && matches!(excerpts, Excerpts::None);
+    let again = (doc.text.is_empty() && placed.is_none() && !from_lines).then(|| {
         let text = corpus::read_text(&root.join(&doc.path), limit);
         let lines = LineIndex::new(&text);
         (text, lines)
@@ -313,10 +316,14 @@ fn place(
     doc_findings
         .into_iter()
         .map(|f| {
+            let at = |offset: u32| {
+                let alone = from_lines.then(|| lines.ascii_line_column(offset as usize)).flatten();
+                alone.unwrap_or_else(|| lines.line_column(text, offset as usize))
+            };
             let (start, end, excerpt) = placed.as_mut().and_then(Iterator::next).unwrap_or_else(|| {
                 (
-                    lines.line_column(text, f.range.start as usize),
-                    lines.line_column(text, f.range.end as usize),
+                    at(f.range.start),
+                    at(f.range.end),
                     excerpt(text, lines, f.range, excerpts).map(Box::new),
                 )
             });

@@ -31,6 +31,10 @@ pub struct ShedDocument {
     pub kind: DocumentKind,
     pub text: String,
     pub lines: LineIndex,
+    /// The text was dropped, and was ASCII: `lines` are still its lines, and place any offset
+    /// alone (`LineIndex::ascii_line_column`), so that a report need not read it again for a
+    /// finding found after it went.
+    pub lines_of_dropped_text: bool,
     /// Kept for `head_range`; its YAML tree was taken while lowering.
     head: Head,
     pub article: Option<Box<ArticleMeta>>,
@@ -65,6 +69,7 @@ impl Document {
             kind: self.kind,
             text: self.text,
             lines: self.lines,
+            lines_of_dropped_text: false,
             head: self.syntax.head,
             article: self.article,
             entity: self.entity,
