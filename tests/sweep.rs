@@ -51,13 +51,7 @@ fn the_sweep_reads_files_as_the_corpus_does() {
     let links_only = "---\ntitle: Links only\npublished: 2022-04-02\n---\nIt [said so]{.claim #s by=hub-person date=2022-04-01 replies-to=nowhere:c1}.\n";
     std::fs::write(dir.path().join("articles/links-only.md"), links_only).unwrap();
     let corpus = Corpus::load(dir.path()).unwrap();
-    let (config, files) = corpus::configured_files(dir.path()).unwrap();
-    let swept = annals::sweep::sweep(
-        &config,
-        &files,
-        |f| corpus::read_document(f, config.max_file_size),
-        |_| true,
-    );
+    let swept = sweep_folder(dir.path());
     let expected: Vec<_> = corpus.findings().into_iter().map(|df| Some(df.findings)).collect();
     assert_eq!(swept.findings, expected);
     assert!(
@@ -135,13 +129,7 @@ fn a_link_finding_is_placed_from_the_lines_the_sweep_kept() {
     generate::write(&Spec::new(5), dir.path()).unwrap();
     let links_only = "---\ntitle: Links only\npublished: 2022-04-02\n---\n\nIt\n  [said so]{.claim #s by=hub-person date=2022-04-01 replies-to=nowhere:c1}.\n";
     std::fs::write(dir.path().join("articles/links-only.md"), links_only).unwrap();
-    let (config, files) = corpus::configured_files(dir.path()).unwrap();
-    let swept = annals::sweep::sweep(
-        &config,
-        &files,
-        |f| corpus::read_document(f, config.max_file_size),
-        |_| true,
-    );
+    let swept = sweep_folder(dir.path());
     std::fs::remove_file(dir.path().join("articles/links-only.md")).unwrap();
     let judged = swept
         .documents
@@ -159,4 +147,15 @@ fn a_link_finding_is_placed_from_the_lines_the_sweep_kept() {
     let at =
         links_only.find("nowhere").unwrap() - links_only[..links_only.find("nowhere").unwrap()].rfind('\n').unwrap();
     assert_eq!(broken, vec![(7, at, 7, at + "nowhere:c1".len())]);
+}
+
+/// The whole corpus in `dir` swept through its files on disk, as `annals check` sweeps it.
+fn sweep_folder(dir: &std::path::Path) -> annals::sweep::Swept {
+    let (config, files) = corpus::configured_files(dir).unwrap();
+    annals::sweep::sweep(
+        &config,
+        &files,
+        |f| corpus::read_document(f, config.max_file_size),
+        |_| true,
+    )
 }

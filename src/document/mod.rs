@@ -400,36 +400,22 @@ impl Document {
     /// empty text's problem: a stand-in is never judged (a sweep replaces it first, and
     /// `Corpus::findings_of` gives none for one).
     pub fn stand_in(file: &crate::discover::SourceFile) -> Document {
-        Document {
-            id: crate::discover::document_id(&file.relative),
-            path: file.relative.clone(),
-            kind: file.kind,
-            text: String::new(),
-            lines: LineIndex::new(""),
-            syntax: SyntaxTree {
-                head: Head::Missing,
-                body_start: 0,
-                spans: Vec::new(),
-                attributes: Vec::new(),
-                masked: Vec::new(),
-                errors: Vec::new(),
-            },
-            article: None,
-            entity: None,
-            mentions: Vec::new(),
-            claims: Vec::new(),
-            claims_by_id: Vec::new(),
-            entity_refs: Vec::new(),
-            entity_ids_without_text: None,
-            problems: Vec::new(),
-        }
+        let nothing = SyntaxTree {
+            head: Head::Missing,
+            body_start: 0,
+            spans: Vec::new(),
+            attributes: Vec::new(),
+            masked: Vec::new(),
+            errors: Vec::new(),
+        };
+        let id = crate::discover::document_id(&file.relative);
+        Document::unlowered(id, file.relative.clone(), file.kind, String::new(), nothing)
     }
 
-    /// Reads a document from its text. Never fails: problems become findings.
-    pub fn new(id: String, path: String, kind: DocumentKind, text: String) -> Document {
-        let syntax = syntax::parse(&text);
+    /// A document of `text` and its syntax, before lowering fills in the rest.
+    fn unlowered(id: String, path: String, kind: DocumentKind, text: String, syntax: SyntaxTree) -> Document {
         let lines = LineIndex::new(&text);
-        let mut doc = Document {
+        Document {
             id,
             path,
             kind,
@@ -444,7 +430,13 @@ impl Document {
             entity_refs: Vec::new(),
             entity_ids_without_text: None,
             problems: Vec::new(),
-        };
+        }
+    }
+
+    /// Reads a document from its text. Never fails: problems become findings.
+    pub fn new(id: String, path: String, kind: DocumentKind, text: String) -> Document {
+        let syntax = syntax::parse(&text);
+        let mut doc = Document::unlowered(id, path, kind, text, syntax);
         let mut lower = Lowering {
             problems: Vec::new(),
             entity_refs: Vec::new(),
