@@ -44,6 +44,18 @@ pub struct EntityEntry {
     own_names: (u32, u32),
 }
 
+impl EntityEntry {
+    /// The entry of the entity document at `slot`, before its own names are filed.
+    fn without_names(slot: DocumentSlot) -> Self {
+        EntityEntry {
+            slot,
+            first_name: [0; INLINE_NAME],
+            first_len: NO_INLINE_NAME,
+            own_names: (0, 0),
+        }
+    }
+}
+
 /// The longest own name held in an `EntityEntry`: with the id, an entry fills a cache line.
 const INLINE_NAME: usize = 23;
 const NO_INLINE_NAME: u8 = u8::MAX;
@@ -382,12 +394,7 @@ impl CorpusIndex {
             if doc.kind != DocumentKind::Entity || slots.contains_key(doc.id.as_str()) {
                 continue;
             }
-            let mut entry = EntityEntry {
-                slot: DocumentSlot::new(slot),
-                first_name: [0; INLINE_NAME],
-                first_len: NO_INLINE_NAME,
-                own_names: (0, 0),
-            };
+            let mut entry = EntityEntry::without_names(DocumentSlot::new(slot));
             let start = own_names.len() as u32;
             if let Some(names) = own.get_mut(doc.id.as_str()) {
                 // In the document's order, each once.
@@ -497,12 +504,7 @@ impl CorpusIndex {
                     .is_some_and(|d| d.kind() == DocumentKind::Entity)
             })
             .min()?;
-        Some(EntityEntry {
-            slot,
-            first_name: [0; INLINE_NAME],
-            first_len: NO_INLINE_NAME,
-            own_names: (0, 0),
-        })
+        Some(EntityEntry::without_names(slot))
     }
 
     /// The claim a reference written in document `from` names.

@@ -216,8 +216,6 @@ mod tests {
         }
     }
 
-    /// The rows are written exactly as one `to_string_pretty` of the whole report prints them,
-    /// with no finding, one, and more than fit in one piece, a window of pieces at a time.
     /// Every special byte is seen wherever it stands: in a block of sixteen or in the rest.
     #[test]
     fn needs_escape_sees_every_special_byte() {
@@ -236,19 +234,23 @@ mod tests {
         }
     }
 
+    /// The rows are written exactly as one `to_string_pretty` of the whole report prints them,
+    /// with no finding, one, and more than fit in one piece, a window of pieces at a time.
     #[test]
     fn pieces_are_the_pretty_printed_report() {
         for findings in [0, 1, ROWS_PER_PIECE, 2 * ROWS_PER_PIECE + 3] {
             let report = report(findings);
+            // Counted here on their own, not by the summary's one pass.
+            let count = |severity| report.diagnostics.iter().filter(|d| d.severity == severity).count();
             let whole = Output {
                 diagnostics: report.diagnostics.iter().map(row).collect(),
                 documents: report.documents,
                 root: &report.root,
                 summary: Summary {
-                    error: report.count(Severity::Error),
-                    hint: report.count(Severity::Hint),
-                    info: report.count(Severity::Info),
-                    warning: report.count(Severity::Warning),
+                    error: count(Severity::Error),
+                    hint: count(Severity::Hint),
+                    info: count(Severity::Info),
+                    warning: count(Severity::Warning),
                 },
                 version: 1,
             };

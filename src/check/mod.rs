@@ -94,10 +94,6 @@ pub enum Excerpts {
 }
 
 impl Report {
-    pub fn count(&self, severity: Severity) -> usize {
-        self.counts()[severity as usize]
-    }
-
     /// How many findings there are of each severity, indexed by `Severity as usize`: one pass
     /// over the diagnostics for a summary, not one per severity.
     pub fn counts(&self) -> [usize; 4] {
@@ -302,7 +298,7 @@ fn place(
     let file: Arc<str> = doc.path.as_str().into();
     let placed: Option<Vec<Placed>> = places.and_then(|p| doc_findings.iter().map(|f| p.place(f, excerpts)).collect());
     // Places without excerpts come from the lines of a dropped ASCII text alone.
-    let from_lines = doc.text.is_empty() && doc.lines_of_dropped_text && matches!(excerpts, Excerpts::None);
+    let from_lines = doc.lines_of_dropped_text && matches!(excerpts, Excerpts::None);
     let again = (doc.text.is_empty() && placed.is_none() && !from_lines).then(|| {
         let text = corpus::read_text(&root.join(&doc.path), limit);
         let lines = LineIndex::new(&text);

@@ -464,6 +464,7 @@ fn convert(node: &MarkedYaml<'_>, text: &str, offsets: &CharOffsets) -> Yaml {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::strategy::Strategy;
 
     fn head(text: &str) -> Head {
         split(text, 0).0
@@ -560,8 +561,6 @@ mod tests {
             }
         }
     }
-
-    use proptest::strategy::Strategy;
 
     /// A word for a list, or a word the fast path must leave to saphyr in one.
     fn list_word() -> impl proptest::strategy::Strategy<Value = String> {
