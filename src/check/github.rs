@@ -16,7 +16,7 @@ fn escape_property(s: &str) -> String {
 
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
-    for d in &report.diagnostics {
+    for d in report.diagnostics.iter() {
         let command = match d.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",

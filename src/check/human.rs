@@ -92,11 +92,12 @@ pub fn render(report: &Report, color: bool) -> Vec<String> {
     // joined in order.
     let mut chunks: Vec<String> = report
         .diagnostics
-        .par_chunks(256)
-        .map(|chunk| {
+        .pieces(256)
+        .into_par_iter()
+        .map(|piece| {
             let renderer = if color { Renderer::styled() } else { Renderer::plain() };
             let mut out = String::new();
-            for d in chunk {
+            for d in piece.iter() {
                 render_one(&renderer, d, &mut out);
             }
             out

@@ -78,7 +78,90 @@ pub struct Report {
     /// The corpus root as the user would write it from the current folder.
     pub root: String,
     pub documents: usize,
-    pub diagnostics: Vec<Diagnostic>,
+    pub diagnostics: Diagnostics,
+}
+
+/// A report's diagnostics in order, kept in the lists each document's were placed in on its
+/// own core. Copied into one list, 55,000 of them took 4 ms of one core and 7.5 MB of fresh
+/// pages at 10,000 dense articles.
+#[derive(Clone, Debug, Default)]
+pub struct Diagnostics {
+    /// One list per document with findings, none empty.
+    groups: Vec<Vec<Diagnostic>>,
+    len: usize,
+}
+
+impl Diagnostics {
+    /// The diagnostics of `groups` in their order; empty groups are left out.
+    pub fn new(mut groups: Vec<Vec<Diagnostic>>) -> Self {
+        groups.retain(|group| !group.is_empty());
+        let len = groups.iter().map(Vec::len).sum();
+        Diagnostics { groups, len }
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.groups.iter().flatten()
+    }
+
+    /// The diagnostics in order, cut into pieces of `rows` each (the last may hold fewer), to
+    /// be rendered on every core: a piece may span documents, and one document's many
+    /// findings (400,000 on one line) span pieces.
+    pub fn pieces(&self, rows: usize) -> Vec<Piece<'_>> {
+        let rows = rows.max(1);
+        let mut pieces = Vec::with_capacity(self.len.div_ceil(rows));
+        let mut piece = Piece::default();
+        for group in &self.groups {
+            let mut rest = group.as_slice();
+            while !rest.is_empty() {
+                let (now, later) = rest.split_at((rows - piece.len).min(rest.len()));
+                piece.runs.push(now);
+                piece.len += now.len();
+                rest = later;
+                if piece.len == rows {
+                    pieces.push(std::mem::take(&mut piece));
+                }
+            }
+        }
+        if piece.len > 0 {
+            pieces.push(piece);
+        }
+        pieces
+    }
+}
+
+impl From<Vec<Diagnostic>> for Diagnostics {
+    fn from(diagnostics: Vec<Diagnostic>) -> Self {
+        Diagnostics::new(vec![diagnostics])
+    }
+}
+
+/// Consecutive diagnostics of a report (`Diagnostics::pieces`).
+#[derive(Debug, Default)]
+pub struct Piece<'r> {
+    runs: Vec<&'r [Diagnostic]>,
+    len: usize,
+}
+
+impl<'r> Piece<'r> {
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &'r Diagnostic> + '_ {
+        self.runs.iter().flat_map(|run| run.iter())
+    }
 }
 
 /// What a report cuts of the text around each finding.
@@ -98,7 +181,7 @@ impl Report {
     /// over the diagnostics for a summary, not one per severity.
     pub fn counts(&self) -> [usize; 4] {
         let mut counts = [0; 4];
-        for d in &self.diagnostics {
+        for d in self.diagnostics.iter() {
             counts[d.severity as usize] += 1;
         }
         counts
@@ -273,14 +356,10 @@ pub fn report<'c>(
             placed
         })
         .collect();
-    let mut diagnostics = Vec::with_capacity(placed.iter().map(Vec::len).sum());
-    for mut some in placed {
-        diagnostics.append(&mut some);
-    }
     Report {
         root: display_path(root, cwd),
         documents,
-        diagnostics,
+        diagnostics: Diagnostics::new(placed),
     }
 }
 
@@ -466,6 +545,55 @@ impl sweep::Visitor for Placer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn diagnostic(line: usize) -> Diagnostic {
+        Diagnostic {
+            file: "articles/a.md".into(),
+            display_path: "articles/a.md".into(),
+            line,
+            column: 1,
+            end_line: line,
+            end_column: 2,
+            severity: Severity::Warning,
+            code: RuleCode::UndatedClaim,
+            message: String::new(),
+            suggestion: None,
+            range: TextRange::default(),
+            excerpt: None,
+        }
+    }
+
+    /// Pieces hold every diagnostic once, in order, `rows` to a piece but the last, across
+    /// documents and within one document's many; empty documents are no piece.
+    #[test]
+    fn pieces_cut_the_diagnostics_in_order() {
+        let mut line = 0;
+        let groups: Vec<Vec<Diagnostic>> = [0, 1, 5, 0, 13, 2, 4]
+            .iter()
+            .map(|&n| {
+                (0..n)
+                    .map(|_| {
+                        line += 1;
+                        diagnostic(line)
+                    })
+                    .collect()
+            })
+            .collect();
+        let diagnostics = Diagnostics::new(groups);
+        assert_eq!(diagnostics.len(), 25);
+        let all: Vec<usize> = diagnostics.iter().map(|d| d.line).collect();
+        assert_eq!(all, (1..=25).collect::<Vec<_>>());
+        for rows in [1, 3, 4, 25, 100] {
+            let pieces = diagnostics.pieces(rows);
+            assert_eq!(pieces.len(), 25usize.div_ceil(rows), "{rows} rows");
+            let (last, full) = pieces.split_last().unwrap();
+            assert!(full.iter().all(|p| p.len() == rows), "{rows} rows");
+            assert_eq!(last.len(), 25 - rows * full.len());
+            let lines: Vec<usize> = pieces.iter().flat_map(|p| p.iter().map(|d| d.line)).collect();
+            assert_eq!(lines, all, "{rows} rows");
+        }
+        assert!(Diagnostics::new(vec![Vec::new(), Vec::new()]).pieces(4).is_empty());
+    }
 
     /// The root's part worked out once spells every path as `display_path` does: below the
     /// current folder, the same folder, above it, beside it.

@@ -43,11 +43,12 @@ pub fn render(report: &Report) -> Vec<String> {
     // serde-sarif `Result` weighs kilobytes, and a corpus can have hundreds of thousands.
     let results: Vec<Vec<u8>> = report
         .diagnostics
-        .par_chunks(256)
-        .map(|chunk| {
+        .pieces(256)
+        .into_par_iter()
+        .map(|piece| {
             // About 670 bytes a result: sized once instead of grown by copies.
-            let mut text = Indented(Vec::with_capacity(chunk.len() * 700));
-            for d in chunk {
+            let mut text = Indented(Vec::with_capacity(piece.len() * 700));
+            for d in piece.iter() {
                 if !text.0.is_empty() {
                     text.0.extend_from_slice(b",\n");
                 }
