@@ -8,8 +8,22 @@ pub type Name = compact_str::CompactString;
 
 /// Document ids, claim ids and entity ids: `[A-Za-z0-9_-]+`.
 pub fn is_valid_id(id: &str) -> bool {
-    !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    // One load a byte, and no branch until the end: with a test of ranges per byte, this was
+    // a tenth of lowering every mention, claim and speaker of 10,000 dense articles.
+    !id.is_empty() && id.bytes().fold(true, |ok, b| ok & ID_BYTE[b as usize])
 }
+
+/// The bytes of an id.
+static ID_BYTE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        table[b] = byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_';
+        b += 1;
+    }
+    table
+};
 
 /// A claim reference, `ID` or `DOC:ID`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -66,6 +80,21 @@ pub fn is_address(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The table holds exactly the id bytes, wherever a byte stands in an id.
+    #[test]
+    fn ids_are_letters_digits_dashes_and_underscores() {
+        assert!(!is_valid_id(""));
+        for b in 0..=255u8 {
+            let id_byte = b.is_ascii_alphanumeric() || b == b'-' || b == b'_';
+            for at in 0..3 {
+                let mut id = b"a_1".to_vec();
+                id[at] = b;
+                let id = String::from_utf8_lossy(&id).into_owned();
+                assert_eq!(is_valid_id(&id), id_byte, "{b:#x} at {at}");
+            }
+        }
+    }
 
     #[test]
     fn claim_references() {
