@@ -19,6 +19,32 @@ fn prose(body: TextRange, excluded: &[TextRange]) -> impl Iterator<Item = TextRa
     })
 }
 
+/// `ranges` sorted, which they usually are already.
+fn in_order(mut ranges: Vec<TextRange>) -> Vec<TextRange> {
+    if !ranges.is_sorted() {
+        ranges.sort_unstable();
+    }
+    ranges
+}
+
+/// The ranges of two sorted lists, in order.
+fn merged(a: &[TextRange], b: &[TextRange]) -> Vec<TextRange> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        if b[j] < a[i] {
+            out.push(b[j]);
+            j += 1;
+        } else {
+            out.push(a[i]);
+            i += 1;
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
+}
+
 /// Entity names in prose that no mention of that entity covers.
 pub fn unannotated(cx: &Context, out: &mut Vec<Finding>) {
     unannotated_skipping(cx, out, true);
@@ -31,8 +57,8 @@ pub fn unannotated(cx: &Context, out: &mut Vec<Finding>) {
 fn unannotated_skipping(cx: &Context, out: &mut Vec<Finding>, skip_own_names: bool) {
     let doc = cx.doc;
     // Not prose: code, comments and attribute blocks.
-    let mut excluded: Vec<TextRange> = doc.syntax.masked.clone();
-    excluded.extend(doc.syntax.spans.iter().map(|s| s.attributes_range()));
+    let attributes: Vec<TextRange> = doc.syntax.spans.iter().map(|s| s.attributes_range()).collect();
+    let mut own_names: Vec<TextRange> = Vec::new();
     // Each entity's mentions in this document, by start, with the furthest end so far: a name
     // is covered when one of them starts before it and ends after it. A mention whose text
     // is left out of the prose cannot cover a name found in the prose, so it is not filed.
@@ -46,12 +72,15 @@ fn unannotated_skipping(cx: &Context, out: &mut Vec<Finding>, skip_own_names: bo
                     .is_some_and(|text| cx.index.is_own_name(entity, text))
             });
         match own {
-            true => excluded.push(range),
+            true => own_names.push(range),
             false => mentioned.push((doc.mention_entity(m), range)),
         }
     }
-    excluded.sort_unstable();
-    mentioned.sort_unstable();
+    // Each list is in order already but for nested spans: merged, not sorted together
+    // (sorting them was a tenth of this rule's instructions at 10,000 dense articles).
+    let excluded = merged(&merged(&doc.syntax.masked, &in_order(attributes)), &in_order(own_names));
+    // Stable: the mentions of one entity are in order already, and only runs are merged.
+    mentioned.sort();
     let mut reach = 0;
     let mentioned: Vec<(&str, TextRange, u32)> = mentioned
         .iter()
@@ -261,6 +290,27 @@ mod tests {
                 .collect();
             let documents = || entities_and_article(&entities, &body.join(" "));
             prop_assert_eq!(unannotated_of(documents(), true), unannotated_of(documents(), false));
+        }
+    }
+
+    /// Merging two lists, each put in order first if need be, is sorting both together.
+    #[test]
+    fn exclusions_merged_are_exclusions_sorted() {
+        let r = |a: usize, b: usize| TextRange::new(a, b);
+        let lists = [
+            vec![],
+            vec![r(3, 5)],
+            vec![r(0, 1), r(3, 4), r(3, 9), r(10, 12)],
+            vec![r(8, 9), r(2, 3), r(2, 2)],
+            vec![r(3, 5), r(3, 5), r(11, 20)],
+        ];
+        for a in &lists {
+            for b in &lists {
+                let mut both = [a.clone(), b.clone()].concat();
+                both.sort();
+                let a = in_order(a.clone());
+                assert_eq!(merged(&a, &in_order(b.clone())), both);
+            }
         }
     }
 
