@@ -256,8 +256,9 @@ fn in_scope(root: &Path, scope: &Path, relative: &str) -> bool {
 /// own rules ran, and this spares the report reading it again for those findings.
 #[derive(Debug, Default)]
 pub struct Places {
-    /// Line and column of each finding's start and end, by offset.
-    at: Vec<(u32, LineColumn)>,
+    /// Line and column of each finding's start and end, by offset: 12 bytes each, not 24
+    /// (a text is far below 4 GiB), as a sweep holds them for every finding until the report.
+    at: Vec<[u32; 3]>,
     /// Each finding's excerpt, by range (with `Excerpts::Snippets` or `WholeLines` only).
     excerpts: Vec<(TextRange, human::Excerpt)>,
 }
@@ -265,14 +266,16 @@ pub struct Places {
 impl Places {
     /// The places of `findings` in `text`.
     pub fn of(text: &str, lines: &LineIndex, findings: &[Finding], excerpts: Excerpts) -> Places {
-        let mut at: Vec<(u32, LineColumn)> = Vec::with_capacity(2 * findings.len());
+        let narrow = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        let mut at: Vec<[u32; 3]> = Vec::with_capacity(2 * findings.len());
         for f in findings {
             for offset in [f.range.start, f.range.end] {
-                at.push((offset, lines.line_column(text, offset as usize)));
+                let place = lines.line_column(text, offset as usize);
+                at.push([offset, narrow(place.line), narrow(place.column)]);
             }
         }
-        at.sort_unstable_by_key(|(offset, _)| *offset);
-        at.dedup_by_key(|(offset, _)| *offset);
+        at.sort_unstable_by_key(|[offset, ..]| *offset);
+        at.dedup_by_key(|[offset, ..]| *offset);
         let mut cut: Vec<(TextRange, human::Excerpt)> = findings
             .iter()
             .filter_map(|f| Some((f.range, excerpt(text, lines, f.range, excerpts)?)))
@@ -283,8 +286,12 @@ impl Places {
     }
 
     fn line_column(&self, offset: u32) -> Option<LineColumn> {
-        let k = self.at.binary_search_by_key(&offset, |(o, _)| *o).ok()?;
-        Some(self.at[k].1)
+        let k = self.at.binary_search_by_key(&offset, |[o, ..]| *o).ok()?;
+        let [_, line, column] = self.at[k];
+        Some(LineColumn {
+            line: line as usize,
+            column: column as usize,
+        })
     }
 
     fn excerpt(&self, range: TextRange) -> Option<&human::Excerpt> {
