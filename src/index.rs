@@ -195,11 +195,23 @@ impl CorpusIndex {
         CorpusIndex::build_parts(documents, true, Some(documents))
     }
 
-    /// What the rules over links read of the documents: documents and claims by id, without
-    /// the backlinks (see `Backlinks`), the entity references (the caller gives
-    /// `referenced_entities`), `entity_ids` or `names`.
-    pub fn build_for_rules<D: Links + Sync>(documents: &[D]) -> CorpusIndex {
-        CorpusIndex::build_parts::<D>(documents, false, None)
+    /// What the rules over links read of `documents`, the documents `directory` was built of
+    /// (`build_for`), shed since (a sweep): their claims by id, and the directory's documents
+    /// by id and entities, the same for both; no backlinks (see `Backlinks`) nor entity
+    /// references (the caller gives `referenced_entities`). Taken, the documents by id are
+    /// neither filed again nor freed one by one on one core (24,000 allocations at 10,000
+    /// articles).
+    pub fn for_rules_of<D: Links>(directory: CorpusIndex, documents: &[D]) -> CorpusIndex {
+        CorpusIndex {
+            documents: directory.documents,
+            shared_ids: directory.shared_ids,
+            claims_by_id: claims_by_id_of(documents),
+            entity_ids: directory.entity_ids,
+            entity_slots: directory.entity_slots,
+            own_names: directory.own_names,
+            names: directory.names,
+            ..CorpusIndex::default()
+        }
     }
 
     /// Documents and claims by id, and nothing else: what following a reference needs (for
@@ -362,16 +374,6 @@ impl CorpusIndex {
     pub fn refresh_entities(&mut self, documents: &[Document], config: &Config) {
         self.names = name_matcher(documents, config);
         self.refresh_entity_ids(documents);
-    }
-
-    /// Takes from `other`, an index of the same documents, what depends on the set of
-    /// entities (`refresh_entities`): the sweep's links are followed in an index of shed
-    /// documents, which keeps the first index's entities.
-    pub fn take_entities(&mut self, other: CorpusIndex) {
-        self.entity_ids = other.entity_ids;
-        self.entity_slots = other.entity_slots;
-        self.own_names = other.own_names;
-        self.names = other.names;
     }
 
     /// `entity_ids`, `entity_slots` and `own_names`, from the documents and `names`.

@@ -160,9 +160,8 @@ pub fn sweep_visiting<V: Visitor>(
         .zip(documents)
         .map(|(article, entity_or_stand_in)| article.unwrap_or_else(|| entity_or_stand_in.shed()))
         .collect();
-    let mut index = CorpusIndex::build_for_rules(&documents);
+    let mut index = CorpusIndex::for_rules_of(directory, &documents);
     index.referenced_entities = unused_on.then(|| referenced.into_iter().map(AtomicBool::into_inner).collect());
-    index.take_entities(directory);
     let findings: Vec<Option<Vec<Finding>>> = own
         .into_par_iter()
         .enumerate()
