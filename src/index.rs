@@ -260,8 +260,15 @@ impl CorpusIndex {
             },
             || {
                 let mut index = CorpusIndex::default();
+                // Sized once, and each id filed with one lookup: ids are unique but for
+                // duplicates (`bucket` looks a new key up three times).
+                index.documents.reserve(documents.len());
                 for (slot, doc) in documents.iter().enumerate() {
-                    bucket(&mut index.documents, doc.id()).push(DocumentSlot::new(slot));
+                    index
+                        .documents
+                        .entry(doc.id().to_string())
+                        .or_default()
+                        .push(DocumentSlot::new(slot));
                     if backlinks {
                         index.backlinks.add(DocumentSlot::new(slot), doc);
                     }
