@@ -229,9 +229,12 @@ impl<'t> SpanRef<'t> {
     /// The attribute of one of the format's keys (`ATTRIBUTE_KEYS`); other keys are found
     /// through `key_values` and `Attribute::key`.
     pub fn get(&self, key: &str) -> Option<&'t Attribute> {
+        // The key's number found once (for a literal, when compiling), then one byte compared
+        // per attribute instead of the key's text.
+        let key = Some(KnownKey::of(key)?);
         self.attributes
             .iter()
-            .find(|a| a.kind == AttributeKind::KeyValue && a.known_key.is_some_and(|k| k.as_str() == key))
+            .find(|a| a.kind == AttributeKind::KeyValue && a.known_key == key)
     }
     pub fn key_values(&self) -> impl Iterator<Item = &'t Attribute> + use<'t> {
         self.attributes.iter().filter(|a| a.kind == AttributeKind::KeyValue)
