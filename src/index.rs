@@ -7,7 +7,7 @@
 //! found again when its target appears.
 
 use crate::config::Config;
-use crate::document::{Document, DocumentKind, EntityRefSite, Links, PackedSite, RelationKind, Source};
+use crate::document::{Document, DocumentKind, EntityRefSite, LinkedClaim, Links, PackedSite, RelationKind, Source};
 use crate::finding::RuleCode;
 use crate::ids::{ClaimRef, Name};
 use crate::slots::{ClaimIndex, DocumentSlot, EntityRefIndex};
@@ -302,7 +302,7 @@ impl CorpusIndex {
             self.shared_ids += 1;
         }
         for claim in doc.claims() {
-            if let Some(id) = &claim.id {
+            if let Some(id) = claim.id() {
                 bucket(&mut self.claims_by_id, &id.value).insert(slot);
             }
         }
@@ -348,7 +348,7 @@ impl CorpusIndex {
                     self.claims_by_id.remove(id.value.as_str());
                 }
             }
-            for relation in &claim.relations {
+            for relation in claim.relations() {
                 let target_doc = relation.target.document.as_deref().unwrap_or(&doc.id);
                 claim_targets.push((target_doc, &relation.target.claim));
                 referred.push(target_doc);
@@ -579,7 +579,7 @@ impl Backlinks {
     /// Files the relations and `source=` references of one document's claims.
     fn add(&mut self, slot: DocumentSlot, doc: &impl Links) {
         for (k, claim) in doc.claims().iter().enumerate() {
-            for relation in &claim.relations {
+            for relation in claim.relations() {
                 let target_doc = relation.target.document.as_deref().unwrap_or(doc.id());
                 bucket(&mut self.referrers, target_doc).push(slot, ());
                 let link = Link {
@@ -593,7 +593,7 @@ impl Backlinks {
             if let Some(Source::Document {
                 document,
                 claim: target,
-            }) = claim.source.as_deref()
+            }) = claim.source()
             {
                 bucket(&mut self.referrers, &document.value).push(slot, ());
                 let link = SourceLink {
@@ -622,7 +622,7 @@ fn claims_by_id_of<D: Links>(documents: &[D]) -> HashMap<String, BTreeSet<Docume
     let mut lists: HashMap<&str, Vec<DocumentSlot>> = HashMap::default();
     for (slot, doc) in documents.iter().enumerate() {
         let slot = DocumentSlot::new(slot);
-        for id in doc.claims().iter().filter_map(|c| c.id.as_ref()) {
+        for id in doc.claims().iter().filter_map(|c| c.id()) {
             let list = lists.entry(id.value.as_str()).or_default();
             if list.last() != Some(&slot) {
                 list.push(slot);

@@ -10,7 +10,7 @@ mod front_matter;
 mod shed;
 mod spans;
 
-pub use shed::{Links, ShedDocument};
+pub use shed::{LinkedClaim, Links, ShedClaim, ShedDocument};
 
 use crate::date::Date;
 use crate::finding::{Finding, RuleCode};
@@ -492,18 +492,15 @@ impl Lowering {
 
 /// The first claim with the id `id`, through `by_id`: the indices of the claims that have
 /// an id, sorted by id and then by position.
-fn claim_by_id<'c>(claims: &'c [Claim], by_id: &[ClaimIndex], id: &str) -> Option<(ClaimIndex, &'c Claim)> {
+fn claim_by_id<'c, C: LinkedClaim>(claims: &'c [C], by_id: &[ClaimIndex], id: &str) -> Option<(ClaimIndex, &'c C)> {
     let at = by_id.partition_point(|&k| claim_id(claims, k) < Some(id));
     let k = *by_id.get(at)?;
     (claim_id(claims, k) == Some(id)).then(|| (k, &claims[k.index()]))
 }
 
 /// The id of claim `k`, if it has one.
-fn claim_id(claims: &[Claim], k: ClaimIndex) -> Option<&str> {
-    claims
-        .get(k.index())
-        .and_then(|c| c.id.as_ref())
-        .map(|i| i.value.as_str())
+fn claim_id<C: LinkedClaim>(claims: &[C], k: ClaimIndex) -> Option<&str> {
+    claims.get(k.index()).and_then(|c| c.id()).map(|i| i.value.as_str())
 }
 
 /// The first line of a document (the front matter's `---`), where whole-document findings go.

@@ -3,7 +3,7 @@
 //! before what they answer.
 
 use super::Context;
-use crate::document::{DocumentKind, Links, RelationKind, Source};
+use crate::document::{DocumentKind, LinkedClaim, Links, RelationKind, Source};
 use crate::finding::{Finding, RuleCode};
 use crate::ids::ClaimRef;
 use crate::index::ClaimKey;
@@ -17,7 +17,7 @@ pub fn claim_links<D: Links>(cx: &Context<D>, out: &mut Vec<Finding>) {
             document: cx.slot,
             claim: ClaimIndex::new(k),
         };
-        for relation in &claim.relations {
+        for relation in claim.relations() {
             let Some(target) = resolve(cx, &relation.target, out) else {
                 continue;
             };
@@ -34,7 +34,7 @@ pub fn claim_links<D: Links>(cx: &Context<D>, out: &mut Vec<Finding>) {
             }
             if relation.kind == RelationKind::RepliesTo {
                 let original = &cx.documents[target.document.index()].claims()[target.claim.index()];
-                if let (Some(reply), Some(first)) = (claim.date, original.date)
+                if let (Some(reply), Some(first)) = (claim.date(), original.date())
                     && reply.is_before(first)
                 {
                     out.push(Finding::new(
@@ -47,7 +47,7 @@ pub fn claim_links<D: Links>(cx: &Context<D>, out: &mut Vec<Finding>) {
                 }
             }
         }
-        if let Some(Source::Document { document, claim }) = claim.source.as_deref() {
+        if let Some(Source::Document { document, claim }) = claim.source() {
             match claim {
                 Some(reference) => {
                     resolve(cx, reference, out);
@@ -116,10 +116,7 @@ fn resolve<D: Links>(cx: &Context<D>, reference: &ClaimRef, out: &mut Vec<Findin
         None => cx.slot,
     };
     let target = &cx.documents[slot.index()];
-    let candidates = target
-        .claims()
-        .iter()
-        .filter_map(|c| c.id.as_ref().map(|i| i.value.as_str()));
+    let candidates = target.claims().iter().filter_map(|c| c.id().map(|i| i.value.as_str()));
     let mut near = suggest::closest(&reference.claim, candidates, 3);
     if reference.document.is_none() {
         // The same id in other documents: the author probably meant `DOC:ID`.
