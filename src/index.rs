@@ -13,6 +13,7 @@ use crate::ids::{ClaimRef, Name};
 use crate::slots::{ClaimIndex, DocumentSlot, EntityRefIndex};
 use crate::suggest::Vocabulary;
 use crate::text::TextRange;
+use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
@@ -201,7 +202,7 @@ impl CorpusIndex {
     /// references (the caller gives `referenced_entities`). Taken, the documents by id are
     /// neither filed again nor freed one by one on one core (24,000 allocations at 10,000
     /// articles).
-    pub fn for_rules_of<D: Links>(directory: CorpusIndex, documents: &[D]) -> CorpusIndex {
+    pub fn for_rules_of<D: Links + Sync>(directory: CorpusIndex, documents: &[D]) -> CorpusIndex {
         CorpusIndex {
             documents: directory.documents,
             shared_ids: directory.shared_ids,
@@ -618,10 +619,31 @@ type EntityReferences = HashMap<String, BySlot<(EntityRefIndex, PackedSite)>>;
 /// of up to 100,000 slots: 700,000 claims at 100,000 articles share about 70 ids).
 /// Keyed by the documents' own text while it is built: one lookup per claim, and an id copied
 /// once at the end (`bucket` looked each claim up twice).
-fn claims_by_id_of<D: Links>(documents: &[D]) -> HashMap<String, BTreeSet<DocumentSlot>> {
+/// Each half of the documents is filed on its own core, and the sets are built on both: on one
+/// core this was 3 ms of 10,000 dense articles' check with nothing else to do.
+fn claims_by_id_of<D: Links + Sync>(documents: &[D]) -> HashMap<String, BTreeSet<DocumentSlot>> {
+    let half = documents.len() / 2;
+    let (mut lists, second) = rayon::join(
+        || claim_ids_from(&documents[..half], 0),
+        || claim_ids_from(&documents[half..], half),
+    );
+    for (id, slots) in second {
+        // The second half's slots all come after the first's: the list stays in order.
+        lists.entry(id).or_default().extend(slots);
+    }
+    let lists: Vec<(&str, Vec<DocumentSlot>)> = lists.into_iter().collect();
+    let sets: Vec<(String, BTreeSet<DocumentSlot>)> = lists
+        .into_par_iter()
+        .map(|(id, slots)| (id.to_string(), slots.into_iter().collect()))
+        .collect();
+    sets.into_iter().collect()
+}
+
+/// The slots of `documents`' claims by id, the first document's slot being `first`.
+fn claim_ids_from<D: Links>(documents: &[D], first: usize) -> HashMap<&str, Vec<DocumentSlot>> {
     let mut lists: HashMap<&str, Vec<DocumentSlot>> = HashMap::default();
     for (slot, doc) in documents.iter().enumerate() {
-        let slot = DocumentSlot::new(slot);
+        let slot = DocumentSlot::new(first + slot);
         for id in doc.claims().iter().filter_map(|c| c.id()) {
             let list = lists.entry(id.value.as_str()).or_default();
             if list.last() != Some(&slot) {
@@ -630,9 +652,6 @@ fn claims_by_id_of<D: Links>(documents: &[D]) -> HashMap<String, BTreeSet<Docume
         }
     }
     lists
-        .into_iter()
-        .map(|(id, slots)| (id.to_string(), slots.into_iter().collect()))
-        .collect()
 }
 
 fn file_entity_references(map: &mut EntityReferences, slot: DocumentSlot, doc: &Document) {
