@@ -418,32 +418,13 @@ impl Corpus {
 
 /// The configuration of the corpus whose `annals.toml` is in `root`, and its document files.
 pub fn configured_files(root: &Path) -> Result<(Config, Vec<SourceFile>), LoadError> {
-    let (config, globs) = configuration(root)?;
-    let files = discover::corpus_files(root, &globs);
-    Ok((config, files))
-}
-
-/// `configured_files`, with each entity document already read (`read_document`), by file
-/// (`None` for an article): read while discovery lists the other folders.
-pub fn configured_files_and_entities(root: &Path) -> Result<(Config, Vec<SourceFile>, Vec<Early>), LoadError> {
-    let (config, globs) = configuration(root)?;
-    let limit = config.max_file_size;
-    let found = discover::corpus_files_reading(root, &globs, |file| Box::new(read_document(file, limit)));
-    let (files, entities) = found.into_iter().unzip();
-    Ok((config, files, entities))
-}
-
-/// A document read during discovery (an entity), or `None`. Boxed: the list is sorted with
-/// the files, and most of its places are empty.
-pub type Early = Option<Box<Document>>;
-
-fn configuration(root: &Path) -> Result<(Config, DocumentGlobs), LoadError> {
     let config_path = root.join(config::CONFIG_FILE);
     let text =
         std::fs::read_to_string(&config_path).map_err(|e| LoadError::ConfigUnreadable(config_path.clone(), e))?;
     let config = Config::parse(&text).map_err(|e| LoadError::Config(config_path.clone(), e))?;
     let globs = DocumentGlobs::new(&config).map_err(LoadError::Globs)?;
-    Ok((config, globs))
+    let files = discover::corpus_files(root, &globs);
+    Ok((config, files))
 }
 
 /// The place of a removed document: no path, no id, no text, in no index.

@@ -18,7 +18,6 @@
 //! document into its export while stage 2 holds its syntax (`sweep_visiting`).
 
 use crate::config::Config;
-use crate::corpus::Early;
 use crate::discover::SourceFile;
 use crate::document::{Document, DocumentKind, ShedDocument};
 use crate::finding::{Finding, RuleCode};
@@ -94,31 +93,12 @@ pub fn sweep_visiting<V: Visitor>(
     wanted: impl Fn(&SourceFile) -> bool + Sync,
     visitor: &V,
 ) -> Swept {
-    sweep_read_early(config, files, Vec::new(), read, wanted, visitor)
-}
-
-/// `sweep_visiting`, with the documents that discovery read already (`early`, by file, as
-/// `corpus::configured_files_and_entities` gives them; empty for none).
-pub fn sweep_read_early<V: Visitor>(
-    config: &Config,
-    files: &[SourceFile],
-    early: Vec<Early>,
-    read: impl Fn(&SourceFile) -> Document + Sync,
-    wanted: impl Fn(&SourceFile) -> bool + Sync,
-    visitor: &V,
-) -> Swept {
     // Stage 1: entities in full, articles as stand-ins.
-    let early = match early.len() == files.len() {
-        true => early,
-        false => (0..files.len()).map(|_| None).collect(),
-    };
     let documents: Vec<Document> = files
         .par_iter()
-        .zip(early)
-        .map(|(file, early)| match (early, file.kind) {
-            (Some(read_already), _) => *read_already,
-            (None, DocumentKind::Entity) => read(file),
-            (None, DocumentKind::Article) => Document::stand_in(file),
+        .map(|file| match file.kind {
+            DocumentKind::Entity => read(file),
+            DocumentKind::Article => Document::stand_in(file),
         })
         .collect();
     let directory = CorpusIndex::build_for(&documents, config);

@@ -479,7 +479,7 @@ pub fn run(options: &Options) -> Result<Outcome, LoadError> {
         return Err(LoadError::NoCorpus(options.path.clone()));
     }
     let root = config::find_root(&scope).ok_or_else(|| LoadError::NoCorpus(scope.clone()))?;
-    let (config, files, early) = corpus::configured_files_and_entities(&root)?;
+    let (config, files) = corpus::configured_files(&root)?;
     let mut notes: Vec<String> = config.warnings.iter().map(|w| format!("annals.toml: {w}")).collect();
     let excerpts = match options.format {
         Format::Human => Excerpts::Snippets,
@@ -490,10 +490,9 @@ pub fn run(options: &Options) -> Result<Outcome, LoadError> {
         places: Mutex::new(Vec::with_capacity(files.len())),
     };
     let whole = scope == root;
-    let swept = sweep::sweep_read_early(
+    let swept = sweep::sweep_visiting(
         &config,
         &files,
-        early,
         |file| corpus::read_document(file, config.max_file_size),
         // The whole corpus, the usual scope, without a path joined and compared per document.
         |file| whole || in_scope(&root, &scope, &file.relative),
