@@ -187,6 +187,9 @@ fn symlink_loops_links_out_of_the_root_fifos_and_folders_named_like_documents() 
     link(&outside.path().join("secret.md"), "articles/out.md");
     link(&outside.path().join("folder"), "articles/outdir");
     link(&root.join("articles"), "articles/loop");
+    // Links to the root itself, below it and beside its folders: loops.
+    link(root, "articles/root");
+    link(root, "up");
     link(&root.join("articles/self.md"), "articles/self.md"); // a link to itself
     link(&root.join("articles/ok.md"), "articles/again.md"); // inside the root: followed
     let fifo = std::ffi::CString::new(root.join("articles/pipe.md").to_str().unwrap()).unwrap();
