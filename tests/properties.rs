@@ -154,7 +154,7 @@ fn fix_keeps_the_text_whole(text: &str) {
             .findings_of(slot)
             .into_iter()
             .filter(|f| f.severity == annals::Severity::Error)
-            .map(|f| (f.code, f.message))
+            .map(|f| (f.code, f.message.into_owned()))
             .collect();
         let fixed = annals::fix::fix_document(&corpus, slot, &rules);
         if fixed.applied.is_empty() {

@@ -117,7 +117,7 @@ fn render_one(renderer: &Renderer, d: &Diagnostic, out: &mut String) {
     };
     let excerpt = d.excerpt.as_deref().unwrap_or(&empty);
     let group = level(d.severity)
-        .primary_title(d.message.as_str())
+        .primary_title(&*d.message)
         .id(d.code.as_str())
         .element(
             Snippet::source(excerpt.source.as_str())

@@ -204,7 +204,8 @@ mod tests {
                     3 => format!("finding {k}: \u{1}\u{1f}"),
                     4 => format!("finding {k}: `plain` [text]{{e=x}}, \u{7f} and Рогозин"),
                     _ => String::new(),
-                },
+                }
+                .into(),
                 suggestion: None,
                 range: TextRange::new(0, 1),
                 excerpt: None,

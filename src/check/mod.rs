@@ -66,7 +66,7 @@ pub struct Diagnostic {
     pub end_column: usize,
     pub severity: Severity,
     pub code: RuleCode,
-    pub message: String,
+    pub message: std::borrow::Cow<'static, str>,
     pub suggestion: Option<String>,
     pub range: TextRange,
     /// The lines that show it, cut while the text was at hand (human output only).
@@ -563,7 +563,7 @@ mod tests {
             end_column: 2,
             severity: Severity::Warning,
             code: RuleCode::UndatedClaim,
-            message: String::new(),
+            message: "".into(),
             suggestion: None,
             range: TextRange::default(),
             excerpt: None,

@@ -307,11 +307,11 @@ fn new_errors(
     let after = rules::settle(&config, after);
     let mut old: HashMap<(RuleCode, &str), usize> = HashMap::default();
     for f in before {
-        *old.entry((f.code, f.message.as_str())).or_default() += 1;
+        *old.entry((f.code, &*f.message)).or_default() += 1;
     }
     let mut out = Vec::new();
     for f in after.iter().filter(|f| is_error(f)) {
-        match old.get_mut(&(f.code, f.message.as_str())) {
+        match old.get_mut(&(f.code, &*f.message)) {
             Some(n) if *n > 0 => *n -= 1,
             _ => out.push(f.range),
         }

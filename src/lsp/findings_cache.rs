@@ -144,7 +144,9 @@ fn fresh(mut findings: Vec<Finding>, before: Option<(u64, ResultId)>) -> Documen
     // them with (10,000 articles, dense shape: 14.8 MB of findings, 11.6 MB trimmed).
     findings.shrink_to_fit();
     for f in &mut findings {
-        f.message.shrink_to_fit();
+        if let std::borrow::Cow::Owned(message) = &mut f.message {
+            message.shrink_to_fit();
+        }
     }
     let hash = hash_of(&findings);
     let result_id = match before {

@@ -233,7 +233,7 @@ pub fn diagnostic(doc: &Document, finding: &Finding, encoding: Encoding) -> Diag
         // The rule's page, which editors open from the code.
         code_description: code_description(finding.code),
         source: Some("annals".into()),
-        message: finding.message.clone(),
+        message: finding.message.to_string(),
         // The suggested replacement travels with the diagnostic, for quick fixes.
         data: finding
             .suggestion

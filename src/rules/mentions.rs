@@ -225,7 +225,7 @@ mod tests {
         );
         let mut out = Vec::new();
         unannotated_skipping(&cx, &mut out, skip);
-        out.into_iter().map(|f| (f.range, f.message)).collect()
+        out.into_iter().map(|f| (f.range, f.message.into_owned())).collect()
     }
 
     fn entity(k: usize, names: &[impl AsRef<str>]) -> crate::document::Document {
