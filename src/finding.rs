@@ -134,7 +134,7 @@ pub struct Finding {
     pub code: RuleCode,
     pub severity: Severity,
     pub range: TextRange,
-    /// Borrowed when it is the same text every time (an undated claim's, a tenth of a dense
+    /// Borrowed when it is the same text every time (an undated claim's, a fifth of a dense
     /// corpus's findings): no allocation for each, nor memory held until the report.
     pub message: Cow<'static, str>,
     /// A replacement for `range` that fixes the finding, when one is clear (the nearest id or key).
