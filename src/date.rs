@@ -91,7 +91,11 @@ impl Date {
             _ => return Err(DateError::Form),
         };
         // Four digits and two: the casts hold every value.
-        let (year, m, d) = (year as i32, m.map(|m| m as u8), d.map(|d| d as u8));
+        Date::checked(year as i32, m.map(|m| m as u8), d.map(|d| d as u8))
+    }
+
+    /// The date of a year, month and day read from its text, if that month and day exist.
+    fn checked(year: i32, m: Option<u8>, d: Option<u8>) -> Result<Date, DateError> {
         let month = match m {
             Some(m) => {
                 if !(1..=12).contains(&m) {
@@ -271,7 +275,7 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// The parse by parts that the byte reader replaced, as it was: the reference it is held to.
+    /// The parse by parts that the byte reader replaced: the reference it is held to.
     fn parse_by_parts(text: &str) -> Result<Date, DateError> {
         let mut parts = text.split('-');
         let (y, m, d) = (parts.next().unwrap_or(""), parts.next(), parts.next());
@@ -282,31 +286,10 @@ mod tests {
             return Err(DateError::Form);
         }
         let year: i32 = y.parse().map_err(|_| DateError::Form)?;
-        let month = match m {
-            Some(m) => {
-                let m: u8 = m.parse().map_err(|_| DateError::Form)?;
-                if !(1..=12).contains(&m) {
-                    return Err(DateError::NoSuchDay(format!("there is no month {m:02}")));
-                }
-                Some(m)
-            }
-            None => None,
-        };
-        let day = match (d, month) {
-            (Some(d), Some(m)) => {
-                let d: u8 = d.parse().map_err(|_| DateError::Form)?;
-                let last = days_in_month(year, m);
-                if d == 0 || d > last {
-                    return Err(DateError::NoSuchDay(format!(
-                        "{} {year} has {last} days",
-                        MONTHS[usize::from(m) - 1]
-                    )));
-                }
-                Some(d)
-            }
-            _ => None,
-        };
-        Ok(Date { year, month, day })
+        let month: Option<u8> = m.map(|m| m.parse().map_err(|_| DateError::Form)).transpose()?;
+        let day: Option<u8> = d.map(|d| d.parse().map_err(|_| DateError::Form)).transpose()?;
+        // The checks of month and day, which the byte reader did not change, are shared.
+        Date::checked(year, month, day)
     }
 
     proptest! {

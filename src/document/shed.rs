@@ -80,35 +80,27 @@ pub trait LinkedClaim {
     fn source(&self) -> Option<&Source>;
 }
 
-impl LinkedClaim for Claim {
-    fn id(&self) -> Option<&Located<Name>> {
-        self.id.as_ref()
-    }
-    fn date(&self) -> Option<Date> {
-        self.date
-    }
-    fn relations(&self) -> &[Relation] {
-        &self.relations
-    }
-    fn source(&self) -> Option<&Source> {
-        self.source.as_deref()
-    }
+/// `LinkedClaim` of a type with the fields of that name.
+macro_rules! linked_claim {
+    ($($claim:ty),*) => {$(
+        impl LinkedClaim for $claim {
+            fn id(&self) -> Option<&Located<Name>> {
+                self.id.as_ref()
+            }
+            fn date(&self) -> Option<Date> {
+                self.date
+            }
+            fn relations(&self) -> &[Relation] {
+                &self.relations
+            }
+            fn source(&self) -> Option<&Source> {
+                self.source.as_deref()
+            }
+        }
+    )*};
 }
 
-impl LinkedClaim for ShedClaim {
-    fn id(&self) -> Option<&Located<Name>> {
-        self.id.as_ref()
-    }
-    fn date(&self) -> Option<Date> {
-        self.date
-    }
-    fn relations(&self) -> &[Relation] {
-        &self.relations
-    }
-    fn source(&self) -> Option<&Source> {
-        self.source.as_deref()
-    }
-}
+linked_claim!(Claim, ShedClaim);
 
 impl ShedDocument {
     pub fn claim_by_id(&self, id: &str) -> Option<(ClaimIndex, &ShedClaim)> {
