@@ -193,7 +193,7 @@ impl CorpusIndex {
     /// The index without what depends on the set of entities (`entity_ids`, `names`): the
     /// caller has those already, or calls `refresh_entities`.
     pub fn build_references(documents: &[Document]) -> CorpusIndex {
-        CorpusIndex::build_parts(documents, true, Some(documents))
+        CorpusIndex::build_parts(documents)
     }
 
     /// What the rules over links read of `documents`, the documents `directory` was built of
@@ -226,18 +226,13 @@ impl CorpusIndex {
         index
     }
 
-    /// `with_entity_references`: the same documents, whose entity references to file.
-    fn build_parts<D: Links + Sync>(
-        documents: &[D],
-        backlinks: bool,
-        with_entity_references: Option<&[Document]>,
-    ) -> CorpusIndex {
+    /// Documents, claims and entity references by id, and the backlinks.
+    fn build_parts(documents: &[Document]) -> CorpusIndex {
         // Entity references and claim ids fill maps of their own, filed by other workers meanwhile.
         let ((entity_references, claims_by_id), mut index) = rayon::join(
             || {
                 rayon::join(
                     || {
-                        let documents = with_entity_references.unwrap_or_default();
                         // Each id's references counted first, so that each list is allocated
                         // once at its size: grown by doubling, they held up to twice their
                         // size at the server's peak, and took a copy each to trim.
@@ -270,9 +265,7 @@ impl CorpusIndex {
                         .entry(doc.id().to_string())
                         .or_default()
                         .push(DocumentSlot::new(slot));
-                    if backlinks {
-                        index.backlinks.add(DocumentSlot::new(slot), doc);
-                    }
+                    index.backlinks.add(DocumentSlot::new(slot), doc);
                 }
                 index
             },

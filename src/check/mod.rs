@@ -137,12 +137,6 @@ impl Diagnostics {
     }
 }
 
-impl From<Vec<Diagnostic>> for Diagnostics {
-    fn from(diagnostics: Vec<Diagnostic>) -> Self {
-        Diagnostics::new(vec![diagnostics])
-    }
-}
-
 /// Consecutive diagnostics of a report (`Diagnostics::pieces`).
 #[derive(Debug, Default)]
 pub struct Piece<'r> {
