@@ -13,6 +13,11 @@ pub fn is_valid_id(id: &str) -> bool {
     !id.is_empty() && id.bytes().fold(true, |ok, b| ok & ID_BYTE[b as usize])
 }
 
+/// Whether `b` may stand in an id: a letter, a digit, `-` or `_`.
+pub fn is_id_byte(b: u8) -> bool {
+    ID_BYTE[b as usize]
+}
+
 /// The bytes of an id.
 static ID_BYTE: [bool; 256] = {
     let mut table = [false; 256];

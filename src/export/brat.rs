@@ -44,7 +44,7 @@ pub fn stem(id: &str) -> String {
     }
     let mut out = String::new();
     for b in id.bytes() {
-        if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {
+        if ids::is_id_byte(b) {
             out.push(b as char);
         } else {
             let _ = write!(out, "%{b:02X}");

@@ -159,7 +159,7 @@ pub fn anchor(prefix: &str, id: &str) -> String {
 pub fn push_anchor(out: &mut String, prefix: &str, id: &str) {
     out.push_str(prefix);
     for b in id.bytes() {
-        if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {
+        if crate::ids::is_id_byte(b) {
             out.push(b as char);
         } else {
             const HEX: &[u8; 16] = b"0123456789ABCDEF";

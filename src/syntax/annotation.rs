@@ -263,27 +263,6 @@ pub struct Inline {
 const KEY_BYTE: u8 = 1;
 const SPACE: u8 = 2;
 const RUN_END: u8 = 4;
-
-/// The first position from `i` on (or the last eight bytes before `limit`) whose byte is
-/// below `!` or is `}`: every byte that ends a run is one, so none before it does. Eight
-/// bytes at a time: the runs of attribute values were the parser's busiest loop.
-fn maybe_run_end(bytes: &[u8], mut i: usize, limit: usize) -> usize {
-    const ONES: u64 = u64::from_ne_bytes([1; 8]);
-    const HIGHS: u64 = ONES * 0x80;
-    while let Some(block) = bytes.get(i..i + 8).filter(|_| i + 8 <= limit) {
-        let w = u64::from_le_bytes(block.try_into().unwrap_or([0; 8]));
-        // The lowest byte flagged is exact in both tests (a borrow flags only bytes above it).
-        let below_bang = w.wrapping_sub(ONES * 0x21) & !w & HIGHS;
-        let x = w ^ (ONES * u64::from(b'}'));
-        let brace = x.wrapping_sub(ONES) & !x & HIGHS;
-        let flagged = below_bang | brace;
-        if flagged != 0 {
-            return i + (flagged.trailing_zeros() / 8) as usize;
-        }
-        i += 8;
-    }
-    i
-}
 const CLASSES: [u8; 256] = {
     let mut table = [0u8; 256];
     let mut b = 0;
@@ -302,6 +281,28 @@ const CLASSES: [u8; 256] = {
     }
     table
 };
+
+/// The first position from `i` on whose byte is below `!` or is `}`, or where fewer than
+/// eight bytes remain before `limit`: every byte that ends a run is one of those, so none
+/// before it does. Eight bytes at a time: the runs of attribute values were the parser's
+/// busiest loop.
+fn maybe_run_end(bytes: &[u8], mut i: usize, limit: usize) -> usize {
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    const HIGHS: u64 = ONES * 0x80;
+    while let Some(block) = bytes.get(i..i + 8).filter(|_| i + 8 <= limit) {
+        let w = u64::from_le_bytes(block.try_into().unwrap_or([0; 8]));
+        // The lowest byte flagged is exact in both tests (a borrow flags only bytes above it).
+        let below_bang = w.wrapping_sub(ONES * 0x21) & !w & HIGHS;
+        let x = w ^ (ONES * u64::from(b'}'));
+        let brace = x.wrapping_sub(ONES) & !x & HIGHS;
+        let flagged = below_bang | brace;
+        if flagged != 0 {
+            return i + (flagged.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    i
+}
 
 #[inline]
 fn is_key_byte(b: u8) -> bool {
