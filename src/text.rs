@@ -163,6 +163,33 @@ impl LineIndex {
         self.starts.get(line).map_or(self.len, |&s| s as usize)
     }
 
+    /// `lines_from(text, start)` of the text this index was built from, read off its line
+    /// starts: a parse that has the index does not search for the line breaks again.
+    pub fn lines_from<'a>(&'a self, text: &'a str, start: usize) -> impl Iterator<Item = (usize, usize, usize)> + 'a {
+        let bytes = text.as_bytes();
+        let first = self.line_of(start);
+        let mut at = start;
+        self.starts[(first + 1).min(self.starts.len())..]
+            .iter()
+            .map(|&s| s as usize)
+            .chain(std::iter::once(bytes.len()))
+            .map_while(move |next| {
+                if at >= bytes.len() {
+                    return None;
+                }
+                let line_start = at;
+                let end = if next == bytes.len() && !matches!(bytes.last(), Some(b'\n' | b'\r')) {
+                    next
+                } else if next >= 2 && &bytes[next - 2..next] == b"\r\n" {
+                    next - 2
+                } else {
+                    next - 1
+                };
+                at = next;
+                Some((line_start, end, next))
+            })
+    }
+
     /// Byte range of `line` without its line break.
     pub fn line_range(&self, text: &str, line: usize) -> TextRange {
         let start = self.line_start(line);
@@ -300,6 +327,21 @@ pub fn floor_char_boundary(text: &str, offset: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Lines read off an index's starts are the lines a search for breaks finds, from any
+        /// start that does not split a `\r\n`.
+        #[test]
+        fn lines_from_the_index_are_the_lines_searched(text in "[ab\r\n\u{e9}]{0,24}", start in 0usize..26) {
+            let start = floor_char_boundary(&text, start);
+            prop_assume!(!(start > 0 && text[..start].ends_with('\r') && text[start..].starts_with('\n')));
+            let index = LineIndex::new(&text);
+            let read: Vec<_> = index.lines_from(&text, start).collect();
+            let searched: Vec<_> = lines_from(&text, start).collect();
+            prop_assert_eq!(read, searched, "{:?} from {}", text, start);
+        }
+    }
 
     /// An ASCII text's lines alone place every offset as the text does, past its end too;
     /// any other text's need it.

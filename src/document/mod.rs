@@ -415,6 +415,17 @@ impl Document {
     /// A document of `text` and its syntax, before lowering fills in the rest.
     fn unlowered(id: String, path: String, kind: DocumentKind, text: String, syntax: SyntaxTree) -> Document {
         let lines = LineIndex::new(&text);
+        Document::unlowered_with(id, path, kind, text, lines, syntax)
+    }
+
+    fn unlowered_with(
+        id: String,
+        path: String,
+        kind: DocumentKind,
+        text: String,
+        lines: LineIndex,
+        syntax: SyntaxTree,
+    ) -> Document {
         Document {
             id,
             path,
@@ -435,8 +446,9 @@ impl Document {
 
     /// Reads a document from its text. Never fails: problems become findings.
     pub fn new(id: String, path: String, kind: DocumentKind, text: String) -> Document {
-        let syntax = syntax::parse(&text);
-        let mut doc = Document::unlowered(id, path, kind, text, syntax);
+        let lines = LineIndex::new(&text);
+        let syntax = syntax::parse_with(&text, Some(&lines));
+        let mut doc = Document::unlowered_with(id, path, kind, text, lines, syntax);
         let mut lower = Lowering {
             problems: Vec::new(),
             entity_refs: Vec::new(),

@@ -81,6 +81,12 @@ fn is_list_item(line: &[u8]) -> bool {
 
 /// Classifies the lines of the body that starts at `start`.
 pub fn scan(text: &str, start: usize) -> Blocks {
+    scan_lines(text, lines_from(text, start))
+}
+
+/// `scan` over `lines`, the body's lines as `lines_from` gives them (or a line index, which
+/// has them already: `LineIndex::lines_from`).
+pub fn scan_lines(text: &str, lines: impl Iterator<Item = (usize, usize, usize)>) -> Blocks {
     let bytes = text.as_bytes();
     let mut blocks = Blocks::default();
     let mut fence: Option<(Fence, usize)> = None;
@@ -103,7 +109,7 @@ pub fn scan(text: &str, start: usize) -> Blocks {
         }
     };
 
-    for (line_start, end, _) in lines_from(text, start) {
+    for (line_start, end, _) in lines {
         let line = &bytes[line_start..end];
         if let Some((open, from)) = &fence {
             if closes(open, line) {

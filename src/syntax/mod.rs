@@ -11,7 +11,7 @@ pub use annotation::{Attribute, AttributeKind, Span, SpanRef, SyntaxError};
 pub use front_matter::{FrontMatter, Head, Yaml, YamlValue};
 
 use crate::slots::SpanIndex;
-use crate::text::TextRange;
+use crate::text::{LineIndex, TextRange};
 
 /// The syntax tree of one document.
 #[derive(Debug)]
@@ -29,9 +29,17 @@ pub struct SyntaxTree {
 }
 
 pub fn parse(text: &str) -> SyntaxTree {
+    parse_with(text, None)
+}
+
+/// `parse`, with the text's line index when the caller has one: its lines are not searched for again.
+pub fn parse_with(text: &str, lines: Option<&LineIndex>) -> SyntaxTree {
     let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let (head, body_start) = front_matter::split(text, start);
-    let blocks = blocks::scan(text, body_start);
+    let blocks = match lines {
+        Some(lines) => blocks::scan_lines(text, lines.lines_from(text, body_start)),
+        None => blocks::scan(text, body_start),
+    };
     let inline = annotation::scan(text, &blocks);
     let mut masked = blocks.code;
     masked.extend(inline.masked);
