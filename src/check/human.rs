@@ -108,14 +108,14 @@ pub fn render(report: &Report, color: bool) -> Vec<String> {
 }
 
 /// One finding's snippet and the blank line after it.
-fn render_one(renderer: &Renderer, d: &Diagnostic, out: &mut String) {
+fn render_one(renderer: &Renderer, d: Diagnostic, out: &mut String) {
     let empty = Excerpt {
         source: String::new(),
         line: d.line,
         span: 0..0,
         window_column: None,
     };
-    let excerpt = d.excerpt.as_deref().unwrap_or(&empty);
+    let excerpt = d.excerpt.unwrap_or(&empty);
     let group = level(d.severity)
         .primary_title(&*d.message)
         .id(d.code.as_str())

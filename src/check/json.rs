@@ -38,7 +38,7 @@ struct Summary {
 }
 
 #[cfg(test)]
-fn row(d: &super::Diagnostic) -> Row<'_> {
+fn row(d: super::Diagnostic<'_>) -> Row<'_> {
     Row {
         code: d.code.as_str(),
         column: d.column,
@@ -54,7 +54,7 @@ fn row(d: &super::Diagnostic) -> Row<'_> {
 /// A row as `serde_json::to_string_pretty` prints it at depth 2, written field by field: the
 /// serializer, and indenting its text again line by line, were a third of rendering 550,000
 /// rows. The test below compares the two.
-fn write_row(out: &mut String, d: &super::Diagnostic) {
+fn write_row(out: &mut String, d: super::Diagnostic) {
     let mut number = itoa::Buffer::new();
     out.push_str("    {\n      \"code\": \"");
     out.push_str(d.code.as_str());
@@ -177,49 +177,45 @@ fn write_in_windows(report: &Report, out: &mut impl std::io::Write, at_once: usi
 mod tests {
     use super::*;
     use crate::RuleCode;
-    use crate::check::{Diagnostic, Diagnostics};
+    use crate::check::{Diagnostics, DocumentDiagnostics};
+    use crate::finding::Finding;
     use crate::text::TextRange;
 
     fn report(findings: usize) -> Report {
-        let diagnostics: Vec<Diagnostic> = (0..findings)
-            .map(|k| Diagnostic {
-                file: match k % 5 {
-                    0 => format!("articles/a \"{}\".md", k / 7),
-                    1 => format!("articles/a\\{}.md", k / 7),
-                    _ => format!("articles/a{}.md", k / 7),
-                }
-                .into(),
-                display_path: "".into(),
-                line: k + 1,
-                column: 2,
-                end_line: k + 1,
-                end_column: 9,
-                severity: Severity::ALL[k % 4],
-                code: RuleCode::ALL[k % RuleCode::ALL.len()],
-                // Each character that JSON escapes alone in a message, and none.
-                message: match k % 6 {
-                    0 => format!("finding {k}: \"quoted\""),
-                    1 => format!("finding {k}: a \\ alone"),
-                    2 => format!("finding {k}: a tab\t"),
-                    3 => format!("finding {k}: \u{1}\u{1f}"),
-                    4 => format!("finding {k}: `plain` [text]{{e=x}}, \u{7f} and Рогозин"),
-                    _ => String::new(),
-                }
-                .into(),
-                suggestion: None,
-                range: TextRange::new(0, 1),
-                excerpt: None,
+        // Seven findings a document, as the files say, and an empty document among them.
+        let documents = std::iter::once(0..0).chain((0..findings).step_by(7).map(|k| k..(k + 7).min(findings)));
+        let groups = documents
+            .map(|ks| DocumentDiagnostics {
+                file: match ks.start % 5 {
+                    0 => format!("articles/a \"{}\".md", ks.start / 7),
+                    1 => format!("articles/a\\{}.md", ks.start / 7),
+                    _ => format!("articles/a{}.md", ks.start / 7),
+                },
+                display_path: String::new(),
+                places: ks.clone().map(|k| [k as u32 + 1, 2, k as u32 + 1, 9]).collect(),
+                findings: ks
+                    .map(|k| {
+                        // Each character that JSON escapes alone in a message, and none.
+                        let message = match k % 6 {
+                            0 => format!("finding {k}: \"quoted\""),
+                            1 => format!("finding {k}: a \\ alone"),
+                            2 => format!("finding {k}: a tab\t"),
+                            3 => format!("finding {k}: \u{1}\u{1f}"),
+                            4 => format!("finding {k}: `plain` [text]{{e=x}}, \u{7f} and Рогозин"),
+                            _ => String::new(),
+                        };
+                        let mut f = Finding::new(RuleCode::ALL[k % RuleCode::ALL.len()], TextRange::new(0, 1), message);
+                        f.severity = Severity::ALL[k % 4];
+                        f
+                    })
+                    .collect(),
+                excerpts: Vec::new(),
             })
             .collect();
         Report {
             root: "corpus".into(),
             documents: findings / 7 + 1,
-            // Seven findings a document, as the files say, and an empty list among them.
-            diagnostics: Diagnostics::new(
-                std::iter::once(Vec::new())
-                    .chain(diagnostics.chunks(7).map(<[Diagnostic]>::to_vec))
-                    .collect(),
-            ),
+            diagnostics: Diagnostics::new(groups),
         }
     }
 

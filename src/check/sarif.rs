@@ -123,7 +123,7 @@ impl std::io::Write for Indented {
 }
 
 /// One finding as a SARIF result.
-fn result(d: &Diagnostic) -> sarif::Result {
+fn result(d: Diagnostic) -> sarif::Result {
     let region = sarif::Region::builder()
         .start_line(d.line as i64)
         .start_column(d.column as i64)
@@ -147,7 +147,7 @@ fn result(d: &Diagnostic) -> sarif::Result {
         .rule_id(d.code.as_str())
         .rule_index(rule_index as i64)
         .level(result_level(d.severity))
-        .message(sarif::Message::builder().text(d.message.clone()).build())
+        .message(sarif::Message::builder().text(d.message).build())
         .locations(vec![location])
         .build()
 }
