@@ -25,13 +25,13 @@ pub fn render(report: &Report) -> String {
         let _ = writeln!(
             out,
             "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-            escape_property(&d.display_path),
+            escape_property(d.display_path),
             d.line,
             d.column,
             d.end_line,
             d.end_column,
             escape_property(d.code.as_str()),
-            escape_data(&d.message)
+            escape_data(d.message)
         );
     }
     out

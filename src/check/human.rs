@@ -116,15 +116,12 @@ fn render_one(renderer: &Renderer, d: Diagnostic, out: &mut String) {
         window_column: None,
     };
     let excerpt = d.excerpt.unwrap_or(&empty);
-    let group = level(d.severity)
-        .primary_title(&*d.message)
-        .id(d.code.as_str())
-        .element(
-            Snippet::source(excerpt.source.as_str())
-                .line_start(excerpt.line)
-                .path(&*d.display_path)
-                .annotation(AnnotationKind::Primary.span(excerpt.span.clone())),
-        );
+    let group = level(d.severity).primary_title(d.message).id(d.code.as_str()).element(
+        Snippet::source(excerpt.source.as_str())
+            .line_start(excerpt.line)
+            .path(d.display_path)
+            .annotation(AnnotationKind::Primary.span(excerpt.span.clone())),
+    );
     let rendered = renderer.render(&[group]);
     match excerpt.window_column {
         None => out.push_str(&rendered),

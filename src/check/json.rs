@@ -44,9 +44,9 @@ fn row(d: super::Diagnostic<'_>) -> Row<'_> {
         column: d.column,
         end_column: d.end_column,
         end_line: d.end_line,
-        file: &d.file,
+        file: d.file,
         line: d.line,
-        message: &d.message,
+        message: d.message,
         severity: d.severity.as_str(),
     }
 }
@@ -65,11 +65,11 @@ fn write_row(out: &mut String, d: super::Diagnostic) {
     out.push_str(",\n      \"end_line\": ");
     out.push_str(number.format(d.end_line));
     out.push_str(",\n      \"file\": ");
-    write_string(out, &d.file);
+    write_string(out, d.file);
     out.push_str(",\n      \"line\": ");
     out.push_str(number.format(d.line));
     out.push_str(",\n      \"message\": ");
-    write_string(out, &d.message);
+    write_string(out, d.message);
     out.push_str(",\n      \"severity\": \"");
     out.push_str(d.severity.as_str());
     out.push_str("\"\n    }");
