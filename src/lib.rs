@@ -21,6 +21,7 @@ pub mod lsp;
 pub mod names;
 pub mod plain_text;
 pub mod rules;
+pub mod scratch;
 pub mod site;
 pub mod slots;
 pub mod suggest;

@@ -120,10 +120,7 @@ impl LineIndex {
                 }
             }
             let exact = starts.to_vec();
-            // A huge text's buffer is not kept for the thread's life.
-            if starts.capacity() > 1 << 16 {
-                *starts = Vec::new();
-            }
+            crate::scratch::reuse(starts);
             exact
         });
         let checkpoints = if text.is_ascii() {

@@ -409,16 +409,18 @@ impl Document {
             errors: Vec::new(),
         };
         let id = crate::discover::document_id(&file.relative);
-        Document::unlowered(id, file.relative.clone(), file.kind, String::new(), nothing)
+        Document::unlowered(
+            id,
+            file.relative.clone(),
+            file.kind,
+            String::new(),
+            LineIndex::new(""),
+            nothing,
+        )
     }
 
-    /// A document of `text` and its syntax, before lowering fills in the rest.
-    fn unlowered(id: String, path: String, kind: DocumentKind, text: String, syntax: SyntaxTree) -> Document {
-        let lines = LineIndex::new(&text);
-        Document::unlowered_with(id, path, kind, text, lines, syntax)
-    }
-
-    fn unlowered_with(
+    /// A document of `text`, its lines and its syntax, before lowering fills in the rest.
+    fn unlowered(
         id: String,
         path: String,
         kind: DocumentKind,
@@ -448,7 +450,7 @@ impl Document {
     pub fn new(id: String, path: String, kind: DocumentKind, text: String) -> Document {
         let lines = LineIndex::new(&text);
         let syntax = syntax::parse_with(&text, Some(&lines));
-        let mut doc = Document::unlowered_with(id, path, kind, text, lines, syntax);
+        let mut doc = Document::unlowered(id, path, kind, text, lines, syntax);
         let mut lower = Lowering {
             problems: Vec::new(),
             entity_refs: Vec::new(),

@@ -75,10 +75,7 @@ impl Ranges {
             &mut self.prose_and_code,
             &mut self.excluded,
         ] {
-            match list.capacity() > 1 << 16 {
-                true => *list = Vec::new(),
-                false => list.clear(),
-            }
+            crate::scratch::reuse(list);
         }
     }
 }

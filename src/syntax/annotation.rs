@@ -857,9 +857,6 @@ thread_local! {
     static BUFFERS: std::cell::RefCell<Buffers> = std::cell::RefCell::default();
 }
 
-/// Elements past which a buffer is not kept for the thread's life (a huge document's).
-const KEPT: usize = 1 << 16;
-
 fn scan_with(text: &str, blocks: &Blocks, visited: Visited) -> Inline {
     // Taken, not borrowed: a scan never re-enters, but a panic in it leaves empty buffers behind.
     let Buffers { out, scratch, pending } = BUFFERS.with_borrow_mut(std::mem::take);
@@ -895,11 +892,11 @@ fn scan_with(text: &str, blocks: &Blocks, visited: Visited) -> Inline {
         masked: buffers.masked.to_vec(),
         errors: std::mem::take(&mut buffers.errors),
     };
-    reuse(&mut buffers.spans);
-    reuse(&mut buffers.attributes);
-    reuse(&mut buffers.masked);
-    reuse(&mut scratch);
-    reuse(&mut pending);
+    crate::scratch::reuse(&mut buffers.spans);
+    crate::scratch::reuse(&mut buffers.attributes);
+    crate::scratch::reuse(&mut buffers.masked);
+    crate::scratch::reuse(&mut scratch);
+    crate::scratch::reuse(&mut pending);
     BUFFERS.with_borrow_mut(|b| {
         *b = Buffers {
             out: buffers,
@@ -908,15 +905,6 @@ fn scan_with(text: &str, blocks: &Blocks, visited: Visited) -> Inline {
         }
     });
     out
-}
-
-/// A buffer emptied for the next document, or dropped when a huge one grew it.
-fn reuse<T>(buffer: &mut Vec<T>) {
-    if buffer.capacity() > KEPT {
-        *buffer = Vec::new();
-    } else {
-        buffer.clear();
-    }
 }
 
 /// Spans never overlap, so after sorting by start (outer first) one sweep with a stack finds each parent.
