@@ -156,22 +156,26 @@ pub fn start_diagnostics(client: Client, state: Arc<GlobalState>, session: Arc<S
                 }
                 continue;
             }
-            // Open documents first, then (if they were deferred) the rest.
-            loop {
-                let reading = state.clone();
-                let (batch, more, kept) = tokio::task::spawn_blocking(move || {
-                    let snapshot = reading.snapshot();
+            // Open documents first, then (if they were deferred) the rest. The next batch is
+            // computed on the pool while this one is sent (100,000 dense articles: every
+            // document's diagnostics 0.x s sooner).
+            let compute = |state: Arc<GlobalState>, mut published: Published| {
+                tokio::task::spawn_blocking(move || {
+                    let snapshot = state.snapshot();
                     let (batch, more) = publications(&snapshot, &mut published);
                     (batch, more, published)
                 })
-                .await
-                .unwrap_or_default();
-                published = kept;
+            };
+            let mut next = Some(compute(state.clone(), std::mem::take(&mut published)));
+            while let Some(computing) = next.take() {
+                let (batch, more, kept) = computing.await.unwrap_or_default();
+                if more {
+                    next = Some(compute(state.clone(), kept));
+                } else {
+                    published = kept;
+                }
                 for (uri, version, diagnostics) in batch {
                     client.publish_diagnostics(uri, diagnostics, version).await;
-                }
-                if !more {
-                    break;
                 }
             }
         }
