@@ -190,8 +190,7 @@ pub fn publications(ws: &Analysis, published: &mut Published) -> (Vec<Publicatio
             deferred |= c.has_postponed();
         }
         // Findings, and the diagnostics of those that will be sent, on the pool: converting
-        // a batch's 5,500 findings on one thread left the other core idle. `None`: unchanged
-        // and closed, nothing to send.
+        // a batch's 5,500 findings on one thread left the other core idle.
         let sent = published.entry(c.root.clone()).or_default();
         let shown = &*sent;
         let computed: Vec<_> = slots
@@ -218,10 +217,10 @@ pub fn publications(ws: &Analysis, published: &mut Published) -> (Vec<Publicatio
                             .collect(),
                     ))
                 });
-                (slot, found.is_some(), list)
+                (slot, list)
             })
             .collect();
-        for (slot, live, list) in computed {
+        for (slot, list) in computed {
             let now_uri = c.uri(slot);
             // A removed document, or a slot now holding another: clear what was shown there.
             if let Some((old_uri, Some(_))) = sent.get(&slot)
@@ -230,7 +229,8 @@ pub fn publications(ws: &Analysis, published: &mut Published) -> (Vec<Publicatio
                 out.push((old_uri.clone(), None, Vec::new()));
                 sent.remove(&slot);
             }
-            let (Some(uri), true, Some((id, list))) = (now_uri, live, list) else {
+            // Not live, or unchanged and closed: nothing to send.
+            let (Some(uri), Some((id, list))) = (now_uri, list) else {
                 continue;
             };
             sent.insert(slot, (uri.clone(), id));
