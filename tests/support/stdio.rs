@@ -151,10 +151,13 @@ impl Client {
 
     pub fn wait_timed<T>(&mut self, mut pick: impl FnMut(&Value) -> Option<T>) -> (std::time::Instant, T) {
         loop {
-            let (arrived, m) = self
-                .messages
-                .recv_timeout(Duration::from_secs(20))
-                .expect("the server answers within 20 s");
+            let (arrived, m) = match self.messages.recv_timeout(Duration::from_secs(20)) {
+                Ok(message) => message,
+                Err(mpsc::RecvTimeoutError::Timeout) => panic!("the server did not answer within 20 s"),
+                Err(mpsc::RecvTimeoutError::Disconnected) => {
+                    panic!("the server's output ended (it exited: {:?})", self.child.try_wait())
+                }
+            };
             if let Some(received) = &mut self.received {
                 received.push(m.clone());
             }
