@@ -204,12 +204,14 @@ pub fn publications(ws: &Analysis, published: &mut Published) -> (Vec<Publicatio
                         .and_then(|uri| shown.get(&slot).filter(|(u, _)| u == uri))
                         .and_then(|(_, id)| *id);
                     // An open document hears about each version.
-                    if shown_id == id && c.version(slot).is_none() {
+                    let version = c.version(slot);
+                    if shown_id == id && version.is_none() {
                         return None;
                     }
                     let doc = &c.corpus.documents[slot.index()];
                     Some((
                         id,
+                        version,
                         found
                             .findings
                             .iter()
@@ -230,11 +232,11 @@ pub fn publications(ws: &Analysis, published: &mut Published) -> (Vec<Publicatio
                 sent.remove(&slot);
             }
             // Not live, or unchanged and closed: nothing to send.
-            let (Some(uri), Some((id, list))) = (now_uri, list) else {
+            let (Some(uri), Some((id, version, list))) = (now_uri, list) else {
                 continue;
             };
             sent.insert(slot, (uri.clone(), id));
-            out.push((uri, c.version(slot), list));
+            out.push((uri, version, list));
         }
     }
     (out, deferred)
