@@ -293,7 +293,11 @@ fn position(text: &str, offset: usize) -> Value {
 
 fn bench_lsp(articles: usize, dir: &Path, bytes: u64) {
     let root_uri = Uri::from_file_path(dir).unwrap().to_string();
-    let mut c = stdio::Client::spawn_binary(&annals(), dir);
+    // The server's standard error is kept, so a run that stops says why.
+    let log = repo(&format!("target/bench/lsp-{articles}-stderr.log"));
+    let stderr = std::fs::File::create(&log).expect("target/bench is writable");
+    eprintln!("lsp   the server's standard error goes to {}", log.display());
+    let mut c = stdio::Client::spawn_logged(&annals(), dir, stderr);
     let small_path = walk(&dir.join("articles"))
         .into_iter()
         .find(|p| p.to_string_lossy().contains("article-000500"))

@@ -21,21 +21,30 @@ pub struct Client {
     pub received: Option<Vec<Value>>,
     /// The method of each request this client sent, by id.
     pub sent: std::collections::HashMap<i64, String>,
+    /// Why the reading thread stopped: the output ended, or a frame was not a message.
+    stopped: std::sync::Arc<std::sync::Mutex<Option<String>>>,
 }
 
 pub fn read_message(reader: &mut impl BufRead) -> Option<Value> {
-    read_timed(reader, &mut Vec::new()).map(|(_, v)| v)
+    read_timed(reader, &mut Vec::new()).ok().map(|(_, v)| v)
 }
 
-/// A message, and when its last byte arrived. `body` is a buffer reused between messages, so
-/// the time of a 17 MB answer does not include the client's page faults on a fresh one.
-fn read_timed(reader: &mut impl BufRead, body: &mut Vec<u8>) -> Option<(std::time::Instant, Value)> {
+/// A message, and when its last byte arrived; or why there is none (the end of the output,
+/// or a frame that is not a JSON-RPC message, said with its start). `body` is a buffer
+/// reused between messages, so the time of a 17 MB answer does not include the client's
+/// page faults on a fresh one.
+fn read_timed(reader: &mut impl BufRead, body: &mut Vec<u8>) -> Result<(std::time::Instant, Value), String> {
     let mut length = None;
+    let mut headers = String::new();
     loop {
         let mut line = String::new();
-        if reader.read_line(&mut line).ok()? == 0 {
-            return None;
+        match reader.read_line(&mut line) {
+            Ok(0) if headers.is_empty() => return Err("the output ended".into()),
+            Ok(0) => return Err(format!("the output ended inside a header: {headers:?}")),
+            Ok(_) => {}
+            Err(e) => return Err(format!("a header could not be read: {e} (after {headers:?})")),
         }
+        headers.push_str(&line);
         let line = line.trim_end();
         if line.is_empty() {
             break;
@@ -44,10 +53,25 @@ fn read_timed(reader: &mut impl BufRead, body: &mut Vec<u8>) -> Option<(std::tim
             length = n.parse().ok();
         }
     }
-    body.resize(length?, 0);
-    reader.read_exact(body).ok()?;
+    let Some(length) = length else {
+        return Err(format!("a frame without a Content-Length: {:?}", truncated(&headers)));
+    };
+    body.resize(length, 0);
+    reader
+        .read_exact(body)
+        .map_err(|e| format!("the output ended inside a {length}-byte message: {e}"))?;
     let arrived = std::time::Instant::now();
-    serde_json::from_slice(body).ok().map(|v| (arrived, v))
+    serde_json::from_slice(body).map(|v| (arrived, v)).map_err(|e| {
+        format!(
+            "a {length}-byte message is not JSON ({e}): {:?}",
+            truncated(&String::from_utf8_lossy(body))
+        )
+    })
+}
+
+/// The first 300 characters of what the server sent, to say what went wrong.
+fn truncated(text: &str) -> String {
+    text.chars().take(300).collect()
 }
 
 impl Client {
@@ -56,22 +80,38 @@ impl Client {
     }
 
     pub fn spawn_binary(binary: &std::path::Path, cwd: &std::path::Path) -> Client {
+        Client::spawn_logged(binary, cwd, Stdio::null())
+    }
+
+    /// As `spawn_binary`, with the server's standard error going to `stderr` (a benchmark
+    /// keeps it in a file, so a server that stops says why).
+    pub fn spawn_logged(binary: &std::path::Path, cwd: &std::path::Path, stderr: impl Into<Stdio>) -> Client {
         let mut child = Command::new(binary)
             .arg("lsp")
             .current_dir(cwd)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(stderr)
             .spawn()
             .expect("annals lsp starts");
         let stdin = child.stdin.take().unwrap();
         let mut stdout = BufReader::new(child.stdout.take().unwrap());
         let (tx, messages) = mpsc::channel();
+        let stopped = std::sync::Arc::new(std::sync::Mutex::new(None));
+        let why = stopped.clone();
         std::thread::spawn(move || {
             let mut body = Vec::new();
-            while let Some(m) = read_timed(&mut stdout, &mut body) {
-                if tx.send(m).is_err() {
-                    break;
+            loop {
+                match read_timed(&mut stdout, &mut body) {
+                    Ok(m) => {
+                        if tx.send(m).is_err() {
+                            break;
+                        }
+                    }
+                    Err(reason) => {
+                        *why.lock().unwrap() = Some(reason);
+                        break;
+                    }
                 }
             }
         });
@@ -83,6 +123,7 @@ impl Client {
             answers_server_requests: true,
             received: None,
             sent: Default::default(),
+            stopped,
         }
     }
 
@@ -154,9 +195,11 @@ impl Client {
             let (arrived, m) = match self.messages.recv_timeout(Duration::from_secs(20)) {
                 Ok(message) => message,
                 Err(mpsc::RecvTimeoutError::Timeout) => panic!("the server did not answer within 20 s"),
-                Err(mpsc::RecvTimeoutError::Disconnected) => {
-                    panic!("the server's output ended (it exited: {:?})", self.child.try_wait())
-                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => panic!(
+                    "the client stopped reading the server: {} (the server exited: {:?})",
+                    self.stopped.lock().unwrap().as_deref().unwrap_or("unknown"),
+                    self.child.try_wait()
+                ),
             };
             if let Some(received) = &mut self.received {
                 received.push(m.clone());
