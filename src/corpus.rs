@@ -105,12 +105,10 @@ impl Corpus {
         Ok(Corpus::read(root, config, &files))
     }
 
-    /// Reads and parses `files`, the documents of the corpus at `root` (`configured_files`).
+    /// Reads and parses `files`, the documents of the corpus at `root` (`configured_files`):
+    /// read on threads of their own, parsed on the pool (`read_ahead`).
     pub fn read(root: &Path, config: Config, files: &[SourceFile]) -> Corpus {
-        let documents: Vec<Document> = files
-            .par_iter()
-            .map(|file| read_document(file, config.max_file_size))
-            .collect();
+        let documents = crate::read_ahead::read_each(files, config.max_file_size, document_of);
         Corpus::from_documents(root.to_path_buf(), config, documents)
     }
 
@@ -485,9 +483,14 @@ pub fn read_text(path: &Path, limit: u64) -> String {
 }
 
 pub fn read_document(file: &SourceFile, limit: u64) -> Document {
+    document_of(file, discover::read_source(&file.path, limit))
+}
+
+/// The document `file` is, from what reading it gave (`discover::read_source`).
+pub fn document_of(file: &SourceFile, read: Result<Vec<u8>, discover::ReadError>) -> Document {
     let id = discover::document_id(&file.relative);
     let path = file.relative.clone();
-    let bytes = match discover::read_source(&file.path, limit) {
+    let bytes = match read {
         Ok(bytes) => Ok(bytes),
         Err(discover::ReadError::TooLarge { size, limit }) => {
             return too_large_document(&file.relative, file.kind, size, limit);

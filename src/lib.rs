@@ -20,6 +20,7 @@ pub mod init;
 pub mod lsp;
 pub mod names;
 pub mod plain_text;
+pub mod read_ahead;
 pub mod rules;
 pub mod scratch;
 pub mod site;
