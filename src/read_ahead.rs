@@ -37,12 +37,13 @@ pub fn read_each<T: Send>(files: &[SourceFile], limit: u64, make: impl Fn(&Sourc
             .collect();
     }
     let next = AtomicUsize::new(0);
+    let pass = discover::ReadPass::new();
     let (batches, arriving) = mpsc::sync_channel::<Vec<(usize, Read)>>(WAITING);
     let mut made: Vec<(usize, T)> = std::thread::scope(|scope| {
         let mut readers = 0;
         for _ in 0..READERS {
             let batches = batches.clone();
-            let next = &next;
+            let (next, pass) = (&next, &pass);
             let reader = move || {
                 loop {
                     let start = next.fetch_add(BATCH, Ordering::Relaxed);
@@ -50,7 +51,7 @@ pub fn read_each<T: Send>(files: &[SourceFile], limit: u64, make: impl Fn(&Sourc
                         break;
                     }
                     let batch = (start..files.len().min(start + BATCH))
-                        .map(|k| (k, discover::read_source(&files[k].path, limit)))
+                        .map(|k| (k, pass.read(&files[k].path, limit)))
                         .collect();
                     if batches.send(batch).is_err() {
                         break; // The parsing stopped.

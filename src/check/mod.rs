@@ -10,7 +10,7 @@ mod sarif;
 
 use crate::config;
 use crate::corpus::{self, LoadError};
-use crate::discover::SourceFile;
+use crate::discover::{self, SourceFile};
 use crate::document::ShedDocument;
 use crate::finding::{Finding, RuleCode, Severity};
 use crate::index::CorpusIndex;
@@ -552,10 +552,11 @@ pub fn run(options: &Options) -> Result<Outcome, LoadError> {
         places: Mutex::new(Vec::with_capacity(files.len())),
     };
     let whole = scope == root;
+    let pass = discover::ReadPass::new();
     let swept = sweep::sweep_visiting(
         &config,
         &files,
-        |file| corpus::read_document(file, config.max_file_size),
+        |file| corpus::document_of(file, pass.read(&file.path, config.max_file_size)),
         // The whole corpus, the usual scope, without a path joined and compared per document.
         |file| whole || in_scope(&root, &scope, &file.relative),
         &placer,
