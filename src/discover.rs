@@ -171,15 +171,9 @@ impl ReadPass {
                         file,
                     });
             }
-            let open = last.as_ref()?;
+            let folder = last.as_ref()?.file.as_raw_fd();
             // SAFETY: `name` is a NUL-terminated string and the folder's descriptor is open.
-            let fd = unsafe {
-                libc::openat(
-                    open.file.as_raw_fd(),
-                    name.as_ptr(),
-                    libc::O_RDONLY | libc::O_NONBLOCK | libc::O_CLOEXEC,
-                )
-            };
+            let fd = unsafe { libc::openat(folder, name.as_ptr(), READ_WITHOUT_WAITING) };
             Some(if fd < 0 {
                 Err(ReadError::Io(std::io::Error::last_os_error()))
             } else {
@@ -189,6 +183,11 @@ impl ReadPass {
         })
     }
 }
+
+/// How `ReadPass` opens a file: for reading only, without waiting for a FIFO's writer, and
+/// closed in any program this one would start.
+#[cfg(unix)]
+const READ_WITHOUT_WAITING: std::ffi::c_int = libc::O_RDONLY | libc::O_NONBLOCK | libc::O_CLOEXEC;
 
 /// A folder a thread keeps open during a pass (`ReadPass`).
 #[cfg(unix)]
@@ -324,64 +323,6 @@ fn walk_order(a: &str, b: &str) -> std::cmp::Ordering {
     match a[at..].iter().zip(&b[at..]).position(|(x, y)| x != y) {
         Some(k) => key(a[at + k]).cmp(&key(b[at + k])),
         None => a.len().cmp(&b.len()),
-    }
-}
-
-#[cfg(test)]
-mod read_pass_tests {
-    use super::{ReadError, ReadPass, read_source};
-
-    #[test]
-    fn a_pass_reads_what_reading_by_path_reads() {
-        let dir = tempfile::tempdir().unwrap();
-        for folder in ["a", "b"] {
-            std::fs::create_dir(dir.path().join(folder)).unwrap();
-            for k in 0..3 {
-                std::fs::write(dir.path().join(folder).join(format!("{k}.md")), format!("{folder} {k}")).unwrap();
-            }
-        }
-        std::fs::create_dir(dir.path().join("a/sub.md")).unwrap();
-        let pass = ReadPass::new();
-        // From folder to folder and back, as threads of a pass do.
-        for name in [
-            "a/0.md",
-            "b/1.md",
-            "a/2.md",
-            "a/1.md",
-            "b/0.md",
-            "a/missing.md",
-            "a/sub.md",
-            "b/2.md",
-        ] {
-            let path = dir.path().join(name);
-            let by_pass = pass.read(&path, 100);
-            let by_path = read_source(&path, 100);
-            match (&by_pass, &by_path) {
-                (Ok(a), Ok(b)) => assert_eq!(a, b, "{name}"),
-                (Err(ReadError::Io(a)), Err(ReadError::Io(b))) => assert_eq!(a.kind(), b.kind(), "{name}"),
-                (Err(ReadError::NotAFile), Err(ReadError::NotAFile)) => {}
-                _ => panic!("{name}: {by_pass:?} by the pass, {by_path:?} by the path"),
-            }
-        }
-        assert!(matches!(
-            pass.read(&dir.path().join("b/1.md"), 2),
-            Err(ReadError::TooLarge { size: 3, limit: 2 })
-        ));
-    }
-
-    #[test]
-    fn a_folder_replaced_between_passes_is_read_anew() {
-        let dir = tempfile::tempdir().unwrap();
-        let folder = dir.path().join("articles");
-        std::fs::create_dir(&folder).unwrap();
-        std::fs::write(folder.join("a.md"), "before").unwrap();
-        let first = ReadPass::new();
-        assert_eq!(first.read(&folder.join("a.md"), 100).unwrap(), b"before");
-        // The folder this thread keeps open is moved away, and a new one takes its name.
-        std::fs::rename(&folder, dir.path().join("old")).unwrap();
-        std::fs::create_dir(&folder).unwrap();
-        std::fs::write(folder.join("a.md"), "after").unwrap();
-        assert_eq!(ReadPass::new().read(&folder.join("a.md"), 100).unwrap(), b"after");
     }
 }
 

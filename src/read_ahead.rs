@@ -22,7 +22,7 @@ const BATCH: usize = 16;
 /// Batches read and not yet parsed.
 const WAITING: usize = 8;
 /// Below this many files the pool reads them itself: starting threads costs more.
-const FEWEST_FILES: usize = 512;
+pub const FEWEST_FILES: usize = 512;
 
 type Read = Result<Vec<u8>, ReadError>;
 
@@ -84,70 +84,4 @@ pub fn read_each<T: Send>(files: &[SourceFile], limit: u64, make: impl Fn(&Sourc
     // In place: a second list of the documents' headers would be 40 MB at 100,000 articles.
     made.par_sort_unstable_by_key(|(k, _)| *k);
     made.into_iter().map(|(_, made)| made).collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::document::DocumentKind;
-
-    fn files_in(dir: &std::path::Path, n: usize) -> Vec<SourceFile> {
-        (0..n)
-            .map(|k| {
-                let relative = format!("articles/{k:05}.md");
-                let path = dir.join(&relative);
-                // Every tenth file is missing: its error comes back in its place too.
-                if k % 10 != 3 {
-                    std::fs::write(&path, format!("file {k}")).unwrap();
-                }
-                SourceFile {
-                    path,
-                    relative,
-                    kind: DocumentKind::Article,
-                }
-            })
-            .collect()
-    }
-
-    #[test]
-    fn each_file_is_made_once_in_the_order_given() {
-        for n in [0, 1, FEWEST_FILES - 1, FEWEST_FILES, 5 * FEWEST_FILES + 7] {
-            let dir = tempfile::tempdir().unwrap();
-            std::fs::create_dir(dir.path().join("articles")).unwrap();
-            let files = files_in(dir.path(), n);
-            let made = read_each(&files, 1 << 20, |file, read| {
-                let text = match read {
-                    Ok(bytes) => String::from_utf8(bytes).unwrap(),
-                    Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => "missing".into(),
-                    Err(e) => panic!("{}: {e:?}", file.relative),
-                };
-                (file.relative.clone(), text)
-            });
-            assert_eq!(made.len(), n);
-            for (k, (relative, text)) in made.iter().enumerate() {
-                assert_eq!(relative, &files[k].relative);
-                let expected = if k % 10 == 3 {
-                    "missing".to_string()
-                } else {
-                    format!("file {k}")
-                };
-                assert_eq!(text, &expected, "{n} files, the {k}th");
-            }
-        }
-    }
-
-    #[test]
-    fn a_file_above_the_limit_is_not_read() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir(dir.path().join("articles")).unwrap();
-        let files = files_in(dir.path(), FEWEST_FILES);
-        // "file 100" is 8 bytes: above a limit of 7, "file 7" (6 bytes) below it.
-        let made = read_each(&files, 7, |_, read| match read {
-            Ok(bytes) => bytes.len() as u64,
-            Err(ReadError::TooLarge { size, .. }) => size + 1000,
-            Err(_) => 0,
-        });
-        assert_eq!(made[7], 6);
-        assert_eq!(made[100], 1008);
-    }
 }

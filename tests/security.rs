@@ -71,14 +71,21 @@ fn the_core_and_both_faces_never_write_run_or_connect() {
 }
 
 /// The allowed uses of `OpenOptions` and `libc::`: opening for reading only, without
-/// waiting on a FIFO (`discover::read_source`), and the huge-pages flag of main.rs. `lines` starts at the flagged line; the
+/// waiting on a FIFO (`discover::read_source`, `discover::ReadPass`), and the huge-pages flag of main.rs. `lines` starts at the flagged line; the
 /// statement runs to its `;` or closing line.
 fn read_only(lines: &[&str]) -> bool {
     let first = lines[0].trim();
     if first == "use std::os::unix::fs::OpenOptionsExt;" {
         return true; // Adds `custom_flags` to OpenOptions; the calls are checked themselves.
     }
-    if first == ".custom_flags(libc::O_NONBLOCK)" {
+    if first == ".custom_flags(libc::O_NONBLOCK)" || first == ".custom_flags(libc::O_DIRECTORY)" {
+        return true;
+    }
+    // `discover::ReadPass` opens a file relative to its folder: read-only flags, named once
+    // and used in one call.
+    if first == "const READ_WITHOUT_WAITING: std::ffi::c_int = libc::O_RDONLY | libc::O_NONBLOCK | libc::O_CLOEXEC;"
+        || first.ends_with("unsafe { libc::openat(folder, name.as_ptr(), READ_WITHOUT_WAITING) };")
+    {
         return true;
     }
     // Transparent huge pages off for this process (main.rs): a flag of the process's own
