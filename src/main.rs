@@ -24,12 +24,12 @@ unsafe extern "C" {
 }
 
 /// Freed memory goes back to the system after 10 ms, not a second later (mimalloc v3's
-/// default), for export, fix and the server. When a check still held each article's syntax
-/// until its end, the second kept the pages of thousands of freed articles (peak 235-255 MB
-/// on 10,000 dense articles); returned at once (0 ms), every freed page was unmapped and
-/// faulted in again zeroed, with a TLB shootdown on the other core each time. 10 ms keeps the
-/// pages of the articles in hand and returns the rest. check itself now keeps the second
-/// (see `main`).
+/// default). A check frees each article's syntax as soon as its rules ran, and with the second
+/// mimalloc kept the pages of thousands of freed articles: peak RSS on 10,000 articles (dense
+/// shape) was 235-255 MB. Returned at once (0 ms), every freed page was unmapped and faulted in
+/// again zeroed, with a TLB shootdown on the other core each time: 10 ms keeps the pages of the
+/// articles in hand and returns the rest (10,000 dense: 378 to 329 ms, 147 to 149 MB; 100,000:
+/// 6.47 to 6.0 s, 1.33 to 1.34 GB).
 const PURGE_DELAY_MS: std::ffi::c_long = 10;
 
 fn purge_freed_memory_soon() {
@@ -263,11 +263,11 @@ fn main() -> ExitCode {
     // 235-242 MB after indexing, 226-229 MB at 10 ms). Purged at once, zeroing pages again
     // slowed its first reading of 100,000 dense articles (every document's diagnostics after
     // 6.26 s; 5.9 s with the second's delay, 5.79 s with 10 ms).
-    // check keeps mimalloc's second: since a sweep drops each article's syntax and text, its
-    // peak is the corpus's size, and pages kept for reuse are not faulted in again (10,000
-    // dense articles, medians of 31 runs: 186.7 ms at 10 ms, 178.4 ms at the second; peak
-    // 67 -> 73-78 MB; 100,000: 2.0 s both, 515 -> 540-550 MB).
-    if !matches!(cli.command, Command::Site { .. } | Command::Check { .. }) {
+    // check purges after 10 ms too. With mimalloc's second it was faster on 10,000 dense
+    // articles (medians of 31 runs: 186.7 ms at 10 ms, 178.4 ms at the second), but its peak
+    // grew: dense 67 -> 73-78 MB, sparse 54-57 -> 62-63 MB, and the sparse shape's figures
+    // must not get worse.
+    if !matches!(cli.command, Command::Site { .. }) {
         purge_freed_memory_soon();
     }
     match cli.command {
