@@ -30,16 +30,20 @@ type Read = Result<Vec<u8>, ReadError>;
 /// `discover::read_source` reads them), in the order of `files`. The files are read on
 /// threads of their own, `make` runs on the rayon pool.
 pub fn read_each<T: Send>(files: &[SourceFile], limit: u64, make: impl Fn(&SourceFile, Read) -> T + Sync) -> Vec<T> {
-    if files.len() < FEWEST_FILES {
-        return files
+    // A small corpus, or one whose reader threads cannot start: the pool reads too.
+    let by_the_pool = || {
+        files
             .par_iter()
             .map(|file| make(file, discover::read_source(&file.path, limit)))
-            .collect();
+            .collect()
+    };
+    if files.len() < FEWEST_FILES {
+        return by_the_pool();
     }
     let next = AtomicUsize::new(0);
     let pass = discover::ReadPass::new();
     let (batches, arriving) = mpsc::sync_channel::<Vec<(usize, Read)>>(WAITING);
-    let mut made: Vec<(usize, T)> = std::thread::scope(|scope| {
+    let made: Option<Vec<(usize, T)>> = std::thread::scope(|scope| {
         let mut readers = 0;
         for _ in 0..READERS {
             let batches = batches.clone();
@@ -67,20 +71,17 @@ pub fn read_each<T: Send>(files: &[SourceFile], limit: u64, make: impl Fn(&Sourc
             }
         }
         drop(batches);
-        if readers == 0 {
-            // No thread could start: the pool reads, as for a small corpus.
-            return files
-                .par_iter()
-                .enumerate()
-                .map(|(k, file)| (k, make(file, discover::read_source(&file.path, limit))))
-                .collect();
-        }
-        arriving
-            .into_iter()
-            .par_bridge()
-            .flat_map_iter(|batch| batch.into_iter().map(|(k, read)| (k, make(&files[k], read))))
-            .collect()
+        (readers > 0).then(|| {
+            arriving
+                .into_iter()
+                .par_bridge()
+                .flat_map_iter(|batch| batch.into_iter().map(|(k, read)| (k, make(&files[k], read))))
+                .collect()
+        })
     });
+    let Some(mut made) = made else {
+        return by_the_pool();
+    };
     // Sorted and unwrapped in the same allocation: no second list of the documents.
     made.par_sort_unstable_by_key(|(k, _)| *k);
     made.into_iter().map(|(_, made)| made).collect()
