@@ -223,10 +223,12 @@ pub fn publications(ws: &Analysis, published: &mut Published) -> (Vec<Publicatio
             })
             .collect();
         for (slot, list) in computed {
-            let now_uri = c.uri(slot);
+            // Borrowed: most slots of a later publication send nothing, and a copy of each
+            // one's URI was an allocation per document on this one thread.
+            let now_uri = c.uri_ref(slot);
             // A removed document, or a slot now holding another: clear what was shown there.
             if let Some((old_uri, Some(_))) = sent.get(&slot)
-                && now_uri.as_ref() != Some(old_uri)
+                && now_uri != Some(old_uri)
             {
                 out.push((old_uri.clone(), None, Vec::new()));
                 sent.remove(&slot);
@@ -236,7 +238,7 @@ pub fn publications(ws: &Analysis, published: &mut Published) -> (Vec<Publicatio
                 continue;
             };
             sent.insert(slot, (uri.clone(), id));
-            out.push((uri, version, list));
+            out.push((uri.clone(), version, list));
         }
     }
     (out, deferred)
