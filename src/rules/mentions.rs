@@ -4,6 +4,7 @@ use super::Context;
 use crate::document::{DocumentKind, Links};
 use crate::finding::{Finding, RuleCode};
 use crate::text::TextRange;
+use rustc_hash::FxHashMap as HashMap;
 
 /// The prose of `body`: what lies between the `excluded` ranges (sorted by start).
 fn prose(body: TextRange, excluded: &[TextRange]) -> impl Iterator<Item = TextRange> + '_ {
@@ -141,6 +142,12 @@ fn unannotated_skipping(cx: &Context, out: &mut Vec<Finding>, skip_own_names: bo
     let body = TextRange::new(doc.syntax.body_start, doc.text.len());
     // Every mention's text and entity by start, made at the first name that many entities carry.
     let mut by_start: Option<Vec<(TextRange, &str)>> = None;
+    // Per entity, its last finding here (where it is in `out`, its range) and how far its
+    // findings reach: a name inside a longer unannotated name of the same entity ("Dorpellin"
+    // in "Ullin Dorpellin") is that name's finding already, not a second one. Names come by
+    // start, so an earlier finding that reaches as far contains the new name, and a longer
+    // name at the same start replaces the shorter one found first.
+    let mut reported: HashMap<&str, (usize, TextRange, u32)> = HashMap::default();
     // Only prose is searched: attribute blocks and code are a large share of an annotated text.
     for gap in prose(body, excluded) {
         cx.index.names.each(&doc.text, gap, |found| {
@@ -162,6 +169,11 @@ fn unannotated_skipping(cx: &Context, out: &mut Vec<Finding>, skip_own_names: bo
                 if covered {
                     continue;
                 }
+                let replaces = match reported.get(entity) {
+                    Some(&(_, _, reach)) if found.range.end <= reach => continue,
+                    Some(&(at, last, _)) if last.start == found.range.start => Some(at),
+                    _ => None,
+                };
                 let text = &doc.text[found.range.range()];
                 // Joined, not formatted: the most frequent finding of a corpus under
                 // annotation, and `format!` was a tenth of this rule's instructions.
@@ -175,9 +187,20 @@ fn unannotated_skipping(cx: &Context, out: &mut Vec<Finding>, skip_own_names: bo
                     &suggestion,
                     "`",
                 ]);
-                out.push(
-                    Finding::new(RuleCode::UnannotatedMention, found.range, message).with_suggestion(Some(suggestion)),
-                );
+                let finding =
+                    Finding::new(RuleCode::UnannotatedMention, found.range, message).with_suggestion(Some(suggestion));
+                let at = match replaces {
+                    Some(at) => {
+                        out[at] = finding;
+                        at
+                    }
+                    None => {
+                        out.push(finding);
+                        out.len() - 1
+                    }
+                };
+                let reach = reported.get(entity).map_or(0, |&(_, _, reach)| reach);
+                reported.insert(entity, (at, found.range, reach.max(found.range.end)));
             }
         });
     }
@@ -306,6 +329,28 @@ mod tests {
         assert_eq!(unannotated_of(documents(&outside), true).len(), 1);
     }
 
+    /// A name inside a longer unannotated name of the same entity is that name's finding, not
+    /// a second one, whichever the search meets first; another entity's name inside it is its own.
+    #[test]
+    fn a_name_inside_a_longer_name_of_its_entity_is_one_finding() {
+        let body = "Ullin Dorpellin spoke; Dorpellin left. Ann Vale came.";
+        let texts = |entities: &[&[&str]], skip: bool| -> Vec<String> {
+            let documents = entities_and_article(entities, body);
+            let found = unannotated_of(documents, skip);
+            let head = "---\ntitle: T\n---\n".len();
+            let text = |r: &TextRange| body[r.start as usize - head..r.end as usize - head].to_string();
+            found.iter().map(|(r, _)| text(r)).collect()
+        };
+        for skip in [true, false] {
+            // The alias inside the name (found after it), and the name's first word (found before it).
+            let one: [&[&str]; 2] = [&["Ullin Dorpellin", "Dorpellin"], &["Ann Vale", "Ann"]];
+            assert_eq!(texts(&one, skip), ["Ullin Dorpellin", "Dorpellin", "Ann Vale"]);
+            // Two entities: each is named, once.
+            let two: [&[&str]; 2] = [&["Ullin Dorpellin"], &["Dorpellin"]];
+            assert_eq!(texts(&two, skip), ["Ullin Dorpellin", "Dorpellin", "Dorpellin"]);
+        }
+    }
+
     /// Both the skip's cases: a mention whose text is its entity's own name is not searched;
     /// one whose text holds another entity's name, or is a name of another entity, is.
     #[test]
@@ -320,8 +365,9 @@ mod tests {
             .iter()
             .map(|(r, _)| &body[r.start as usize - head..r.end as usize - head])
             .collect();
-        // "Vale" in Ann Vale's mention is e2's; the second mention is e1's with e0's names.
-        assert_eq!(texts, ["Vale", "Ullin Dorpellin", "Dorpellin", "Vale"], "{found:?}");
+        // "Vale" in Ann Vale's mention is e2's; the second mention is e1's with e0's name (and
+        // its alias "Dorpellin" inside it, which that name's finding covers).
+        assert_eq!(texts, ["Vale", "Ullin Dorpellin", "Vale"], "{found:?}");
     }
 
     proptest! {
