@@ -22,11 +22,7 @@ impl Lowering {
         // vector empty, and trimming afterwards costs a copy on every edit of a large document.
         let text = doc.text.as_str();
         // Each span's kind, read once: (a mention, a claim).
-        let kinds: Vec<(bool, bool)> = doc
-            .syntax
-            .annotated()
-            .map(|s| (s.get("e").is_some(), s.has_class(text, "claim")))
-            .collect();
+        let kinds: Vec<(bool, bool)> = doc.syntax.annotated().map(|s| s.mention_or_claim(text)).collect();
         let mentions = kinds.iter().filter(|&&k| k == (true, false)).count();
         let claims = kinds.iter().filter(|&&k| k == (false, true)).count();
         doc.mentions.reserve_exact(mentions);
@@ -84,6 +80,7 @@ impl Lowering {
         index: ClaimIndex,
         parent: Option<ClaimIndex>,
     ) -> Claim {
+        let known = span.known();
         let id = span.id().and_then(|a| {
             let value = a.value(text);
             if ids::is_valid_id(&value) {
@@ -102,7 +99,7 @@ impl Lowering {
         // counting the words first read each value twice. More words grow it, and boxing
         // drops what is unused.
         let mut by = Vec::new();
-        if let Some(a) = span.get("by") {
+        if let Some(a) = known.get("by") {
             by.reserve_exact(1);
             let mut words = 0;
             // Each word's range is exact, escapes or not: a valid id's text is the id.
@@ -124,7 +121,7 @@ impl Lowering {
                 );
             }
         }
-        let (date_range, date) = match span.get("date") {
+        let (date_range, date) = match known.get("date") {
             Some(a) => {
                 let value = a.value(text);
                 let date = match Date::parse(&value) {
@@ -138,10 +135,10 @@ impl Lowering {
             }
             None => (None, None),
         };
-        let via = span
+        let via = known
             .get("via")
             .map(|a| Located::new(Name::from(a.value(text)), a.value_range));
-        let source = span.get("source").and_then(|a| {
+        let source = known.get("source").and_then(|a| {
             let written = a.value(text);
             let value = written.trim();
             if ids::is_address(value) {
@@ -171,11 +168,11 @@ impl Lowering {
         });
         let relation_attributes = RelationKind::ALL
             .iter()
-            .filter(|kind| span.get(kind.key()).is_some())
+            .filter(|kind| known.get(kind.key()).is_some())
             .count();
         let mut relations = Vec::with_capacity(relation_attributes);
         for kind in RelationKind::ALL {
-            if let Some(a) = span.get(kind.key()) {
+            if let Some(a) = known.get(kind.key()) {
                 for (word, range) in a.words(text) {
                     match ids::parse_claim_ref(&word, range) {
                         Ok(target) => relations.push(Relation { kind, target }),

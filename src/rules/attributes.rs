@@ -7,7 +7,11 @@ use crate::suggest;
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     for span in cx.doc.syntax.annotated() {
-        if span.get("e").is_none() && !span.has_class(&cx.doc.text, "claim") {
+        // Unknown keys first: nearly every span has none, and the class is read only then.
+        if span.key_values().all(|a| a.known_key.is_some()) {
+            continue;
+        }
+        if span.mention_or_claim(&cx.doc.text) == (false, false) {
             continue; // Plain Pandoc spans are not ours to judge.
         }
         for attribute in span.key_values() {

@@ -26,14 +26,15 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                 }
             }
         }
-        if span.get("date").is_none() {
+        let known = span.known();
+        if known.get("date").is_none() {
             out.push(Finding::new(
                 RuleCode::UndatedClaim,
                 span.attributes_range(),
                 "claim has no date= attribute: add `date=YYYY-MM-DD`, the day the statement was made (not the day it was reported)",
             ));
         }
-        if span.get("by").is_none() && span.get("source").is_none() {
+        if known.get("by").is_none() && known.get("source").is_none() {
             out.push(Finding::new(
                 RuleCode::UnsourcedClaim,
                 span.attributes_range(),

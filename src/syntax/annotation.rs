@@ -37,6 +37,17 @@ impl KnownKey {
     }
 }
 
+/// A span's attributes of the format's keys (`SpanRef::known`).
+#[derive(Clone, Copy, Debug)]
+pub struct KnownAttributes<'t>([Option<&'t Attribute>; ATTRIBUTE_KEYS.len()]);
+
+impl<'t> KnownAttributes<'t> {
+    /// The attribute of `key`, one of `ATTRIBUTE_KEYS`.
+    pub fn get(&self, key: &str) -> Option<&'t Attribute> {
+        self.0.get(KnownKey::of(key)?.0 as usize).copied().flatten()
+    }
+}
+
 /// One `#id`, `.class` or `key=value` inside `{…}`. Its value and key are read from the
 /// document's text (`value`, `key`), not held: a corpus holds a million attributes, and a
 /// copy of each value was 24 of their 56 bytes, the key's range 8 of the next 20.
@@ -235,6 +246,32 @@ impl<'t> SpanRef<'t> {
         self.attributes
             .iter()
             .find(|a| a.kind == AttributeKind::KeyValue && a.known_key == key)
+    }
+    /// Every one of the format's keys that the span has (the first, when given twice), in
+    /// one pass: a claim asks for eight of them, each a pass of its own.
+    pub fn known(&self) -> KnownAttributes<'t> {
+        let mut known = [None; ATTRIBUTE_KEYS.len()];
+        for a in self.attributes {
+            if let (AttributeKind::KeyValue, Some(KnownKey(k))) = (a.kind, a.known_key)
+                && let Some(slot @ None) = known.get_mut(k as usize)
+            {
+                *slot = Some(a);
+            }
+        }
+        KnownAttributes(known)
+    }
+    /// Whether the span is a mention (it has `e=`) and whether it is a claim (`.claim`), in one pass.
+    pub fn mention_or_claim(&self, text: &str) -> (bool, bool) {
+        let e = KnownKey::of("e");
+        let (mut mention, mut claim) = (false, false);
+        for a in self.attributes {
+            match a.kind {
+                AttributeKind::KeyValue => mention |= a.known_key == e,
+                AttributeKind::Class => claim |= a.value(text) == "claim",
+                AttributeKind::Id => {}
+            }
+        }
+        (mention, claim)
     }
     pub fn key_values(&self) -> impl Iterator<Item = &'t Attribute> + use<'t> {
         self.attributes.iter().filter(|a| a.kind == AttributeKind::KeyValue)
