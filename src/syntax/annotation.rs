@@ -267,7 +267,8 @@ impl<'t> SpanRef<'t> {
         for a in self.attributes {
             match a.kind {
                 AttributeKind::KeyValue => mention |= a.known_key == e,
-                AttributeKind::Class => claim |= a.value(text) == "claim",
+                // A class is written bare: its value is its bytes.
+                AttributeKind::Class => claim |= text.get(a.value_range.range()) == Some("claim"),
                 AttributeKind::Id => {}
             }
         }
