@@ -149,11 +149,22 @@ impl ReadPass {
         use std::os::fd::{AsRawFd, FromRawFd};
         use std::os::unix::ffi::OsStrExt;
         use std::os::unix::fs::OpenOptionsExt;
-        let (folder, name) = (path.parent()?, path.file_name()?);
-        if folder.as_os_str().is_empty() {
+        // Split at the last `/` as bytes: `Path::parent` parses every component, which was
+        // most of this function's time. A path a walk joined has no `.` or `//` to resolve.
+        let bytes = path.as_os_str().as_bytes();
+        let slash = memchr::memrchr(b'/', bytes)?;
+        let (folder, name) = (&bytes[..slash], &bytes[slash + 1..]);
+        if folder.is_empty() || name.is_empty() || name == b"." || name == b".." {
             return None;
         }
-        let name = std::ffi::CString::new(name.as_bytes()).ok()?;
+        let folder = Path::new(std::ffi::OsStr::from_bytes(folder));
+        // NUL-terminated on the stack: a file name is at most 255 bytes on Linux.
+        let mut name_buffer = [0u8; 256];
+        name_buffer.get_mut(..name.len())?.copy_from_slice(name);
+        let c_name = std::ffi::CStr::from_bytes_until_nul(&name_buffer).ok()?;
+        if c_name.to_bytes().len() != name.len() {
+            return None; // A NUL inside the name: no file has it.
+        }
         LAST_FOLDER.with(|last| {
             let mut last = last.try_borrow_mut().ok()?;
             let kept = last
@@ -172,8 +183,8 @@ impl ReadPass {
                     });
             }
             let folder = last.as_ref()?.file.as_raw_fd();
-            // SAFETY: `name` is a NUL-terminated string and the folder's descriptor is open.
-            let fd = unsafe { libc::openat(folder, name.as_ptr(), READ_WITHOUT_WAITING) };
+            // SAFETY: `c_name` is a NUL-terminated string and the folder's descriptor is open.
+            let fd = unsafe { libc::openat(folder, c_name.as_ptr(), READ_WITHOUT_WAITING) };
             Some(if fd < 0 {
                 Err(ReadError::Io(std::io::Error::last_os_error()))
             } else {
