@@ -153,16 +153,16 @@ impl ReadPass {
         // most of this function's time. A path a walk joined has no `.` or `//` to resolve.
         let bytes = path.as_os_str().as_bytes();
         let slash = memchr::memrchr(b'/', bytes)?;
-        let (folder, name) = (&bytes[..slash], &bytes[slash + 1..]);
-        if folder.is_empty() || name.is_empty() || name == b"." || name == b".." {
+        let (folder, file_name) = (&bytes[..slash], &bytes[slash + 1..]);
+        if folder.is_empty() || file_name.is_empty() || file_name == b"." || file_name == b".." {
             return None;
         }
         let folder = Path::new(std::ffi::OsStr::from_bytes(folder));
         // NUL-terminated on the stack: a file name is at most 255 bytes on Linux.
         let mut name_buffer = [0u8; 256];
-        name_buffer.get_mut(..name.len())?.copy_from_slice(name);
-        let c_name = std::ffi::CStr::from_bytes_until_nul(&name_buffer).ok()?;
-        if c_name.to_bytes().len() != name.len() {
+        name_buffer.get_mut(..file_name.len())?.copy_from_slice(file_name);
+        let name = std::ffi::CStr::from_bytes_until_nul(&name_buffer).ok()?;
+        if name.to_bytes().len() != file_name.len() {
             return None; // A NUL inside the name: no file has it.
         }
         LAST_FOLDER.with(|last| {
@@ -183,8 +183,8 @@ impl ReadPass {
                     });
             }
             let folder = last.as_ref()?.file.as_raw_fd();
-            // SAFETY: `c_name` is a NUL-terminated string and the folder's descriptor is open.
-            let fd = unsafe { libc::openat(folder, c_name.as_ptr(), READ_WITHOUT_WAITING) };
+            // SAFETY: `name` is a NUL-terminated string and the folder's descriptor is open.
+            let fd = unsafe { libc::openat(folder, name.as_ptr(), READ_WITHOUT_WAITING) };
             Some(if fd < 0 {
                 Err(ReadError::Io(std::io::Error::last_os_error()))
             } else {
