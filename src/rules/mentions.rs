@@ -142,12 +142,12 @@ fn unannotated_skipping(cx: &Context, out: &mut Vec<Finding>, skip_own_names: bo
     let body = TextRange::new(doc.syntax.body_start, doc.text.len());
     // Every mention's text and entity by start, made at the first name that many entities carry.
     let mut by_start: Option<Vec<(TextRange, &str)>> = None;
-    // Per entity, its last finding here (where it is in `out`, its range) and how far its
+    // Per entity, its last finding here (where it is in `out`, where it starts) and how far its
     // findings reach: a name inside a longer unannotated name of the same entity ("Dorpellin"
     // in "Ullin Dorpellin") is that name's finding already, not a second one. Names come by
     // start, so an earlier finding that reaches as far contains the new name, and a longer
     // name at the same start replaces the shorter one found first.
-    let mut reported: HashMap<&str, (usize, TextRange, u32)> = HashMap::default();
+    let mut reported: HashMap<&str, (usize, u32, u32)> = HashMap::default();
     // Only prose is searched: attribute blocks and code are a large share of an annotated text.
     for gap in prose(body, excluded) {
         cx.index.names.each(&doc.text, gap, |found| {
@@ -169,9 +169,10 @@ fn unannotated_skipping(cx: &Context, out: &mut Vec<Finding>, skip_own_names: bo
                 if covered {
                     continue;
                 }
-                let replaces = match reported.get(entity) {
-                    Some(&(_, _, reach)) if found.range.end <= reach => continue,
-                    Some(&(at, last, _)) if last.start == found.range.start => Some(at),
+                let earlier = reported.get(entity).copied();
+                let replaces = match earlier {
+                    Some((_, _, reach)) if found.range.end <= reach => continue,
+                    Some((at, start, _)) if start == found.range.start => Some(at),
                     _ => None,
                 };
                 let text = &doc.text[found.range.range()];
@@ -199,8 +200,8 @@ fn unannotated_skipping(cx: &Context, out: &mut Vec<Finding>, skip_own_names: bo
                         out.len() - 1
                     }
                 };
-                let reach = reported.get(entity).map_or(0, |&(_, _, reach)| reach);
-                reported.insert(entity, (at, found.range, reach.max(found.range.end)));
+                let reach = earlier.map_or(0, |(_, _, reach)| reach).max(found.range.end);
+                reported.insert(entity, (at, found.range.start, reach));
             }
         });
     }
